@@ -29,6 +29,7 @@ class LCDTPolicy:
         import torch
         cfg = model.cfg
         if cfg.obs_mode == 'pose' and nav is None: raise ValueError("obs_mode 'pose' needs nav: the BatchNav whose robots' poses the policy reads")
+        if cfg.bd_mode == 'togo' and nav is None: raise ValueError("bd_mode 'togo' needs nav: the BatchNav whose robots' poses the policy reads")
         self.nav = nav
         self.model, self.device, self.gen = model, device, generator
         N = len(texts)
@@ -50,16 +51,18 @@ class LCDTPolicy:
         K = cfg.context
         self.obs, self.act = np.zeros((N, K, cfg.obs_dim), np.float32), np.zeros((N, K, cfg.act_dim), np.float32)
         self.ts, self.valid, self.t = np.zeros((N, K), np.int64), np.zeros((N, K), bool), 0
+        self.pose = np.zeros((N, K, 3), np.float32)                        # (x, y, heading) before each step
 
     def __call__(self, obs):
         import torch
         self.obs = np.roll(self.obs, -1, 1); self.act = np.roll(self.act, -1, 1)
-        self.ts = np.roll(self.ts, -1, 1); self.valid = np.roll(self.valid, -1, 1)
+        self.ts = np.roll(self.ts, -1, 1); self.valid = np.roll(self.valid, -1, 1); self.pose = np.roll(self.pose, -1, 1)
+        if self.nav is not None: self.pose[:, -1] = np.stack([self.nav.x, self.nav.y, self.nav.theta], -1)
         if self.model.cfg.obs_mode == 'pose':                              # the pose the robots observed `obs` at
             obs = np.concatenate([obs, pose_features(self.nav.x, self.nav.y, self.nav.theta)], -1)
         self.obs[:, -1], self.act[:, -1], self.ts[:, -1], self.valid[:, -1] = obs, 0.0, self.t, True
         win = dict(obs=torch.from_numpy(self.obs), act=torch.from_numpy(self.act),
-                   timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid))
+                   timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid), pose=torch.from_numpy(self.pose))
         win = {k: v.to(self.device) for k, v in win.items()} | self.fixed
         a = self.model.act_cached(self.prompt, win, self.gen).float().cpu().numpy().astype(np.float32)  # (N, 2)
         self.act[:, -1] = a

@@ -18,9 +18,10 @@ import torch.nn.functional as F
 from ..core import cfg_from_dict, cfg_to_dict, atomic_write_json, read_json, save_tensors, load_tensors
 
 # %% auto #0
-__all__ = ['DT_PRESETS', 'OBS_DIMS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig', 'dt_config', 'pose_features',
-           'pose_obs', 'model_obs', 'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d', 'focal_loss', 'MSEHead',
-           'BeTHead', 'LCDT', 'random_batch', 'fit_bins', 'save_model', 'load_state', 'load_model']
+__all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig', 'dt_config',
+           'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d',
+           'focal_loss', 'MSEHead', 'BeTHead', 'LCDT', 'togo_features', 'random_batch', 'fit_bins', 'save_model',
+           'load_state', 'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -48,6 +49,7 @@ class DTConfig:
     offset_weight: float = 10.0 # bet: weight of the offset MSE against the bin loss
     use_actions: bool = True    # feed past actions as inputs (False: act tokens carry only their time, so no copying)
     bd_fourier: int = 0         # embed the BD with sin/cos features at this many octaves (0 = linear in x, y)
+    bd_mode: str = 'final'      # 'final' (every step's BD token is the target) | 'togo' (+ the target minus the pose before the step, world and robot frame)
 
     @property
     def block_size(self) -> int:
@@ -62,6 +64,7 @@ DT_PRESETS = {
 }
 
 OBS_DIMS = {'laser5': 5, 'pose': 9}  # observation mode -> width of the observation the model sees
+BD_MODES = ('final', 'togo')        # what each step's BD token carries
 
 def dt_config(preset:str='tiny', **overrides) -> DTConfig:
     "The `DTConfig` of a named preset, with field `overrides` (`obs_dim` follows `obs_mode` unless given)."
@@ -79,6 +82,7 @@ def _check_cfg(cfg):
     if cfg.text_encoder != 'learned' and cfg.text_dim <= 0:
         raise ValueError(f"text_encoder {cfg.text_encoder!r} needs text_dim > 0 (the width of its sentence vectors)")
     if cfg.context < 1: raise ValueError(f"context must be >= 1, got {cfg.context}")
+    if cfg.bd_mode not in BD_MODES: raise ValueError(f"bd_mode must be one of {', '.join(map(repr, BD_MODES))}, got {cfg.bd_mode!r}")
     return cfg
 
 # %% ../../nbs/api/10_dt_model.ipynb #7998f35a
@@ -86,15 +90,21 @@ def pose_features(x, y, heading) -> np.ndarray:
     "The pose part of a 'pose' observation: x/600, y/600, sin and cos of `heading` (radians), stacked on the last axis."
     return np.stack([np.asarray(x) / 600.0, np.asarray(y) / 600.0, np.sin(heading), np.cos(heading)], -1).astype(np.float32)
 
+def pose_before(pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
+    "Poses `[N, T, 3]` (x, y, heading in radians) before each step, from `pos [N, T, 2]` and `heading [N, T]` after each step and the `start` (x, y, degrees)."
+    pos, heading = np.asarray(pos, np.float64), np.asarray(heading, np.float64)
+    if pos.ndim != 3 or pos.shape[-1] != 2 or heading.shape != pos.shape[:2]:
+        raise ValueError(f"pos must be [N, T, 2] and heading [N, T], got {pos.shape} and {heading.shape}")
+    first = np.broadcast_to(np.array([start[0], start[1], math.radians(start[2])]), (len(pos), 1, 3))
+    return np.concatenate([first, np.concatenate([pos, heading[..., None]], -1)[:, :-1]], 1).astype(np.float32)
+
 def pose_obs(obs, pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     "Observations `[N, T, 9]`: `obs [N, T, 5]` and the pose before each step (`pos [N, T, 2]`, `heading [N, T]` are after; `start` x, y, degrees)."
-    obs, pos, heading = np.asarray(obs, np.float32), np.asarray(pos, np.float64), np.asarray(heading, np.float64)
-    if pos.shape[:2] != obs.shape[:2] or heading.shape != obs.shape[:2]:
-        raise ValueError(f"pos [N, T, 2] and heading [N, T] must match obs [N, T, 5], got {pos.shape}, {heading.shape}, {obs.shape}")
-    px = np.concatenate([np.full_like(pos[:, :1, 0], start[0]), pos[:, :-1, 0]], 1)
-    py = np.concatenate([np.full_like(pos[:, :1, 1], start[1]), pos[:, :-1, 1]], 1)
-    ph = np.concatenate([np.full_like(heading[:, :1], math.radians(start[2])), heading[:, :-1]], 1)
-    return np.concatenate([obs, pose_features(px, py, ph)], -1)
+    obs = np.asarray(obs, np.float32)
+    if np.shape(pos)[:2] != obs.shape[:2] or np.shape(heading) != obs.shape[:2]:
+        raise ValueError(f"pos [N, T, 2] and heading [N, T] must match obs [N, T, 5], got {np.shape(pos)}, {np.shape(heading)}, {obs.shape}")
+    p = pose_before(pos, heading, start)
+    return np.concatenate([obs, pose_features(p[..., 0], p[..., 1], p[..., 2])], -1)
 
 def model_obs(cfg:DTConfig, obs, pos=None, heading=None) -> np.ndarray:
     "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose', which needs `pos` and `heading`)."
@@ -228,7 +238,7 @@ class LCDT(nn.Module):
         else: self.txt_proj = nn.Linear(cfg.text_dim, d)
         self.start = nn.Parameter(torch.zeros(d))
         self.no_bd = nn.Parameter(torch.zeros(d))
-        self.bd_emb = nn.Linear(cfg.bd_dim * (1 + 2 * cfg.bd_fourier), d)
+        self.bd_emb = nn.Linear(cfg.bd_dim * (1 + 2 * cfg.bd_fourier) + (5 if cfg.bd_mode == 'togo' else 0), d)
         self.obs_emb, self.act_emb = nn.Linear(cfg.obs_dim, d), nn.Linear(cfg.act_dim, d)
         self.time_emb = nn.Embedding(cfg.max_timestep, d)
         self.type_emb = nn.Embedding(5, d)
@@ -278,6 +288,13 @@ def _bd_features(x, n_octaves:int):
     a = (x[..., None] * f).flatten(-2)                                          # (b, 2F)
     return torch.cat([x, a.sin(), a.cos()], -1)                                 # (b, 2 + 4F)
 
+def togo_features(bd, pose, scale:float=600.0):
+    "BD-to-go features (b, K, 5) from targets `bd` (b, 2) and poses `pose` (b, K, 3): target minus position (world frame), the same in the robot's frame (ahead, left), and its length, all over `scale`."
+    d = (bd[:, None, :] - pose[..., :2]) / scale                               # (b, K, 2)
+    c, s = pose[..., 2].cos(), pose[..., 2].sin()                               # (b, K)
+    ahead, left = c * d[..., 0] + s * d[..., 1], -s * d[..., 0] + c * d[..., 1]
+    return torch.cat([d, torch.stack([ahead, left, d.norm(dim=-1)], -1)], -1)  # (b, K, 5)
+
 def _embed_steps(self, batch):
     "Embeddings (b, 3K, d) of the (bd, obs, act) tokens, and which of them are real (b, 3K)."
     cfg = self.cfg
@@ -286,10 +303,14 @@ def _embed_steps(self, batch):
     if K > cfg.context: raise ValueError(f"window has {K} steps but the model's context is {cfg.context}")
     te = self.time_emb(batch['timestep'].clamp(0, cfg.max_timestep - 1))       # (b, K, d)
     bd = _bd_features(batch['bd'].to(obs.dtype) / cfg.bd_scale, cfg.bd_fourier)  # (b, 2 (1 + 2F))
-    bd = self.bd_emb(bd)                                                        # (b, d)
-    bd = torch.where(batch['bd_mask'].bool()[:, None], bd, self.no_bd)         # (b, d)
+    bd = bd[:, None].expand(B, K, -1)                                           # (b, K, 2 (1 + 2F))
+    if cfg.bd_mode == 'togo':
+        if 'pose' not in batch: raise ValueError("bd_mode 'togo' needs batch['pose'] (b, K, 3): x, y, heading before each step")
+        bd = torch.cat([bd, togo_features(batch['bd'].to(obs.dtype), batch['pose'].to(obs.dtype), cfg.bd_scale)], -1)  # (b, K, f)
+    bd = self.bd_emb(bd)                                                        # (b, K, d)
+    bd = torch.where(batch['bd_mask'].bool()[:, None, None], bd, self.no_bd)   # (b, K, d)
     tw = self.type_emb.weight
-    e_bd = bd[:, None] + te + tw[T_BD]                                          # (b, K, d)
+    e_bd = bd + te + tw[T_BD]                                                   # (b, K, d)
     e_obs = self.obs_emb(obs) + te + tw[T_OBS]                                  # (b, K, d)
     if not cfg.use_actions: act = torch.zeros_like(act)                        # (b, K, a) nothing to copy
     e_act = self.act_emb(act.to(obs.dtype)) + te + tw[T_ACT]                    # (b, K, d)
@@ -331,6 +352,7 @@ def random_batch(cfg:DTConfig, b:int=4, seed:int=0, pad:bool=True) -> dict:
                  obs=torch.rand(b, K, cfg.obs_dim, generator=g),
                  act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
                  timestep=ts.clamp(min=0), step_mask=ts >= 0,
+                 pose=torch.cat([torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1),
                  text_mask=torch.arange(L)[None] < lens[:, None])
     if cfg.text_encoder == 'learned': batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
     else: batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0

@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 
 from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
                        cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
-from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs
+from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'load_tokenizer',
@@ -66,13 +66,15 @@ def lr_at(step:int, tc:TrainConfig) -> float:
 
 # %% ../../nbs/api/11_dt_train.ipynb #6abcf0bb
 class Windows:
-    "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]`."
-    def __init__(self, obs, act, bd, text_ids:list, context:int, max_text_len:int, text_emb=None):
+    "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]` (and `pose [N, T, 3]` before each step)."
+    def __init__(self, obs, act, bd, text_ids:list, context:int, max_text_len:int, text_emb=None, pose=None):
         self.obs, self.act = np.asarray(obs, np.float32), np.asarray(act, np.float32)
         self.bd = np.asarray(bd, np.float32)
         N, T, _ = self.obs.shape
         if self.act.shape[:2] != (N, T) or self.bd.shape[0] != N:
             raise ValueError(f"obs {self.obs.shape}, act {self.act.shape} and bd {self.bd.shape} must share N (and T)")
+        self.pose = None if pose is None else np.asarray(pose, np.float32)
+        if self.pose is not None and self.pose.shape != (N, T, 3): raise ValueError(f"pose must be [N, T, 3] = {(N, T, 3)}, got {self.pose.shape}")
         if len(text_ids) != N: raise ValueError(f"text_ids must hold one list of texts per entry ({N}), got {len(text_ids)}")
         self.K, self.L = context, max_text_len
         counts = np.array([len(t) for t in text_ids])
@@ -114,6 +116,7 @@ class Windows:
         mask = (np.arange(self.L)[None] < self.len[j][:, None]) & keep_text[:, None]  # (b, L)
         out = dict(bd=self.bd[i], bd_mask=keep_bd, obs=obs, act=act, timestep=tc, step_mask=valid,
                    text=self.ids[j] * mask, text_mask=mask)
+        if self.pose is not None: out['pose'] = self.pose[i[:, None], tc]  # (b, K, 3)
         if self.emb is not None: out.update(text_emb=self.emb[j], text_mask=keep_text)
         return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}
 
@@ -345,16 +348,19 @@ def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), re
     mc = replace(mc, vocab_size=tok.get_vocab_size())
     tr, va = load_split(run.path, 'train'), load_split(run.path, 'val')
     if len(tr['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'train' entries")
-    for d in (tr, va): d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
+    if mc.bd_mode == 'togo' and 'pos' not in tr: raise ValueError(f"bd_mode 'togo' needs the positions `pos` in the dataset of {run.path}")
+    for d in (tr, va):
+        d['pose'] = pose_before(d['pos'], d['heading']) if mc.bd_mode == 'togo' else None
+        d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
     if mc.text_encoder == 'learned':
-        mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len) for t in d['texts']], mc.context, mc.max_text_len)
+        mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len) for t in d['texts']], mc.context, mc.max_text_len, pose=d['pose'])
     else:  # a frozen sentence encoder: one vector per text, computed once
         enc = text_encoder(mc.text_encoder)
         mc = replace(mc, text_dim=enc.dim)
         def mk(d):
             flat = [t for ts in d['texts'] for t in ts]
             emb = enc.precompute(flat).cpu().numpy() if flat else None
-            return Windows(d['obs'], d['act'], d['bd'], [[[0]] * len(ts) for ts in d['texts']], mc.context, mc.max_text_len, text_emb=emb)
+            return Windows(d['obs'], d['act'], d['bd'], [[[0]] * len(ts) for ts in d['texts']], mc.context, mc.max_text_len, text_emb=emb, pose=d['pose'])
     data = mk(tr)
     val = mk(va) if len(va['bd']) else None
     if not resume: shutil.rmtree(run/'model', ignore_errors=True); (run/'metrics.jsonl').unlink(missing_ok=True)
