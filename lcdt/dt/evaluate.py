@@ -17,7 +17,7 @@ from .model import load_model, pose_features
 from .train import encode_texts
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES',
+__all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES',
            'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores', 'load_instructions',
            'object_centre', 'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene', 'plot_rollouts',
            'plot_curves', 'write_report', 'stage_report', 'lcdt_eval']
@@ -166,7 +166,8 @@ def instruction_scores(pos, rows, events, scene=None) -> dict:
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
 EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1), 'small': dict(n_prompts=200, threads=1), 'paper': dict(n_prompts=1000, threads=0)}
 OBS_MODE = 'laser5'  # the controllers' observation (3 lasers + 2 bumpers); the LCDT's is its config's `obs_mode`
-OBS_TEXT = {'laser5': '3 lasers + 2 bumpers; the model never sees its position',
+BD_TEXT = {'final': 'the target BD only', 'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)'}
+OBS_TEXT = {'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
             'pose': '3 lasers + 2 bumpers + x, y and heading before each step'}
 
 def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, instructions=None, device:str|None=None, log=print) -> dict:
@@ -217,7 +218,7 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
         hs = instruction_scores(parts[name], rows, ev, scene)
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
-    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table, human=human,
+    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table, human=human,
                prompts=[dict(id=int(test['id'][i]), text=t, bd=[round(float(x), 1) for x in b],
                              lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                              lcdt_dist=round(float(per['lcdt']['dist'][j]), 1))
@@ -327,7 +328,8 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     t = ev['table']
     md = [f"# LCDT report — preset `{preset}`", "",
           f"Language-conditioned decision transformer over the navigation archive. Observation mode: **{ev['obs_mode']}** "
-          f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). Run directory: `{run.path}`.", "",
+          f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
+          f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Run directory: `{run.path}`.", "",
           f"## Held-out prompts ({ev['n_prompts']} test entries)", "",
           f"BD success: final position within {ev['success_px']:.0f} px of the target BD. Judge: `RuleJudge` score of the "
           "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).", "",

@@ -58,9 +58,9 @@ class DTConfig:
 
 # %% ../../nbs/api/10_dt_model.ipynb #ba30385e
 DT_PRESETS = {
-    'tiny':  dict(n_layer=2, n_head=2, n_embd=32,  context=4,  max_text_len=24, use_actions=False),
-    'small': dict(n_layer=3, n_head=4, n_embd=96,  context=8,  max_text_len=64, head='bet', use_actions=False),
-    'paper': dict(n_layer=6, n_head=8, n_embd=128, context=20, max_text_len=96, head='bet', dropout=0.1, use_actions=False),
+    'tiny':  dict(n_layer=2, n_head=2, n_embd=32,  context=4,  max_text_len=24, use_actions=False, bd_mode='togo'),
+    'small': dict(n_layer=3, n_head=4, n_embd=96,  context=8,  max_text_len=64, head='bet', dropout=0.1, use_actions=False, bd_mode='togo'),
+    'paper': dict(n_layer=6, n_head=8, n_embd=128, context=20, max_text_len=96, head='bet', dropout=0.1, use_actions=False, bd_mode='togo'),
 }
 
 OBS_DIMS = {'laser5': 5, 'pose': 9}  # observation mode -> width of the observation the model sees

@@ -48,7 +48,7 @@ class TrainConfig:
 
 TRAIN_PRESETS = {
     'tiny':  dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-    'small': dict(steps=3000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8),
+    'small': dict(steps=6000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.5),
     'paper': dict(steps=30000, batch_size=128, lr=6e-4, min_lr=6e-5, warmup=1000, log_every=50, eval_every=1000, ckpt_every=1000, eval_batches=16),
 }
 
@@ -122,7 +122,7 @@ class Windows:
 
 # %% ../../nbs/api/11_dt_train.ipynb #a8b2d08c
 def toy_trajectories(n:int=32, T:int=400, seed:int=0) -> dict:
-    "Toy trajectories (`obs`, `act`, `bd`, `texts`) where each entry's controller depends on its BD."
+    "Toy trajectories (`obs`, `act`, `bd`, `pos`, `texts`) where each entry's controller depends on its BD (`pos`: a straight line from the start to it)."
     g = np.random.default_rng(seed)
     bd = g.uniform(0, 600, (n, 2)).astype(np.float32)
     obs = np.clip(np.cumsum(g.normal(0, .05, (n, T, 5)), 1) + .5, 0, 1).astype(np.float32)
@@ -131,7 +131,8 @@ def toy_trajectories(n:int=32, T:int=400, seed:int=0) -> dict:
     side = lambda x, a, b: a if x < 300 else b
     texts = [[f"go to the {side(y, 'north', 'south')} {side(x, 'west', 'east')} of the room",
               f"the robot ends {side(y, 'north', 'south')}"] for x, y in bd]
-    return dict(obs=obs, act=act, bd=bd, texts=texts)
+    pos = (np.array([60., 450.]) + (bd[:, None] - np.array([60., 450.])) * (np.arange(1, T + 1) / T)[None, :, None]).astype(np.float32)
+    return dict(obs=obs, act=act, bd=bd, pos=pos, texts=texts)
 
 def _toy_tokenizer(texts):
     "A word-level HF tokenizer trained on `texts` (for tests)."
@@ -263,6 +264,9 @@ def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None,
           progress:bool=True, stop_at:int|None=None, log=print) -> dict:
     "Train an LCDT on windows `data` into directory `out` (`model/`, `metrics.jsonl`); return a summary."
     import torch, contextlib
+    for w in (data, val):
+        if w is not None and mc.bd_mode == 'togo' and w.pose is None:
+            raise ValueError("bd_mode 'togo' needs Windows made with the poses (`pose=` [N, T, 3]); pass them or use bd_mode='final'")
     out = Path(out); ck = out/'model'
     rank, world, local = _dist_info()
     ddp = world > 1
@@ -399,7 +403,7 @@ def toy_run(path, n:int=24, seed:int=0) -> RunDir:
     import datasets
     run, toy = RunDir(path), toy_trajectories(n, seed=seed)
     split = np.array(['train', 'val', 'test'])[np.arange(n) % 5 // 3 + (np.arange(n) % 5 == 4)]
-    ds = datasets.Dataset.from_dict(dict(id=list(range(n)), bd=toy['bd'], obs=toy['obs'], act=toy['act'],
+    ds = datasets.Dataset.from_dict(dict(id=list(range(n)), bd=toy['bd'], obs=toy['obs'], act=toy['act'], pos=toy['pos'],
                                          descriptions=[t[:1] for t in toy['texts']], instructions=[t[1:] for t in toy['texts']],
                                          split=list(split)))
     ds.save_to_disk(str(run/'dataset'))

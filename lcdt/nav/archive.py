@@ -52,7 +52,7 @@ class ArchiveConfig:
 
 ARCHIVE_PRESETS = {
     'tiny':  ArchiveConfig(),
-    'small': ArchiveConfig(pop=250, generations=40, threshold=8.0, ckpt_every=10),
+    'small': ArchiveConfig(pop=250, generations=160, threshold=4.0, ckpt_every=20),
     'paper': ArchiveConfig(pop=50, generations=1000, threshold=8.0, ckpt_every=50),
 }
 
