@@ -20,7 +20,7 @@ from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, sa
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'load_tokenizer',
            'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint', 'read_checkpoint_state', 'read_metrics',
-           'train', 'train_run', 'text_encoder', 'stage_train', 'lcdt_train', 'toy_run']
+           'train', 'train_run', 'text_encoder', 'train_unfinished', 'stage_train', 'lcdt_train', 'toy_run']
 
 # %% ../../nbs/api/11_dt_train.ipynb #d2a2416c
 @dataclass
@@ -48,7 +48,7 @@ class TrainConfig:
 
 TRAIN_PRESETS = {
     'tiny':  dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-    'small': dict(steps=6000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.5),
+    'small': dict(steps=3000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.5),
     'paper': dict(steps=30000, batch_size=128, lr=6e-4, min_lr=6e-5, warmup=1000, log_every=50, eval_every=1000, ckpt_every=1000, eval_batches=16),
 }
 
@@ -377,9 +377,14 @@ def text_encoder(spec:str):
     from lcdt.text.embed import make_text_encoder
     return make_text_encoder(spec)
 
+def train_unfinished(run, preset:str) -> bool:
+    "Whether `run/model` holds a checkpoint of a training of `preset` that stopped before its last step."
+    ck = Path(getattr(run, 'path', run))/'model'
+    return (ck/'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < train_config(preset).steps
+
 def stage_train(run:RunDir, preset:str) -> dict:
-    "Pipeline stage: train the LCDT of `preset` in `run` (a fresh start; the pipeline skips finished stages)."
-    return train_run(run, preset, resume=False, progress=not in_test())
+    "Pipeline stage: train the LCDT of `preset` in `run`, resuming an interrupted training (a finished one, redone with `--force`, starts over)."
+    return train_run(run, preset, resume=train_unfinished(run, preset), progress=not in_test())
 
 # %% ../../nbs/api/11_dt_train.ipynb #1c8b8996
 @call_parse
