@@ -17,13 +17,13 @@ import torch.nn.functional as F
 from ..core import cfg_from_dict, rng
 from ..gold.engine import random_settings, states
 from ..gold.render import render_batch, COLOURS
-from ..text.tokenizer import PAD_ID, TextTokenizer
+from ..text.tokenizer import PAD_ID, BOS_ID, EOS_ID, TextTokenizer
 from .vit import ViTAE, ViTAEConfig, unpatchify
 from .text import TextConfig, TextEncoder, TextDecoder, scene_facts, QUESTIONS, shift
 
 # %% auto #0
 __all__ = ['BRAIN_PRESETS', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER', 'LINE_RGB', 'BrainConfig', 'brain_config', 'Brain',
-           'qa_pool', 'qa_examples', 'qa_batch', 'line_pixels', 'iou', 'train_qa', 'evaluate_qa']
+           'qa_pool', 'qa_examples', 'qa_batch', 'qa_kind_batches', 'line_pixels', 'iou', 'train_qa', 'evaluate_qa']
 
 # %% ../../nbs/api/72_brain_model.ipynb #173ed117
 @dataclass
@@ -40,10 +40,13 @@ class BrainConfig:
     vocab_size:int = 200      # tokenizer vocabulary
     max_len:int = 32          # longest text, [BOS] and [EOS] included
     pos:str = 'learned'       # image position codes: 'learned' or 'sincos'
+    stem:str = 'linear'       # image patch embedding: 'linear' or 'conv' (see brain.vit)
     passthrough:bool = True   # image pass-through path
+    summary:bool = False      # add a pooled image + question summary to every text-decoder input
     ff_mult:int = 4           # feed-forward width as a multiple of dim
 
 BRAIN_PRESETS = {'tiny': dict(img_size=32, dim=64), 'small': dict(img_size=64, dim=64),
+                 'small-conv': dict(img_size=64, dim=64, stem='conv', summary=True),   # the QA tutorial's brain
                  'paper': dict(img_size=224, patch=16, dim=768, heads=12, img_enc_layers=6, img_dec_layers=3,
                                text_enc_layers=4, text_dec_layers=4)}
 
@@ -60,34 +63,53 @@ class Brain(nn.Module):
         self.cfg = cfg
         self.img = ViTAE(ViTAEConfig(img_size=cfg.img_size, patch=cfg.patch, dim=cfg.dim, heads=cfg.heads,
                                      enc_layers=cfg.img_enc_layers, dec_layers=cfg.img_dec_layers, ff_mult=cfg.ff_mult,
-                                     pos=cfg.pos, passthrough=cfg.passthrough))
+                                     pos=cfg.pos, stem=cfg.stem, passthrough=cfg.passthrough))
         tcfg = TextConfig(vocab_size=cfg.vocab_size, max_len=cfg.max_len, dim=cfg.dim, heads=cfg.heads,
                           enc_layers=cfg.text_enc_layers, dec_layers=cfg.text_dec_layers, ff_mult=cfg.ff_mult)
         self.text_enc, self.text_dec = TextEncoder(tcfg), TextDecoder(tcfg)
         self.modality = nn.Parameter(torch.zeros(2, cfg.dim))
+        if cfg.summary: self.sum_norm, self.sum_img, self.sum_q = nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.dim), nn.Linear(cfg.dim, cfg.dim)
 
-    def memory(self, images, question) -> tuple:
+    def memory(self, images, question, encoded=None) -> tuple:
         "`(memory [B, N+L, dim], pad [B, N+L], h)`: the image and question encodings, and the image pass-through."
-        z, h = self.img.encode(1 - images)                                  # (b, n, d): ink, not light (white floor -> 0)
+        z, h = self.img.encode(1 - images) if encoded is None else encoded                                # (b, n, d): ink, not light (white floor -> 0)
         q = self.text_enc(question)                                         # (b, l, d)
         mem = torch.cat([z + self.modality[0], q + self.modality[1]], 1)
         pad = torch.cat([torch.zeros(z.shape[:2], dtype=torch.bool, device=z.device), question == PAD_ID], 1)
         return mem, pad, h
 
-    def qa_forward(self, images, question, answer=None, image_target=None, changed_weight:float=1.0) -> dict:
+    def _summary(self, mem, pad, n):
+        "The decoder-input summary [B, 1, dim]: mean image token and mean question token (None unless `cfg.summary`)."
+        if not self.cfg.summary: return None
+        keep = (~pad[:, n:]).float()[..., None]                             # (b, l, 1)
+        q = (mem[:, n:] * keep).sum(1) / keep.sum(1).clamp_min(1)
+        return (self.sum_img(self.sum_norm(mem[:, :n].mean(1))) + self.sum_q(q))[:, None]
+
+    def _text(self, ids, mem, pad, ctx=None, targets=None) -> tuple:
+        "`TextDecoder.forward` with `ctx` [B, 1, dim] added to every input token."
+        d, L = self.text_dec, ids.shape[1]
+        x = d.tok(ids) + d.pos[:L]                                          # (b, l, d)
+        if ctx is not None: x = x + ctx
+        causal = nn.Transformer.generate_square_subsequent_mask(L, device=ids.device)
+        for blk in d.blocks: x = blk(x, mem, tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=pad)
+        logits = d.head(d.norm(x))                                          # (b, l, v)
+        loss = None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD_ID)
+        return logits, loss
+
+    def qa_forward(self, images, question, answer=None, image_target=None, changed_weight:float=1.0, encoded=None, draw:bool=True) -> dict:
         "Decode an image and (given `answer` ids, by teacher forcing) answer logits from `images` [B, C, H, W] and `question` ids [B, L]."
         if question.shape[0] != images.shape[0]: raise ValueError(f"question must have one row per image: {question.shape[0]} != {images.shape[0]}")
-        mem, pad, h = self.memory(images, question)
+        mem, pad, h = self.memory(images, question, encoded)             # `encoded`: `img.encode(1 - images)`, reused across questions
         c = self.img.cfg
-        out = dict(image=1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels))   # (b, c, h, w)
+        out = dict(image=1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels)) if draw else {}   # (b, c, h, w); `draw=False`: answer only
         losses = []
-        if image_target is not None:
+        if image_target is not None and draw:
             w = 1 + (changed_weight - 1) * (image_target != images).any(1, keepdim=True).float()
             out['image_loss'] = (w * (out['image'] - image_target)**2).mean() / w.mean()
             losses.append(out['image_loss'])
         if answer is not None:
             inp, tgt = shift(answer)
-            out['logits'], out['text_loss'] = self.text_dec(inp, mem, pad, tgt)
+            out['logits'], out['text_loss'] = self._text(inp, mem, pad, self._summary(mem, pad, h.shape[1]), tgt)
             losses.append(out['text_loss'])
         if losses: out['loss'] = sum(losses)
         return out
@@ -96,8 +118,15 @@ class Brain(nn.Module):
     def answer(self, images, question) -> tuple:
         "`(image, answer ids)`: the decoded image and the greedy answer."
         mem, pad, h = self.memory(images, question)
-        c = self.img.cfg
-        return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), self.text_dec.generate(mem, pad)
+        c, ctx = self.img.cfg, self._summary(mem, pad, h.shape[1])
+        ids = torch.full((images.shape[0], 1), BOS_ID, dtype=torch.long, device=images.device)
+        done = torch.zeros(images.shape[0], dtype=torch.bool, device=images.device)
+        for _ in range(self.cfg.max_len - 1):                               # greedy, PAD after [EOS]
+            nxt = self._text(ids, mem, pad, ctx)[0][:, -1].argmax(-1)
+            nxt = torch.where(done, torch.full_like(nxt, PAD_ID), nxt)
+            ids = torch.cat([ids, nxt[:, None]], 1); done |= nxt == EOS_ID
+            if done.all(): break
+        return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), ids
 
 # %% ../../nbs/api/72_brain_model.ipynb #fce58109
 QA_KINDS = ('side', 'near', 'facing', 'count', 'line')
@@ -137,6 +166,20 @@ def qa_batch(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=Q
     return dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'],
                 answer=tok.encode(ans, return_tensors='pt')['ids'], kind=kind, idx=idx, answers=ans)
 
+def qa_kind_batches(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=QA_KINDS) -> list:
+    "One `qa_batch`-like dict per kind, all about the same `n` pool games; answers too close to call are PAD (no loss)."
+    idx = g.choice(len(pool['games']), n, replace=len(pool['games']) < n)
+    img = torch.from_numpy(pool['images'][idx]).permute(0, 3, 1, 2).float() / 255
+    out = []
+    for k in kinds:
+        qs = [QUESTIONS[k][g.integers(len(QUESTIONS[k]))] for _ in idx]
+        ans = [LINE_ANSWER if k == 'line' else str(pool['facts'][k][i]) for i in idx]
+        a = tok.encode(ans, return_tensors='pt')['ids']
+        if k in QA_MARGINS: a[torch.from_numpy(pool['facts'][f'{k}_margin'][idx] < QA_MARGINS[k]), 1:] = PAD_ID
+        tgt = torch.from_numpy(pool['line_images'][idx]).permute(0, 3, 1, 2).float() / 255 if k == 'line' else img
+        out.append(dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'], answer=a, kind=[k]*n, idx=idx, answers=ans))
+    return out
+
 # %% ../../nbs/api/72_brain_model.ipynb #688d3101
 LINE_RGB = torch.tensor(COLOURS['line'], dtype=torch.float32) / 255
 
@@ -150,18 +193,28 @@ def iou(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
     return torch.where(union > 0, inter / union.clamp_min(1), torch.ones_like(inter))
 
 def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:int=64, lr:float=2e-3, seed:int=0,
-             kinds=QA_KINDS, changed_weight:float=10.0, log_every:int=0) -> list:
-    "Train `brain` on random QA batches from `pool`; return the loss per step."
-    g = rng(seed)
+             kinds=QA_KINDS, changed_weight:float=10.0, log_every:int=0, fresh:int=0, image_weight:float=1.0, all_kinds:bool=False) -> list:
+    "Train `brain` on random QA batches from `pool` (`fresh`: a new pool of `batch*fresh` games every `fresh` steps; `all_kinds`: every kind about each of `batch` games); return the loss per step."
+    g = rng(seed); size = pool['images'].shape[1]
     opt = torch.optim.AdamW(brain.parameters(), lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
     brain.train(); losses = []
     for s in range(steps):
-        b = qa_batch(pool, tok, batch, g, kinds)
-        out = brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight)
-        opt.zero_grad(set_to_none=True); out['loss'].backward()
+        if fresh and s % fresh == 0: pool = qa_pool(batch * fresh, seed=int(g.integers(2**31)), size=size)
+        if all_kinds:
+            bs = qa_kind_batches(pool, tok, batch, g, kinds)
+            enc = brain.img.encode(1 - bs[0]['images'])
+            draw = [k == 'line' or i == 0 for i, k in enumerate(kinds)]   # draw for the line and one other kind only: decoding is costly
+            outs = [brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight, enc, d) for b, d in zip(bs, draw)]
+            loss = (image_weight * sum(o['image_loss'] for o in outs if 'image_loss' in o) / sum(draw)
+                    + sum(o['text_loss'] for o in outs) / len(outs))
+        else:
+            b = qa_batch(pool, tok, batch, g, kinds)
+            out = brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight)
+            loss = image_weight * out['image_loss'] + out['text_loss']
+        opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(brain.parameters(), 1.0); opt.step(); sched.step()
-        losses.append(out['loss'].item())
+        losses.append(loss.item())
         if log_every and (s + 1) % log_every == 0: print(f"step {s+1}: loss {np.mean(losses[-log_every:]):.4f}", flush=True)
     brain.eval()
     return losses

@@ -17,8 +17,8 @@ import torch.nn.functional as F
 from ..core import cfg_from_dict
 
 # %% auto #0
-__all__ = ['VIT_PRESETS', 'ViTAEConfig', 'vit_config', 'patchify', 'unpatchify', 'sincos_2d', 'PosCode', 'DecoderBlock', 'ViTAE',
-           'moving_squares', 'square_position', 'psnr', 'fit_autoencoder', 'evaluate_squares']
+__all__ = ['VIT_PRESETS', 'ViTAEConfig', 'vit_config', 'patchify', 'unpatchify', 'sincos_2d', 'PosCode', 'DecoderBlock',
+           'conv_stem', 'ViTAE', 'moving_squares', 'square_position', 'psnr', 'fit_autoencoder', 'evaluate_squares']
 
 # %% ../../nbs/api/70_brain_vit.ipynb #073f3f17
 @dataclass
@@ -33,6 +33,7 @@ class ViTAEConfig:
     dec_layers:int = 1       # decoder layers (self-attention + cross-attention + feed-forward)
     ff_mult:int = 4          # feed-forward width as a multiple of dim
     pos:str = 'learned'      # position codes: 'learned' or 'sincos' (fixed 2-D sine-cosine)
+    stem:str = 'linear'      # patch embedding: 'linear' (one matrix per patch) or 'conv' (stride-2 3x3 convolutions; patch a power of 2)
     passthrough:bool = True  # add the patch embedding around the encoder and the decoder
     dropout:float = 0.0      # dropout in attention and feed-forward
     norm_first:bool = True   # pre-norm blocks (False: post-norm, as in the original Transformer)
@@ -54,6 +55,8 @@ def _check_cfg(cfg):
     if cfg.dim % cfg.heads: raise ValueError(f"heads ({cfg.heads}) must divide dim ({cfg.dim})")
     if cfg.pos not in ('learned', 'sincos'): raise ValueError(f"pos must be 'learned' or 'sincos', got {cfg.pos!r}")
     if cfg.pos == 'sincos' and cfg.dim % 4: raise ValueError(f"sincos position codes need dim divisible by 4, got {cfg.dim}")
+    if cfg.stem not in ('linear', 'conv'): raise ValueError(f"stem must be 'linear' or 'conv', got {cfg.stem!r}")
+    if cfg.stem == 'conv' and (cfg.patch < 2 or cfg.patch & (cfg.patch - 1)): raise ValueError(f"a conv stem needs patch a power of 2, got {cfg.patch}")
     return cfg
 
 def vit_config(preset:str='tiny', **overrides) -> ViTAEConfig:
@@ -132,6 +135,16 @@ class DecoderBlock(nn.Module):
             x = self.norm3(x + self._ff(x))
         return x if passthrough is None else x + passthrough
 
+# %% ../../nbs/api/70_brain_vit.ipynb #9b3295a4
+def conv_stem(channels:int, dim:int, patch:int) -> nn.Sequential:
+    "Images [B, C, H, W] -> features [B, dim, H/patch, W/patch] by stride-2 3x3 convolutions (`patch` a power of 2)."
+    if patch < 2 or patch & (patch - 1): raise ValueError(f"patch must be a power of 2, got {patch}")
+    layers, c = [], channels
+    for i in range(patch.bit_length() - 1):
+        o = min(dim, 16 * 2**i)
+        layers += [nn.Conv2d(c, o, 3, 2, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]; c = o
+    return nn.Sequential(*layers, nn.Conv2d(c, dim, 1))
+
 # %% ../../nbs/api/70_brain_vit.ipynb #894fa8cc
 class ViTAE(nn.Module):
     "ViT image autoencoder with position-query decoding and an optional pass-through path."
@@ -139,7 +152,7 @@ class ViTAE(nn.Module):
         super().__init__()
         self.cfg = cfg = _check_cfg(cfg)
         pdim = cfg.patch*cfg.patch*cfg.channels
-        self.embed = nn.Linear(pdim, cfg.dim)
+        self.embed = nn.Linear(pdim, cfg.dim) if cfg.stem == 'linear' else conv_stem(cfg.channels, cfg.dim, cfg.patch)
         self.pos = PosCode(cfg.pos, cfg.grid, cfg.dim)
         layer = nn.TransformerEncoderLayer(cfg.dim, cfg.heads, cfg.ff_mult*cfg.dim, cfg.dropout, activation='gelu',
                                            batch_first=True, norm_first=cfg.norm_first)
@@ -158,6 +171,7 @@ class ViTAE(nn.Module):
     def embed_patches(self, images) -> torch.Tensor:
         "Patch embedding plus position codes [B, N, dim]."
         self._check_images(images)
+        if self.cfg.stem == 'conv': return self.embed(images).flatten(2).transpose(1, 2) + self.pos()   # (b, n, d)
         return self.embed(patchify(images, self.cfg.patch)) + self.pos()   # (b, n, d)
 
     def encode(self, images) -> tuple:
