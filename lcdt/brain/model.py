@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from ..core import cfg_from_dict, rng
 from ..gold.engine import random_settings, states
 from ..gold.render import render_batch, COLOURS
-from ..text.tokenizer import PAD_ID, BOS_ID, EOS_ID, TextTokenizer
+from ..text.tokenizer import PAD_ID, TextTokenizer
 from .vit import ViTAE, ViTAEConfig, unpatchify
 from .text import TextConfig, TextEncoder, TextDecoder, scene_facts, QUESTIONS, shift
 
@@ -87,14 +87,7 @@ class Brain(nn.Module):
 
     def _text(self, ids, mem, pad, ctx=None, targets=None) -> tuple:
         "`TextDecoder.forward` with `ctx` [B, 1, dim] added to every input token."
-        d, L = self.text_dec, ids.shape[1]
-        x = d.tok(ids) + d.pos[:L]                                          # (b, l, d)
-        if ctx is not None: x = x + ctx
-        causal = nn.Transformer.generate_square_subsequent_mask(L, device=ids.device)
-        for blk in d.blocks: x = blk(x, mem, tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=pad)
-        logits = d.head(d.norm(x))                                          # (b, l, v)
-        loss = None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD_ID)
-        return logits, loss
+        return self.text_dec(ids, mem, pad, targets, ctx=ctx)
 
     def qa_forward(self, images, question, answer=None, image_target=None, changed_weight:float=1.0, encoded=None, draw:bool=True) -> dict:
         "Decode an image and (given `answer` ids, by teacher forcing) answer logits from `images` [B, C, H, W] and `question` ids [B, L]."
@@ -119,13 +112,7 @@ class Brain(nn.Module):
         "`(image, answer ids)`: the decoded image and the greedy answer."
         mem, pad, h = self.memory(images, question)
         c, ctx = self.img.cfg, self._summary(mem, pad, h.shape[1])
-        ids = torch.full((images.shape[0], 1), BOS_ID, dtype=torch.long, device=images.device)
-        done = torch.zeros(images.shape[0], dtype=torch.bool, device=images.device)
-        for _ in range(self.cfg.max_len - 1):                               # greedy, PAD after [EOS]
-            nxt = self._text(ids, mem, pad, ctx)[0][:, -1].argmax(-1)
-            nxt = torch.where(done, torch.full_like(nxt, PAD_ID), nxt)
-            ids = torch.cat([ids, nxt[:, None]], 1); done |= nxt == EOS_ID
-            if done.all(): break
+        ids = self.text_dec.generate(mem, pad, ctx=ctx)                     # greedy, PAD after [EOS]
         return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), ids
 
 # %% ../../nbs/api/72_brain_model.ipynb #fce58109

@@ -127,11 +127,12 @@ class TextDecoder(nn.Module):
         self.norm = nn.LayerNorm(cfg.dim)
         self.head = nn.Linear(cfg.dim, cfg.vocab_size, bias=False)
 
-    def forward(self, ids, memory, memory_pad=None, targets=None) -> tuple:
-        "`(logits [B, L, V], loss)`: next-token logits for `ids`; `targets` [B, L] (PAD ignored) gives the loss."
+    def forward(self, ids, memory, memory_pad=None, targets=None, ctx=None) -> tuple:
+        "`(logits [B, L, V], loss)`: next-token logits for `ids`; `targets` [B, L] (PAD ignored) gives the loss; `ctx` [B, 1, dim] is added to every input token."
         _check_ids(ids, self.cfg.max_len)
         L = ids.shape[1]
         x = self.tok(ids) + self.pos[:L]                                   # (b, l, d)
+        if ctx is not None: x = x + ctx
         causal = nn.Transformer.generate_square_subsequent_mask(L, device=ids.device)
         for blk in self.blocks:
             x = blk(x, memory, tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=memory_pad)
@@ -140,13 +141,13 @@ class TextDecoder(nn.Module):
         return logits, loss
 
     @torch.no_grad()
-    def generate(self, memory, memory_pad=None, max_new:int|None=None) -> torch.Tensor:
-        "Greedy decoding from [BOS]: ids [B, <= max_len], PAD after [EOS]."
+    def generate(self, memory, memory_pad=None, max_new:int|None=None, ctx=None) -> torch.Tensor:
+        "Greedy decoding from [BOS] (with `ctx` as in `forward`): ids [B, <= max_len], PAD after [EOS]."
         B = memory.shape[0]
         ids = torch.full((B, 1), BOS_ID, dtype=torch.long, device=memory.device)
         done = torch.zeros(B, dtype=torch.bool, device=memory.device)
         for _ in range(min(max_new or self.cfg.max_len, self.cfg.max_len) - 1):
-            nxt = self(ids, memory, memory_pad)[0][:, -1].argmax(-1)
+            nxt = self(ids, memory, memory_pad, ctx=ctx)[0][:, -1].argmax(-1)
             nxt = torch.where(done, torch.full_like(nxt, PAD_ID), nxt)
             ids = torch.cat([ids, nxt[:, None]], 1)
             done |= nxt == EOS_ID
