@@ -139,6 +139,10 @@ def qa_examples(pool:dict, kind:str, idx) -> tuple:
     ans = [LINE_ANSWER if kind == 'line' else str(f[kind][i]) for i in idx]
     return [QUESTIONS[kind][0]] * len(idx), ans
 
+def _chw(images) -> torch.Tensor:
+    "uint8 images [N, H, W, C] -> float [N, C, H, W] in [0, 1]."
+    return torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).float() / 255
+
 def qa_batch(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=QA_KINDS) -> dict:
     "A training batch of `n` questions (kinds and templates drawn at random) about pool games, as tensors."
     bad = [k for k in kinds if k not in QA_KINDS]
@@ -147,23 +151,22 @@ def qa_batch(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=Q
     idx = np.array([g.choice(_eligible(pool, k)) for k in kind])
     qs = [QUESTIONS[k][g.integers(len(QUESTIONS[k]))] for k in kind]
     ans = [LINE_ANSWER if k == 'line' else str(pool['facts'][k][i]) for k, i in zip(kind, idx)]
-    img = torch.from_numpy(pool['images'][idx]).permute(0, 3, 1, 2).float() / 255
-    tgt = torch.from_numpy(np.where(np.array([k == 'line' for k in kind])[:, None, None, None],
-                                    pool['line_images'][idx], pool['images'][idx])).permute(0, 3, 1, 2).float() / 255
+    img = _chw(pool['images'][idx])
+    tgt = _chw(np.where(np.array([k == 'line' for k in kind])[:, None, None, None], pool['line_images'][idx], pool['images'][idx]))
     return dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'],
                 answer=tok.encode(ans, return_tensors='pt')['ids'], kind=kind, idx=idx, answers=ans)
 
 def qa_kind_batches(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=QA_KINDS) -> list:
     "One `qa_batch`-like dict per kind, all about the same `n` pool games; answers too close to call are PAD (no loss)."
     idx = g.choice(len(pool['games']), n, replace=len(pool['games']) < n)
-    img = torch.from_numpy(pool['images'][idx]).permute(0, 3, 1, 2).float() / 255
+    img = _chw(pool['images'][idx])
     out = []
     for k in kinds:
         qs = [QUESTIONS[k][g.integers(len(QUESTIONS[k]))] for _ in idx]
         ans = [LINE_ANSWER if k == 'line' else str(pool['facts'][k][i]) for i in idx]
         a = tok.encode(ans, return_tensors='pt')['ids']
         if k in QA_MARGINS: a[torch.from_numpy(pool['facts'][f'{k}_margin'][idx] < QA_MARGINS[k]), 1:] = PAD_ID
-        tgt = torch.from_numpy(pool['line_images'][idx]).permute(0, 3, 1, 2).float() / 255 if k == 'line' else img
+        tgt = _chw(pool['line_images'][idx]) if k == 'line' else img
         out.append(dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'], answer=a, kind=[k]*n, idx=idx, answers=ans))
     return out
 
@@ -215,14 +218,14 @@ def evaluate_qa(brain:Brain, pool:dict, tok:TextTokenizer, n:int=200, kinds=QA_K
         qs, ans = qa_examples(pool, kind, idx)
         got, ims = [], []
         for s in range(0, len(idx), batch):
-            img = torch.from_numpy(pool['images'][idx[s:s+batch]]).permute(0, 3, 1, 2).float() / 255
+            img = _chw(pool['images'][idx[s:s+batch]])
             im, ids = brain.answer(img, tok.encode(qs[s:s+batch], return_tensors='pt')['ids'])
             got += tok.decode(ids); ims.append(im)
         res[kind] = float(np.mean([a.replace(' ', '') == b.replace(' ', '') for a, b in zip(got, ans)]))  # the word decoder drops the space before '.'
         preds[kind] = dict(idx=idx, answers=ans, predicted=got)
         if kind == 'line':
             im = torch.cat(ims)
-            tgt = torch.from_numpy(pool['line_images'][idx]).permute(0, 3, 1, 2).float() / 255
+            tgt = _chw(pool['line_images'][idx])
             ious = iou(line_pixels(im), line_pixels(tgt, 0.01))
             res['line_iou'] = ious.mean().item()
             preds[kind].update(images=im, iou=ious)

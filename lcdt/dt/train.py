@@ -131,7 +131,8 @@ def toy_trajectories(n:int=32, T:int=400, seed:int=0) -> dict:
     side = lambda x, a, b: a if x < 300 else b
     texts = [[f"go to the {side(y, 'north', 'south')} {side(x, 'west', 'east')} of the room",
               f"the robot ends {side(y, 'north', 'south')}"] for x, y in bd]
-    pos = (np.array([60., 450.]) + (bd[:, None] - np.array([60., 450.])) * (np.arange(1, T + 1) / T)[None, :, None]).astype(np.float32)
+    start = np.array([60., 450.])                                          # the env's start position
+    pos = (start + (bd[:, None] - start) * (np.arange(1, T + 1) / T)[None, :, None]).astype(np.float32)
     return dict(obs=obs, act=act, bd=bd, pos=pos, texts=texts)
 
 def _toy_tokenizer(texts):
@@ -264,9 +265,6 @@ def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None,
           progress:bool=True, stop_at:int|None=None, log=print) -> dict:
     "Train an LCDT on windows `data` into directory `out` (`model/`, `metrics.jsonl`); return a summary."
     import torch, contextlib
-    for w in (data, val):
-        if w is not None and mc.bd_mode == 'togo' and w.pose is None:
-            raise ValueError("bd_mode 'togo' needs Windows made with the poses (`pose=` [N, T, 3]); pass them or use bd_mode='final'")
     out = Path(out); ck = out/'model'
     rank, world, local = _dist_info()
     ddp = world > 1
