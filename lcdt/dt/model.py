@@ -20,8 +20,8 @@ from ..core import cfg_from_dict, cfg_to_dict, atomic_write_json, read_json, sav
 # %% auto #0
 __all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig', 'dt_config',
            'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d',
-           'focal_loss', 'MSEHead', 'BeTHead', 'LCDT', 'togo_features', 'random_batch', 'fit_bins', 'save_model',
-           'load_state', 'load_model']
+           'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT', 'togo_features', 'random_batch',
+           'fit_bins', 'save_model', 'load_state', 'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -44,7 +44,8 @@ class DTConfig:
     bd_scale: float = 600.0     # BDs are divided by this (the room's size) before embedding
     max_timestep: int = 400     # episode length: timesteps run 0 .. max_timestep-1
     head: str = 'mse'           # action head: 'mse' (tanh regression) | 'bet' (k-means bins + offsets)
-    n_bins: int = 16            # bet: k-means bins per action dimension
+    n_bins: int = 16            # bet: k-means bins per action dimension (per whole action with `bet_joint`)
+    bet_joint: bool = False     # bet: bin whole action vectors (2-D k-means, one choice) instead of each dimension on its own
     focal_gamma: float = 2.0    # bet: focusing parameter of the focal loss on the bins
     offset_weight: float = 10.0 # bet: weight of the offset MSE against the bin loss
     use_actions: bool = True    # feed past actions as inputs (False: act tokens carry only their time, so no copying)
@@ -79,6 +80,7 @@ def _check_cfg(cfg):
         raise ValueError(f"obs_mode {cfg.obs_mode!r} needs obs_dim={OBS_DIMS[cfg.obs_mode]}, got obs_dim={cfg.obs_dim}")
     if cfg.n_embd % cfg.n_head: raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
     if cfg.head not in ('mse', 'bet'): raise ValueError(f"head must be 'mse' or 'bet', got {cfg.head!r}")
+    if cfg.bet_joint and cfg.head != 'bet': raise ValueError(f"bet_joint=True needs head='bet', got head={cfg.head!r}")
     if cfg.text_encoder != 'learned' and cfg.text_dim <= 0:
         raise ValueError(f"text_encoder {cfg.text_encoder!r} needs text_dim > 0 (the width of its sentence vectors)")
     if cfg.context < 1: raise ValueError(f"context must be >= 1, got {cfg.context}")
@@ -171,6 +173,24 @@ def focal_loss(logits, target, gamma:float=2.0):
     logp = F.log_softmax(logits, -1).gather(-1, target[:, None]).squeeze(-1)   # (n,)
     return (-(1 - logp.exp()) ** gamma * logp).mean()
 
+def kmeans(x, k:int, iters:int=30, seed:int=0) -> np.ndarray:
+    "k-means centres (k, d) of the samples `x` (n, d): k-means++ seeding, then Lloyd iterations."
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or len(x) < k: raise ValueError(f"kmeans needs samples (n, d) with n >= k={k}, got shape {x.shape}")
+    g = np.random.default_rng(seed)
+    c = [x[g.integers(len(x))]]
+    d2 = ((x - c[0]) ** 2).sum(1)                                        # (n,) squared distance to the nearest centre
+    for _ in range(k - 1):
+        c.append(x[g.choice(len(x), p=d2 / d2.sum())] if d2.sum() > 0 else x[g.integers(len(x))])
+        d2 = np.minimum(d2, ((x - c[-1]) ** 2).sum(1))
+    c = np.stack(c)                                                     # (k, d)
+    for _ in range(iters):
+        lab = ((x[:, None] - c[None]) ** 2).sum(-1).argmin(1)             # (n,)
+        for j in range(k):
+            if (lab == j).any(): c[j] = x[lab == j].mean(0)
+    return c.astype(np.float32)
+
+
 # %% ../../nbs/api/10_dt_model.ipynb #b455d9eb
 class MSEHead(nn.Module):
     "Bounded regression: tanh(linear(h)) in [-1, 1], MSE loss."
@@ -223,6 +243,39 @@ class BeTHead(nn.Module):
             bins = torch.multinomial(p, 1, generator=generator).view(logits.shape[:-1])
         return self._decode(bins, off)
 
+class JointBeTHead(nn.Module):
+    "Behavior-Transformer head over whole actions: one of `n_bins` k-means centres (a, e.g. both wheels) and its offset."
+    def __init__(self, cfg:DTConfig):
+        super().__init__()
+        self.a, self.k, self.gamma, self.w = cfg.act_dim, cfg.n_bins, cfg.focal_gamma, cfg.offset_weight
+        self.register_buffer('centres', torch.rand(cfg.n_bins, cfg.act_dim, generator=torch.Generator().manual_seed(0)) * 2 - 1)  # (nb, a)
+        self.logits = nn.Linear(cfg.n_embd, cfg.n_bins)
+        self.offsets = nn.Linear(cfg.n_embd, cfg.n_bins * cfg.act_dim)
+
+    def _split(self, h): return self.logits(h), self.offsets(h).view(*h.shape[:-1], self.k, self.a)  # (..., nb), (..., nb, a)
+
+    def _decode(self, bins, off):
+        o = torch.gather(off, -2, bins[..., None, None].expand(*bins.shape, 1, self.a)).squeeze(-2)  # (..., a)
+        return (self.centres[bins] + o).clamp(-1, 1)
+
+    def forward(self, h, target=None, mask=None):
+        logits, off = self._split(h)                                        # (b, k, nb), (b, k, nb, a)
+        act = self._decode(logits.argmax(-1), off)                          # (b, k, a)
+        if target is None: return act, None
+        tbin = ((target[..., None, :] - self.centres) ** 2).sum(-1).argmin(-1)  # (b, k)
+        m = mask.bool()
+        lb = focal_loss(logits[m], tbin[m], self.gamma)
+        toff = torch.gather(off, -2, tbin[..., None, None].expand(*tbin.shape, 1, self.a)).squeeze(-2)  # (b, k, a)
+        lo = ((toff - (target - self.centres[tbin])) ** 2)[m].mean()
+        return act, lb + self.w * lo
+
+    def sample(self, h, generator=None, temperature:float=1.0):
+        "Actions from `h` (b, d): the argmax centre when `generator` is None, else one sampled at `temperature`."
+        logits, off = self._split(h)                                        # (b, nb), (b, nb, a)
+        bins = logits.argmax(-1) if generator is None else torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
+        return self._decode(bins, off)
+
+
 # %% ../../nbs/api/10_dt_model.ipynb #2dab13c0
 T_START, T_TEXT, T_BD, T_OBS, T_ACT = range(5)  # token types
 
@@ -245,7 +298,7 @@ class LCDT(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.ln_f = nn.LayerNorm(d, bias=cfg.bias)
-        self.head = MSEHead(cfg) if cfg.head == 'mse' else BeTHead(cfg)
+        self.head = MSEHead(cfg) if cfg.head == 'mse' else JointBeTHead(cfg) if cfg.bet_joint else BeTHead(cfg)
         self.apply(self._init_weights)
         for n, p in self.named_parameters():
             if n.endswith('c_proj.weight'): nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer))
@@ -421,11 +474,12 @@ LCDT.configure_optimizers = _configure_optimizers
 
 # %% ../../nbs/api/10_dt_model.ipynb #7cc58f4b
 def fit_bins(model:LCDT, actions, max_samples:int=200_000, seed:int=0) -> torch.Tensor:
-    "Fit the BeT head's k-means centres on `actions` (..., act_dim); return them (act_dim, n_bins)."
-    if not isinstance(model.head, BeTHead): raise TypeError("fit_bins needs a model with head='bet'")
+    "Fit the BeT head's k-means centres on `actions` (..., act_dim); return them ((act_dim, n_bins), or (n_bins, act_dim) with `bet_joint`)."
+    if not isinstance(model.head, (BeTHead, JointBeTHead)): raise TypeError("fit_bins needs a model with head='bet'")
     a = torch.as_tensor(np.asarray(actions)).reshape(-1, model.cfg.act_dim).numpy()
     if len(a) > max_samples: a = a[np.random.default_rng(seed).choice(len(a), max_samples, replace=False)]
-    c = np.stack([kmeans_1d(a[:, i], model.cfg.n_bins, seed=seed) for i in range(model.cfg.act_dim)])
+    if model.cfg.bet_joint: c = kmeans(a, model.cfg.n_bins, seed=seed)
+    else: c = np.stack([kmeans_1d(a[:, i], model.cfg.n_bins, seed=seed) for i in range(model.cfg.act_dim)])
     model.head.centres.copy_(torch.from_numpy(c))
     return model.head.centres
 

@@ -15,12 +15,13 @@ from fastcore.script import call_parse
 
 from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
                        cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
-from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before
+from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before, pose_features
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'load_tokenizer',
-           'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint', 'read_checkpoint_state', 'read_metrics',
-           'train', 'train_run', 'text_encoder', 'train_unfinished', 'stage_train', 'lcdt_train', 'toy_run']
+__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
+           'load_tokenizer', 'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint',
+           'read_checkpoint_state', 'read_metrics', 'train', 'train_run', 'text_encoder', 'train_unfinished',
+           'stage_train', 'lcdt_train', 'toy_run']
 
 # %% ../../nbs/api/11_dt_train.ipynb #d2a2416c
 @dataclass
@@ -37,6 +38,7 @@ class TrainConfig:
     grad_clip: float = 1.0      # clip the gradient's global norm (0 = off)
     text_dropout: float = 0.15  # chance a window's text is hidden (so text-free prompting works)
     bd_dropout: float = 0.15    # chance a window's BD is hidden (so BD-free, text-only prompting works)
+    random_starts: int = 0      # extra text-free trajectories per training entry: its controller from a random pose, BD = where it ended
     log_every: int = 10         # steps between metrics.jsonl lines
     eval_every: int = 100       # steps between validations
     eval_batches: int = 4       # validation batches (fixed windows)
@@ -142,6 +144,30 @@ def _toy_tokenizer(texts):
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=['[PAD]', '[UNK]']))
     return tok
+
+# %% ../../nbs/api/11_dt_train.ipynb #fb941539
+def random_start_trajectories(params, n_per:int=1, seed:int=0, n_steps:int=400) -> dict:
+    "Trajectories of the controllers `params [N, P]`, each from `n_per` random poses: `obs`, `act`, `pos`, `heading`, `bd` (where each ended) and `pose [N n_per, T, 3]` before each step."
+    from lcdt.nav.env import BatchNav
+    from lcdt.nav.policy import policy_fn_from_params
+    p = np.repeat(np.asarray(params, np.float32), n_per, 0)
+    nav = BatchNav(len(p), random_start=True, seed=seed)                    # random poses, drawn at construction
+    start = nav.pose                                                        # (n, 3)
+    r = nav.rollout(policy_fn_from_params(p), n_steps, reset=False)
+    after = np.concatenate([r.pos, r.heading[..., None]], -1)               # (n, T, 3) after each step
+    pose = np.concatenate([start[:, None], after[:, :-1]], 1).astype(np.float32)
+    return dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, bd=r.bd.copy(), pose=pose)
+
+def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
+    "The training split `tr` with `tc.random_starts` text-free random-start trajectories per entry appended (seeded by `tc.seed`)."
+    if 'params' not in tr: raise ValueError("random_starts needs the controllers' `params` in the dataset")
+    a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
+    obs = a['obs'] if mc.obs_mode == 'laser5' else np.concatenate([a['obs'], pose_features(a['pose'][..., 0], a['pose'][..., 1], a['pose'][..., 2])], -1)
+    out = dict(tr, obs=np.concatenate([tr['obs'], obs]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
+               texts=list(tr['texts']) + [[] for _ in a['bd']])
+    out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
+    return out
+
 
 # %% ../../nbs/api/11_dt_train.ipynb #ca210db0
 def load_tokenizer(path):
@@ -354,6 +380,7 @@ def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), re
     for d in (tr, va):
         d['pose'] = pose_before(d['pos'], d['heading']) if mc.bd_mode == 'togo' else None
         d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
+    if tc.random_starts: tr = _with_random_starts(tr, mc, tc)
     if mc.text_encoder == 'learned':
         mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len) for t in d['texts']], mc.context, mc.max_text_len, pose=d['pose'])
     else:  # a frozen sentence encoder: one vector per text, computed once
