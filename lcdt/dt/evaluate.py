@@ -25,13 +25,13 @@ __all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_T
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
     "A `policy_fn` for `BatchNav.rollout`: the LCDT prompted per robot, with its own K-step history."
-    def __init__(self, model, tokenizer, texts:list, bds, device:str='cpu', generator=None, nav=None):
+    def __init__(self, model, tokenizer, texts:list, bds, device:str='cpu', generator=None, nav=None, temperature:float=1.0):
         import torch
         cfg = model.cfg
         if cfg.obs_mode == 'pose' and nav is None: raise ValueError("obs_mode 'pose' needs nav: the BatchNav whose robots' poses the policy reads")
         if cfg.bd_mode == 'togo' and nav is None: raise ValueError("bd_mode 'togo' needs nav: the BatchNav whose robots' poses the policy reads")
         self.nav = nav
-        self.model, self.device, self.gen = model, device, generator
+        self.model, self.device, self.gen, self.temperature = model, device, generator, temperature
         N = len(texts)
         L = cfg.max_text_len
         ids = np.zeros((N, L), np.int64); mask = np.zeros((N, L), bool)
@@ -64,7 +64,7 @@ class LCDTPolicy:
         win = dict(obs=torch.from_numpy(self.obs), act=torch.from_numpy(self.act),
                    timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid), pose=torch.from_numpy(self.pose))
         win = {k: v.to(self.device) for k, v in win.items()} | self.fixed
-        a = self.model.act_cached(self.prompt, win, self.gen).float().cpu().numpy().astype(np.float32)  # (N, 2)
+        a = self.model.act_cached(self.prompt, win, self.gen, self.temperature).float().cpu().numpy().astype(np.float32)  # (N, 2)
         self.act[:, -1] = a
         self.t += 1
         return a
@@ -95,8 +95,8 @@ def _prompts(texts, bds):
     if len(bds) != N: raise ValueError(f"texts and bds must have the same length, got {N} and {len(bds)}")
     return list(texts), bds
 
-def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=False, device:str|None=None):
-    "Roll out the LCDT at `checkpoint` for prompts `texts` [N] and `bds` [N, 2]; return the `Rollout` (pos [N, T, 2], ...)."
+def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=False, temperature:float=1.0, device:str|None=None):
+    "Roll out the LCDT at `checkpoint` for prompts `texts` [N] and `bds` [N, 2] (argmax actions, or with `sample` drawn at `temperature`, seeded); return the `Rollout` (pos [N, T, 2], ...)."
     import torch
     from lcdt.nav.env import BatchNav
     texts, bds = _prompts(texts, bds)
@@ -104,7 +104,7 @@ def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=Fals
     dev = str(next(model.parameters()).device)
     gen = torch.Generator(dev).manual_seed(seed) if sample else None
     nav = BatchNav(len(texts), seed=seed)
-    return nav.rollout(LCDTPolicy(model, tok, texts, bds, dev, gen, nav=nav), n_steps)
+    return nav.rollout(LCDTPolicy(model, tok, texts, bds, dev, gen, nav=nav, temperature=temperature), n_steps)
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #47318d16
 SUCCESS_PX = 42.0  # a rollout reaches its BD when it ends within this distance (px)
@@ -164,14 +164,16 @@ def instruction_scores(pos, rows, events, scene=None) -> dict:
     return dict(end=end, follow=np.array(fol))
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
-EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1), 'small': dict(n_prompts=200, threads=1), 'paper': dict(n_prompts=1000, threads=0)}
+EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1, temperature=1.0), 'small': dict(n_prompts=200, threads=1, temperature=1.0),
+                'paper': dict(n_prompts=1000, threads=0, temperature=1.0)}  # temperature: the LCDT's action sampling (0 = argmax)
 OBS_MODE = 'laser5'  # the controllers' observation (3 lasers + 2 bumpers); the LCDT's is its config's `obs_mode`
 BD_TEXT = {'final': 'the target BD only', 'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)'}
 OBS_TEXT = {'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
             'pose': '3 lasers + 2 bumpers + x, y and heading before each step'}
 
-def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, instructions=None, device:str|None=None, log=print) -> dict:
-    "Evaluate `run/model` on test prompts, baselines and human instructions; write `eval.json` and `eval_rollouts.npz`."
+def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, instructions=None, device:str|None=None, log=print,
+                 temperature:float|None=None) -> dict:
+    "Evaluate `run/model` on test prompts, baselines and human instructions (actions sampled at `temperature`, 0 = argmax, default the preset's); write `eval.json` and `eval_rollouts.npz`."
     from lcdt.dt.train import load_split
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import policy_fn_from_params, init_params
@@ -182,6 +184,8 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
     if EVAL_PRESETS[preset]['threads']:
         import torch; torch.set_num_threads(EVAL_PRESETS[preset]['threads'])
     n_prompts = n_prompts or EVAL_PRESETS[preset]['n_prompts']
+    temp = EVAL_PRESETS[preset]['temperature'] if temperature is None else float(temperature)
+    if temp < 0: raise ValueError(f"temperature must be >= 0 (0 = argmax actions), got {temp}")
     test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
     if len(test['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'test' entries to prompt with")
     idx = np.sort(g.choice(len(test['bd']), min(n_prompts, len(test['bd'])), replace=False))
@@ -197,7 +201,7 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
     all_t = texts + texts + [None] * N + htexts + htexts + [None] * H
     all_b = np.concatenate([bds, nan, bds, np.full((H, 2), np.nan, np.float32), hbds, hbds])
     ck = load_checkpoint(run.path, device)
-    roll = follow(ck, all_t, all_b, seed=seed)
+    roll = follow(ck, all_t, all_b, seed=seed, sample=temp > 0, temperature=temp or 1.0)
     parts = dict(zip(['lcdt', 'lcdt_text_only', 'lcdt_bd_only', 'human_text', 'human_text_bd', 'human_bd_only'],
                      np.split(roll.pos, np.cumsum([N, N, N, H, H]))))
     # baselines: nearest training controller by BD, random controllers
@@ -218,7 +222,7 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
         hs = instruction_scores(parts[name], rows, ev, scene)
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
-    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table, human=human,
+    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, temperature=temp, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table, human=human,
                prompts=[dict(id=int(test['id'][i]), text=t, bd=[round(float(x), 1) for x in b],
                              lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                              lcdt_dist=round(float(per['lcdt']['dist'][j]), 1))
@@ -303,6 +307,7 @@ def plot_curves(rows, path):
 def _md_table(header, rows):
     return '\n'.join(['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows])
 
+def _decoding(t): return 'argmax of the action head' if not t else f'sampled from the action head at temperature {t:g} (seeded)'
 def _pct(x): return '—' if x is None else f"{100 * x:.1f}%"
 def _num(x, f='{:.3f}'): return '—' if x is None else f.format(x)
 
@@ -329,7 +334,7 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     md = [f"# LCDT report — preset `{preset}`", "",
           f"Language-conditioned decision transformer over the navigation archive. Observation mode: **{ev['obs_mode']}** "
           f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
-          f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Run directory: `{run.path}`.", "",
+          f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Actions: {_decoding(ev.get('temperature', 0))}. Run directory: `{run.path}`.", "",
           f"## Held-out prompts ({ev['n_prompts']} test entries)", "",
           f"BD success: final position within {ev['success_px']:.0f} px of the target BD. Judge: `RuleJudge` score of the "
           "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).", "",
@@ -376,10 +381,11 @@ def lcdt_eval(
     out:str='runs/tiny', # run directory with model/, dataset/ and tokenizer.json
     preset:str='tiny', # tiny | small | paper (sets the number of prompts)
     n_prompts:int=0, # number of test prompts (0 = the preset's)
-    seed:int=0, # seed of the prompt choice and the random baseline
+    seed:int=0, # seed of the prompt choice, the random baseline and the action sampling
+    temperature:float=-1, # action sampling temperature (0 = argmax; -1 = the preset's)
     no_report:bool=False, # skip writing report.md / report.html
 ):
     "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
-    r = evaluate_run(out, preset, n_prompts or None, seed)
-    print(json.dumps(dict(table=r['table'], human=r['human'], obs_mode=r['obs_mode'], n_prompts=r['n_prompts']), indent=1))
+    r = evaluate_run(out, preset, n_prompts or None, seed, temperature=None if temperature < 0 else temperature)
+    print(json.dumps(dict(table=r['table'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
     if not no_report: print(f"report: {write_report(out, preset)}")

@@ -202,7 +202,9 @@ class MSEHead(nn.Module):
         if target is None: return act, None
         err = ((act - target) ** 2).mean(-1)                                # (b, k)
         return act, (err * mask).sum() / mask.sum().clamp(min=1)
-    def sample(self, h, generator=None): return torch.tanh(self.proj(h))   # (b, a)
+    def sample(self, h, generator=None, temperature:float=1.0):
+        "The regressed actions (b, a) of `h` (b, d): a point estimate, so `generator` and `temperature` change nothing."
+        return torch.tanh(self.proj(h))
 
 class BeTHead(nn.Module):
     "Behavior-Transformer head: per action dimension, a bin (k-means centre) and an offset."
@@ -413,12 +415,12 @@ def random_batch(cfg:DTConfig, b:int=4, seed:int=0, pad:bool=True) -> dict:
 
 # %% ../../nbs/api/10_dt_model.ipynb #08c4635c
 @torch.no_grad()
-def _act(self, batch:dict, generator=None) -> torch.Tensor:
-    "The action (b, a) for the last step of each window in `batch`."
+def _act(self, batch:dict, generator=None, temperature:float=1.0) -> torch.Tensor:
+    "The action (b, a) for the last step of each window in `batch` (the head's argmax, or sampled at `temperature` with `generator`)."
     x, mask = self._embed(batch)
     for blk in self.blocks: x, _ = blk(x, mask)
     h = self.ln_f(x[:, -2])                                                     # (b, d): last obs token
-    return self.head.sample(h, generator) if generator is not None else self.head.sample(h)
+    return self.head.sample(h, generator, temperature) if generator is not None else self.head.sample(h)
 
 LCDT.act = _act
 
@@ -436,7 +438,7 @@ def _encode_prompt(self, batch:dict) -> dict:
     return dict(kv=kvs, keys=keys)
 
 @torch.no_grad()
-def _act_cached(self, prompt:dict, batch:dict, generator=None) -> torch.Tensor:
+def _act_cached(self, prompt:dict, batch:dict, generator=None, temperature:float=1.0) -> torch.Tensor:
     "Like `act`, with the prompt's keys/values from `encode_prompt` (batch needs only the step keys)."
     x, sk = _embed_steps(self, batch)                                           # (b, 3K, d), (b, 3K)
     B, S3, _ = x.shape
@@ -445,7 +447,7 @@ def _act_cached(self, prompt:dict, batch:dict, generator=None) -> torch.Tensor:
     mask = torch.cat([pk[:, None, :].expand(B, S3, -1), causal], 2)[:, None]   # (b, 1, 3K, P+3K)
     for blk, kv in zip(self.blocks[:-1], prompt['kv'][:-1]): x, _ = blk(x, mask, kv)
     h = self.ln_f(_last_block_at(self.blocks[-1], x, mask, prompt['kv'][-1], -2))  # (b, d)
-    return self.head.sample(h, generator) if generator is not None else self.head.sample(h)
+    return self.head.sample(h, generator, temperature) if generator is not None else self.head.sample(h)
 
 def _last_block_at(blk, x, mask, past, i):
     "The block's output (b, d) at position `i` only: keys/values from every token, the rest for that one."
