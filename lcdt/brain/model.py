@@ -22,8 +22,9 @@ from .vit import ViTAE, ViTAEConfig, unpatchify
 from .text import TextConfig, TextEncoder, TextDecoder, scene_facts, QUESTIONS, shift
 
 # %% auto #0
-__all__ = ['BRAIN_PRESETS', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER', 'LINE_RGB', 'BrainConfig', 'brain_config', 'Brain',
-           'qa_pool', 'qa_examples', 'qa_batch', 'qa_kind_batches', 'line_pixels', 'iou', 'train_qa', 'evaluate_qa']
+__all__ = ['BRAIN_PRESETS', 'LINE_RGB', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER', 'BrainConfig', 'brain_config', 'MaskDecoder',
+           'mask_loss', 'Brain', 'qa_pool', 'qa_examples', 'qa_batch', 'qa_kind_batches', 'line_pixels', 'iou',
+           'train_qa', 'evaluate_qa']
 
 # %% ../../nbs/api/72_brain_model.ipynb #173ed117
 @dataclass
@@ -44,9 +45,11 @@ class BrainConfig:
     passthrough:bool = True   # image pass-through path
     summary:bool = False      # add a pooled image + question summary to every text-decoder input
     ff_mult:int = 4           # feed-forward width as a multiple of dim
+    draw:str = 'image'        # image decoder output: 'image' (every pixel) or 'mask' (where to paint the line colour on the input)
 
 BRAIN_PRESETS = {'tiny': dict(img_size=32, dim=64), 'small': dict(img_size=64, dim=64),
-                 'small-conv': dict(img_size=64, dim=64, stem='conv', summary=True),   # the QA tutorial's brain
+                 'small-conv': dict(img_size=64, dim=64, stem='conv', summary=True),
+                 'small-line': dict(img_size=64, dim=64, stem='conv', summary=True, pos='sincos', draw='mask'),   # the QA tutorial's brain
                  'paper': dict(img_size=224, patch=16, dim=768, heads=12, img_enc_layers=6, img_dec_layers=3,
                                text_enc_layers=4, text_dec_layers=4)}
 
@@ -55,11 +58,50 @@ def brain_config(preset:str='small', **overrides) -> BrainConfig:
     if preset not in BRAIN_PRESETS: raise ValueError(f"unknown preset {preset!r}; known presets: {list(BRAIN_PRESETS)}")
     return cfg_from_dict(BrainConfig, {**BRAIN_PRESETS[preset], **overrides})
 
+# %% ../../nbs/api/72_brain_model.ipynb #a7d1c0e2
+class MaskDecoder(nn.Module):
+    "Mask logits [B, 1, H, W] from decoder tokens [B, N, dim] and the picture [B, C, H, W]: a U-Net's upward half with pixel coordinates."
+    def __init__(self, dim:int, patch:int, channels:int=3, width:int=16):
+        super().__init__()
+        if patch < 4 or patch & (patch - 1): raise ValueError(f"patch must be a power of 2, at least 4; got {patch}")
+        self.patch, ws = patch, [width * 2**i for i in range(patch.bit_length() - 2)]   # skip widths, finest first: [16, 32] for patch 8
+        c0 = 4*channels + 2                                                # the picture at half resolution (space-to-depth) + (x, y)
+        self.down = nn.ModuleList(nn.Sequential(nn.Conv2d(c, w, 3, 1 if i == 0 else 2, 1), nn.GELU())
+                                  for i, (c, w) in enumerate(zip([c0] + ws[:-1], ws)))
+        self.up = nn.ModuleList(nn.Sequential(nn.Conv2d(c + w + (c0 if i == 0 else 0), w, 3, 1, 1), nn.GELU())
+                                for i, (c, w) in enumerate(zip(ws[1:] + [dim], ws)))
+        self.out = nn.Conv2d(ws[0], 4, 3, 1, 1)                            # 2 x 2 pixels per half-resolution position
+
+    def forward(self, tokens, images) -> torch.Tensor:
+        B, N, D = tokens.shape; H = images.shape[-1]; g = math.isqrt(N)
+        if g * self.patch != H: raise ValueError(f"tokens must be [B, (H/{self.patch})**2, dim] for {H}-pixel images, got shape {tuple(tokens.shape)}")
+        r = torch.linspace(-1, 1, H // 2, device=images.device)
+        yx = torch.stack(torch.meshgrid(r, r, indexing='ij')[::-1])[None].expand(B, -1, -1, -1)   # (b, 2, h/2, w/2): x, y
+        s0 = torch.cat([F.pixel_unshuffle(1 - images, 2), yx], 1)           # (b, 4c+2, h/2, w/2)
+        skips, x = [], s0
+        for blk in self.down: x = blk(x); skips.append(x)
+        x = tokens.transpose(1, 2).reshape(B, D, g, g)                     # (b, d, g, g)
+        for i in reversed(range(len(self.up))):
+            x = torch.cat([F.interpolate(x, scale_factor=2), skips[i]] + ([s0] if i == 0 else []), 1)
+            x = self.up[i](x)
+        return F.pixel_shuffle(self.out(x), 2)                             # (b, 1, h, w)
+
+def mask_loss(logits:torch.Tensor, target:torch.Tensor, pos_weight:float=1.0) -> torch.Tensor:
+    "Binary cross-entropy (mask pixels weigh `pos_weight`) plus one minus the soft IoU, averaged over images."
+    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(pos_weight, device=logits.device))
+    p = torch.sigmoid(logits).flatten(1); t = target.flatten(1)
+    inter = (p * t).sum(1)
+    return bce + 1 - ((inter + 1) / (p.sum(1) + t.sum(1) - inter + 1)).mean()
+
+
 # %% ../../nbs/api/72_brain_model.ipynb #280ae44b
+LINE_RGB = torch.tensor(COLOURS['line'], dtype=torch.float32) / 255
+
 class Brain(nn.Module):
     "Image encoder + text encoder -> image decoder + causal text decoder."
     def __init__(self, cfg:BrainConfig):
         super().__init__()
+        if cfg.draw not in ('image', 'mask'): raise ValueError(f"draw must be 'image' or 'mask', got {cfg.draw!r}")
         self.cfg = cfg
         self.img = ViTAE(ViTAEConfig(img_size=cfg.img_size, patch=cfg.patch, dim=cfg.dim, heads=cfg.heads,
                                      enc_layers=cfg.img_enc_layers, dec_layers=cfg.img_dec_layers, ff_mult=cfg.ff_mult,
@@ -68,6 +110,7 @@ class Brain(nn.Module):
                           enc_layers=cfg.text_enc_layers, dec_layers=cfg.text_dec_layers, ff_mult=cfg.ff_mult)
         self.text_enc, self.text_dec = TextEncoder(tcfg), TextDecoder(tcfg)
         self.modality = nn.Parameter(torch.zeros(2, cfg.dim))
+        if cfg.draw == 'mask': self.img.head, self.mask_dec = nn.Identity(), MaskDecoder(cfg.dim, cfg.patch)   # the mask decoder reads the tokens
         if cfg.summary: self.sum_norm, self.sum_img, self.sum_q = nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.dim), nn.Linear(cfg.dim, cfg.dim)
 
     def memory(self, images, question, encoded=None) -> tuple:
@@ -89,16 +132,26 @@ class Brain(nn.Module):
         "`TextDecoder.forward` with `ctx` [B, 1, dim] added to every input token."
         return self.text_dec(ids, mem, pad, targets, ctx=ctx)
 
+    def _draw(self, images, mem, pad, h) -> tuple:
+        "`(image [B, C, H, W], mask logits [B, 1, H, W] or None)` decoded from the memory."
+        c = self.img.cfg
+        if self.cfg.draw == 'image': return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), None
+        m = self.mask_dec(self.img.decode(mem, h, pad), images)             # (b, 1, h, w)
+        return images + torch.sigmoid(m) * (LINE_RGB.to(images)[None, :, None, None] - images), m
+
     def qa_forward(self, images, question, answer=None, image_target=None, changed_weight:float=1.0, encoded=None, draw:bool=True) -> dict:
         "Decode an image and (given `answer` ids, by teacher forcing) answer logits from `images` [B, C, H, W] and `question` ids [B, L]."
         if question.shape[0] != images.shape[0]: raise ValueError(f"question must have one row per image: {question.shape[0]} != {images.shape[0]}")
         mem, pad, h = self.memory(images, question, encoded)             # `encoded`: `img.encode(1 - images)`, reused across questions
-        c = self.img.cfg
-        out = dict(image=1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels)) if draw else {}   # (b, c, h, w); `draw=False`: answer only
+        out = {}
+        if draw: out['image'], m = self._draw(images, mem, pad, h)         # (b, c, h, w); `draw=False`: answer only
         losses = []
         if image_target is not None and draw:
-            w = 1 + (changed_weight - 1) * (image_target != images).any(1, keepdim=True).float()
-            out['image_loss'] = (w * (out['image'] - image_target)**2).mean() / w.mean()
+            changed = (image_target != images).any(1, keepdim=True).float()   # (b, 1, h, w)
+            if m is None:
+                w = 1 + (changed_weight - 1) * changed
+                out['image_loss'] = (w * (out['image'] - image_target)**2).mean() / w.mean()
+            else: out['mask'], out['image_loss'] = m, mask_loss(m, changed, changed_weight)
             losses.append(out['image_loss'])
         if answer is not None:
             inp, tgt = shift(answer)
@@ -109,11 +162,12 @@ class Brain(nn.Module):
 
     @torch.no_grad()
     def answer(self, images, question) -> tuple:
-        "`(image, answer ids)`: the decoded image and the greedy answer."
+        "`(image, answer ids)`: the decoded image (a mask paints where its logit is positive) and the greedy answer."
         mem, pad, h = self.memory(images, question)
-        c, ctx = self.img.cfg, self._summary(mem, pad, h.shape[1])
-        ids = self.text_dec.generate(mem, pad, ctx=ctx)                     # greedy, PAD after [EOS]
-        return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), ids
+        ids = self.text_dec.generate(mem, pad, ctx=self._summary(mem, pad, h.shape[1]))   # greedy, PAD after [EOS]
+        im, m = self._draw(images, mem, pad, h)
+        if m is not None: im = torch.where(m > 0, LINE_RGB.to(images)[None, :, None, None], images)
+        return im, ids
 
 # %% ../../nbs/api/72_brain_model.ipynb #fce58109
 QA_KINDS = ('side', 'near', 'facing', 'count', 'line')
@@ -171,8 +225,6 @@ def qa_kind_batches(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, 
     return out
 
 # %% ../../nbs/api/72_brain_model.ipynb #688d3101
-LINE_RGB = torch.tensor(COLOURS['line'], dtype=torch.float32) / 255
-
 def line_pixels(images:torch.Tensor, tol:float=0.3) -> torch.Tensor:
     "bool [B, H, W]: pixels of `images` [B, 3, H, W] within `tol` (RGB distance) of the line colour."
     return (images.clamp(0, 1) - LINE_RGB[None, :, None, None]).norm(dim=1) < tol
@@ -194,10 +246,13 @@ def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:in
         if all_kinds:
             bs = qa_kind_batches(pool, tok, batch, g, kinds)
             enc = brain.img.encode(1 - bs[0]['images'])
-            draw = [k == 'line' or i == 0 for i, k in enumerate(kinds)]   # draw for the line and one other kind only: decoding is costly
-            outs = [brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight, enc, d) for b, d in zip(bs, draw)]
-            loss = (image_weight * sum(o['image_loss'] for o in outs if 'image_loss' in o) / sum(draw)
-                    + sum(o['text_loss'] for o in outs) / len(outs))
+            outs = [brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight, enc, k == 'line') for b, k in zip(bs, kinds)]
+            neg = next((b for b in bs if b['kind'][0] != 'line'), None)   # another kind's question must leave the picture as it is
+            if neg is not None:                                           # drawn for a quarter of the games only: decoding is costly
+                m = max(1, batch // 4)
+                outs.append(brain.qa_forward(neg['images'][:m], neg['question'][:m], None, neg['targets'][:m], changed_weight, (enc[0][:m], enc[1][:m])))
+            im, tx = [o['image_loss'] for o in outs if 'image_loss' in o], [o['text_loss'] for o in outs if 'text_loss' in o]
+            loss = image_weight * sum(im) / len(im) + sum(tx) / len(tx)
         else:
             b = qa_batch(pool, tok, batch, g, kinds)
             out = brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight)
