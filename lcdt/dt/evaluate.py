@@ -164,8 +164,8 @@ def instruction_scores(pos, rows, events, scene=None) -> dict:
     return dict(end=end, follow=np.array(fol))
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
-EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1, temperature=1.0), 'small': dict(n_prompts=200, threads=1, temperature=1.0),
-                'paper': dict(n_prompts=1000, threads=0, temperature=1.0)}  # temperature: the LCDT's action sampling (0 = argmax)
+EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1, temperature=1.0), 'small': dict(n_prompts=200, threads=1, temperature=0.75),
+                'paper': dict(n_prompts=1000, threads=0, temperature=0.75)}  # temperature: the LCDT's action sampling (0 = argmax)
 OBS_MODE = 'laser5'  # the controllers' observation (3 lasers + 2 bumpers); the LCDT's is its config's `obs_mode`
 BD_TEXT = {'final': 'the target BD only', 'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)'}
 OBS_TEXT = {'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
