@@ -100,6 +100,7 @@ def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=Fals
     import torch
     from lcdt.nav.env import BatchNav
     texts, bds = _prompts(texts, bds)
+    if sample and not temperature > 0: raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
     model, tok = checkpoint if isinstance(checkpoint, tuple) else load_checkpoint(checkpoint, device)
     dev = str(next(model.parameters()).device)
     gen = torch.Generator(dev).manual_seed(seed) if sample else None
