@@ -93,11 +93,12 @@ def pose_features(x, y, heading) -> np.ndarray:
     return np.stack([np.asarray(x) / 600.0, np.asarray(y) / 600.0, np.sin(heading), np.cos(heading)], -1).astype(np.float32)
 
 def pose_before(pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
-    "Poses `[N, T, 3]` (x, y, heading in radians) before each step, from `pos [N, T, 2]` and `heading [N, T]` after each step and the `start` (x, y, degrees)."
-    pos, heading = np.asarray(pos, np.float64), np.asarray(heading, np.float64)
+    "Poses `[N, T, 3]` (x, y, heading in radians) before each step, from `pos [N, T, 2]` and `heading [N, T]` after each step and the `start` (x, y, degrees; one for all or one per trajectory, [N, 3])."
+    pos, heading, start = np.asarray(pos, np.float64), np.asarray(heading, np.float64), np.asarray(start, np.float64)
     if pos.ndim != 3 or pos.shape[-1] != 2 or heading.shape != pos.shape[:2]:
         raise ValueError(f"pos must be [N, T, 2] and heading [N, T], got {pos.shape} and {heading.shape}")
-    first = np.broadcast_to(np.array([start[0], start[1], math.radians(start[2])]), (len(pos), 1, 3))
+    if start.shape not in ((3,), (len(pos), 3)): raise ValueError(f"start must be (x, y, degrees) or one per trajectory [{len(pos)}, 3], got shape {start.shape}")
+    first = np.broadcast_to(np.concatenate([start[..., :2], np.radians(start[..., 2:])], -1), (len(pos), 3))[:, None]  # (N, 1, 3)
     return np.concatenate([first, np.concatenate([pos, heading[..., None]], -1)[:, :-1]], 1).astype(np.float32)
 
 def pose_obs(obs, pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
@@ -108,11 +109,11 @@ def pose_obs(obs, pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     p = pose_before(pos, heading, start)
     return np.concatenate([obs, pose_features(p[..., 0], p[..., 1], p[..., 2])], -1)
 
-def model_obs(cfg:DTConfig, obs, pos=None, heading=None) -> np.ndarray:
-    "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose', which needs `pos` and `heading`)."
+def model_obs(cfg:DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45.0)) -> np.ndarray:
+    "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose', which needs `pos`, `heading` and the `start`)."
     if cfg.obs_mode == 'laser5': return np.asarray(obs, np.float32)
     if pos is None or heading is None: raise ValueError(f"obs_mode {cfg.obs_mode!r} needs the positions `pos` and headings `heading` of the trajectories")
-    return pose_obs(obs, pos, heading)
+    return pose_obs(obs, pos, heading, start)
 
 # %% ../../nbs/api/10_dt_model.ipynb #f43115e9
 class CausalSelfAttention(nn.Module):
@@ -420,7 +421,7 @@ def _act(self, batch:dict, generator=None, temperature:float=1.0) -> torch.Tenso
     x, mask = self._embed(batch)
     for blk in self.blocks: x, _ = blk(x, mask)
     h = self.ln_f(x[:, -2])                                                     # (b, d): last obs token
-    return self.head.sample(h, generator, temperature) if generator is not None else self.head.sample(h)
+    return self.head.sample(h, generator, temperature)
 
 LCDT.act = _act
 
@@ -447,7 +448,7 @@ def _act_cached(self, prompt:dict, batch:dict, generator=None, temperature:float
     mask = torch.cat([pk[:, None, :].expand(B, S3, -1), causal], 2)[:, None]   # (b, 1, 3K, P+3K)
     for blk, kv in zip(self.blocks[:-1], prompt['kv'][:-1]): x, _ = blk(x, mask, kv)
     h = self.ln_f(_last_block_at(self.blocks[-1], x, mask, prompt['kv'][-1], -2))  # (b, d)
-    return self.head.sample(h, generator, temperature) if generator is not None else self.head.sample(h)
+    return self.head.sample(h, generator, temperature)
 
 def _last_block_at(blk, x, mask, past, i):
     "The block's output (b, d) at position `i` only: keys/values from every token, the rest for that one."

@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 
 from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
                        cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
-from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before, pose_features
+from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
@@ -147,23 +147,20 @@ def _toy_tokenizer(texts):
 
 # %% ../../nbs/api/11_dt_train.ipynb #fb941539
 def random_start_trajectories(params, n_per:int=1, seed:int=0, n_steps:int=400) -> dict:
-    "Trajectories of the controllers `params [N, P]`, each from `n_per` random poses: `obs`, `act`, `pos`, `heading`, `bd` (where each ended) and `pose [N n_per, T, 3]` before each step."
+    "Trajectories of the controllers `params [N, P]`, each from `n_per` random poses: `obs`, `act`, `pos`, `heading`, `bd` (where each ended), `start [N n_per, 3]` (x, y, degrees) and `pose [N n_per, T, 3]` before each step."
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import policy_fn_from_params
     p = np.repeat(np.asarray(params, np.float32), n_per, 0)
     nav = BatchNav(len(p), random_start=True, seed=seed)                    # random poses, drawn at construction
-    start = nav.pose                                                        # (n, 3)
+    start = np.concatenate([nav.pose[:, :2], np.degrees(nav.pose[:, 2:])], 1)  # (n, 3) x, y, degrees
     r = nav.rollout(policy_fn_from_params(p), n_steps, reset=False)
-    after = np.concatenate([r.pos, r.heading[..., None]], -1)               # (n, T, 3) after each step
-    pose = np.concatenate([start[:, None], after[:, :-1]], 1).astype(np.float32)
-    return dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, bd=r.bd.copy(), pose=pose)
+    return dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, bd=r.bd.copy(), start=start, pose=pose_before(r.pos, r.heading, start))
 
 def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
     "The training split `tr` with `tc.random_starts` text-free random-start trajectories per entry appended (seeded by `tc.seed`)."
     if 'params' not in tr: raise ValueError("random_starts needs the controllers' `params` in the dataset")
     a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
-    obs = a['obs'] if mc.obs_mode == 'laser5' else np.concatenate([a['obs'], pose_features(a['pose'][..., 0], a['pose'][..., 1], a['pose'][..., 2])], -1)
-    out = dict(tr, obs=np.concatenate([tr['obs'], obs]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
+    out = dict(tr, obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
                texts=list(tr['texts']) + [[] for _ in a['bd']])
     out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
     return out
