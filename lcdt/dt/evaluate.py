@@ -18,9 +18,9 @@ from .train import encode_texts
 
 # %% auto #0
 __all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES',
-           'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores', 'load_instructions',
-           'object_centre', 'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene', 'plot_rollouts',
-           'plot_curves', 'write_report', 'stage_report', 'lcdt_eval']
+           'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain',
+           'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene',
+           'plot_rollouts', 'plot_curves', 'write_report', 'stage_report', 'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -131,6 +131,16 @@ def summarise_scores(s:dict) -> dict:
     if 'judge' in s: r['judge'] = round(float(np.nanmean(s['judge'])), 4)
     return r
 
+def paired_gain(a, b) -> dict:
+    "Per-prompt differences `a - b` of two score arrays over the same prompts (NaNs dropped): mean `gain`, its standard error `se`, `z` = gain / se (None when every difference is equal), prompts `better` / `worse` / `n`."
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if a.shape != b.shape or a.ndim != 1: raise ValueError(f"a and b must be 1-D score arrays over the same prompts, got shapes {a.shape} and {b.shape}")
+    d = (a - b)[~(np.isnan(a) | np.isnan(b))]
+    if len(d) < 2: raise ValueError(f"a paired gain needs at least 2 prompts scored in both, got {len(d)}")
+    se = float(d.std(ddof=1) / np.sqrt(len(d)))
+    return dict(gain=round(float(d.mean()), 4), se=round(se, 4), z=round(float(d.mean()) / se, 2) if se > 0 else None,
+                better=int((d > 0).sum()), worse=int((d < 0).sum()), n=len(d))
+
 # %% ../../nbs/api/12_dt_evaluate.ipynb #029cccc9
 HUMAN_INSTRUCTIONS = Path('/work/shared/data/nav_instructions_dev.jsonl')
 
@@ -223,7 +233,9 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
         hs = instruction_scores(parts[name], rows, ev, scene)
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
-    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, temperature=temp, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table, human=human,
+    gains = {b: paired_gain(per['lcdt']['judge'], per[b]['judge']) for b in ('lcdt_bd_only', 'nearest_archive', 'random') if N > 1}
+    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, temperature=temp, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table,
+               judge_gain=gains, human=human,
                prompts=[dict(id=int(test['id'][i]), text=t, bd=[round(float(x), 1) for x in b],
                              lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                              lcdt_dist=round(float(per['lcdt']['dist'][j]), 1))
@@ -342,6 +354,12 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
           _md_table(['method', 'given', 'BD success', 'mean final distance (px)', 'judge score'],
                     [[*METHOD_NAMES[m], _pct(v.get('bd_success')), _num(v.get('mean_dist'), '{:.1f}'), _num(v.get('judge'))]
                      for m, v in t.items()]), ""]
+    if ev.get('judge_gain'):
+        md += ["Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
+               "above 2 is a clear difference):", "",
+               _md_table(['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
+                         [[METHOD_NAMES[m][0], f"{g['gain']:+.3f}", f"{g['se']:.3f}", _num(g['z'], '{:.1f}'), f"{g['better']} / {g['worse']}"]
+                          for m, g in ev['judge_gain'].items()]), ""]
     if ev['human']:
         md += [f"## Human-written instructions ({ev['n_human']}, never trained on)", "",
                "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
@@ -388,5 +406,5 @@ def lcdt_eval(
 ):
     "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
     r = evaluate_run(out, preset, n_prompts or None, seed, temperature=None if temperature < 0 else temperature)
-    print(json.dumps(dict(table=r['table'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
+    print(json.dumps(dict(table=r['table'], judge_gain=r['judge_gain'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
     if not no_report: print(f"report: {write_report(out, preset)}")

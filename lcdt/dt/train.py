@@ -19,7 +19,7 @@ from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, sa
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
-           'load_tokenizer', 'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint',
+           'random_start_texts', 'load_tokenizer', 'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint',
            'read_checkpoint_state', 'read_metrics', 'train', 'train_run', 'text_encoder', 'train_unfinished',
            'stage_train', 'lcdt_train', 'toy_run']
 
@@ -38,7 +38,8 @@ class TrainConfig:
     grad_clip: float = 1.0      # clip the gradient's global norm (0 = off)
     text_dropout: float = 0.15  # chance a window's text is hidden (so text-free prompting works)
     bd_dropout: float = 0.15    # chance a window's BD is hidden (so BD-free, text-only prompting works)
-    random_starts: int = 0      # extra text-free trajectories per training entry: its controller from a random pose, BD = where it ended
+    random_starts: int = 0      # extra trajectories per training entry: its controller from a random pose, BD = where it ended
+    random_start_texts: bool = False  # describe the random-start trajectories (template texts of their events); False = text-free
     log_every: int = 10         # steps between metrics.jsonl lines
     eval_every: int = 100       # steps between validations
     eval_batches: int = 4       # validation batches (fixed windows)
@@ -156,12 +157,19 @@ def random_start_trajectories(params, n_per:int=1, seed:int=0, n_steps:int=400) 
     r = nav.rollout(policy_fn_from_params(p), n_steps, reset=False)
     return dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, bd=r.bd.copy(), start=start, pose=pose_before(r.pos, r.heading, start))
 
+def random_start_texts(pos, seed:int=0, n_paraphrases:int=4) -> list:
+    "Template descriptions and instructions of trajectories `pos [N, T, 2]` (their scene events, described as the describe stage does)."
+    from lcdt.nav.scene import annotate_batch
+    from lcdt.text.describe import TemplateDescriber
+    outs = TemplateDescriber(n_paraphrases, seed).describe_batch(annotate_batch(pos), [f'start/{seed}/{i}' for i in range(len(pos))])
+    return [o['descriptions'] + o['instructions'] for o in outs]
+
 def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
-    "The training split `tr` with `tc.random_starts` text-free random-start trajectories per entry appended (seeded by `tc.seed`)."
+    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (seeded by `tc.seed`; described if `tc.random_start_texts`)."
     if 'params' not in tr: raise ValueError("random_starts needs the controllers' `params` in the dataset")
     a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
     out = dict(tr, obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
-               texts=list(tr['texts']) + [[] for _ in a['bd']])
+               texts=list(tr['texts']) + (random_start_texts(a['pos'], tc.seed) if tc.random_start_texts else [[] for _ in a['bd']]))
     out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
     return out
 
