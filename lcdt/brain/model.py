@@ -128,10 +128,6 @@ class Brain(nn.Module):
         q = (mem[:, n:] * keep).sum(1) / keep.sum(1).clamp_min(1)
         return (self.sum_img(self.sum_norm(mem[:, :n].mean(1))) + self.sum_q(q))[:, None]
 
-    def _text(self, ids, mem, pad, ctx=None, targets=None) -> tuple:
-        "`TextDecoder.forward` with `ctx` [B, 1, dim] added to every input token."
-        return self.text_dec(ids, mem, pad, targets, ctx=ctx)
-
     def _draw(self, images, mem, pad, h) -> tuple:
         "`(image [B, C, H, W], mask logits [B, 1, H, W] or None)` decoded from the memory."
         c = self.img.cfg
@@ -155,7 +151,7 @@ class Brain(nn.Module):
             losses.append(out['image_loss'])
         if answer is not None:
             inp, tgt = shift(answer)
-            out['logits'], out['text_loss'] = self._text(inp, mem, pad, self._summary(mem, pad, h.shape[1]), tgt)
+            out['logits'], out['text_loss'] = self.text_dec(inp, mem, pad, tgt, ctx=self._summary(mem, pad, h.shape[1]))
             losses.append(out['text_loss'])
         if losses: out['loss'] = sum(losses)
         return out

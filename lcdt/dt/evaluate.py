@@ -20,7 +20,7 @@ from .train import encode_texts
 __all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES',
            'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain',
            'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene',
-           'plot_rollouts', 'plot_curves', 'write_report', 'stage_report', 'lcdt_eval']
+           'plot_rollouts', 'plot_curves', 'gain_table', 'write_report', 'stage_report', 'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -324,6 +324,12 @@ def _decoding(t): return 'argmax of the action head' if not t else f'sampled fro
 def _pct(x): return '—' if x is None else f"{100 * x:.1f}%"
 def _num(x, f='{:.3f}'): return '—' if x is None else f.format(x)
 
+def gain_table(judge_gain:dict) -> str:
+    "Markdown table of `evaluate_run`'s `judge_gain` (method -> `paired_gain`): gain, standard error, z and better / worse prompts."
+    return _md_table(['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
+                     [[METHOD_NAMES[m][0], f"{g['gain']:+.3f}", f"{g['se']:.3f}", _num(g['z'], '{:.1f}'), f"{g['better']} / {g['worse']}"]
+                      for m, g in judge_gain.items()])
+
 def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl` and the rollouts."
     from lcdt.dt.train import read_metrics, read_checkpoint_state
@@ -357,9 +363,7 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     if ev.get('judge_gain'):
         md += ["Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
                "above 2 is a clear difference):", "",
-               _md_table(['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
-                         [[METHOD_NAMES[m][0], f"{g['gain']:+.3f}", f"{g['se']:.3f}", _num(g['z'], '{:.1f}'), f"{g['better']} / {g['worse']}"]
-                          for m, g in ev['judge_gain'].items()]), ""]
+               gain_table(ev['judge_gain']), ""]
     if ev['human']:
         md += [f"## Human-written instructions ({ev['n_human']}, never trained on)", "",
                "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
