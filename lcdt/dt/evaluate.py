@@ -13,14 +13,15 @@ import numpy as np
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_json, atomic_write_text, read_json, get_device, in_test, rng
-from .model import load_model, pose_features
+from .model import load_model, pose_features, route_memory
 from .train import encode_texts
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES',
-           'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain',
-           'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene',
-           'plot_rollouts', 'plot_curves', 'gain_table', 'write_report', 'stage_report', 'lcdt_eval']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES',
+           'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores',
+           'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run',
+           'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves', 'gain_table', 'write_report', 'stage_report',
+           'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -30,6 +31,7 @@ class LCDTPolicy:
         cfg = model.cfg
         if cfg.obs_mode == 'pose' and nav is None: raise ValueError("obs_mode 'pose' needs nav: the BatchNav whose robots' poses the policy reads")
         if cfg.bd_mode == 'togo' and nav is None: raise ValueError("bd_mode 'togo' needs nav: the BatchNav whose robots' poses the policy reads")
+        if cfg.memory and nav is None: raise ValueError("memory=True needs nav: the BatchNav whose robots' positions the route memory records")
         self.nav = nav
         self.model, self.device, self.gen, self.temperature = model, device, generator, temperature
         N = len(texts)
@@ -52,17 +54,22 @@ class LCDTPolicy:
         self.obs, self.act = np.zeros((N, K, cfg.obs_dim), np.float32), np.zeros((N, K, cfg.act_dim), np.float32)
         self.ts, self.valid, self.t = np.zeros((N, K), np.int64), np.zeros((N, K), bool), 0
         self.pose = np.zeros((N, K, 3), np.float32)                        # (x, y, heading) before each step
+        self.memory, self.mem_now = np.zeros((N, K), np.int64), np.zeros(N, np.int64)  # route memory before each step, and now
 
     def __call__(self, obs):
         import torch
         self.obs = np.roll(self.obs, -1, 1); self.act = np.roll(self.act, -1, 1)
         self.ts = np.roll(self.ts, -1, 1); self.valid = np.roll(self.valid, -1, 1); self.pose = np.roll(self.pose, -1, 1)
         if self.nav is not None: self.pose[:, -1] = np.stack([self.nav.x, self.nav.y, self.nav.theta], -1)
+        if self.model.cfg.memory:                                          # add where the robots are now
+            self.mem_now |= route_memory(self.pose[:, -1:, :2])[:, 0]
+            self.memory = np.roll(self.memory, -1, 1); self.memory[:, -1] = self.mem_now
         if self.model.cfg.obs_mode == 'pose':                              # the pose the robots observed `obs` at
             obs = np.concatenate([obs, pose_features(self.nav.x, self.nav.y, self.nav.theta)], -1)
         self.obs[:, -1], self.act[:, -1], self.ts[:, -1], self.valid[:, -1] = obs, 0.0, self.t, True
         win = dict(obs=torch.from_numpy(self.obs), act=torch.from_numpy(self.act),
-                   timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid), pose=torch.from_numpy(self.pose))
+                   timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid), pose=torch.from_numpy(self.pose),
+                   memory=torch.from_numpy(self.memory))
         win = {k: v.to(self.device) for k, v in win.items()} | self.fixed
         a = self.model.act_cached(self.prompt, win, self.gen, self.temperature).float().cpu().numpy().astype(np.float32)  # (N, 2)
         self.act[:, -1] = a
@@ -140,6 +147,23 @@ def paired_gain(a, b) -> dict:
     se = float(d.std(ddof=1) / np.sqrt(len(d)))
     return dict(gain=round(float(d.mean()), 4), se=round(se, 4), z=round(float(d.mean()) / se, 2) if se > 0 else None,
                 better=int((d > 0).sum()), worse=int((d < 0).sum()), n=len(d))
+
+# %% ../../nbs/api/12_dt_evaluate.ipynb #fbab3a23
+LENGTH_BINS = ((0, 1), (2, 3), (4, None))  # prompts grouped by how many objects and colours they name (inclusive; None = no limit)
+
+def gain_by_length(texts, a, b, bins=LENGTH_BINS) -> list:
+    "`paired_gain(a, b)` within each group of prompts `texts` by how many things they name (`mentions`), with the group's mean scores `a_mean`, `b_mean`; groups of fewer than 2 prompts are left out."
+    from lcdt.text.describe import mentions
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if not len(texts) == len(a) == len(b): raise ValueError(f"texts, a and b must cover the same prompts, got {len(texts)}, {len(a)} and {len(b)}")
+    n = np.array([len(mentions(t)) if t else 0 for t in texts])
+    rows = []
+    for lo, hi in bins:
+        m = (n >= lo) & (n <= (hi if hi is not None else n.max(initial=0)))
+        if m.sum() < 2: continue
+        rows.append(dict(names=f"{lo}-{hi}" if hi is not None else f"{lo}+", a_mean=round(float(np.nanmean(a[m])), 4),
+                         b_mean=round(float(np.nanmean(b[m])), 4), **paired_gain(a[m], b[m])))
+    return rows
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #029cccc9
 HUMAN_INSTRUCTIONS = Path('/work/shared/data/nav_instructions_dev.jsonl')
@@ -234,8 +258,9 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
     gains = {b: paired_gain(per['lcdt']['judge'], per[b]['judge']) for b in ('lcdt_bd_only', 'nearest_archive', 'random') if N > 1}
+    by_len = gain_by_length(texts, per['lcdt']['judge'], per['lcdt_bd_only']['judge']) if N > 1 else []
     res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, temperature=temp, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table,
-               judge_gain=gains, human=human,
+               judge_gain=gains, judge_gain_by_length=by_len, human=human,
                prompts=[dict(id=int(test['id'][i]), text=t, bd=[round(float(x), 1) for x in b],
                              lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                              lcdt_dist=round(float(per['lcdt']['dist'][j]), 1))
@@ -364,6 +389,12 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
         md += ["Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
                "above 2 is a clear difference):", "",
                gain_table(ev['judge_gain']), ""]
+    if ev.get('judge_gain_by_length'):
+        md += ["The same against the LCDT with its text masked, by how many objects and colours the prompt names (a prompt "
+               "naming one thing says no more than its BD):", "",
+               _md_table(['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
+                         [[r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')]
+                          for r in ev['judge_gain_by_length']]), ""]
     if ev['human']:
         md += [f"## Human-written instructions ({ev['n_human']}, never trained on)", "",
                "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
@@ -410,5 +441,5 @@ def lcdt_eval(
 ):
     "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
     r = evaluate_run(out, preset, n_prompts or None, seed, temperature=None if temperature < 0 else temperature)
-    print(json.dumps(dict(table=r['table'], judge_gain=r['judge_gain'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
+    print(json.dumps(dict(table=r['table'], judge_gain=r['judge_gain'], judge_gain_by_length=r['judge_gain_by_length'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
     if not no_report: print(f"report: {write_report(out, preset)}")

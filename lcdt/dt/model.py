@@ -16,12 +16,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..core import cfg_from_dict, cfg_to_dict, atomic_write_json, read_json, save_tensors, load_tensors
+from ..nav.scene import OBJECTS, TILE_COLOURS
 
 # %% auto #0
-__all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig', 'dt_config',
-           'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d',
-           'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT', 'togo_features', 'random_batch',
-           'fit_bins', 'save_model', 'load_state', 'load_model']
+__all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig',
+           'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory', 'memory_flags',
+           'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead',
+           'JointBeTHead', 'LCDT', 'togo_features', 'random_batch', 'fit_bins', 'save_model', 'load_state',
+           'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -36,6 +38,7 @@ class DTConfig:
     max_text_len: int = 24      # text tokens kept (longer texts are cut)
     text_encoder: str = 'learned'  # 'learned' (token embedding trained here) | 'minilm' | 'hf:<path>' (frozen vectors)
     vocab_size: int = 256       # tokenizer vocabulary size ('learned' encoder)
+    text_layers: int = 0        # 'learned' encoder: transformer blocks that read the text both ways before the causal model (0 = token embeddings only)
     text_dim: int = 0           # width of a frozen encoder's sentence vector (0 for 'learned')
     obs_mode: str = 'laser5'    # 'laser5' (3 lasers + 2 bumpers) | 'pose' (laser5 + x/600, y/600, sin, cos of the heading)
     obs_dim: int = 5            # observation size: 5 for 'laser5', 9 for 'pose' (`dt_config` sets it from `obs_mode`)
@@ -51,6 +54,9 @@ class DTConfig:
     use_actions: bool = True    # feed past actions as inputs (False: act tokens carry only their time, so no copying)
     bd_fourier: int = 0         # embed the BD with sin/cos features at this many octaves (0 = linear in x, y)
     bd_mode: str = 'final'      # 'final' (every step's BD token is the target) | 'togo' (+ the target minus the pose before the step, world and robot frame)
+    memory: bool = False        # route memory: each observation token also gets which objects the robot has been near and which tiles it has been on so far
+    future: int = 0             # auxiliary task: predict from each observation token where the robot will be this many steps later (0 = off)
+    future_weight: float = 1.0  # weight of that prediction's MSE (displacements over `bd_scale`) in the loss
 
     @property
     def block_size(self) -> int:
@@ -114,6 +120,27 @@ def model_obs(cfg:DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45.
     if cfg.obs_mode == 'laser5': return np.asarray(obs, np.float32)
     if pos is None or heading is None: raise ValueError(f"obs_mode {cfg.obs_mode!r} needs the positions `pos` and headings `heading` of the trajectories")
     return pose_obs(obs, pos, heading, start)
+
+# %% ../../nbs/api/10_dt_model.ipynb #d8d196e3
+MEMORY_FLAGS = len(OBJECTS) + len(TILE_COLOURS)  # route memory: a flag per object (been near it) and per floor tile (been on it)
+
+def route_memory(pos, scene=None) -> np.ndarray:
+    "Route memory `[N, T]` of the positions `pos [N, T, 2]` (before each step), as int64 bit sets: bit j is set from the first step the robot is near object j of the scene, bit 12 + c from the first step it is on tile c."
+    from lcdt.nav.scene import label_codes, default_scene
+    scene = scene or default_scene()
+    pos = np.asarray(pos, np.float64)
+    if pos.ndim != 3 or pos.shape[-1] != 2: raise ValueError(f"pos must be [N, T, 2] positions, got shape {pos.shape}")
+    M = len(scene.names)
+    if M + len(scene.colours) != MEMORY_FLAGS: raise ValueError(f"route memory needs a scene of {len(OBJECTS)} objects and 9 tiles, got {M} objects")
+    code = label_codes(pos.reshape(-1, 2), scene).reshape(pos.shape[:2])    # (N, T)
+    obj, tile = (code // 9) % (M + 1), code % 9                              # (N, T): object + 1 (0 = none), tile
+    bits = np.where(obj > 0, np.left_shift(1, np.maximum(obj - 1, 0)), 0) | np.left_shift(1, M + tile)
+    return np.bitwise_or.accumulate(bits.astype(np.int64), axis=1)
+
+def memory_flags(mem) -> torch.Tensor:
+    "The flags (..., MEMORY_FLAGS) in {0, 1} of route-memory bit sets `mem` (...)."
+    mem = torch.as_tensor(mem)
+    return ((mem[..., None] >> torch.arange(MEMORY_FLAGS, device=mem.device)) & 1).float()
 
 # %% ../../nbs/api/10_dt_model.ipynb #f43115e9
 class CausalSelfAttention(nn.Module):
@@ -291,11 +318,14 @@ class LCDT(nn.Module):
         if cfg.text_encoder == 'learned':
             self.tok_emb = nn.Embedding(cfg.vocab_size, d)
             self.txt_pos = nn.Embedding(cfg.max_text_len, d)
+            self.text_blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.text_layers))
         else: self.txt_proj = nn.Linear(cfg.text_dim, d)
         self.start = nn.Parameter(torch.zeros(d))
         self.no_bd = nn.Parameter(torch.zeros(d))
         self.bd_emb = nn.Linear(cfg.bd_dim * (1 + 2 * cfg.bd_fourier) + (5 if cfg.bd_mode == 'togo' else 0), d)
         self.obs_emb, self.act_emb = nn.Linear(cfg.obs_dim, d), nn.Linear(cfg.act_dim, d)
+        if cfg.memory: self.mem_emb = nn.Linear(MEMORY_FLAGS, d)
+        if cfg.future: self.future_head = nn.Linear(d, 2)
         self.time_emb = nn.Embedding(cfg.max_timestep, d)
         self.type_emb = nn.Embedding(5, d)
         self.drop = nn.Dropout(cfg.dropout)
@@ -324,6 +354,9 @@ def _embed_text(self, batch):
         L = ids.shape[1]
         x = self.tok_emb(ids) + self.txt_pos(torch.arange(L, device=ids.device))  # (b, L, d)
         m = batch['text_mask'][:, :cfg.max_text_len].bool()                     # (b, L)
+        if cfg.text_layers:                                                     # every text token reads the whole text
+            keys = (m | (torch.arange(L, device=m.device) == 0))[:, None, None, :]  # (b, 1, 1, L); token 0 keeps empty texts finite
+            for blk in self.text_blocks: x, _ = blk(x, keys)
     else:
         x = self.txt_proj(batch['text_emb'].to(self.start.dtype))[:, None]      # (b, 1, d)
         m = batch['text_mask'].bool().reshape(B, 1)                             # (b, 1)
@@ -368,6 +401,9 @@ def _embed_steps(self, batch):
     tw = self.type_emb.weight
     e_bd = bd + te + tw[T_BD]                                                   # (b, K, d)
     e_obs = self.obs_emb(obs) + te + tw[T_OBS]                                  # (b, K, d)
+    if cfg.memory:
+        if 'memory' not in batch: raise ValueError("memory=True needs batch['memory'] (b, K): the route-memory bit sets (`route_memory`) before each step")
+        e_obs = e_obs + self.mem_emb(memory_flags(batch['memory']).to(obs.dtype))  # (b, K, d)
     if not cfg.use_actions: act = torch.zeros_like(act)                        # (b, K, a) nothing to copy
     e_act = self.act_emb(act.to(obs.dtype)) + te + tw[T_ACT]                    # (b, K, d)
     steps = torch.stack([e_bd, e_obs, e_act], 2).reshape(B, 3 * K, -1)          # (b, 3K, d)
@@ -391,7 +427,12 @@ def _forward(self, batch:dict, targets=None):
     K = batch['obs'].shape[1]
     h = self.ln_f(x[:, -3 * K:].reshape(x.shape[0], K, 3, -1)[:, :, 1])         # (b, K, d) at obs tokens
     smask = batch['step_mask'].to(h.dtype)                                      # (b, K)
-    return self.head(h, targets, smask) if targets is not None else (self.head(h)[0], None)
+    if targets is None: return self.head(h)[0], None
+    act, loss = self.head(h, targets, smask)
+    if self.cfg.future and 'future' in batch:                                   # where the robot is `future` steps on, from here
+        err = ((self.future_head(h) - batch['future'].to(h.dtype)) ** 2).sum(-1)  # (b, K)
+        loss = loss + self.cfg.future_weight * (err * smask).sum() / smask.sum().clamp(min=1)
+    return act, loss
 
 LCDT.forward = _forward
 
@@ -409,7 +450,7 @@ def random_batch(cfg:DTConfig, b:int=4, seed:int=0, pad:bool=True) -> dict:
                  act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
                  timestep=ts.clamp(min=0), step_mask=ts >= 0,
                  pose=torch.cat([torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1),
-                 text_mask=torch.arange(L)[None] < lens[:, None])
+                 memory=torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g), text_mask=torch.arange(L)[None] < lens[:, None])
     if cfg.text_encoder == 'learned': batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
     else: batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0
     return batch

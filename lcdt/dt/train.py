@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 
 from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
                        cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
-from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before
+from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before, route_memory
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
@@ -69,8 +69,8 @@ def lr_at(step:int, tc:TrainConfig) -> float:
 
 # %% ../../nbs/api/11_dt_train.ipynb #6abcf0bb
 class Windows:
-    "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]` (and `pose [N, T, 3]` before each step)."
-    def __init__(self, obs, act, bd, text_ids:list, context:int, max_text_len:int, text_emb=None, pose=None):
+    "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]` (and `pose [N, T, 3]`, `memory [N, T]` before each step; with `future` > 0 each window's `future` displacements, over `future_scale`)."
+    def __init__(self, obs, act, bd, text_ids:list, context:int, max_text_len:int, text_emb=None, pose=None, memory=None, future:int=0, future_scale:float=600.0):
         self.obs, self.act = np.asarray(obs, np.float32), np.asarray(act, np.float32)
         self.bd = np.asarray(bd, np.float32)
         N, T, _ = self.obs.shape
@@ -78,11 +78,16 @@ class Windows:
             raise ValueError(f"obs {self.obs.shape}, act {self.act.shape} and bd {self.bd.shape} must share N (and T)")
         self.pose = None if pose is None else np.asarray(pose, np.float32)
         if self.pose is not None and self.pose.shape != (N, T, 3): raise ValueError(f"pose must be [N, T, 3] = {(N, T, 3)}, got {self.pose.shape}")
+        self.memory = None if memory is None else np.asarray(memory, np.int64)
+        if self.memory is not None and self.memory.shape != (N, T): raise ValueError(f"memory must be [N, T] = {(N, T)}, got {self.memory.shape}")
+        if future and self.pose is None: raise ValueError(f"future={future} needs the poses `pose` [N, T, 3] (where the robot will be)")
+        self.future, self.future_scale = int(future), float(future_scale)
         if len(text_ids) != N: raise ValueError(f"text_ids must hold one list of texts per entry ({N}), got {len(text_ids)}")
         self.K, self.L = context, max_text_len
         counts = np.array([len(t) for t in text_ids])
         self.start, self.count = np.r_[0, np.cumsum(counts)[:-1]], counts
         flat = [ids for t in text_ids for ids in t]
+        self.n_texts, self.n_cut = len(flat), sum(len(ids) > max_text_len for ids in flat)  # texts longer than the model reads
         self.ids = np.zeros((max(1, len(flat)), max_text_len), np.int64)
         self.len = np.zeros(max(1, len(flat)), np.int64)
         for j, ids in enumerate(flat):
@@ -120,6 +125,10 @@ class Windows:
         out = dict(bd=self.bd[i], bd_mask=keep_bd, obs=obs, act=act, timestep=tc, step_mask=valid,
                    text=self.ids[j] * mask, text_mask=mask)
         if self.pose is not None: out['pose'] = self.pose[i[:, None], tc]  # (b, K, 3)
+        if self.memory is not None: out['memory'] = self.memory[i[:, None], tc]  # (b, K)
+        if self.future:                                                     # (b, K, 2) from each step to `future` steps on (or the last)
+            tf = np.minimum(tc + self.future, self.obs.shape[1] - 1)
+            out['future'] = (self.pose[i[:, None], tf, :2] - self.pose[i[:, None], tc, :2]) / self.future_scale
         if self.emb is not None: out.update(text_emb=self.emb[j], text_mask=keep_text)
         return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}
 
@@ -171,6 +180,7 @@ def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
     out = dict(tr, obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
                texts=list(tr['texts']) + (random_start_texts(a['pos'], tc.seed) if tc.random_start_texts else [[] for _ in a['bd']]))
     out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
+    out['memory'] = None if tr.get('memory') is None else np.concatenate([tr['memory'], route_memory(a['pose'][..., :2])])
     return out
 
 
@@ -381,26 +391,31 @@ def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), re
     mc = replace(mc, vocab_size=tok.get_vocab_size())
     tr, va = load_split(run.path, 'train'), load_split(run.path, 'val')
     if len(tr['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'train' entries")
-    if mc.bd_mode == 'togo' and 'pos' not in tr: raise ValueError(f"bd_mode 'togo' needs the positions `pos` in the dataset of {run.path}")
+    for need, why in ((mc.bd_mode == 'togo', "bd_mode 'togo'"), (mc.memory, "memory=True"), (mc.future, f"future={mc.future}")):
+        if need and 'pos' not in tr: raise ValueError(f"{why} needs the positions `pos` in the dataset of {run.path}")
     for d in (tr, va):
-        d['pose'] = pose_before(d['pos'], d['heading']) if mc.bd_mode == 'togo' else None
+        d['pose'] = pose_before(d['pos'], d['heading']) if mc.bd_mode == 'togo' or mc.memory or mc.future else None
+        d['memory'] = route_memory(d['pose'][..., :2]) if mc.memory else None  # what the robot has been near / on before each step
         d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
     if tc.random_starts: tr = _with_random_starts(tr, mc, tc)
     if mc.text_encoder == 'learned':
-        mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len) for t in d['texts']], mc.context, mc.max_text_len, pose=d['pose'])
+        mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len + 1) for t in d['texts']], mc.context, mc.max_text_len, pose=d['pose'], memory=d['memory'], future=mc.future, future_scale=mc.bd_scale)
     else:  # a frozen sentence encoder: one vector per text, computed once
         enc = text_encoder(mc.text_encoder)
         mc = replace(mc, text_dim=enc.dim)
         def mk(d):
             flat = [t for ts in d['texts'] for t in ts]
             emb = enc.precompute(flat).cpu().numpy() if flat else None
-            return Windows(d['obs'], d['act'], d['bd'], [[[0]] * len(ts) for ts in d['texts']], mc.context, mc.max_text_len, text_emb=emb, pose=d['pose'])
+            return Windows(d['obs'], d['act'], d['bd'], [[[0]] * len(ts) for ts in d['texts']], mc.context, mc.max_text_len, text_emb=emb, pose=d['pose'], memory=d['memory'], future=mc.future, future_scale=mc.bd_scale)
     data = mk(tr)
+    cut = round(data.n_cut / max(1, data.n_texts), 4)
+    if cut > 0.01 and _dist_info()[0] == 0:
+        log(f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, so the model never reads their ends (raise max_text_len)")
     val = mk(va) if len(va['bd']) else None
     if not resume: shutil.rmtree(run/'model', ignore_errors=True); (run/'metrics.jsonl').unlink(missing_ok=True)
     res = train(run.path, mc, tc, data, val, resume=resume, progress=progress, log=log)
     if _dist_info()[0] == 0: shutil.copyfile(run/'tokenizer.json', run/'model'/'tokenizer.json')
-    return dict(res, n_train=len(tr['bd']), n_val=len(va['bd']), head=mc.head, n_layer=mc.n_layer, n_embd=mc.n_embd, context=mc.context)
+    return dict(res, n_train=len(tr['bd']), n_val=len(va['bd']), texts_cut=cut, head=mc.head, n_layer=mc.n_layer, n_embd=mc.n_embd, context=mc.context)
 
 def text_encoder(spec:str):
     "The frozen sentence encoder `spec` ('minilm' or 'hf:<path>') of `lcdt.text.embed`."
