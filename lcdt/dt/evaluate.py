@@ -20,8 +20,8 @@ from .train import encode_texts
 __all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES',
            'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores',
            'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run',
-           'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves', 'gain_table', 'write_report', 'stage_report',
-           'lcdt_eval']
+           'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves', 'gain_table', 'length_table', 'write_report',
+           'stage_report', 'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -355,6 +355,11 @@ def gain_table(judge_gain:dict) -> str:
                      [[METHOD_NAMES[m][0], f"{g['gain']:+.3f}", f"{g['se']:.3f}", _num(g['z'], '{:.1f}'), f"{g['better']} / {g['worse']}"]
                       for m, g in judge_gain.items()])
 
+def length_table(by_length:list) -> str:
+    "Markdown table of `evaluate_run`'s `judge_gain_by_length` (`gain_by_length` rows): the LCDT against the text masked, by how many things the prompts name."
+    return _md_table(['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
+                     [[r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')] for r in by_length])
+
 def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl` and the rollouts."
     from lcdt.dt.train import read_metrics, read_checkpoint_state
@@ -392,9 +397,7 @@ def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
     if ev.get('judge_gain_by_length'):
         md += ["The same against the LCDT with its text masked, by how many objects and colours the prompt names (a prompt "
                "naming one thing says no more than its BD):", "",
-               _md_table(['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
-                         [[r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')]
-                          for r in ev['judge_gain_by_length']]), ""]
+               length_table(ev['judge_gain_by_length']), ""]
     if ev['human']:
         md += [f"## Human-written instructions ({ev['n_human']}, never trained on)", "",
                "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "

@@ -51,7 +51,7 @@ class TrainConfig:
 
 TRAIN_PRESETS = {
     'tiny':  dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-    'small': dict(steps=3000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.5, bd_dropout=0.4, random_starts=2, random_start_texts=True),
+    'small': dict(steps=3000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.2, bd_dropout=0.4, random_starts=2, random_start_texts=True),
     'paper': dict(steps=30000, batch_size=128, lr=6e-4, min_lr=6e-5, warmup=1000, log_every=50, eval_every=1000, ckpt_every=1000, eval_batches=16, bd_dropout=0.4, random_starts=2, random_start_texts=True),
 }
 
