@@ -159,7 +159,7 @@ def gain_by_length(texts, a, b, bins=LENGTH_BINS) -> list:
     n = np.array([len(mentions(t)) if t else 0 for t in texts])
     rows = []
     for lo, hi in bins:
-        m = (n >= lo) & (n <= (hi if hi is not None else n.max(initial=0)))
+        m = (n >= lo) & (n <= hi if hi is not None else True)
         if m.sum() < 2: continue
         rows.append(dict(names=f"{lo}-{hi}" if hi is not None else f"{lo}+", a_mean=round(float(np.nanmean(a[m])), 4),
                          b_mean=round(float(np.nanmean(b[m])), 4), **paired_gain(a[m], b[m])))

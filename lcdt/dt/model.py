@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..core import cfg_from_dict, cfg_to_dict, atomic_write_json, read_json, save_tensors, load_tensors
-from ..nav.scene import OBJECTS, TILE_COLOURS
+from ..nav.scene import OBJECTS, TILE_COLOURS, label_codes, default_scene
 
 # %% auto #0
 __all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig',
@@ -126,7 +126,6 @@ MEMORY_FLAGS = len(OBJECTS) + len(TILE_COLOURS)  # route memory: a flag per obje
 
 def route_memory(pos, scene=None) -> np.ndarray:
     "Route memory `[N, T]` of the positions `pos [N, T, 2]` (before each step), as int64 bit sets: bit j is set from the first step the robot is near object j of the scene, bit 12 + c from the first step it is on tile c."
-    from lcdt.nav.scene import label_codes, default_scene
     scene = scene or default_scene()
     pos = np.asarray(pos, np.float64)
     if pos.ndim != 3 or pos.shape[-1] != 2: raise ValueError(f"pos must be [N, T, 2] positions, got shape {pos.shape}")
