@@ -29,9 +29,8 @@ class LCDTPolicy:
     def __init__(self, model, tokenizer, texts:list, bds, device:str='cpu', generator=None, nav=None, temperature:float=1.0):
         import torch
         cfg = model.cfg
-        if cfg.obs_mode == 'pose' and nav is None: raise ValueError("obs_mode 'pose' needs nav: the BatchNav whose robots' poses the policy reads")
-        if cfg.bd_mode == 'togo' and nav is None: raise ValueError("bd_mode 'togo' needs nav: the BatchNav whose robots' poses the policy reads")
-        if cfg.memory and nav is None: raise ValueError("memory=True needs nav: the BatchNav whose robots' positions the route memory records")
+        reads_pose = [w for on, w in ((cfg.obs_mode == 'pose', "obs_mode 'pose'"), (cfg.bd_mode == 'togo', "bd_mode 'togo'"), (cfg.memory, "memory=True")) if on]
+        if reads_pose and nav is None: raise ValueError(f"{reads_pose[0]} needs nav: the BatchNav whose robots' poses the policy reads")
         self.nav = nav
         self.model, self.device, self.gen, self.temperature = model, device, generator, temperature
         N = len(texts)

@@ -449,9 +449,10 @@ def random_batch(cfg:DTConfig, b:int=4, seed:int=0, pad:bool=True) -> dict:
                  act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
                  timestep=ts.clamp(min=0), step_mask=ts >= 0,
                  pose=torch.cat([torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1),
-                 memory=torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g), text_mask=torch.arange(L)[None] < lens[:, None])
+                 text_mask=torch.arange(L)[None] < lens[:, None])
     if cfg.text_encoder == 'learned': batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
     else: batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0
+    if cfg.memory: batch['memory'] = torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g)
     return batch
 
 # %% ../../nbs/api/10_dt_model.ipynb #08c4635c
