@@ -30,6 +30,7 @@ test: install check-sync
 
 check-sync: install
 	PATH="$(abspath $(BIN)):$$PATH" bash tools/check_sync.sh
+	$(BIN)/python tools/check_standalone.py
 
 test-slow: install
 	$(TEST_ENV) $(BIN)/nbdev-test --n-workers 1 --timing --flags slow
@@ -52,8 +53,9 @@ docs: install
 bench: install
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+## JupyterLab on nbs/; options pass through: make lab ARGS="--ip 0.0.0.0 --port 8888"
 lab: install
-	$(BIN)/jupyter-lab nbs
+	$(BIN)/jupyter-lab nbs $(ARGS)
 
 clean:
 	rm -rf _proc _docs runs .cache

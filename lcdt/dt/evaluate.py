@@ -17,11 +17,11 @@ from .model import load_model, pose_features, route_memory
 from .train import encode_texts
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT', 'OBS_TEXT', 'METHOD_NAMES',
-           'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts', 'summarise_scores',
-           'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run',
-           'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves', 'gain_table', 'length_table', 'write_report',
-           'stage_report', 'lcdt_eval']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT',
+           'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts',
+           'summarise_scores', 'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre',
+           'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves',
+           'gain_table', 'length_table', 'write_report', 'stage_report', 'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -165,15 +165,33 @@ def gain_by_length(texts, a, b, bins=LENGTH_BINS) -> list:
     return rows
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #029cccc9
-HUMAN_INSTRUCTIONS = Path('/work/shared/data/nav_instructions_dev.jsonl')
+HUMAN_INSTRUCTIONS = 'nav_instructions.jsonl'  # shipped in lcdt/resources: the project's own human-phrased set
+INSTRUCTION_STYLES = ('short', 'polite', 'indirect', 'route', 'negation')
+
+def _instructions_text(path):
+    if path is None:
+        from importlib.resources import files
+        return 'lcdt/resources/' + HUMAN_INSTRUCTIONS, files('lcdt').joinpath('resources', HUMAN_INSTRUCTIONS).read_text()
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no instructions file at {path}: expected a JSONL file of text, visits, end")
+    return str(path), path.read_text(encoding='utf-8')
 
 def load_instructions(path=None) -> list:
-    "The human-written instructions (`text`, `visits`, `end`) of a JSONL file."
-    path = Path(path or HUMAN_INSTRUCTIONS)
-    if not path.exists(): raise FileNotFoundError(f"no instructions file at {path}")
-    rows = [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
-    for i, r in enumerate(rows):
-        if not {'text', 'visits', 'end'} <= set(r): raise ValueError(f"{path}:{i+1} needs keys text, visits, end; got {sorted(r)}")
+    "Human-written instructions (`text`, `visits`, `end`): the packaged set, or a JSONL file at `path`."
+    from lcdt.nav.scene import OBJECTS
+    name, text = _instructions_text(path)
+    rows = []
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip(): continue
+        try: r = json.loads(line)
+        except json.JSONDecodeError as e: raise ValueError(f"{name}:{i+1} is not valid JSON ({e})") from None
+        if not isinstance(r, dict) or not {'text', 'visits', 'end'} <= set(r):
+            raise ValueError(f"{name}:{i+1} needs keys text, visits, end; got {r!r:.80}")
+        named = [r['end'], *r['visits'], *r.get('avoid', [])]
+        bad = [o for o in named if o not in OBJECTS]
+        if bad: raise ValueError(f"{name}:{i+1} names unknown object(s) {bad}: expected some of {OBJECTS}")
+        rows.append(r)
     return rows
 
 def object_centre(name:str, scene=None) -> np.ndarray:
