@@ -1,4 +1,4 @@
-"""Helpers for tests in a real browser: serve a folder, start headless Chromium, crawl the docs site, start JupyterLab.
+"""Helpers for tests: a fake chat-completions server that can turn hostile, and for tests in a real browser: serve a folder, start headless Chromium, crawl the docs site, start JupyterLab.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/testing.html.md"""
 
@@ -6,14 +6,15 @@ Docs: https://lcdt-lab.github.io/lcdt/api/testing.html.md"""
 
 # %% ../nbs/api/90_testing.ipynb #1668ad3c
 from __future__ import annotations
-import contextlib, functools, http.server, os, re, secrets, shutil, socket, subprocess, sys, threading, time
+import contextlib, functools, http.server, json, os, re, secrets, shutil, socket, subprocess, sys, threading, time
 from pathlib import Path
 from urllib.parse import urljoin, urlparse, urldefrag
 from urllib.request import urlopen
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['CHROMIUM', 'CHROMIUM_ARGS', 'free_port', 'serve_dir', 'launch_chromium', 'with_playwright', 'block_outside',
-           'crawl_site', 'project_root', 'build_docs', 'start_jupyterlab', 'symbols_without_examples']
+__all__ = ['CHROMIUM', 'CHROMIUM_ARGS', 'free_port', 'serve_dir', 'FakeChatServer', 'launch_chromium', 'with_playwright',
+           'block_outside', 'crawl_site', 'project_root', 'build_docs', 'start_jupyterlab', 'symbols_without_examples']
 
 # %% ../nbs/api/90_testing.ipynb #e9e41b5e
 def free_port() -> int:
@@ -34,6 +35,112 @@ def serve_dir(path):
     th = threading.Thread(target=srv.serve_forever, daemon=True); th.start()
     try: yield f"http://127.0.0.1:{srv.server_address[1]}/"
     finally: srv.shutdown(); srv.server_close()
+
+# %% ../nbs/api/90_testing.ipynb #c6fea561
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    def handle_error(self, request, client_address): pass  # a client that timed out or stopped reading closed it
+
+class FakeChatServer:
+    "An OpenAI-compatible chat server on 127.0.0.1 for tests: scripted failures, delays and hostile replies."
+    def __init__(self,
+                 reply=None,  # reply(messages): the content sent (default 'ok'); a non-str is sent as is
+                 fail_first:int=0,  # fail the first n requests with `status`
+                 always_fail:bool=False,  # fail every request
+                 fail_when=None,  # fail the requests whose messages make fail_when(messages) true
+                 status:int=500,  # status of a failure (a 3xx with `redirect_to`)
+                 delay:float=0.0,  # seconds to sleep before answering
+                 slow_first:int|None=None,  # sleep only for the first n requests (None: for all)
+                 error_body:str='{"error": "scripted failure"}',  # body of a failure, sent as it is
+                 retry_after:str|None=None,  # Retry-After header sent with each failure
+                 redirect_to:str|None=None,  # answer every request with a redirect to this URL
+                 huge:int=0,  # answer with a reply this many bytes long, streamed without Content-Length
+                 nested:int=0,  # answer with a reply whose content is a list nested this deep
+                 refuse:bool=False):  # hold a port without listening on it: every connection is refused
+        self.reply = reply or (lambda messages: 'ok')
+        self.fail_first, self.always_fail, self.fail_when, self.status = fail_first, always_fail, fail_when, status
+        self.delay, self.slow_first, self.error_body, self.retry_after = delay, slow_first, error_body, retry_after
+        self.redirect_to, self.huge, self.nested, self.refuse = redirect_to, huge, nested, refuse
+        self.requests, self.auth, self.in_flight, self.max_in_flight = [], [], 0, 0
+        self._lock = threading.Lock()
+
+    @property
+    def n_requests(self) -> int: return len(self.requests)
+
+# %% ../nbs/api/90_testing.ipynb #db6b90d0
+_HEAD = ('{"id": "chatcmpl-x", "object": "chat.completion", '
+         '"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": ')
+
+def _huge_body(n, chunk=1 << 16):
+    "A valid reply `n` bytes long, in chunks (a string of x's as the content)."
+    head, tail = (_HEAD + '"').encode(), b'"}}]}'
+    yield head
+    left = max(0, n - len(head) - len(tail))
+    while left > 0:
+        yield b'x' * min(chunk, left); left -= chunk
+    yield tail
+
+@patch
+def _answer(self:FakeChatServer, path, body, n):
+    "(status, headers, body) for request number `n`; the body is a dict, a str, bytes or an iterator of bytes."
+    if not path.endswith('/chat/completions'): return 404, {}, {'error': 'not found'}
+    if self.delay and (self.slow_first is None or n <= self.slow_first): time.sleep(self.delay)
+    if self.redirect_to:
+        return (self.status if 300 <= self.status < 400 else 307), {'Location': self.redirect_to}, ''
+    msgs = body.get('messages', []) if isinstance(body, dict) else []
+    if self.always_fail or n <= self.fail_first or (self.fail_when and self.fail_when(msgs)):
+        return self.status, ({} if self.retry_after is None else {'Retry-After': self.retry_after}), self.error_body
+    if self.huge: return 200, {}, _huge_body(self.huge)
+    if self.nested: return 200, {}, _HEAD + '[' * self.nested + ']' * self.nested + '}}]}'
+    msg = dict(role='assistant', content=self.reply(msgs))
+    return 200, {}, dict(id=f'chatcmpl-{n}', object='chat.completion', created=int(time.time()),
+                         model=body.get('model'), choices=[dict(index=0, finish_reason='stop', message=msg)])
+
+@patch
+def _handler(self:FakeChatServer):
+    fake = self
+    class H(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a): pass
+        def _send(self, code, obj, headers=None):
+            if isinstance(obj, (dict, list)): obj = json.dumps(obj)
+            if isinstance(obj, str): obj = obj.encode()
+            self.send_response(code)
+            self.send_header('Content-Type', 'application/json')
+            for k, v in (headers or {}).items(): self.send_header(k, v)
+            if isinstance(obj, bytes): self.send_header('Content-Length', str(len(obj)))
+            self.end_headers()
+            try:
+                for b in ([obj] if isinstance(obj, bytes) else obj): self.wfile.write(b)
+            except (BrokenPipeError, ConnectionResetError): pass  # the client stopped reading: so it should
+        def do_POST(self):
+            try: body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
+            except ValueError: body = {}
+            with fake._lock:
+                fake.requests.append(body); fake.auth.append(self.headers.get('Authorization'))
+                n = len(fake.requests); fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+            try: code, headers, obj = fake._answer(self.path, body, n)
+            finally:  # out of flight before the reply leaves, so a client's next request never overlaps it
+                with fake._lock: fake.in_flight -= 1
+            self._send(code, obj, headers)
+        do_GET = do_POST  # counted too: a client that followed a redirect as a GET would show here
+    return H
+
+@patch
+def __enter__(self:FakeChatServer):
+    if self.refuse:  # bound but not listening: connecting is refused, and no one else can take the port meanwhile
+        self._sock = socket.socket(); self._sock.bind(('127.0.0.1', 0))
+        self.url = f'http://127.0.0.1:{self._sock.getsockname()[1]}/v1'
+        return self
+    self.server = _QuietServer(('127.0.0.1', 0), self._handler())
+    self.url = f'http://127.0.0.1:{self.server.server_address[1]}/v1'
+    threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()  # quick to shut down
+    return self
+
+@patch
+def __exit__(self:FakeChatServer, *exc):
+    if self.refuse: self._sock.close(); return
+    self.server.shutdown(); self.server.server_close()
 
 # %% ../nbs/api/90_testing.ipynb #be26a796
 CHROMIUM = os.environ.get('LCDT_CHROMIUM', '/usr/bin/chromium')

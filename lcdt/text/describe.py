@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 from fastcore.script import call_parse
 from ..core import RunDir, atomic_write_text, in_test
-from .llm import ChatClient, LLMConfig
+from .llm import ChatClient, LLMConfig, LLMError
 
 # %% auto #0
 __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DESCRIBE_SYSTEM', 'DESCRIBE_USER', 'JUDGE_SYSTEM',
@@ -449,7 +449,11 @@ def describe_run(run, describer:str|Describer='template', n_paraphrases:int=4, s
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
     ids, evs = read_events(run/'events.jsonl')
     desc = describer if isinstance(describer, Describer) else make_describer(describer, n_paraphrases, seed, llm)
-    outs = desc.describe_batch(evs, ids)
+    outs = desc.describe_batch(evs, ids)  # raises LLMUnavailable if the server is down: nothing is written
+    failed = [o['error'] for o in outs if 'error' in o]
+    if ids and len(failed) == len(ids):
+        raise LLMError(f"every one of the {len(ids)} routes failed, so {run.path/'descriptions.jsonl'} "
+                       f"was not written; the first error: {failed[0]}")
     lines = [json.dumps(dict(id=i, **o), ensure_ascii=False) for i, o in zip(ids, outs)]
     atomic_write_text(run/'descriptions.jsonl', '\n'.join(lines) + '\n')
     rj = RuleJudge()
@@ -480,6 +484,7 @@ def lcdt_describe(
     "Add descriptions and instructions to a run directory (writes descriptions.jsonl)."
     if not run: raise ValueError("--run is required: the run directory holding events.jsonl")
     llm = LLMConfig(base_url=base_url, model=model, temperature=temperature, concurrency=concurrency, cache_dir=cache_dir)
-    figs = describe_run(run, describer, n_paraphrases, seed, llm)
+    try: figs = describe_run(run, describer, n_paraphrases, seed, llm)
+    except LLMError as e: raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
     print(json.dumps(figs))
     return figs

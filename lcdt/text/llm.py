@@ -1,4 +1,4 @@
-"""A small client for any OpenAI-compatible chat-completions server: timeouts, retries with back-off, bounded concurrency, an on-disk cache, and a fake server to test it against.
+"""A small client for any OpenAI-compatible chat-completions server: timeouts, retries with back-off, bounded concurrency, an on-disk cache, and safe against a hostile or broken server.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/llm.html.md"""
 
@@ -6,15 +6,18 @@ Docs: https://lcdt-lab.github.io/lcdt/api/llm.html.md"""
 
 # %% ../../nbs/api/06a_llm.ipynb #b1523848
 from __future__ import annotations
-import hashlib, http.client, http.server, json, logging, os, random, socket, threading, time, urllib.error, urllib.parse, urllib.request
+import base64, email.utils, hashlib, http.client, json, logging, math, os, random, re, socket, threading, time
+import urllib.error, urllib.parse, urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import accumulate
 from pathlib import Path
+from fastcore.basics import patch
 from ..core import atomic_write_json, cfg_to_dict
 
 # %% auto #0
-__all__ = ['log', 'LLMConfig', 'ChatResult', 'LLMError', 'cache_key', 'ChatClient', 'complete', 'complete_many', 'chat',
-           'FakeChatServer']
+__all__ = ['log', 'LLMConfig', 'ChatResult', 'LLMError', 'LLMUnavailable', 'redact_url', 'json_depth', 'cache_key', 'ChatClient']
 
 # %% ../../nbs/api/06a_llm.ipynb #afaccfe8
 @dataclass
@@ -27,10 +30,14 @@ class LLMConfig:
     timeout:float = 60.0  # seconds one request may take before it counts as a failed attempt
     max_retries:int = 4  # retries after the first attempt (timeouts, refused connections, 429, 5xx)
     backoff:float = 1.0  # seconds before the first retry; doubles each retry
-    backoff_max:float = 30.0  # longest wait between two attempts
+    backoff_max:float = 30.0  # longest wait between two attempts chosen by the client
+    retry_after_max:float = 120.0  # longest Retry-After honoured; a server asking for more fails the item at once
     concurrency:int = 4  # requests in flight at once in a batch
     cache_dir:str = '.cache/llm'  # directory of cached replies ('' : no cache)
     api_key_env:str = 'LCDT_LLM_API_KEY'  # environment variable with the key ($OPENAI_API_KEY if unset)
+    max_reply_bytes:int = 4_000_000  # a longer reply is a failed reply; reading stops there
+    max_depth:int = 32  # a reply whose lists and objects nest deeper is a failed reply, never parsed
+    fail_fast:int = 3  # a batch stops when this many attempts in a row find no server, or its first this many fail
 
 # %% ../../nbs/api/06a_llm.ipynb #b75d3385
 @dataclass
@@ -45,25 +52,69 @@ class ChatResult:
 class LLMError(RuntimeError):
     "A chat request that failed after its retries."
 
+class LLMUnavailable(LLMError):
+    "A batch stopped early: the server is down, or refused every request it was sent."
+
+# %% ../../nbs/api/06a_llm.ipynb #a4dda9df
+_USERINFO_RE = re.compile(r'^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#]*@')
+_QUERY_RE = re.compile(r'([?&][^=&#]*=)[^&#]*')
+_CTRL_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]')
+
+def redact_url(url:str) -> str:
+    "`url` with its user name, password and query values shown as `***`."
+    return _QUERY_RE.sub(r'\1***', _USERINFO_RE.sub(lambda m: (m.group(1) or '') + '***@', str(url)))
+
+def _clean(s) -> str:
+    "`s` on one line, without control, zero-width or bidi-override characters (a server's words go to a terminal)."
+    return _CTRL_RE.sub('', re.sub(r'[\t\n\r]+', ' ', str(s)))
+
+# %% ../../nbs/api/06a_llm.ipynb #07f34aa6
+_STR_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKETS = bytes.maketrans(b'[{]}', b'\x01\x01\xff\xff')
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b'[]{}')))
+
+def json_depth(raw:bytes) -> int:
+    "How deeply lists and objects nest in the JSON text `raw`, counted without parsing it."
+    if isinstance(raw, str): raw = raw.encode('utf-8')
+    b = _STR_RE.sub(b'""', raw).translate(_BRACKETS, _NOT_BRACKETS)  # +1 per opening, -1 per closing bracket
+    return max(accumulate(memoryview(b).cast('b')), default=0)
+
 # %% ../../nbs/api/06a_llm.ipynb #7d179a35
 _RETRY_STATUS = {408, 409, 425, 429}
 _LOOPBACK = {'127.0.0.1', 'localhost', '::1'}
 
+def _is_msg(m): return isinstance(m, dict) and isinstance(m.get('role'), str) and isinstance(m.get('content'), str)
+
 def _check_messages(messages):
-    if not isinstance(messages, (list, tuple)) or not messages or not all(
-            isinstance(m, dict) and isinstance(m.get('role'), str) and isinstance(m.get('content'), str) for m in messages):
+    if not isinstance(messages, (list, tuple)) or not messages or not all(map(_is_msg, messages)):
         raise TypeError("messages must be a non-empty list of {'role': str, 'content': str} dicts")
     return [dict(role=m['role'], content=m['content']) for m in messages]
 
-def cache_key(messages, model:str, temperature:float, max_tokens:int) -> str:
-    "The hex SHA-256 of a request's messages, model, temperature and max_tokens."
+def cache_key(messages, model:str, temperature:float, max_tokens:int, url:str) -> str:
+    "The hex SHA-256 of a request: its messages, model, temperature, max_tokens and the server's URL."
     blob = json.dumps(dict(messages=_check_messages(messages), model=model, temperature=float(temperature),
-                           max_tokens=int(max_tokens)), sort_keys=True, ensure_ascii=False)
+                           max_tokens=int(max_tokens), url=str(url)), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode('utf-8')).hexdigest()
 
-class _Retryable(Exception): pass
+def _retry_after(v) -> float|None:
+    "Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent or unreadable."
+    if not v: return None
+    try: s = float(v)
+    except ValueError:
+        try: s = (email.utils.parsedate_to_datetime(v) - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError): return None
+    return max(0.0, s) if math.isfinite(s) else None
+
+class _Retryable(Exception):
+    "A failed attempt worth another try; `retry_after` is the server's wish, `unreachable` means no server answered."
+    def __init__(self, msg, retry_after=None, unreachable=False):
+        super().__init__(msg)
+        self.retry_after, self.unreachable = retry_after, unreachable
 
 # %% ../../nbs/api/06a_llm.ipynb #81a77062
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl): return None  # the 3xx surfaces as an HTTPError
+
 class ChatClient:
     "A chat-completions client with timeouts, retries, a thread pool and an on-disk cache."
     def __init__(self, cfg:LLMConfig|None=None, **overrides):
@@ -71,157 +122,206 @@ class ChatClient:
         if not isinstance(cfg, LLMConfig): raise TypeError(f"cfg must be an LLMConfig, got {type(cfg).__name__}")
         if overrides: cfg = LLMConfig(**{**cfg_to_dict(cfg), **overrides})
         self.cfg = cfg
-        self.base_url = (cfg.base_url or os.environ.get('LCDT_LLM_BASE_URL') or 'http://127.0.0.1:8000/v1').rstrip('/')
-        u = urllib.parse.urlparse(self.base_url)
-        if u.scheme not in ('http', 'https') or not u.netloc:
-            raise ValueError(f"base_url must be an http(s) URL like http://127.0.0.1:8000/v1, got {self.base_url!r}")
+        raw = (cfg.base_url or os.environ.get('LCDT_LLM_BASE_URL') or 'http://127.0.0.1:8000/v1').rstrip('/')
+        try: u = urllib.parse.urlsplit(raw); host = u.hostname
+        except ValueError: u = host = None
+        if u is None or u.scheme not in ('http', 'https') or not host:
+            raise ValueError(f"base_url must be an http(s) URL like http://127.0.0.1:8000/v1, got {redact_url(raw)!r}")
+        want = dict(concurrency=(cfg.concurrency >= 1, '>= 1'), max_retries=(cfg.max_retries >= 0, '>= 0'),
+                    timeout=(cfg.timeout > 0, '> 0 seconds'), max_reply_bytes=(cfg.max_reply_bytes >= 1, '>= 1'),
+                    max_depth=(cfg.max_depth >= 1, '>= 1'), retry_after_max=(cfg.retry_after_max >= 0, '>= 0 seconds'),
+                    fail_fast=(cfg.fail_fast >= 0, '>= 0 (0: never stop a batch early)'))
+        for name, (ok, expected) in want.items():
+            if not ok: raise ValueError(f"{name} must be {expected}, got {getattr(cfg, name)!r}")
         self.model = cfg.model or os.environ.get('LCDT_LLM_MODEL') or 'default'
-        if cfg.concurrency < 1: raise ValueError(f"concurrency must be >= 1, got {cfg.concurrency}")
-        if cfg.max_retries < 0: raise ValueError(f"max_retries must be >= 0, got {cfg.max_retries}")
-        if cfg.timeout <= 0: raise ValueError(f"timeout must be > 0 seconds, got {cfg.timeout}")
-        self.url = self.base_url + '/chat/completions'
+        netloc = u.netloc.rpartition('@')[2]  # credentials never go into the request line
+        self._url = urllib.parse.urlunsplit((u.scheme, netloc, u.path + '/chat/completions', u.query, ''))
+        self.base_url, self.url = redact_url(raw), redact_url(self._url)  # what messages show
         self._key = os.environ.get(cfg.api_key_env) or os.environ.get('OPENAI_API_KEY') or None
-        handlers = [urllib.request.ProxyHandler({})] if u.hostname in _LOOPBACK else []
-        self._opener = urllib.request.build_opener(*handlers)
+        user, pw = urllib.parse.unquote(u.username or ''), urllib.parse.unquote(u.password or '')
+        basic = base64.b64encode(f'{user}:{pw}'.encode()).decode() if (user or pw) else None
+        self._auth = f'Bearer {self._key}' if self._key else (f'Basic {basic}' if basic else None)
+        secrets = {self._key, basic, u.password, pw, u.netloc.rpartition('@')[0] if '@' in u.netloc else None}
+        self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        handlers = [urllib.request.ProxyHandler({})] if host in _LOOPBACK else []
+        self._opener = urllib.request.build_opener(*handlers, _NoRedirect())
         self.cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else None
 
     def __repr__(self):
-        return f"ChatClient(url={self.url!r}, model={self.model!r}, key={'set' if self._key else 'none'}, cache={str(self.cache_dir)!r})"
+        key = 'set' if self._key else 'none'
+        return f"ChatClient(url={self.url!r}, model={self.model!r}, key={key}, cache={str(self.cache_dir)!r})"
 
-    def _scrub(self, s:str) -> str:
-        return s.replace(self._key, '***') if self._key else s
+    def _safe(self, s) -> str:
+        "`s` cleaned of control characters, then of the key and the URL's credentials."
+        s = _clean(s)
+        for x in self._secrets: s = s.replace(x, '***')
+        return s
 
 # %% ../../nbs/api/06a_llm.ipynb #455369f1
-def _post_once(self, payload:dict) -> str:
+@patch
+def _read(self:ChatClient, r) -> bytes:
+    "The body of response `r`: at most `max_reply_bytes`, within `timeout` seconds in all."
+    cap, n = self.cfg.max_reply_bytes, r.headers.get('Content-Length', '')
+    if n.isdigit() and int(n) > cap:
+        raise LLMError(f"reply from {self.url} would be {n} bytes, more than max_reply_bytes={cap}")
+    buf, deadline = bytearray(), time.monotonic() + self.cfg.timeout
+    while chunk := r.read(min(1 << 16, cap + 1 - len(buf))):  # each pass adds a byte or more, never past cap + 1
+        buf += chunk
+        if len(buf) > cap: raise LLMError(f"reply from {self.url} is longer than max_reply_bytes={cap}")
+        if time.monotonic() > deadline: raise _Retryable(f"reply from {self.url} took over {self.cfg.timeout} s")
+    return bytes(buf)
+
+@patch
+def _parse(self:ChatClient, raw:bytes) -> str:
+    "The reply's text, or `LLMError` for a body too deep, malformed, or whose content is not a string."
+    if (d := json_depth(raw)) > self.cfg.max_depth:
+        raise LLMError(f"reply from {self.url} nests {d} levels deep, more than max_depth={self.cfg.max_depth}")
+    try: content = json.loads(raw)['choices'][0]['message']['content']
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+        raise LLMError(self._safe(f"malformed reply from {self.url}: {raw[:200].decode('utf-8', 'replace')}")) from None
+    if not isinstance(content, str):
+        raise LLMError(f"reply from {self.url} has no text: its content is {type(content).__name__}, not a string")
+    return content
+
+# %% ../../nbs/api/06a_llm.ipynb #e04e8e15
+@patch
+def _post_once(self:ChatClient, payload:dict) -> str:
     data = json.dumps(payload).encode('utf-8')
-    headers = {'Content-Type': 'application/json', 'Accept': 'application/json'}
-    if self._key: headers['Authorization'] = f'Bearer {self._key}'
-    req = urllib.request.Request(self.url, data=data, headers=headers, method='POST')
+    req = urllib.request.Request(self._url, data=data, method='POST',
+                                 headers={'Content-Type': 'application/json', 'Accept': 'application/json'})
+    if self._auth: req.add_unredirected_header('Authorization', self._auth)  # never copied onto another request
     try:
-        with self._opener.open(req, timeout=self.cfg.timeout) as r: raw = r.read()
+        with self._opener.open(req, timeout=self.cfg.timeout) as r: raw = self._read(r)
     except urllib.error.HTTPError as e:
-        body = e.read()[:300].decode('utf-8', 'replace')
-        msg = self._scrub(f"HTTP {e.code} from {self.url}: {body}")
-        if e.code in _RETRY_STATUS or e.code >= 500: raise _Retryable(msg) from None
+        try: body = e.read(300).decode('utf-8', 'replace')  # an excerpt: an error body can be as large as it likes
+        except Exception: body = ''
+        code, hdrs = e.code, e.headers or {}
+        e.close()
+        if 300 <= code < 400:
+            raise LLMError(self._safe(f"HTTP {code} from {self.url}: redirects are not followed "
+                                      f"(to {redact_url(hdrs.get('Location', '?'))[:200]})")) from None
+        msg = self._safe(f"HTTP {code} from {self.url}: {body}")
+        if code in _RETRY_STATUS or code >= 500: raise _Retryable(msg, _retry_after(hdrs.get('Retry-After'))) from None
         raise LLMError(msg) from None
     except (TimeoutError, socket.timeout):
         raise _Retryable(f"timed out after {self.cfg.timeout} s waiting for {self.url}") from None
     except urllib.error.URLError as e:
-        raise _Retryable(self._scrub(f"cannot reach {self.url}: {e.reason}")) from None
+        down = isinstance(e.reason, OSError) and not isinstance(e.reason, TimeoutError)
+        raise _Retryable(self._safe(f"cannot reach {self.url}: {e.reason}"), unreachable=down) from None
     except (ConnectionError, http.client.HTTPException) as e:
-        raise _Retryable(self._scrub(f"connection to {self.url} failed: {type(e).__name__}")) from None
-    try: return json.loads(raw)['choices'][0]['message']['content']
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise LLMError(self._scrub(f"malformed reply from {self.url}: {raw[:200].decode('utf-8', 'replace')}")) from None
+        raise _Retryable(self._safe(f"connection to {self.url} failed: {type(e).__name__}")) from None
+    return self._parse(raw)
 
-ChatClient._post_once = _post_once
+# %% ../../nbs/api/06a_llm.ipynb #d9be753d
+class _Breaker:
+    "Stops a batch early: `k` attempts in a row that found no server, or a first `k` requests that all failed."
+    def __init__(self, k:int, url:str):
+        self.k, self.url, self.stop, self._lock = k, url, threading.Event(), threading.Lock()
+        self.unreachable = self.failed = self.answered = 0
+        self.reason = None
+
+    def _trip(self, reason):
+        if self.reason is None: self.reason = reason
+        self.stop.set()
+
+    def attempt(self, ok:bool, unreachable:bool=False, err:str=''):
+        "Count one HTTP attempt: answered, failed with a server there, or no server there."
+        if not self.k: return
+        with self._lock:
+            self.unreachable = self.unreachable + 1 if unreachable else 0
+            self.answered += ok
+            if self.unreachable >= self.k:
+                self._trip(f"{self.k} attempts in a row found no server ({err}); is it running?")
+
+    def item_failed(self, err:str):
+        "Count an item that failed for good."
+        if not self.k: return
+        with self._lock:
+            self.failed += 1
+            if self.answered == 0 and self.failed >= self.k:
+                self._trip(f"The first {self.k} requests all failed and none was answered (last: {err}).")
 
 # %% ../../nbs/api/06a_llm.ipynb #9fff8c14
 log = logging.getLogger('lcdt.text.llm')
 log.addHandler(logging.NullHandler())  # a library stays quiet unless the application configures logging
 
-def _cache_path(self, key): return self.cache_dir/key[:2]/f'{key}.json'
+@patch
+def _cache_path(self:ChatClient, key): return self.cache_dir/key[:2]/f'{key}.json'
 
-def _cache_get(self, key):
+@patch
+def _cache_get(self:ChatClient, key):
     if self.cache_dir is None: return None
-    p = self._cache_path(key)
-    try: d = json.loads(p.read_text(encoding='utf-8'))
-    except (OSError, ValueError): return None
+    try: d = json.loads(self._cache_path(key).read_text(encoding='utf-8'))
+    except (OSError, ValueError, RecursionError): return None
     return d.get('reply') if isinstance(d, dict) and isinstance(d.get('reply'), str) else None
 
-def complete(self, messages) -> ChatResult:
-    "Send one chat request (or answer it from the cache); never raises for server trouble."
+@patch
+def _failed(self:ChatClient, err:str, attempts:int, brk:_Breaker|None) -> ChatResult:
+    log.warning("giving up after %d attempts: %s", attempts, err)
+    if brk: brk.item_failed(err)
+    return ChatResult(ok=False, error=err, attempts=attempts)
+
+@patch
+def _complete(self:ChatClient, messages, brk:_Breaker|None=None) -> ChatResult:
     messages = _check_messages(messages)
-    key = cache_key(messages, self.model, self.cfg.temperature, self.cfg.max_tokens)
-    hit = self._cache_get(key)
-    if hit is not None: return ChatResult(ok=True, text=hit, cached=True)
-    payload = dict(model=self.model, messages=messages, temperature=self.cfg.temperature, max_tokens=self.cfg.max_tokens)
+    key = cache_key(messages, self.model, self.cfg.temperature, self.cfg.max_tokens, self._url)
+    if (hit := self._cache_get(key)) is not None: return ChatResult(ok=True, text=hit, cached=True)
+    cfg = self.cfg
+    payload = dict(model=self.model, messages=messages, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
     attempts, err = 0, None
     for i in range(self.cfg.max_retries + 1):
+        if brk and brk.stop.is_set(): return ChatResult(ok=False, error=f"not sent: {brk.reason}", attempts=attempts)
         attempts += 1
         try: text = self._post_once(payload)
-        except _Retryable as e: err = str(e)
-        except LLMError as e: return ChatResult(ok=False, error=str(e), attempts=attempts)
+        except _Retryable as e:
+            err, wish = str(e), e.retry_after
+            if brk: brk.attempt(False, e.unreachable, err)
+        except LLMError as e:
+            if brk: brk.attempt(False, False, str(e))
+            return self._failed(str(e), attempts, brk)
         else:
-            if self.cache_dir is not None:
-                atomic_write_json(self._cache_path(key), dict(model=self.model, temperature=self.cfg.temperature,
-                                                             max_tokens=self.cfg.max_tokens, messages=messages, reply=text))
+            if brk: brk.attempt(True)
+            if self.cache_dir is not None:  # only a string reply gets here: nothing else is ever cached
+                rec = dict(url=self.url, model=self.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
+                           messages=messages, reply=text)
+                atomic_write_json(self._cache_path(key), rec)
             return ChatResult(ok=True, text=text, attempts=attempts)
+        if wish is not None and wish > self.cfg.retry_after_max:
+            return self._failed(f"{err}; the server asks to wait {wish:.0f} s, more than retry_after_max="
+                                f"{self.cfg.retry_after_max:g} s", attempts, brk)
         if i < self.cfg.max_retries:
             wait = min(self.cfg.backoff_max, self.cfg.backoff * 2**i) * (1 + 0.1*random.random())
+            if wish is not None: wait = max(wait, wish)  # the server said when: not sooner
             log.warning("attempt %d/%d failed (%s); retrying in %.2f s", attempts, self.cfg.max_retries + 1, err, wait)
-            time.sleep(wait)
-    log.warning("giving up after %d attempts: %s", attempts, err)
-    return ChatResult(ok=False, error=f"failed after {attempts} attempts: {err}", attempts=attempts)
+            if brk: brk.stop.wait(wait)  # wakes at once when the batch is stopped
+            else: time.sleep(wait)
+    return self._failed(f"failed after {attempts} attempts: {err}", attempts, brk)
 
-def complete_many(self, batch) -> list:
-    "One `ChatResult` per message list in `batch`, in order, at most `concurrency` requests in flight."
+# %% ../../nbs/api/06a_llm.ipynb #d60715f1
+@patch
+def complete(self:ChatClient, messages) -> ChatResult:
+    "Send one chat request (or answer it from the cache); never raises for server trouble."
+    return self._complete(messages)
+
+@patch
+def complete_many(self:ChatClient, batch) -> list:
+    "One `ChatResult` per message list in `batch`, in order, at most `concurrency` in flight; `LLMUnavailable` if down."
     batch = [_check_messages(m) for m in batch]
-    if len(batch) <= 1 or self.cfg.concurrency == 1: return [self.complete(m) for m in batch]
-    with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as ex: return list(ex.map(self.complete, batch))
+    brk = _Breaker(self.cfg.fail_fast, self.url)
+    one = lambda m: self._complete(m, brk)
+    if len(batch) <= 1 or self.cfg.concurrency == 1: res = [one(m) for m in batch]
+    else:
+        with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as ex: res = list(ex.map(one, batch))
+    if brk.reason:
+        n_ok, sent = sum(r.ok for r in res), sum(r.attempts for r in res)
+        kept = ' (cached for a re-run)' if self.cache_dir else ''
+        raise LLMUnavailable(f"{brk.reason} Stopped the batch after {sent} requests; "
+                             f"{n_ok} of {len(res)} items have replies{kept}.")
+    return res
 
-def chat(self, messages) -> str:
+@patch
+def chat(self:ChatClient, messages) -> str:
     "The reply to `messages`, or `LLMError` (without the key) if it failed."
     r = self.complete(messages)
     if not r.ok: raise LLMError(r.error)
     return r.text
-
-ChatClient._cache_path, ChatClient._cache_get = _cache_path, _cache_get
-ChatClient.complete, ChatClient.complete_many, ChatClient.chat = complete, complete_many, chat
-
-# %% ../../nbs/api/06a_llm.ipynb #a54b1d91
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    def handle_error(self, request, client_address): pass  # a client that timed out closed its socket
-
-class FakeChatServer:
-    "An OpenAI-compatible chat-completions server on 127.0.0.1 for tests, with scripted failures and delays."
-    def __init__(self, reply=None, fail_first:int=0, always_fail:bool=False, fail_when=None, status:int=500,
-                 delay:float=0.0, slow_first:int|None=None, error_body:str='{"error": "scripted failure"}'):
-        self.reply = reply or (lambda messages: 'ok')
-        self.fail_first, self.always_fail, self.fail_when, self.status = fail_first, always_fail, fail_when, status
-        self.delay, self.slow_first, self.error_body = delay, slow_first, error_body
-        self.requests, self.auth, self.in_flight, self.max_in_flight = [], [], 0, 0
-        self._lock = threading.Lock()
-
-    @property
-    def n_requests(self) -> int: return len(self.requests)
-
-    def _answer(self, path, body, n):
-        if not path.endswith('/chat/completions'): return 404, {'error': 'not found'}
-        if self.delay and (self.slow_first is None or n <= self.slow_first): time.sleep(self.delay)
-        msgs = body.get('messages', [])
-        if self.always_fail or n <= self.fail_first or (self.fail_when and self.fail_when(msgs)):
-            return self.status, self.error_body
-        return 200, dict(id=f'chatcmpl-{n}', object='chat.completion', created=int(time.time()), model=body.get('model'),
-                         choices=[dict(index=0, finish_reason='stop', message=dict(role='assistant', content=self.reply(msgs)))])
-
-    def _handler(self):
-        fake = self
-        class H(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-            def _send(self, code, obj):
-                b = (obj if isinstance(obj, str) else json.dumps(obj)).encode()
-                self.send_response(code)
-                self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(b)))
-                self.end_headers(); self.wfile.write(b)
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
-                with fake._lock:
-                    fake.requests.append(body); fake.auth.append(self.headers.get('Authorization'))
-                    n = len(fake.requests); fake.in_flight += 1
-                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
-                try: code, obj = fake._answer(self.path, body, n)
-                finally:  # out of flight before the reply leaves, so a client's next request never overlaps it
-                    with fake._lock: fake.in_flight -= 1
-                self._send(code, obj)
-        return H
-
-    def __enter__(self):
-        self.server = _QuietServer(('127.0.0.1', 0), self._handler())
-        self.url = f'http://127.0.0.1:{self.server.server_address[1]}/v1'
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown(); self.server.server_close()
