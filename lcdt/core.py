@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['seed_everything', 'rng', 'get_device', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_json',
-           'save_tensors', 'load_tensors', 'cfg_to_dict', 'cfg_from_dict', 'save_cfg', 'load_cfg', 'cfg_override',
-           'RunDir', 'in_test']
+           'tensors_bytes', 'save_tensors', 'load_tensors', 'cfg_to_dict', 'cfg_from_dict', 'save_cfg', 'load_cfg',
+           'cfg_override', 'hash_path', 'config_hash', 'RunDir', 'in_test']
 
 # %% ../nbs/api/00_core.ipynb #01d62d05
 def _check_seed(seed):
@@ -105,15 +105,23 @@ def read_json(path):
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON: {e}") from None
 
 # %% ../nbs/api/00_core.ipynb #6e501cdc
-def save_tensors(path, tensors:dict, metadata:dict|None=None) -> Path:
-    "Save a dict of torch tensors to `path` as safetensors, atomically."
+def tensors_bytes(tensors:dict, metadata:dict|None=None) -> bytes:
+    "The safetensors bytes of `tensors` with a stable header (JSON keys sorted), so equal tensors give equal bytes."
     import torch
     from safetensors.torch import save
     if not isinstance(tensors, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k,v in tensors.items()):
         raise TypeError("tensors must be a dict of str -> torch.Tensor")
     tensors = {k: v.detach().contiguous().cpu() for k,v in tensors.items()}
     meta = None if metadata is None else {str(k): str(v) for k,v in metadata.items()}
-    return atomic_write_bytes(path, save(tensors, metadata=meta))
+    raw = save(tensors, metadata=meta)
+    n = int.from_bytes(raw[:8], 'little')               # the header is JSON; its metadata comes in hash order
+    head = json.dumps(json.loads(raw[8:8 + n]), sort_keys=True, separators=(',', ':')).encode()
+    head += b' ' * (-len(head) % 8)                     # the data stays 8-byte aligned
+    return len(head).to_bytes(8, 'little') + head + raw[8 + n:]
+
+def save_tensors(path, tensors:dict, metadata:dict|None=None) -> Path:
+    "Save a dict of torch tensors to `path` as safetensors (stable bytes), atomically."
+    return atomic_write_bytes(path, tensors_bytes(tensors, metadata))
 
 def load_tensors(path, device:str='cpu') -> dict:
     "Load a safetensors file saved by `save_tensors` as a dict of tensors on `device`."
@@ -124,6 +132,8 @@ def load_tensors(path, device:str='cpu') -> dict:
     except Exception as e: raise ValueError(f"{path} is not a valid safetensors file ({e})") from None
 
 # %% ../nbs/api/00_core.ipynb #b4e3506a
+from .validate import validate_cfg
+
 def _field_types(cls):
     hints = typing.get_type_hints(cls)
     return {f.name: hints.get(f.name, str) for f in fields(cls)}
@@ -137,21 +147,26 @@ def cfg_to_dict(cfg) -> dict:
     return asdict(cfg)
 
 def cfg_from_dict(cls, d:dict):
-    "Build dataclass `cls` from `d`, refusing keys `cls` does not have."
+    "Build dataclass `cls` from `d`, refusing keys `cls` does not have; every field is checked by `validate_cfg`."
     _check_dc(cls, 'cls')
+    if not isinstance(d, dict):
+        raise TypeError(f"{cls.__name__} config must be a dict of fields, got {type(d).__name__}")
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown: raise ValueError(f"unknown {cls.__name__} field(s) {unknown}; known fields: {sorted(known)}")
     types = _field_types(cls)
-    return cls(**{k: tuple(v) if _is_tuple(types[k]) and isinstance(v, list) else v for k,v in d.items()})
+    d = {k: tuple(v) if _is_tuple(types[k]) and isinstance(v, list) else v for k,v in d.items()}
+    return validate_cfg(cls(**d))
 
 def save_cfg(cfg, path) -> Path:
     "Save dataclass `cfg` as JSON at `path`, atomically."
     return atomic_write_json(path, cfg_to_dict(cfg))
 
 def load_cfg(cls, path):
-    "Load a `cls` config saved by `save_cfg`."
-    return cfg_from_dict(cls, read_json(path))
+    "Load a `cls` config saved by `save_cfg`, naming the file if a field is wrong."
+    d = read_json(path)
+    try: return cfg_from_dict(cls, d)
+    except (TypeError, ValueError) as e: raise type(e)(f"{path}: {e}") from None
 
 def _is_tuple(tp): return tp is tuple or typing.get_origin(tp) is tuple
 
@@ -166,7 +181,7 @@ def _parse_value(tp, s:str, key:str):
         raise ValueError(f"{key}: expected a boolean (true/false), got {s!r}")
     if tp in (int, float):
         try: return tp(float(s)) if tp is int and re.fullmatch(r'-?\d+(\.0*)?(e\d+)?', s) else tp(s)
-        except ValueError: raise ValueError(f"{key}: expected {tp.__name__}, got {s!r}") from None
+        except (ValueError, OverflowError): raise ValueError(f"{key}: expected {tp.__name__}, got {s!r}") from None
     if tp is str: return s
     if _is_tuple(tp) or tp is list or typing.get_origin(tp) is list:
         try: v = json.loads(s)
@@ -177,7 +192,7 @@ def _parse_value(tp, s:str, key:str):
     except json.JSONDecodeError: return s
 
 def cfg_override(cfg, overrides):
-    "A copy of dataclass `cfg` with `key=value` strings applied, each parsed by its field's type."
+    "A copy of dataclass `cfg` with `key=value` strings applied, each parsed by its field's type and checked."
     _check_dc(cfg)
     if isinstance(overrides, str): overrides = overrides.split()
     types, upd = _field_types(type(cfg)), {}
@@ -187,47 +202,129 @@ def cfg_override(cfg, overrides):
         k = k.strip().lstrip('-').replace('-', '_')
         if k not in types: raise ValueError(f"unknown {type(cfg).__name__} field {k!r} in override {o!r}; known fields: {sorted(types)}")
         upd[k] = _parse_value(types[k], v.strip(), k)
-    return dataclasses.replace(cfg, **upd)
+    return validate_cfg(dataclasses.replace(cfg, **upd))
 
 # %% ../nbs/api/00_core.ipynb #4433c188
-_STAGE_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
+import hashlib
 
+_STAGE_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
+_UNHASHED = ('.', 'cache-')  # temp files of atomic writes; Hugging Face `datasets` cache files
+
+def hash_path(path) -> str|None:
+    "sha256 of a file's bytes, or of a directory's sorted file names and their hashes; `None` if absent."
+    path = Path(path)
+    if path.is_file():
+        h = hashlib.sha256()
+        with open(path, 'rb') as f:
+            for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+        return h.hexdigest()
+    if not path.is_dir(): return None
+    h = hashlib.sha256()
+    files = sorted(p.relative_to(path).as_posix() for p in path.rglob('*') if p.is_file())
+    for name in files:
+        if any(part.startswith(_UNHASHED) for part in name.split('/')): continue
+        h.update(f"{name}\0{hash_path(path/name)}\n".encode())
+    return h.hexdigest()
+
+def config_hash(config) -> str:
+    "sha256 of `config` (a dict or dataclass) as canonical JSON (sorted keys)."
+    if is_dataclass(config) and not isinstance(config, type): config = asdict(config)
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=_json_default).encode()).hexdigest()
+
+def _config_diff(old:dict, new:dict) -> str:
+    if not isinstance(old, dict) or not isinstance(new, dict): return f"{old!r} (recorded) vs {new!r} (now)"
+    keys = sorted(set(old) | set(new))
+    d = [f"{k}: {old.get(k, '(absent)')!r} (recorded) vs {new.get(k, '(absent)')!r} (now)"
+         for k in keys if old.get(k) != new.get(k)]
+    return '; '.join(d[:6]) + (f"; and {len(d) - 6} more" if len(d) > 6 else '')
+
+# %% ../nbs/api/00_core.ipynb #d45f87f1
 class RunDir:
-    "A run directory: paths for each stage's files and markers of the stages already done."
+    "A run directory: paths for the stages' files, and markers of the stages done (hashes of what they read and made)."
     def __init__(self, path, create:bool=True):
         self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir(): raise ValueError(f"run directory {self.path} exists and is not a directory")
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"run directory {self.path} exists and is not a directory")
         if create: self.path.mkdir(parents=True, exist_ok=True)
         elif not self.path.is_dir(): raise FileNotFoundError(f"no run directory at {self.path}")
 
     def __repr__(self): return f"RunDir({str(self.path)!r}, done={self.done_stages()})"
     def __truediv__(self, name): return self.path/name
     def _marker(self, stage):
-        if not isinstance(stage, str) or not _STAGE_RE.match(stage): raise ValueError(f"stage name must be letters, digits, '_', '-' or '.', got {stage!r}")
+        if not isinstance(stage, str) or not _STAGE_RE.match(stage):
+            raise ValueError(f"stage name must be letters, digits, '_', '-' or '.', got {stage!r}")
         return self.path/'stages'/f'{stage}.json'
 
-    def is_done(self, stage:str) -> bool:
-        "Whether `stage` finished in this run directory."
-        return self._marker(stage).exists()
+    def _names(self, names, what):
+        names = [names] if isinstance(names, str) else list(names)
+        for n in names:
+            if not isinstance(n, str) or Path(n).is_absolute() or '..' in Path(n).parts:
+                raise ValueError(f"{what} must be paths inside the run directory, got {n!r}")
+        return names
 
-    def mark_done(self, stage:str, **info) -> Path:
-        "Record that `stage` finished, with any JSON-serialisable `info` (figures, settings)."
-        return atomic_write_json(self._marker(stage), {'stage': stage, **info})
+# %% ../nbs/api/00_core.ipynb #64a30d88
+from fastcore.basics import patch
 
-    def stage_info(self, stage:str) -> dict:
-        "What `mark_done` recorded for `stage`."
-        if not self.is_done(stage): raise ValueError(f"stage {stage!r} has not finished in {self.path}")
-        return read_json(self._marker(stage))
+@patch
+def mark_done(self:RunDir, stage:str, inputs=(), outputs=(), config=None, **info) -> Path:
+    "Record that `stage` finished: hashes of its `inputs` and `outputs` (paths in the run directory), `config`; `info`."
+    inputs, outputs = self._names(inputs, 'inputs'), self._names(outputs, 'outputs')
+    absent = [o for o in outputs if not (self.path/o).exists()]
+    if absent:
+        raise ValueError(f"stage {stage!r} cannot be marked done: its output(s) {absent} do not exist in {self.path}")
+    config = {} if config is None else asdict(config) if is_dataclass(config) else config
+    integrity = dict(config=config, config_hash=config_hash(config), inputs={n: hash_path(self.path/n) for n in inputs},
+                     outputs={n: hash_path(self.path/n) for n in outputs})
+    return atomic_write_json(self._marker(stage), {'stage': stage, **info, 'integrity': integrity})
 
-    def clear(self, stage:str):
-        "Forget that `stage` finished, so the next run redoes it."
-        self._marker(stage).unlink(missing_ok=True)
+@patch
+def check(self:RunDir, stage:str, config=None) -> tuple|None:
+    "`None` if `stage` is done and still valid, else `(kind, reason)`; `config`, if given, must be the one recorded."
+    m = self._marker(stage)
+    if not m.exists(): return 'not run', f"stage {stage!r} has not run in {self.path}"
+    h = read_json(m).get('integrity')
+    if not isinstance(h, dict):
+        return 'unhashed', f"stage {stage!r}: its marker {m} records no hashes (an older lcdt wrote it)"
+    for n, old in h['outputs'].items():
+        if not (self.path/n).exists(): return 'output missing', f"stage {stage!r}: its output {n} is missing"
+    for n, old in h['inputs'].items():
+        new = hash_path(self.path/n)
+        if new != old:
+            how = 'is gone' if new is None else 'appeared' if old is None else 'changed'
+            return 'input changed', f"stage {stage!r}: its input {n} {how} since the stage ran"
+    if config is not None:
+        config = asdict(config) if is_dataclass(config) else config
+        if config_hash(config) != h['config_hash']:
+            diff = _config_diff(h['config'], config)
+            return 'config changed', f"stage {stage!r} was made with other settings: {diff}"
+    for n, old in h['outputs'].items():
+        if hash_path(self.path/n) != old:
+            return 'output changed', f"stage {stage!r}: its output {n} changed after the stage finished"
+    return None
 
-    def done_stages(self) -> list:
-        "Names of the finished stages, in the order they finished."
-        d = self.path/'stages'
-        if not d.exists(): return []
-        return [p.stem for p in sorted(d.glob('*.json'), key=lambda p: p.stat().st_mtime_ns)]
+@patch
+def is_done(self:RunDir, stage:str, config=None) -> bool:
+    "Whether `stage` finished and its outputs, inputs (and `config`, if given) are still the ones it recorded."
+    return self.check(stage, config) is None
+
+@patch
+def stage_info(self:RunDir, stage:str) -> dict:
+    "What `mark_done` recorded for `stage` (figures and settings, without the hashes)."
+    m = self._marker(stage)
+    if not m.exists(): raise ValueError(f"stage {stage!r} has not finished in {self.path}")
+    return {k: v for k, v in read_json(m).items() if k != 'integrity'}
+
+@patch
+def clear(self:RunDir, stage:str):
+    "Forget that `stage` finished, so the next run redoes it."
+    self._marker(stage).unlink(missing_ok=True)
+
+@patch
+def done_stages(self:RunDir) -> list:
+    "Names of the stages with a marker, in the order they finished (`is_done` says whether each is still valid)."
+    d = self.path/'stages'
+    if not d.exists(): return []
+    return [p.stem for p in sorted(d.glob('*.json'), key=lambda p: p.stat().st_mtime_ns)]
 
 # %% ../nbs/api/00_core.ipynb #a4dc1f10
 def in_test() -> bool:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 from fastcore.script import call_parse
-from .core import RunDir, atomic_write_text, atomic_write_json, read_json, in_test
+from .core import RunDir, atomic_write_text, atomic_write_json, read_json, in_test, hash_path
 from .nav.scene import events_to_json
 
 # %% auto #0
-__all__ = ['SPLITS', 'write_jsonl', 'read_jsonl', 'stage_annotate', 'split_names', 'dataset_features', 'build_dataset',
-           'save_dataset', 'save_parquet', 'dataset_card', 'load_dataset_dir', 'verify_dataset', 'stage_dataset',
-           'lcdt_dataset']
+__all__ = ['SPLITS', 'HASHES', 'write_jsonl', 'read_jsonl', 'stage_annotate', 'split_names', 'dataset_features', 'build_dataset',
+           'save_dataset', 'save_parquet', 'dataset_card', 'check_dataset', 'load_dataset_dir', 'verify_dataset',
+           'dataset_settings', 'stage_dataset', 'lcdt_dataset']
 
 # %% ../nbs/api/05_data.ipynb #0880a993
 def write_jsonl(path, rows) -> Path:
@@ -102,14 +102,24 @@ def build_dataset(archive_path, events_path, descriptions_path=None, seed:int=0)
     return Dataset.from_dict(cols, features=dataset_features(T, P))
 
 # %% ../nbs/api/05_data.ipynb #c2146375
-def save_dataset(ds, path, card:str|None=None) -> Path:
-    "Save `ds` with `save_to_disk` into directory `path` atomically, with `card` as its README.md."
+HASHES = 'hashes.json'  # the content hashes in a dataset directory
+
+def _dataset_files(path:Path) -> list:
+    "Files of dataset directory `path` that its hashes cover (no manifest, temp or `datasets` cache files)."
+    return sorted(p.relative_to(path).as_posix() for p in path.rglob('*') if p.is_file()
+                  and p.name != HASHES and not any(s.startswith(('.', 'cache-')) for s in p.relative_to(path).parts))
+
+def save_dataset(ds, path, card:str|None=None, siblings=()) -> Path:
+    "Save `ds` into directory `path` atomically, with `card` as README.md and the sha256 of its files and `siblings`."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent/f'.{path.name}.tmp-{uuid.uuid4().hex[:8]}'
     try:
         ds.save_to_disk(str(tmp))
         if card is not None: atomic_write_text(tmp/'README.md', card)
+        files = {f: hash_path(tmp/f) for f in _dataset_files(tmp)}
+        files.update({f'../{Path(s).name}': hash_path(s) for s in siblings})
+        atomic_write_json(tmp/HASHES, dict(algorithm='sha256', files=files))
         old = path.parent/f'.{path.name}.old-{uuid.uuid4().hex[:8]}'
         if path.exists(): os.replace(path, old)
         os.replace(tmp, path)
@@ -194,6 +204,9 @@ train = ds.filter(lambda s: s == "train", input_columns="split")
 or the single Parquet file `dataset.parquet` next to this directory
 (`datasets.Dataset.from_parquet`, pandas, polars, DuckDB).
 
+`hashes.json` lists the sha256 of every file here and of `dataset.parquet`;
+`lcdt.data.check_dataset("runs/{p}/dataset")` checks them (lcdt's training and evaluation do before reading a row).
+
 ## Publishing (not done automatically)
 
 ```python
@@ -207,11 +220,29 @@ path_in_repo="README.md", repo_id="<user>/lcdt-nav-trajectories", repo_type="dat
 """
 
 # %% ../nbs/api/05_data.ipynb #4e9498be
+def check_dataset(path) -> dict|None:
+    "Check dataset directory `path` against its `hashes.json`, naming any changed, missing or extra file."
+    path = Path(path)
+    if not (path/HASHES).exists(): return None  # saved without hashes (not by `save_dataset`): nothing to check
+    listed = read_json(path/HASHES).get('files')
+    if not isinstance(listed, dict): raise ValueError(f"{path/HASHES} has no 'files' table of sha256 hashes")
+    fix = "rebuild it (lcdt-dataset, or the pipeline's dataset stage)"
+    for f, want in listed.items():
+        got = hash_path(path/f)
+        if got is None: raise ValueError(f"dataset {path}: {f.removeprefix('../')} is missing; {fix}")
+        if got != want:
+            raise ValueError(f"dataset {path}: {f.removeprefix('../')} does not match the sha256 recorded when the "
+                             f"dataset was saved ({want[:12]}…, now {got[:12]}…): it was changed afterwards; {fix}")
+    extra = sorted(set(_dataset_files(path)) - set(listed))
+    if extra: raise ValueError(f"dataset {path}: file(s) {extra} are not in {HASHES} (added after it was saved); {fix}")
+    return dict(files=len(listed))
+
 def load_dataset_dir(path):
-    "Load a dataset saved by `save_dataset`."
+    "Load a dataset saved by `save_dataset`, after checking its content hashes."
     from datasets import load_from_disk
     path = Path(path)
     if not (path/'dataset_info.json').exists(): raise FileNotFoundError(f"no dataset saved with save_to_disk at {path}")
+    check_dataset(path)
     return load_from_disk(str(path))
 
 # %% ../nbs/api/05_data.ipynb #709f9275
@@ -251,6 +282,10 @@ def verify_dataset(ds, check_events:bool=True, max_report:int=5) -> dict:
     return dict(rows=n, steps=T, events_checked=n_checked, splits={s: int(sum(1 for v in ds['split'] if v == s)) for s in SPLITS})
 
 # %% ../nbs/api/05_data.ipynb #ec0c0833
+def dataset_settings(preset:str='tiny', seed:int=0) -> dict:
+    "The dataset stage's settings (what its marker's config hash covers): the split seed."
+    return dict(seed=seed)
+
 def stage_dataset(run:RunDir, preset:str='tiny', seed:int=0, progress:bool=False) -> dict:
     "Pipeline stage: archive + events (+ descriptions) -> verified `dataset/`, its card and `dataset.parquet`."
     import datasets
@@ -262,8 +297,8 @@ def stage_dataset(run:RunDir, preset:str='tiny', seed:int=0, progress:bool=False
         ainfo = read_json(run/'archive.json') if (run/'archive.json').exists() else {}
         info = {'preset': preset, 'split seed': seed, 'described': bool((run/'descriptions.jsonl').exists()),
                 **{k: ainfo[k] for k in ('coverage', 'evaluations', 'reachable_cells') if k in ainfo}}
-        save_dataset(ds, run/'dataset', card=dataset_card(ds, info))
         save_parquet(ds, run/'dataset.parquet')
+        save_dataset(ds, run/'dataset', card=dataset_card(ds, info), siblings=[run/'dataset.parquet'])
     finally:
         if quiet: datasets.enable_progress_bars()
     return dict(rows=rep['rows'], **{f'{s}_rows': v for s, v in rep['splits'].items()}, described=info['described'],
@@ -276,9 +311,10 @@ def lcdt_dataset(
     seed:int=0, # seed of the train/val/test split
 ):
     "Build, verify and save the trajectory dataset (dataset/, its card, dataset.parquet) of a run directory."
+    from lcdt.pipeline import mark_stage
     if not run: raise SystemExit("lcdt-dataset: --run DIR is required (the run directory holding archive.npz)")
     rd = RunDir(run, create=False)
-    if not (rd/'events.jsonl').exists(): stage_annotate(rd, preset)
+    if not (rd/'events.jsonl').exists(): mark_stage(rd, 'annotate', {}, preset=preset, **stage_annotate(rd, preset))
     figs = stage_dataset(rd, preset, seed=seed)
     print(json.dumps(figs))
-    rd.mark_done('dataset', preset=preset, **figs)
+    mark_stage(rd, 'dataset', dataset_settings(preset, seed), preset=preset, **figs)

@@ -7,7 +7,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/brain_model.html.md"""
 # %% ../../nbs/api/72_brain_model.ipynb #be2cc124
 from __future__ import annotations
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, asdict
 
 import numpy as np
 import torch
@@ -18,13 +18,14 @@ from ..core import cfg_from_dict, rng
 from ..gold.engine import random_settings, states
 from ..gold.render import render_batch, COLOURS
 from ..text.tokenizer import PAD_ID, TextTokenizer
-from .vit import ViTAE, ViTAEConfig, unpatchify
+from .vit import ViTAE, ViTAEConfig, unpatchify, one_cycle
+from ..checkpoint import Checkpointer, check_loss
 from .text import TextConfig, TextEncoder, TextDecoder, scene_facts, QUESTIONS, shift
 
 # %% auto #0
 __all__ = ['BRAIN_PRESETS', 'LINE_RGB', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER', 'BrainConfig', 'brain_config', 'MaskDecoder',
            'mask_loss', 'Brain', 'qa_pool', 'qa_examples', 'qa_batch', 'qa_kind_batches', 'line_pixels', 'iou',
-           'train_qa', 'evaluate_qa']
+           'LossCurve', 'train_qa', 'evaluate_qa']
 
 # %% ../../nbs/api/72_brain_model.ipynb #173ed117
 @dataclass
@@ -230,15 +231,31 @@ def iou(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
     inter, union = (a & b).flatten(1).sum(1).float(), (a | b).flatten(1).sum(1).float()
     return torch.where(union > 0, inter / union.clamp_min(1), torch.ones_like(inter))
 
+class LossCurve(list):
+    "The total loss per step (a list), with its image and text parts per step in `.image` and `.text`."
+    def __init__(self, total=(), image=(), text=()):
+        super().__init__(total)
+        self.image, self.text = list(image), list(text)
+
 def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:int=64, lr:float=2e-3, seed:int=0,
-             kinds=QA_KINDS, changed_weight:float=10.0, log_every:int=0, fresh:int=0, image_weight:float=1.0, all_kinds:bool=False) -> list:
-    "Train `brain` on random QA batches from `pool` (`fresh`: a new pool of `batch*fresh` games every `fresh` steps; `all_kinds`: every kind about each of `batch` games); return the loss per step."
+             kinds=QA_KINDS, changed_weight:float=10.0, log_every:int=0, fresh:int=0, image_weight:float=1.0,
+             all_kinds:bool=False, ckpt=None, ckpt_every:int=100, keep_best:bool=False, stop_at:int|None=None) -> LossCurve:
+    "Train `brain` on QA batches from `pool` (see above: `fresh`, `all_kinds`, `ckpt`); return the loss per step."
     g = rng(seed); size = pool['images'].shape[1]
     opt = torch.optim.AdamW(brain.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
-    brain.train(); losses = []
-    for s in range(steps):
-        if fresh and s % fresh == 0: pool = qa_pool(batch * fresh, seed=int(g.integers(2**31)), size=size)
+    sched = one_cycle(opt, lr, steps, 0.05)
+    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, kinds=list(kinds), changed_weight=changed_weight,
+               fresh=fresh, image_weight=image_weight, all_kinds=all_kinds, pool=None if fresh else len(pool['images']))
+    ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
+    st = ck.resume(brain, opt, sched, [g])
+    losses = LossCurve(st.get('losses', []), st.get('image', []), st.get('text', []))
+    start, pool_seed = st.get('step', 0), st.get('pool_seed')
+    if fresh and start % fresh and pool_seed is not None: pool = qa_pool(batch * fresh, seed=pool_seed, size=size)
+    brain.train()
+    for s in range(start, steps):
+        if fresh and s % fresh == 0:
+            pool_seed = int(g.integers(2**31))
+            pool = qa_pool(batch * fresh, seed=pool_seed, size=size)
         if all_kinds:
             bs = qa_kind_batches(pool, tok, batch, g, kinds)
             enc = brain.img.encode(1 - bs[0]['images'])
@@ -248,15 +265,24 @@ def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:in
                 m = max(1, batch // 4)
                 outs.append(brain.qa_forward(neg['images'][:m], neg['question'][:m], None, neg['targets'][:m], changed_weight, (enc[0][:m], enc[1][:m])))
             im, tx = [o['image_loss'] for o in outs if 'image_loss' in o], [o['text_loss'] for o in outs if 'text_loss' in o]
-            loss = image_weight * sum(im) / len(im) + sum(tx) / len(tx)
+            im_loss, tx_loss = sum(im) / len(im), sum(tx) / len(tx)
         else:
             b = qa_batch(pool, tok, batch, g, kinds)
             out = brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight)
-            loss = image_weight * out['image_loss'] + out['text_loss']
+            im_loss, tx_loss = out['image_loss'], out['text_loss']
+        loss = image_weight * im_loss + tx_loss
+        losses.append(check_loss(loss, s + 1, 'QA loss'))                 # NaN/inf: stop before anything is saved
+        losses.image.append(float(im_loss)); losses.text.append(float(tx_loss))
         opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(brain.parameters(), 1.0); opt.step(); sched.step()
-        losses.append(loss.item())
-        if log_every and (s + 1) % log_every == 0: print(f"step {s+1}: loss {np.mean(losses[-log_every:]):.4f}", flush=True)
+        if log_every and (s + 1) % log_every == 0:
+            last = lambda xs: np.mean(xs[-log_every:])
+            print(f"step {s+1}: loss {last(losses):.4f} (image {last(losses.image):.4f}, text {last(losses.text):.4f})",
+                  flush=True)
+        ck.step(s + 1, steps, brain, opt, sched, [g],
+                dict(losses=list(losses), image=losses.image, text=losses.text, pool_seed=pool_seed),
+                asdict(brain.cfg), float(np.mean(losses[-ckpt_every:])))
+        if stop_at is not None and s + 1 >= stop_at: break
     brain.eval()
     return losses
 

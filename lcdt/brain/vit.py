@@ -7,7 +7,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/brain_vit.html.md"""
 # %% ../../nbs/api/70_brain_vit.ipynb #eca2d457
 from __future__ import annotations
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, asdict
 
 import numpy as np
 import torch
@@ -15,10 +15,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..core import cfg_from_dict
+from ..checkpoint import Checkpointer, check_loss
 
 # %% auto #0
 __all__ = ['VIT_PRESETS', 'ViTAEConfig', 'vit_config', 'patchify', 'unpatchify', 'sincos_2d', 'PosCode', 'DecoderBlock',
-           'conv_stem', 'ViTAE', 'moving_squares', 'square_position', 'psnr', 'fit_autoencoder', 'evaluate_squares']
+           'conv_stem', 'ViTAE', 'moving_squares', 'square_position', 'psnr', 'one_cycle', 'fit_autoencoder',
+           'evaluate_squares']
 
 # %% ../../nbs/api/70_brain_vit.ipynb #073f3f17
 @dataclass
@@ -232,18 +234,33 @@ def psnr(pred:torch.Tensor, target:torch.Tensor) -> float:
     return 10 * math.log10(1 / max(mse, 1e-12))
 
 # %% ../../nbs/api/70_brain_vit.ipynb #3f84c286
-def fit_autoencoder(model:ViTAE, images:torch.Tensor, steps:int=500, batch:int=64, lr:float=1e-3, seed:int=0, targets=None) -> list:
+def one_cycle(opt, lr:float, steps:int, pct_start:float):
+    "torch's `OneCycleLR` to `lr` over `steps`, whose one-step warm-up (a division by zero in torch) becomes two."
+    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
+    pct = float(pct_start)
+    if float(pct * steps) - 1 == 0: pct = 2 / steps if steps > 2 else 0.5 / steps
+    return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=pct)
+
+def fit_autoencoder(model:ViTAE, images:torch.Tensor, steps:int=500, batch:int=64, lr:float=1e-3, seed:int=0,
+                    targets=None, ckpt=None, ckpt_every:int=100, keep_best:bool=False, stop_at:int|None=None) -> list:
     "Train `model` to map `images` to `targets` (default: themselves) with AdamW; return the loss per step."
     targets = images if targets is None else targets
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
-    model.train(); losses = []
-    for _ in range(steps):
+    sched = one_cycle(opt, lr, steps, 0.1)
+    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_images=len(images))    # a resume must match these
+    ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
+    st = ck.resume(model, opt, sched, [g])
+    losses = list(st.get('losses', []))
+    model.train()
+    for s in range(st.get('step', 0), steps):
         idx = torch.randint(0, len(images), (batch,), generator=g)
         _, loss = model(images[idx], targets[idx])
+        losses.append(check_loss(loss, s + 1))                              # NaN/inf: stop before anything is saved
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-        losses.append(loss.item())
+        ck.step(s + 1, steps, model, opt, sched, [g], dict(losses=losses), asdict(model.cfg),
+                float(np.mean(losses[-ckpt_every:])))
+        if stop_at is not None and s + 1 >= stop_at: break
     model.eval()
     return losses
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 import numpy as np
 from ..core import cfg_to_dict
+from ..validate import validate_cfg
 
 # %% auto #0
 __all__ = ['ControlTokenizerConfig', 'mu_law', 'inv_mu_law', 'bin_continuous', 'unbin_continuous', 'TokenLayout',
@@ -30,6 +31,7 @@ class ControlTokenizerConfig:
 def _check_cfg(cfg):
     cfg = cfg or ControlTokenizerConfig()
     if not isinstance(cfg, ControlTokenizerConfig): raise TypeError(f"cfg must be a ControlTokenizerConfig, got {type(cfg).__name__}")
+    validate_cfg(cfg)
     if cfg.image not in ('patches', 'cells', 'values'): raise ValueError(f"image must be 'patches', 'cells' or 'values', got {cfg.image!r}")
     if cfg.patch_size < 1: raise ValueError(f"patch_size must be >= 1, got {cfg.patch_size}")
     return cfg
@@ -44,16 +46,39 @@ def inv_mu_law(y, mu:float=100., M:float=256.):
     y = np.asarray(y, dtype=np.float64)
     return np.sign(y) * np.expm1(np.abs(y) * math.log1p(M * mu)) / mu
 
+def _as_ints(a, where:str) -> np.ndarray:
+    "`a` as int64, refusing non-numbers, NaN/inf and fractions with an error naming `where`."
+    a = np.asarray(a)
+    if a.dtype == bool: return a.astype(np.int64)
+    if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
+        raise TypeError(f"{where}: expected integers, got dtype {a.dtype}")
+    if np.issubdtype(a.dtype, np.floating):
+        if not np.isfinite(a).all(): raise ValueError(f"{where}: expected integers, got NaN or inf")
+        frac = a != np.round(a)
+        if frac.any(): raise ValueError(f"{where}: expected integers, got {float(a[frac].flat[0])!r}")
+    return a.astype(np.int64)
+
+def _in_range(a, lo, hi, where:str, what:str='value'):
+    "Raise a `ValueError` naming `where` if an int in `a` lies outside [lo, hi) (bounds broadcast)."
+    bad = (a < lo) | (a >= hi)
+    if not bad.any(): return a
+    i = np.argwhere(bad)[0]
+    lo_i, hi_i = np.broadcast_to(lo, a.shape)[tuple(i)], np.broadcast_to(hi, a.shape)[tuple(i)]
+    raise ValueError(f"{where}: {what} {a[tuple(i)]} at index {tuple(int(j) for j in i)} is outside [{lo_i}, {hi_i - 1}]")
+
 def bin_continuous(x, cfg:ControlTokenizerConfig|None=None):
-    "Bin indices in [0, n_bins) of continuous values (mu-law, clip to [-1, 1], uniform bins)."
+    "Bin indices in [0, n_bins) of continuous values (mu-law, clip to [-1, 1], uniform bins); NaN is refused."
     cfg = _check_cfg(cfg)
+    x = np.asarray(x, dtype=np.float64)
+    if np.isnan(x).any(): raise ValueError(f"continuous values must not be NaN (got {int(np.isnan(x).sum())} NaN of {x.size})")
     y = np.clip(mu_law(x, cfg.mu, cfg.M), -1, 1)
     return np.minimum(((y + 1) / 2 * cfg.n_bins).astype(np.int64), cfg.n_bins - 1)
 
 def unbin_continuous(b, cfg:ControlTokenizerConfig|None=None):
     "Values at the centres of bins `b` (inverse of `bin_continuous` up to half a bin in mu-law space)."
     cfg = _check_cfg(cfg)
-    y = (np.asarray(b, dtype=np.float64) + 0.5) / cfg.n_bins * 2 - 1
+    b = _in_range(_as_ints(b, 'bins'), 0, cfg.n_bins, 'bins', 'bin')
+    y = (b.astype(np.float64) + 0.5) / cfg.n_bins * 2 - 1
     return inv_mu_law(y, cfg.mu, cfg.M)
 
 # %% ../../nbs/api/60_control_tokenize.ipynb #b2e36c50
@@ -145,30 +170,56 @@ class SpaceTokenizer:
 
     def __repr__(self): return f"SpaceTokenizer({self.space}, n_tokens={self.n_tokens})"
 
-    def _leaf_encode(self, kind, s, x, n):
+    def _leaf_encode(self, kind, s, x, n, where='value'):
         L, cfg = self.layout, self.cfg
         if kind == 'text':
             if isinstance(x, str): x = [x]
             t = self.text_tokenizer.encode([str(t) for t in x], max_len=cfg.text_len)['ids'].reshape(len(x), -1)
             return np.pad(t, ((0, 0), (0, n - t.shape[1])), constant_values=self.text_tokenizer.pad_id), None
         x = np.asarray(x)
-        if kind == 'discrete': return (x.reshape(-1, 1).astype(np.int64) - s.start) + L.discrete, None
+        if x.ndim == 0: raise ValueError(f"{where}: expected a batch (leading axis N) of values of {s}, got a scalar")
+        if kind == 'discrete':
+            v = _in_range(_as_ints(x, where).reshape(-1, 1) - s.start, 0, s.n, where)
+            return v + L.discrete, None
         if kind in ('multidiscrete', 'binary'):
-            start = getattr(s, 'start', 0)
-            return (x.reshape(len(x), -1).astype(np.int64) - np.broadcast_to(start, s.shape).reshape(1, -1)) + L.discrete, None
-        if kind == 'intbox': return (x.reshape(len(x), -1).astype(np.int64) - s.low.reshape(1, -1).astype(np.int64)) + L.discrete, None
+            start = np.broadcast_to(getattr(s, 'start', 0), s.shape).reshape(1, -1)
+            hi = s.nvec.reshape(1, -1) if kind == 'multidiscrete' else 2
+            v = _in_range(_as_ints(x, where).reshape(len(x), -1) - start, 0, hi, where)
+            return v + L.discrete, None
+        if kind == 'intbox':
+            lo = s.low.reshape(1, -1).astype(np.int64)
+            v = _in_range(_as_ints(x, where).reshape(len(x), -1) - lo, 0, s.high.reshape(1, -1).astype(np.int64) - lo + 1, where)
+            return v + L.discrete, None
         if kind == 'continuous': return bin_continuous(x.reshape(len(x), -1), cfg) + L.continuous, None
         if kind == 'cells':
             c = s.shape[-1]; lo, radix = self._radix(s)
-            v = x.reshape(len(x), -1, c).astype(np.int64) - lo                          # (n, h*w, c)
+            v = _in_range(_as_ints(x, where).reshape(len(x), -1, c) - lo, 0, radix, where)  # (n, h*w, c)
             mult = np.cumprod(np.r_[1, radix[::-1][:-1]])[::-1]                      # mixed radix, first channel most significant
             return (v * mult).sum(-1) + L.discrete, None
         if kind == 'patches':
             h, w, c = s.shape; p = cfg.patch_size
+            _in_range(_as_ints(x, where), 0, 256, where, 'pixel')
             v = x.reshape(len(x), h // p, p, w // p, p, c).transpose(0, 1, 3, 2, 4, 5).reshape(len(x), n, p * p * c)
             v = (v.astype(np.float32) / 255 * 2 - 1) / math.sqrt(p)
             return np.full((len(x), n), L.patch, np.int64), v
         raise AssertionError(kind)
+
+    def _check_ids(self, ids):
+        "Each leaf's ids must lie in its kind's range of the layout."
+        L, i = self.layout, 0
+        for path, kind, s, n in self.plan:
+            t, i = ids[:, i:i + n], i + n
+            where = 'ids of ' + ('/'.join(map(str, path)) or 'value')
+            if kind == 'text': _in_range(t, 0, L.discrete if L.text_vocab else 1, where, 'id')
+            elif kind == 'continuous': _in_range(t, L.continuous, L.separator, where, 'id')
+            elif kind == 'patches': _in_range(t, L.patch, L.patch + 1, where, 'id')
+            else:
+                if kind == 'discrete': hi = s.n
+                elif kind == 'multidiscrete': hi = s.nvec.reshape(1, -1)
+                elif kind == 'binary': hi = 2
+                elif kind == 'intbox': hi = (s.high.reshape(1, -1).astype(np.int64) - s.low.reshape(1, -1).astype(np.int64) + 1)
+                else: hi = int(np.prod(self._radix(s)[1]))
+                _in_range(t, L.discrete, L.discrete + np.asarray(hi, np.int64), where, 'id')
 
     def _radix(self, s):
         c = s.shape[-1]
@@ -179,8 +230,13 @@ class SpaceTokenizer:
         "`{'ids': int64 [N, n_tokens], 'patches': float32 [N, P, D] or None}` for a batch `x` of values."
         ids, patches = [], []
         for path, kind, s, n in self.plan:
-            v = _get(x, path)
-            i, p = self._leaf_encode(kind, s, v, n)
+            where = '/'.join(map(str, path)) or 'value'
+            try: v = _get(x, path)
+            except (KeyError, IndexError, TypeError): raise ValueError(f"x has no part {where!r} (expected a batch of {self.space})") from None
+            try: i, p = self._leaf_encode(kind, s, v, n, where)
+            except ValueError as e:
+                if str(e).startswith(where): raise
+                raise ValueError(f"{where}: values do not fit {s} ({e})") from None
             if i.shape[1] != n: raise ValueError(f"value at {'/'.join(map(str, path)) or 'root'} gives {i.shape[1]} tokens, expected {n} for {s}")
             ids.append(i)
             if p is not None: patches.append(p)
@@ -190,8 +246,9 @@ class SpaceTokenizer:
 
     def decode(self, ids, patches=None):
         "The batch of values that `ids` (and `patches`) encode, in the layout `encode` takes."
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = _as_ints(ids, 'ids')
         if ids.ndim != 2 or ids.shape[1] != self.n_tokens: raise ValueError(f"ids must be [N, {self.n_tokens}], got {list(ids.shape)}")
+        self._check_ids(ids)
         out, i, ip = {'_': _skeleton(self.space)}, 0, 0
         L, cfg = self.layout, self.cfg
         for path, kind, s, n in self.plan:

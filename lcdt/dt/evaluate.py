@@ -13,15 +13,15 @@ import numpy as np
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_json, atomic_write_text, read_json, get_device, in_test, rng
-from .model import load_model, pose_features, route_memory
+from .model import load_model, check_tokenizer, pose_features, route_memory
 from .train import encode_texts
 
 # %% auto #0
 __all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT',
            'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts',
            'summarise_scores', 'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre',
-           'instruction_scores', 'evaluate_run', 'stage_evaluate', 'draw_scene', 'plot_rollouts', 'plot_curves',
-           'gain_table', 'length_table', 'write_report', 'stage_report', 'lcdt_eval']
+           'instruction_scores', 'evaluate_run', 'eval_settings', 'stage_evaluate', 'draw_scene', 'plot_rollouts',
+           'plot_curves', 'gain_table', 'length_table', 'write_report', 'stage_report', 'lcdt_eval']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -83,11 +83,11 @@ def _ckpt_dir(checkpoint):
     return p
 
 def load_checkpoint(checkpoint, device:str|None=None):
-    "The model and tokenizer of `checkpoint` (a `model/` directory or a run directory holding one)."
+    "The model and tokenizer of `checkpoint` (a `model/` directory or a run directory holding one), checked to match."
     from lcdt.dt.train import load_tokenizer
     p = _ckpt_dir(checkpoint)
     tp = p/'tokenizer.json' if (p/'tokenizer.json').exists() else p.parent/'tokenizer.json'
-    return load_model(p, get_device(device)), load_tokenizer(tp)
+    return load_model(p, get_device(device), tokenizer=tp), load_tokenizer(tp)   # refuses a tokenizer not its own
 
 def _prompts(texts, bds):
     if texts is None and bds is None: raise ValueError("give texts, bds or both (a list of N texts, an array [N, 2] of BDs)")
@@ -108,6 +108,7 @@ def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=Fals
     texts, bds = _prompts(texts, bds)
     if sample and not temperature > 0: raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
     model, tok = checkpoint if isinstance(checkpoint, tuple) else load_checkpoint(checkpoint, device)
+    if isinstance(checkpoint, tuple): check_tokenizer(model.cfg, tok)
     dev = str(next(model.parameters()).device)
     gen = torch.Generator(dev).manual_seed(seed) if sample else None
     nav = BatchNav(len(texts), seed=seed)
@@ -292,6 +293,14 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
     atomic_write_bytes(run/'eval_rollouts.npz', buf.getvalue())
     return res
 
+def eval_settings(preset:str='tiny', n_prompts:int|None=None, seed:int=0, temperature:float|None=None) -> dict:
+    "The evaluation's settings (its marker's config hash covers them): prompts, seed and temperature, resolved."
+    if preset not in EVAL_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
+    ep = EVAL_PRESETS[preset]
+    return dict(n_prompts=n_prompts or ep['n_prompts'], seed=seed,
+                temperature=ep['temperature'] if temperature is None else float(temperature))
+
 def stage_evaluate(run:RunDir, preset:str) -> dict:
     "Pipeline stage: evaluate the trained LCDT and the baselines; write `eval.json`."
     r = evaluate_run(run, preset)
@@ -460,6 +469,12 @@ def lcdt_eval(
     no_report:bool=False, # skip writing report.md / report.html
 ):
     "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
-    r = evaluate_run(out, preset, n_prompts or None, seed, temperature=None if temperature < 0 else temperature)
+    from lcdt.pipeline import mark_stage
+    temp = None if temperature < 0 else temperature
+    r = evaluate_run(out, preset, n_prompts or None, seed, temperature=temp)
     print(json.dumps(dict(table=r['table'], judge_gain=r['judge_gain'], judge_gain_by_length=r['judge_gain_by_length'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
-    if not no_report: print(f"report: {write_report(out, preset)}")
+    mark_stage(out, 'evaluate', eval_settings(preset, n_prompts or None, seed, temp), preset=preset,
+               n_prompts=r['n_prompts'])
+    if no_report: return
+    print(f"report: {write_report(out, preset)}")
+    mark_stage(out, 'report', {}, preset=preset)

@@ -7,7 +7,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_model.html.md"""
 # %% ../../nbs/api/10_dt_model.ipynb #541c9e1a
 from __future__ import annotations
 import json, math
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ __all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_T
            'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory', 'memory_flags',
            'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead',
            'JointBeTHead', 'LCDT', 'togo_features', 'random_batch', 'fit_bins', 'save_model', 'load_state',
-           'load_model']
+           'read_model_config', 'check_tokenizer', 'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -57,6 +57,7 @@ class DTConfig:
     memory: bool = False        # route memory: each observation token also gets which objects the robot has been near and which tiles it has been on so far
     future: int = 0             # auxiliary task: predict from each observation token where the robot will be this many steps later (0 = off)
     future_weight: float = 1.0  # weight of that prediction's MSE (displacements over `bd_scale`) in the loss
+    tokenizer_hash: str = ''    # sha256 of the tokenizer it was trained with (`tokenizer_hash`; '' = not recorded)
 
     @property
     def block_size(self) -> int:
@@ -78,7 +79,7 @@ def dt_config(preset:str='tiny', **overrides) -> DTConfig:
     if preset not in DT_PRESETS: raise ValueError(f"unknown DT preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
     kw = {**DT_PRESETS[preset], **overrides}
     if 'obs_dim' not in kw and kw.get('obs_mode', 'laser5') in OBS_DIMS: kw['obs_dim'] = OBS_DIMS[kw.get('obs_mode', 'laser5')]
-    return _check_cfg(DTConfig(**kw))
+    return _check_cfg(cfg_from_dict(DTConfig, kw))
 
 def _check_cfg(cfg):
     if cfg.obs_mode not in OBS_DIMS: raise ValueError(f"obs_mode must be one of {', '.join(map(repr, OBS_DIMS))}, got {cfg.obs_mode!r}")
@@ -528,33 +529,67 @@ def fit_bins(model:LCDT, actions, max_samples:int=200_000, seed:int=0) -> torch.
     return model.head.centres
 
 # %% ../../nbs/api/10_dt_model.ipynb #5c3a7107
+def _nonfinite(sd:dict) -> list:
+    "Names of the floating-point tensors of `sd` that hold NaN or inf."
+    return [k for k, v in sd.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
+
 def save_model(model:LCDT, path) -> Path:
-    "Save `model` to directory `path` as `model.safetensors` + `config.json`."
+    "Save `model` to directory `path` as `model.safetensors` + `config.json` (refusing NaN or inf weights)."
     m = getattr(model, 'module', model)
     m = getattr(m, '_orig_mod', m)                                              # unwrap DDP / torch.compile
-    path = Path(path)
-    save_tensors(path/'model.safetensors', m.state_dict(), metadata={'format': 'lcdt.dt', 'config': json.dumps(cfg_to_dict(m.cfg))})
+    path, sd = Path(path), m.state_dict()
+    bad = _nonfinite(sd)
+    if bad: raise ValueError(f"refusing to save a model whose tensor(s) {bad[:5]} hold NaN or inf values")
+    save_tensors(path/'model.safetensors', sd, metadata={'format': 'lcdt.dt', 'config': json.dumps(cfg_to_dict(m.cfg))})
     atomic_write_json(path/'config.json', cfg_to_dict(m.cfg))
     return path
 
 def load_state(model:LCDT, path):
-    "Load the weights in `path/model.safetensors` into `model`, checking names and shapes."
+    "Load the weights in `path/model.safetensors` into `model`, checking names, shapes and that they are finite."
     sd = load_tensors(Path(path)/'model.safetensors')
     own = model.state_dict()
     missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
     if missing or extra: raise ValueError(f"checkpoint {path} does not fit this model: missing {missing[:5]}, unexpected {extra[:5]}")
     bad = [f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(v.shape)}" for k, v in own.items() if sd[k].shape != v.shape]
     if bad: raise ValueError(f"checkpoint {path} has mismatched shapes (config differs?): " + '; '.join(bad[:5]))
+    bad = _nonfinite(sd)
+    if bad: raise ValueError(f"checkpoint {path}: tensor(s) {bad[:5]} hold NaN or inf values; refusing to load them")
     model.load_state_dict(sd)
     return model
 
-def load_model(path, device:str='cpu', cfg:DTConfig|None=None) -> LCDT:
-    "The `LCDT` saved in directory `path` (its `config.json` must match `cfg` if given), in eval mode."
+def read_model_config(path) -> DTConfig:
+    "The `DTConfig` in checkpoint directory `path`, refusing a `config.json` with missing or unknown fields."
+    p = Path(path)/'config.json'
+    if not p.exists(): raise FileNotFoundError(f"checkpoint {path} has no config.json")
+    d = read_json(p)
+    if not isinstance(d, dict):
+        raise ValueError(f"{p} must hold a JSON object of DTConfig fields, got {type(d).__name__}")
+    known = [f.name for f in fields(DTConfig)]
+    missing, unknown = [k for k in known if k not in d], sorted(set(d) - set(known))
+    if missing or unknown:
+        raise ValueError(f"{p} does not match DTConfig: " + '; '.join(
+            ([f"missing field(s) {missing}"] if missing else []) + ([f"unknown field(s) {unknown}"] if unknown else []))
+            + " (a checkpoint of another model version?)")
+    return cfg_from_dict(DTConfig, d)
+
+def check_tokenizer(cfg:DTConfig, tokenizer, where:str='') -> None:
+    "Refuse `tokenizer` (a path or a tokenizer) if the model of `cfg` was trained with another one."
+    if not cfg.tokenizer_hash: return
+    from lcdt.text.tokenizer import tokenizer_hash
+    h = tokenizer_hash(tokenizer)
+    if h != cfg.tokenizer_hash:
+        name = f"{tokenizer}" if isinstance(tokenizer, (str, Path)) else type(tokenizer).__name__
+        model = f"the model in {where}" if where else "the model"
+        raise ValueError(f"tokenizer {name} (sha256 {h[:12]}…) is not the one {model} was trained with "
+                         f"(sha256 {cfg.tokenizer_hash[:12]}…); use the tokenizer.json saved with the model")
+
+def load_model(path, device:str='cpu', cfg:DTConfig|None=None, tokenizer=None) -> LCDT:
+    "The `LCDT` saved in directory `path`, in eval mode (checked against `cfg` and `tokenizer` if given)."
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"no checkpoint directory at {path}")
-    if not (path/'config.json').exists(): raise FileNotFoundError(f"checkpoint {path} has no config.json")
-    saved = cfg_from_dict(DTConfig, read_json(path/'config.json'))
+    saved = read_model_config(path)
     if cfg is not None and saved != cfg:
         diff = {k: (v, getattr(cfg, k)) for k, v in asdict(saved).items() if getattr(cfg, k) != v}
         raise ValueError(f"checkpoint {path} was saved with a different config: (saved, asked) = {diff}")
+    if tokenizer is not None: check_tokenizer(saved, tokenizer, path)
     return load_state(LCDT(saved), path).to(device).eval()

@@ -6,7 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_train.html.md"""
 
 # %% ../../nbs/api/11_dt_train.ipynb #67420b55
 from __future__ import annotations
-import base64, json, math, os, shutil, sys, time
+import json, math, os, shutil, sys, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 
@@ -15,6 +15,11 @@ from fastcore.script import call_parse
 
 from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
                        cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
+from ..checkpoint import (new_checkpoint, write_state, read_state, recover_checkpoint, remove_checkpoint, load_optim,
+                             set_rng_state, keep_best, check_loss, clean_orphans, MANIFEST)
+from ..data import check_dataset
+from ..pipeline import mark_stage, train_settings
+from ..text.tokenizer import tokenizer_hash
 from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before, route_memory
 
 # %% auto #0
@@ -44,6 +49,7 @@ class TrainConfig:
     eval_every: int = 100       # steps between validations
     eval_batches: int = 4       # validation batches (fixed windows)
     ckpt_every: int = 100       # steps between checkpoints (and at the end)
+    keep_best: bool = False     # also keep the checkpoint of the lowest val_loss in `model_best/` beside `model/`
     seed: int = 0               # seeds the model's init and every batch
     compile: bool = False       # torch.compile the model
     device: str = ''            # '' = best available (cuda > mps > cpu)
@@ -58,7 +64,7 @@ TRAIN_PRESETS = {
 def train_config(preset:str='tiny', **overrides) -> TrainConfig:
     "The `TrainConfig` of a named preset, with field `overrides`."
     if preset not in TRAIN_PRESETS: raise ValueError(f"unknown train preset {preset!r}: expected one of {', '.join(TRAIN_PRESETS)}")
-    return TrainConfig(**{**TRAIN_PRESETS[preset], **overrides})
+    return cfg_from_dict(TrainConfig, {**TRAIN_PRESETS[preset], **overrides})
 
 # %% ../../nbs/api/11_dt_train.ipynb #911169cf
 def lr_at(step:int, tc:TrainConfig) -> float:
@@ -203,6 +209,7 @@ def load_split(run, split:str='train') -> dict:
     import datasets
     path = Path(run)/'dataset'
     if not path.exists(): raise FileNotFoundError(f"no dataset at {path} (run the dataset stage first)")
+    check_dataset(path)                                  # refuses (by name) a file changed since the dataset stage
     ds = datasets.load_from_disk(str(path))
     if isinstance(ds, datasets.DatasetDict): ds = datasets.concatenate_datasets(list(ds.values()))
     need = {'id', 'bd', 'obs', 'act', 'descriptions', 'instructions', 'split'}
@@ -236,46 +243,22 @@ def _archive_heading(run:Path, ids, pos) -> np.ndarray:
     return heading_from_pos(pos)
 
 # %% ../../nbs/api/11_dt_train.ipynb #634a21dd
-def _optim_tensors(opt) -> dict:
-    sd = opt.state_dict()
-    return {f"{i}.{k}": v if hasattr(v, 'shape') else __import__('torch').tensor(v) for i, st in sd['state'].items() for k, v in st.items()}
+def save_checkpoint(path, model, opt, step:int, tc:TrainConfig, extra:dict|None=None, files:dict|None=None) -> Path:
+    "Write checkpoint `path` (weights, config, optimizer, `state.json` with step and RNGs, `files`) atomically."
+    with new_checkpoint(path) as d:
+        save_model(model, d)
+        write_state(d, opt, dict(step=step, train=cfg_to_dict(tc), **(extra or {})), files=files)
+    return Path(path)
 
-def _load_optim(opt, tensors:dict):
-    sd = opt.state_dict()
-    state = {}
-    for key, v in tensors.items():
-        i, k = key.split('.', 1)
-        state.setdefault(int(i), {})[k] = v
-    n = sum(len(g['params']) for g in sd['param_groups'])
-    if state and set(state) != set(range(n)): raise ValueError(f"optimizer state has {len(state)} parameters, the model {n}")
-    opt.load_state_dict({'state': state, 'param_groups': sd['param_groups']})
-
-def _rng_state():
-    import torch
-    st = {'torch': base64.b64encode(torch.get_rng_state().numpy().tobytes()).decode()}
-    if torch.cuda.is_available(): st['cuda'] = [base64.b64encode(s.numpy().tobytes()).decode() for s in torch.cuda.get_rng_state_all()]
-    return st
-
-def _set_rng_state(st):
-    import torch
-    torch.set_rng_state(torch.frombuffer(bytearray(base64.b64decode(st['torch'])), dtype=torch.uint8))
-    if 'cuda' in st and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all([torch.frombuffer(bytearray(base64.b64decode(s)), dtype=torch.uint8) for s in st['cuda']])
-
-def save_checkpoint(path, model, opt, step:int, tc:TrainConfig, extra:dict|None=None) -> Path:
-    "Write `model/` (weights, config, optimizer state, `state.json`) at `path`, each file atomically."
+def read_checkpoint_state(path, strict:bool=False) -> dict:
+    "The `state.json` of checkpoint `path`, verified against its manifest (`strict`: refuse one without a manifest)."
     path = Path(path)
-    save_model(model, path)
-    save_tensors(path/'optim.safetensors', _optim_tensors(opt))
-    atomic_write_json(path/'state.json', dict(step=step, train=cfg_to_dict(tc), rng=_rng_state(), **(extra or {})))
-    return path
-
-def read_checkpoint_state(path) -> dict:
-    "The `state.json` of checkpoint `path`, with a clear error if it is missing."
-    p = Path(path)/'state.json'
-    if not p.exists(): raise FileNotFoundError(f"checkpoint {path} has no state.json (not a training checkpoint)")
-    st = read_json(p)
-    if not isinstance(st.get('step'), int): raise ValueError(f"{p} has no integer 'step'")
+    recover_checkpoint(path)
+    if not (path/'state.json').exists():
+        raise FileNotFoundError(f"checkpoint {path} has no state.json (not a training checkpoint)")
+    if strict or (path/MANIFEST).exists(): st = read_state(path)
+    else: st = read_json(path/'state.json')                                 # written before lcdt.checkpoint
+    if not isinstance(st.get('step'), int): raise ValueError(f"{path/'state.json'} has no integer 'step'")
     return st
 
 # %% ../../nbs/api/11_dt_train.ipynb #53ce4287
@@ -303,8 +286,8 @@ def read_metrics(path) -> list:
 
 # %% ../../nbs/api/11_dt_train.ipynb #33531c19
 def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None, resume:bool=True,
-          progress:bool=True, stop_at:int|None=None, log=print) -> dict:
-    "Train an LCDT on windows `data` into directory `out` (`model/`, `metrics.jsonl`); return a summary."
+          progress:bool=True, stop_at:int|None=None, log=print, files:dict|None=None) -> dict:
+    "Train an LCDT on windows `data` into `out` (`model/` with `files`, `metrics.jsonl`); return a summary."
     import torch, contextlib
     out = Path(out); ck = out/'model'
     rank, world, local = _dist_info()
@@ -322,14 +305,20 @@ def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None,
     model.to(device)
     opt = model.configure_optimizers(tc.weight_decay, tc.lr, (tc.beta1, tc.beta2), dev_type)
     step, rows = 0, []
+    if rank == 0:
+        recover_checkpoint(ck)                                                # a kill inside a checkpoint write
+        clean_orphans(out, ['metrics.jsonl'])                                 # a kill inside a metrics write
+    if ddp: dist.barrier()
     if resume and (ck/'state.json').exists():
-        st = read_checkpoint_state(ck)
+        st = read_checkpoint_state(ck, strict=True)                           # every file as the manifest says
         model.load_state_dict(load_model(ck, device=device, cfg=mc).state_dict())   # refuses a different config
-        _load_optim(opt, load_tensors(ck/'optim.safetensors', device=device))
+        load_optim(opt, ck/'optim.safetensors')
         step = st['step']
-        _set_rng_state(st['rng'])
-        rows = [r for r in read_metrics(out/'metrics.jsonl') if r['step'] <= step]
-        if rank == 0: log(f"resuming from step {step} in {ck}")
+        set_rng_state(st['rng'])
+        rows = st['metrics'] if 'metrics' in st else [r for r in read_metrics(out/'metrics.jsonl') if r['step'] <= step]
+        if rank == 0:
+            _write_metrics(out/'metrics.jsonl', rows)                         # the curve as the checkpoint knows it
+            log(f"resuming from step {step} in {ck}")
     raw = model
     if tc.compile: model = torch.compile(model)
     if ddp:
@@ -356,6 +345,7 @@ def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None,
         step += 1; ntok += tc.batch_size * seq * world
         last = loss.detach().float()
         if ddp: torch.distributed.all_reduce(last); last /= world
+        check_loss(last, step)                                                # NaN/inf: stop before anything is saved
         if bar is not None: bar.update(1); bar.set_postfix(loss=f"{last.item():.4f}")
         if step % tc.log_every == 0 or step == tc.steps:
             rows.append(dict(step=step, loss=round(last.item(), 6), lr=lr, grad_norm=round(float(gn), 4), time=round(time.time() - t0, 2)))
@@ -364,8 +354,10 @@ def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None,
             rows.append(dict(step=step, val_loss=round(_val_loss(model, val, tc, device, ctx), 6)))
         if step % tc.ckpt_every == 0 or step == tc.steps:
             if rank == 0:
-                save_checkpoint(ck, raw, opt, step, tc, dict(world_size=world, device=device))
+                save_checkpoint(ck, raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files)
                 _write_metrics(out/'metrics.jsonl', rows)
+                vl = next((r['val_loss'] for r in reversed(rows) if r['step'] == step and 'val_loss' in r), None)
+                if tc.keep_best and vl is not None: keep_best(ck, vl, out/'model_best')
         if stop_at is not None and step >= stop_at: break
     if bar is not None: bar.close()
     dt = time.time() - t0
@@ -388,7 +380,7 @@ def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), re
     mc, tc = _presets(preset, model_overrides, train_overrides)
     if mc.text_encoder != 'learned' and mc.text_dim <= 0: mc = replace(mc, text_dim=1)  # set from the encoder below
     tok = load_tokenizer(run/'tokenizer.json')
-    mc = replace(mc, vocab_size=tok.get_vocab_size())
+    mc = replace(mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok))  # load_model refuses another tokenizer
     tr, va = load_split(run.path, 'train'), load_split(run.path, 'val')
     if len(tr['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'train' entries")
     for need, why in ((mc.bd_mode == 'togo', "bd_mode 'togo'"), (mc.memory, "memory=True"), (mc.future, f"future={mc.future}")):
@@ -412,9 +404,11 @@ def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), re
     if cut > 0.01 and _dist_info()[0] == 0:
         log(f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, so the model never reads their ends (raise max_text_len)")
     val = mk(va) if len(va['bd']) else None
-    if not resume: shutil.rmtree(run/'model', ignore_errors=True); (run/'metrics.jsonl').unlink(missing_ok=True)
-    res = train(run.path, mc, tc, data, val, resume=resume, progress=progress, log=log)
-    if _dist_info()[0] == 0: shutil.copyfile(run/'tokenizer.json', run/'model'/'tokenizer.json')
+    if not resume and _dist_info()[0] == 0:
+        for ck in ('model', 'model_best'): remove_checkpoint(run/ck)
+        (run/'metrics.jsonl').unlink(missing_ok=True)
+    res = train(run.path, mc, tc, data, val, resume=resume, progress=progress, log=log,
+                files={'tokenizer.json': run/'tokenizer.json'})                # self-contained for `follow`
     return dict(res, n_train=len(tr['bd']), n_val=len(va['bd']), texts_cut=cut, head=mc.head, n_layer=mc.n_layer, n_embd=mc.n_embd, context=mc.context)
 
 def text_encoder(spec:str):
@@ -425,6 +419,7 @@ def text_encoder(spec:str):
 def train_unfinished(run, preset:str) -> bool:
     "Whether `run/model` holds a checkpoint of a training of `preset` that stopped before its last step."
     ck = Path(getattr(run, 'path', run))/'model'
+    recover_checkpoint(ck)                                                    # killed between the renames of a switch
     return (ck/'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < train_config(preset).steps
 
 def stage_train(run:RunDir, preset:str) -> dict:
@@ -442,7 +437,9 @@ def lcdt_train(
 ):
     "Train the language-conditioned decision transformer (runs unchanged under `torchrun --nproc_per_node N`)."
     res = train_run(out, preset, model_cfg.split(), train_cfg.split(), resume=not fresh)
-    if _dist_info()[0] == 0: print(json.dumps(res))
+    if _dist_info()[0] == 0:
+        print(json.dumps(res))
+        mark_stage(out, 'train', train_settings(preset, model_cfg.split(), train_cfg.split()), preset=preset, **res)
     if _dist_info()[1] > 1:
         import torch.distributed as dist
         dist.destroy_process_group()

@@ -6,7 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gold_env.html.md"""
 
 # %% ../../nbs/api/21_gold_env.ipynb #5ee0879c
 from __future__ import annotations
-import math
+import json, math
 
 import gymnasium as gym
 import numpy as np
@@ -14,6 +14,7 @@ from gymnasium import spaces
 
 from .engine import ACTIONS, Settings, Game, random_settings, random_bare_settings, solver_actions
 from .render import render_batch, _size
+from ..core import cfg_from_dict
 
 # %% auto #0
 __all__ = ['OBS_MODES', 'GAMES', 'GoldEnv']
@@ -82,11 +83,16 @@ class GoldEnv(gym.Env):
 
     def reset(self, *, seed:int|None=None, options:dict|None=None):
         super().reset(seed=seed)
+        if options is not None and not isinstance(options, dict): raise TypeError(f"options must be a dict, got {options!r}")
+        unknown = sorted(set(options or {}) - {'settings'})
+        if unknown: raise ValueError(f"unknown reset option(s) {unknown}: expected 'settings'")
         settings = (options or {}).get('settings')
         if settings is None:
             settings = (random_bare_settings if self.game == 'bare' else random_settings)(self.np_random)
-        elif isinstance(settings, str): settings = Settings.from_json(settings)
-        elif isinstance(settings, dict): settings = Settings(**settings)
+        elif isinstance(settings, str):
+            try: settings = json.loads(settings)
+            except json.JSONDecodeError as e: raise ValueError(f"options['settings'] is not valid JSON ({e})") from None
+        if isinstance(settings, dict): settings = cfg_from_dict(Settings, settings)
         elif not isinstance(settings, Settings):
             raise TypeError(f"options['settings'] must be a Settings, a dict or a JSON string, got {type(settings).__name__}")
         self.settings = settings
@@ -95,6 +101,7 @@ class GoldEnv(gym.Env):
 
     def step(self, action):
         if self._game is None: raise RuntimeError("call reset() before step()")
+        if isinstance(action, np.ndarray) and action.shape == () and np.issubdtype(action.dtype, np.integer): action = action.item()
         reward, _ = self._game.step(action)
         return self._get_obs(), reward, not any(self._game.alive), False, self._get_info()
 

@@ -6,7 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/archive.html.md"""
 
 # %% ../../nbs/api/04_archive.ipynb #ee44a94e
 from __future__ import annotations
-import io, json, time, zipfile
+import io, json, sys, time, zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -328,14 +328,16 @@ def _save_plot(bd, reach, path, title):
     plt.close(ax.figure)
 
 def stage_verify(run:RunDir, preset:str='tiny', atol:float=0.0) -> dict:
-    "Pipeline stage: replay `run/archive.npz`, write `verify.json`; raise if any BD is not reproduced."
+    "Pipeline stage: replay `run/archive.npz`, write `verify.json`; raise if any BD or trajectory is not reproduced."
     cfg = archive_config(preset)
     rep = replay(load_archive(run/'archive.npz'), batch=cfg.replay_batch, atol=atol)
     atomic_write_json(run/'verify.json', rep)
     figs = {k: rep[k] for k in ('entries', 'bd_reproduced', 'traj_reproduced', 'max_bd_error', 'n_mismatches')}
-    if rep['bd_reproduced'] != rep['entries']:
-        raise ValueError(f"replay: {rep['entries'] - rep['bd_reproduced']} of {rep['entries']} BDs not reproduced, "
-                         f"e.g. {rep['mismatches'][:3]} (details in {run/'verify.json'})")
+    if rep['n_mismatches']:
+        n = rep['entries']
+        bd, traj = n - rep['bd_reproduced'], n - rep['traj_reproduced']
+        raise ValueError(f"replay: {bd} of {n} BDs and {traj} of {n} trajectories (positions, headings, observations, "
+                         f"actions) not reproduced, e.g. {rep['mismatches'][:3]} (details in {run/'verify.json'})")
     return figs
 
 # %% ../../nbs/api/04_archive.ipynb #c6969d60
@@ -347,20 +349,25 @@ def lcdt_archive(
     quiet:bool=False, # no progress bar
 ):
     "Fill a behaviour archive by novelty search (resumes from a checkpoint in the run directory)."
+    from lcdt.pipeline import mark_stage
     run = RunDir(out or f'runs/{preset}')
     figs = stage_archive(run, preset, overrides=set or None, progress=not quiet)
     print(json.dumps(figs))
-    run.mark_done('archive', preset=preset, **figs)
+    mark_stage(run, 'archive', archive_config(preset, set or None), preset=preset, **figs)
 
 @call_parse
 def lcdt_verify(
     run:str=None, # run directory holding archive.npz
     preset:str='tiny', # preset (sets the replay batch size)
 ):
-    "Replay every archived controller and check its BD and trajectory."
+    "Replay every archived controller and check its BD and trajectory (exit status 1 on any mismatch)."
+    from lcdt.pipeline import mark_stage
     if not run: raise SystemExit("lcdt-verify: --run DIR is required (the run directory holding archive.npz)")
     rd = RunDir(run, create=False)
+    rd.clear('verify')
     try: figs = stage_verify(rd, preset)
-    except ValueError as e: print(e); raise SystemExit(1)
+    except ValueError as e:
+        print(f"lcdt-verify: {e}", file=sys.stderr)
+        raise SystemExit(1)
     print(json.dumps(figs))
-    rd.mark_done('verify', preset=preset, **figs)
+    mark_stage(rd, 'verify', {}, preset=preset, **figs)

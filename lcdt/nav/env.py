@@ -12,6 +12,7 @@ from typing import NamedTuple, Callable
 import numpy as np
 import gymnasium as gym
 from gymnasium import spaces
+from ..validate import validate_cfg
 from .scene import ROOM_SIZE, INNER_WALLS, WALLS, outer_walls, wall_distance
 
 # %% auto #0
@@ -34,10 +35,29 @@ NAV_PRESETS = {'default': NavConfig(),  # the furnished flat
                'open': NavConfig(walls=())}  # the empty room, for tests and figures
 
 # %% ../../nbs/api/02_nav_env.ipynb #026b53ec
+def _numbers(v, name:str, n:int|None=None, what:str='numbers') -> np.ndarray:
+    "`v` as a finite float64 vector (of length `n` if given), or an error naming `name` and `what` it should be."
+    try: a = np.asarray(v, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError): raise TypeError(f"{name} must be {what}, got {v!r}") from None
+    if n is not None and len(a) != n: raise ValueError(f"{name} must be {what}, got {len(a)} value(s): {v!r}")
+    if not np.isfinite(a).all(): raise ValueError(f"{name} must be finite {what}, got {v!r}")
+    return a
+
+def _check_cfg(cfg) -> NavConfig:
+    "`cfg` checked: field types and ranges (`validate_cfg`), wall segments, start pose, three lasers."
+    if not isinstance(cfg, NavConfig): raise TypeError(f"cfg must be a NavConfig, got {type(cfg).__name__}")
+    validate_cfg(cfg)
+    if cfg.size <= 2 * cfg.radius: raise ValueError(f"size ({cfg.size}) must be more than the robot's diameter ({2 * cfg.radius})")
+    w = _numbers(cfg.walls, 'walls', what='(x0, y0, x1, y1) segments')
+    if len(w) % 4: raise ValueError(f"walls must be (x0, y0, x1, y1) segments, got {len(w)} numbers: {cfg.walls!r}")
+    _numbers(cfg.start, 'start', 3, 'a pose (x, y, heading in degrees)')
+    _numbers(cfg.laser_angles, 'laser_angles', 3, 'three angles in degrees (the observation holds 3 lasers)')
+    return cfg
+
 class _World:
     "Precomputed geometry of a `NavConfig`: inner wall segments as `[S]` arrays, laser angles in radians."
     def __init__(self, cfg:NavConfig):
-        segs = np.asarray(cfg.walls, dtype=np.float64).reshape(-1, 4)
+        segs = np.asarray(_check_cfg(cfg).walls, dtype=np.float64).reshape(-1, 4)
         if not np.isfinite(segs).all(): raise ValueError("walls must be finite (x0, y0, x1, y1) segments")
         self.cfg, self.size, self.R = cfg, float(cfg.size), float(cfg.radius)
         self.ax, self.ay, self.bx, self.by = (np.ascontiguousarray(c) for c in segs.T)
@@ -173,6 +193,11 @@ def _check_poses(pose, n, world):
     if pose.shape == (3,): pose = np.broadcast_to(pose, (n, 3))
     if pose.shape != (n, 3): raise ValueError(f"pose must be an array [3] or [N={n}, 3] of (x, y, heading in radians), got shape {pose.shape}")
     if not np.isfinite(pose).all(): raise ValueError("pose contains NaN or inf")
+    lo, hi = world.R - _TOL, world.size - world.R + _TOL
+    out = ~((pose[:, :2] >= lo) & (pose[:, :2] <= hi)).all(1)
+    if out.any():
+        i = int(np.flatnonzero(out)[0])
+        raise ValueError(f"pose {tuple(pose[i])} puts the robot inside a wall or outside the room: x and y must be in [{world.R:g}, {world.size - world.R:g}]")
     if (wall_clearance(pose[:, 0], pose[:, 1], world) < world.R - _TOL).any():
         raise ValueError(f"pose puts the robot (radius {world.R}) inside a wall or outside the room")
     return pose.copy()
@@ -199,10 +224,22 @@ def _check_action(action, n):
     return a
 
 # %% ../../nbs/api/02_nav_env.ipynb #26d21f1c
+def _check_flag(v, name):
+    if not isinstance(v, (bool, np.bool_)): raise TypeError(f"{name} must be True or False, got {v!r}")
+    return bool(v)
+
+def _check_seed(seed):
+    if seed is None: return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be None or an int in [0, 2**32), got {seed!r}")
+    return int(seed)
+
 class BatchNav:
     "`n` navigation robots stepped together with array operations (the physics of `NavEnv`, bit for bit)."
     def __init__(self, n:int, cfg:NavConfig|None=None, random_start:bool=False, seed:int|None=None):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
+        _check_flag(random_start, 'random_start')
+        _check_seed(seed)
         self.n, self.cfg, self.random_start = int(n), cfg or NavConfig(), random_start
         self.world = _World(self.cfg)
         self.rng = np.random.default_rng(seed)
@@ -210,8 +247,8 @@ class BatchNav:
 
     def reset(self, pose=None, random_start:bool|None=None, seed:int|None=None) -> np.ndarray:
         "Put the robots at `pose` ([3] or [N, 3]), else random poses or the start pose; return the observations."
-        if seed is not None: self.rng = np.random.default_rng(seed)
-        rs = self.random_start if random_start is None else random_start
+        if seed is not None: self.rng = np.random.default_rng(_check_seed(seed))
+        rs = self.random_start if random_start is None else _check_flag(random_start, 'random_start')
         if pose is None: pose = sample_poses(self.rng, self.n, self.world) if rs else self.world.start
         pose = _check_poses(pose, self.n, self.world)
         self.x, self.y, self.theta = (np.ascontiguousarray(c) for c in pose.T)
@@ -237,8 +274,9 @@ class BatchNav:
 
     def rollout(self, policy_fn:Callable, n_steps:int|None=None, reset:bool=True) -> Rollout:
         "Run `policy_fn(obs float32[N, 5]) -> float32[N, 2]` for `n_steps` (default `cfg.max_steps`) steps."
-        T = self.cfg.max_steps if n_steps is None else int(n_steps)
-        if T < 1: raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+        T = self.cfg.max_steps if n_steps is None else n_steps
+        if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1: raise ValueError(f"n_steps must be an int >= 1, got {n_steps!r}")
+        T = int(T)
         if reset: self.reset()
         N = self.n
         pos, head = np.empty((T, N, 2), np.float32), np.empty((T, N), np.float32)  # time-major while filling
@@ -291,7 +329,10 @@ class NavEnv(gym.Env):
     def __init__(self, render_mode:str|None=None, random_start:bool=False, cfg:NavConfig|None=None, render_size:int=300):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        self.cfg, self.render_mode, self.random_start, self.render_size = cfg or NavConfig(), render_mode, random_start, render_size
+        if isinstance(render_size, bool) or not isinstance(render_size, (int, np.integer)) or not 8 <= render_size <= 4096:
+            raise ValueError(f"render_size must be an int in [8, 4096] (pixels), got {render_size!r}")
+        random_start = _check_flag(random_start, 'random_start')
+        self.cfg, self.render_mode, self.random_start, self.render_size = cfg or NavConfig(), render_mode, random_start, int(render_size)
         self.sim = BatchNav(1, self.cfg)
         self.action_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
         self.observation_space = spaces.Box(0.0, 1.0, (5,), np.float32)

@@ -15,13 +15,14 @@ from torch import nn
 from torch.distributions import Categorical
 
 from ..core import rng, atomic_write_text
+import lcdt.checkpoint as ckpt
 from ..gold.engine import (ACTIONS, GameState, MAX_GOLD, states, step_batch, random_bare_settings, random_games,
                               rollout, solver_actions)
 
 # %% auto #0
 __all__ = ['OBS_DIM', 'N_ACTIONS', 'EPISODE_STEPS', 'EVAL_SEED', 'features', 'VecGold', 'layer_init', 'Agent', 'make_agent',
            'random_policy', 'agent_policy', 'solver_policy', 'evaluate', 'MetricLog', 'save_checkpoint',
-           'load_checkpoint']
+           'load_checkpoint', 'resume_point']
 
 # %% ../../nbs/api/49_rl_common.ipynb #d1f1f7a9
 OBS_DIM = 9               # length of the feature vector
@@ -157,32 +158,26 @@ class MetricLog:
         "Record one row of metrics."
         self.rows.append({k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in row.items()})
         if self.path is not None: atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
+    def keep(self, upto:int, key:str='iteration'):
+        "Drop the rows logged after `key` = `upto` (a run resumed from that checkpoint logs them again)."
+        self.rows = [r for r in self.rows if r.get(key, 0) <= upto]
+        if self.path is not None: atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
     def series(self, key:str, x:str='global_step') -> tuple:
         "`(xs, ys)` of the rows that hold `key`."
         rows = [r for r in self.rows if key in r]
         return np.array([r[x] for r in rows]), np.array([r[key] for r in rows])
 
-def save_checkpoint(path, agent, opt=None, state:dict|None=None):
-    "Save `agent` (and Adam `opt` moments, and a JSON `state`) under directory `path`."
-    from lcdt.core import save_tensors, atomic_write_json
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    save_tensors(path/'model.safetensors', dict(agent.state_dict()))
-    if opt is not None:
-        ps = [p for g in opt.param_groups for p in g['params']]
-        t = {f'{i}.{k}': (v if v.ndim else v.reshape(1)) for i, p in enumerate(ps) for k, v in opt.state.get(p, {}).items()}
-        if t: save_tensors(path/'optim.safetensors', t)
-    atomic_write_json(path/'state.json', state or {})
+def save_checkpoint(path, agent, opt=None, state:dict|None=None) -> Path:
+    "Save `agent` (and `opt`, and a JSON `state`) as one atomic checkpoint in directory `path` (see `lcdt.checkpoint`)."
+    return ckpt.save_checkpoint(path, agent, opt, state or {}, rng=False)
 
 def load_checkpoint(path, agent, opt=None) -> dict:
-    "Load what `save_checkpoint` wrote into `agent` (and `opt`); return the JSON state."
-    from lcdt.core import load_tensors, read_json
-    path = Path(path)
-    agent.load_state_dict(load_tensors(path/'model.safetensors'))
-    if opt is not None and (path/'optim.safetensors').exists():
-        t, sd = load_tensors(path/'optim.safetensors'), opt.state_dict()
-        st = {}
-        for k, v in t.items():
-            i, name = k.split('.', 1)
-            st.setdefault(int(i), {})[name] = v.reshape(()) if name == 'step' else v
-        opt.load_state_dict({'state': st, 'param_groups': sd['param_groups']})
-    return read_json(path/'state.json')
+    "Load what `save_checkpoint` wrote into `agent` (and `opt`), every file verified; return the JSON state."
+    return ckpt.load_checkpoint(path, agent, opt, restore_rng=False)
+
+def resume_point(run_dir) -> Path|None:
+    "The checkpoint `run_dir/ckpt` to resume from (an interrupted write recovered, leftovers removed), or None."
+    if run_dir is None: return None
+    ckpt.clean_orphans(run_dir, ['metrics.jsonl', 'config.json'])
+    ck = Path(run_dir)/'ckpt'
+    return ck if ckpt.recover_checkpoint(ck) else None

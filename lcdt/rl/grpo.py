@@ -16,9 +16,10 @@ from torch import nn
 from torch.distributions import Categorical
 
 from ..core import seed_everything, save_cfg, rng
+from ..checkpoint import check_loss
 from ..gold.engine import GameState, states, step_batch, random_bare_settings
 from .common import (OBS_DIM, EPISODE_STEPS, Agent, make_agent, features, agent_policy, evaluate, MetricLog,
-                            save_checkpoint, load_checkpoint)
+                            save_checkpoint, load_checkpoint, resume_point)
 from .ppo import clipped_pg_loss
 
 # %% auto #0
@@ -113,9 +114,11 @@ def train_grpo(args:GRPOArgs, run_dir=None, agent:Agent|None=None, ref_agent:Age
     it, global_step = 0, 0
     if run_dir is not None:
         save_cfg(args, run_dir/'config.json')
-        if (run_dir/'ckpt'/'state.json').exists():
-            s = load_checkpoint(run_dir/'ckpt', agent, opt)
+        ck = resume_point(run_dir)
+        if ck is not None:
+            s = load_checkpoint(ck, agent, opt)
             it, global_step = s['iteration'], s['global_step']
+            log.keep(it)
     g = rng(args.seed + 7919 * it)
     while global_step < args.total_timesteps:
         if args.anneal_lr: opt.param_groups[0]['lr'] = args.learning_rate * max(0.0, 1.0 - global_step / args.total_timesteps)
@@ -144,9 +147,12 @@ def train_grpo(args:GRPOArgs, run_dir=None, agent:Agent|None=None, ref_agent:Age
                'charts/episodic_return': ro['returns'].mean().item(), 'charts/flat_groups': (std == 0).float().mean().item(),
                'charts/learning_rate': opt.param_groups[0]['lr'], 'losses/policy_loss': loss.item(),
                'losses/entropy': dist.entropy().mean().item()}
-        if it % args.eval_every == 0 or global_step >= args.total_timesteps:
+        check_loss(row['losses/policy_loss'], global_step, 'GRPO loss')        # before saving anything
+        ev = it % args.eval_every == 0 or global_step >= args.total_timesteps
+        if ev:
             row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)['success']
-            if run_dir is not None: save_checkpoint(run_dir/'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
-            if verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
         log.log(**row)
+        if ev and run_dir is not None:
+            save_checkpoint(run_dir/'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
+        if ev and verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log

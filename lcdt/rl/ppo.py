@@ -15,8 +15,9 @@ import torch
 from torch import nn
 
 from ..core import seed_everything, save_cfg, cfg_from_dict
+from ..checkpoint import check_loss
 from .common import (OBS_DIM, N_ACTIONS, EPISODE_STEPS, VecGold, Agent, make_agent, agent_policy, evaluate,
-                            MetricLog, save_checkpoint, load_checkpoint)
+                            MetricLog, save_checkpoint, load_checkpoint, resume_point)
 
 # %% auto #0
 __all__ = ['PRESETS', 'Args', 'make_args', 'make_env', 'compute_gae', 'clipped_pg_loss', 'value_loss', 'Hook', 'collect',
@@ -180,9 +181,11 @@ def train(args:Args, run_dir=None, agent:Agent|None=None, hooks=(), verbose:bool
     start, global_step, agent_steps = 0, 0, 0
     if run_dir is not None:
         save_cfg(args, run_dir/'config.json')
-        if (run_dir/'ckpt'/'state.json').exists():
-            s = load_checkpoint(run_dir/'ckpt', agent, opt)
+        ck = resume_point(run_dir)
+        if ck is not None:
+            s = load_checkpoint(ck, agent, opt)
             start, global_step, agent_steps = s['iteration'], s['global_step'], s['agent_steps']
+            log.keep(start)
             seed_everything(args.seed + 7919 * start)
     env = make_env(args.num_envs, args.seed + 7919 * start, args.max_steps, args.max_dist)()
     obs, done = env.reset(), np.zeros(args.num_envs, bool)
@@ -201,10 +204,13 @@ def train(args:Args, run_dir=None, agent:Agent|None=None, hooks=(), verbose:bool
         for h in hooks: row.update(h.end_iteration(it, env, row))
         row['charts/SPS'] = int((agent_steps - steps0) / max(time.time() - t0, 1e-9))
         last = it + 1 == args.num_iterations or global_step >= args.total_timesteps
-        if (it + 1) % args.eval_every == 0 or last:
+        check_loss(row['losses/policy_loss'] + row['losses/value_loss'], global_step, 'PPO loss')  # before any save
+        ev = (it + 1) % args.eval_every == 0 or last
+        if ev:
             row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)['success']
-            if run_dir is not None:
-                save_checkpoint(run_dir/'ckpt', agent, opt, {'iteration': it + 1, 'global_step': global_step, 'agent_steps': agent_steps})
         log.log(**row)
+        if ev and run_dir is not None:
+            st = {'iteration': it + 1, 'global_step': global_step, 'agent_steps': agent_steps}
+            save_checkpoint(run_dir/'ckpt', agent, opt, st)
         if verbose and 'charts/eval_success' in row: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from ..core import rng, seed_everything
+from ..checkpoint import check_loss
 from ..gold.engine import random_bare_settings, rollout
 from .common import OBS_DIM, EPISODE_STEPS, VecGold, Agent, make_agent, _features
 from .ppo import Hook
@@ -41,14 +42,15 @@ def behaviour_clone(agent:Agent, traces:dict, epochs:int=20, batch_size:int=256,
     "Train `agent`'s policy on `traces` by cross-entropy; return the mean loss per epoch."
     obs, act = torch.as_tensor(traces['obs']), torch.as_tensor(traces['actions'])
     opt = torch.optim.Adam(agent.actor.parameters(), lr=lr)
-    gen, losses = torch.Generator().manual_seed(seed), []
+    gen, losses, k = torch.Generator().manual_seed(seed), [], 0
     for _ in range(epochs):
         perm, tot = torch.randperm(len(obs), generator=gen), 0.0
         for s in range(0, len(obs), batch_size):
             mb = perm[s:s + batch_size]
             loss = bc_loss(agent(obs[mb]), act[mb])
+            k += 1
+            tot += check_loss(loss, k, 'behaviour-cloning loss') * len(mb)   # NaN/inf: stop, naming the minibatch step
             opt.zero_grad(); loss.backward(); opt.step()
-            tot += loss.item() * len(mb)
         losses.append(tot / len(obs))
     return losses
 

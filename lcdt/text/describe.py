@@ -487,4 +487,7 @@ def lcdt_describe(
     try: figs = describe_run(run, describer, n_paraphrases, seed, llm)
     except LLMError as e: raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
     print(json.dumps(figs))
+    from lcdt.pipeline import mark_stage                               # a marker the pipeline reads (settings hashed)
+    mark_stage(run, 'describe', dict(describer=describer, n_paraphrases=n_paraphrases, seed=seed,
+                                     **(dict(model=llm.model, temperature=temperature) if describer == 'openai' else {})), **figs)
     return figs

@@ -15,8 +15,8 @@ from ..core import RunDir, atomic_write_text, cfg_from_dict, cfg_to_dict
 
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'TOKENIZER_PRESETS', 'TokenizerConfig', 'TextTokenizer',
-           'train_tokenizer', 'load_tokenizer', 'read_texts', 'read_splits', 'tokenizer_for_run', 'stage_tokenizer',
-           'lcdt_tokenizer']
+           'train_tokenizer', 'load_tokenizer', 'tokenizer_hash', 'read_texts', 'read_splits', 'tokenizer_for_run',
+           'tokenizer_config', 'stage_tokenizer', 'lcdt_tokenizer']
 
 # %% ../../nbs/api/07_tokenizer.ipynb #d200979c
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[BOS]', '[EOS]')  # ids 0, 1, 2, 3
@@ -153,6 +153,21 @@ def load_tokenizer(path) -> TextTokenizer:
     path = Path(path.path if isinstance(path, RunDir) else path)
     return TextTokenizer.load(path/'tokenizer.json' if path.is_dir() else path)
 
+# %% ../../nbs/api/07_tokenizer.ipynb #d4f39952
+def tokenizer_hash(tok) -> str:
+    "sha256 of a tokenizer's canonical JSON: a `TextTokenizer`, a `tokenizers.Tokenizer`, or a path (file or run dir)."
+    import hashlib
+    from tokenizers import Tokenizer
+    if isinstance(tok, (str, Path, RunDir)):
+        path = Path(tok.path if isinstance(tok, RunDir) else tok)
+        path = path/'tokenizer.json' if path.is_dir() else path
+        if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path}")
+        tok = Tokenizer.from_file(str(path))
+    tok = getattr(tok, 'tok', tok)
+    if not isinstance(tok, Tokenizer):
+        raise TypeError(f"tok must be a TextTokenizer, a tokenizers.Tokenizer or a path, got {type(tok).__name__}")
+    return hashlib.sha256(tok.to_str().encode()).hexdigest()
+
 # %% ../../nbs/api/07_tokenizer.ipynb #66e68f5d
 def read_texts(run) -> dict:
     "Texts of `run/descriptions.jsonl` by trajectory id (descriptions then instructions)."
@@ -170,6 +185,8 @@ def read_splits(run) -> dict|None:
     path = Path(run.path if isinstance(run, RunDir) else run)/'dataset'
     if not path.exists(): return None
     import datasets
+    from lcdt.data import check_dataset
+    check_dataset(path)
     ds = datasets.load_from_disk(str(path))
     parts = [ds[k] for k in ds] if isinstance(ds, datasets.DatasetDict) else [ds]
     out = {}
@@ -198,10 +215,15 @@ def tokenizer_for_run(run, cfg:TokenizerConfig|None=None) -> tuple:
                 truncated=sum(l > cfg.max_len for l in lens), heldout_unk_rate=round(tk.unk_rate(held), 5) if held else None)
     return tk, figs
 
+def tokenizer_config(preset:str) -> TokenizerConfig:
+    "The `TokenizerConfig` of `preset`: what the tokenizer stage trains, and what its marker records."
+    if preset not in TOKENIZER_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(TOKENIZER_PRESETS)}")
+    return TokenizerConfig(**TOKENIZER_PRESETS[preset])
+
 def stage_tokenizer(run:RunDir, preset:str) -> dict:
     "The pipeline's tokenizer stage: train on the train split's texts, write `tokenizer.json`."
-    if preset not in TOKENIZER_PRESETS: raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(TOKENIZER_PRESETS)}")
-    return tokenizer_for_run(run, TokenizerConfig(**TOKENIZER_PRESETS[preset]))[1]
+    return tokenizer_for_run(run, tokenizer_config(preset))[1]
 
 # %% ../../nbs/api/07_tokenizer.ipynb #43259e68
 @call_parse
@@ -214,6 +236,9 @@ def lcdt_tokenizer(
 ):
     "Train the run's tokenizer on its train-split texts and write tokenizer.json."
     if not run: raise ValueError("--run is required: the run directory holding descriptions.jsonl")
-    _, figs = tokenizer_for_run(run, TokenizerConfig(kind=kind, vocab_size=vocab_size, min_frequency=min_frequency, max_len=max_len))
+    from lcdt.pipeline import mark_stage
+    cfg = TokenizerConfig(kind=kind, vocab_size=vocab_size, min_frequency=min_frequency, max_len=max_len)
+    _, figs = tokenizer_for_run(run, cfg)
     print(json.dumps(figs))
+    mark_stage(run, 'tokenizer', cfg, **figs)
     return figs
