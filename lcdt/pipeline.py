@@ -11,6 +11,7 @@ from dataclasses import dataclass, is_dataclass
 from pathlib import Path
 from fastcore.script import call_parse
 from .core import RunDir, atomic_write_text, cfg_to_dict, in_test
+from .checkpoint import clean_orphans
 
 # %% auto #0
 __all__ = ['PRESETS', 'STAGES', 'Stage', 'get_stage', 'describe_settings', 'train_settings', 'stage_settings', 'mark_stage',
@@ -126,6 +127,7 @@ def run_pipeline(preset:str='tiny', out='runs/tiny', only:list|None=None, force:
     if bad: raise ValueError(f"unknown stage(s) {bad}: expected some of {names}")
     todo = [s for s in STAGES if not only or s.name in only]
     run, status = RunDir(out), {}
+    clean_orphans(run.path)                                          # temp files of writes a kill interrupted
     for st in todo:
         fn = _resolve(st.target)
         if fn is None:

@@ -77,8 +77,12 @@ class LCDTPolicy:
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #61a21894
 def _ckpt_dir(checkpoint):
+    from lcdt.checkpoint import recover_checkpoint
     p = Path(checkpoint)
+    if p.is_dir() and not (p/'config.json').exists() and not (p/'model').exists():
+        recover_checkpoint(p/'model')                                # a kill between the two renames of a save
     if (p/'model'/'config.json').exists(): p = p/'model'
+
     if not (p/'config.json').exists(): raise FileNotFoundError(f"no LCDT checkpoint at {checkpoint} (expected model/config.json or config.json)")
     return p
 

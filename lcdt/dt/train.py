@@ -193,10 +193,8 @@ def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
 # %% ../../nbs/api/11_dt_train.ipynb #ca210db0
 def load_tokenizer(path):
     "The HF `tokenizers.Tokenizer` saved at `path`."
-    from tokenizers import Tokenizer
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path} (run the tokenizer stage first)")
-    return Tokenizer.from_file(str(path))
+    from lcdt.text.tokenizer import tokenizer_from_file
+    return tokenizer_from_file(path)
 
 def encode_texts(tok, texts:list, max_len:int) -> list:
     "Token ids of each text, padding dropped, cut to `max_len` (a `tokenizers.Tokenizer` or lcdt `TextTokenizer`)."

@@ -123,7 +123,7 @@ def load_archive(path, with_state:bool=False):
     if not path.exists(): raise FileNotFoundError(f"no archive file at {path}")
     try:
         with np.load(path, allow_pickle=False) as z: d = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, ValueError, OSError) as e: raise ValueError(f"{path} is not a readable .npz archive ({e})") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e: raise ValueError(f"{path} is not a readable .npz archive ({e})") from None
     missing = [k for k in ARRAY_KEYS if k not in d]
     if missing: raise ValueError(f"{path} lacks the array(s) {missing}; an archive needs {list(ARRAY_KEYS)}")
     state = json.loads(d.pop('state_json').tobytes().decode()) if 'state_json' in d else None

@@ -15,8 +15,8 @@ from ..core import RunDir, atomic_write_text, cfg_from_dict, cfg_to_dict
 
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'TOKENIZER_PRESETS', 'TokenizerConfig', 'TextTokenizer',
-           'train_tokenizer', 'load_tokenizer', 'tokenizer_hash', 'read_texts', 'read_splits', 'tokenizer_for_run',
-           'tokenizer_config', 'stage_tokenizer', 'lcdt_tokenizer']
+           'tokenizer_from_file', 'train_tokenizer', 'load_tokenizer', 'tokenizer_hash', 'read_texts', 'read_splits',
+           'tokenizer_for_run', 'tokenizer_config', 'stage_tokenizer', 'lcdt_tokenizer']
 
 # %% ../../nbs/api/07_tokenizer.ipynb #d200979c
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[BOS]', '[EOS]')  # ids 0, 1, 2, 3
@@ -135,10 +135,15 @@ class TextTokenizer:
     @classmethod
     def load(cls, path) -> 'TextTokenizer':
         "A tokenizer saved by `save` (any `tokenizers` JSON with the four special tokens first)."
-        from tokenizers import Tokenizer
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path} (run the tokenizer stage first)")
-        return cls(Tokenizer.from_file(str(path)))
+        return cls(tokenizer_from_file(path))
+
+def tokenizer_from_file(path):
+    "The HF `tokenizers.Tokenizer` in the JSON file `path`, naming the file if it is missing or not a tokenizer."
+    from tokenizers import Tokenizer
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path} (run the tokenizer stage first)")
+    try: return Tokenizer.from_file(str(path))
+    except Exception as e: raise ValueError(f"{path} is not a valid tokenizer file ({str(e)[:200]})") from None
 
 def train_tokenizer(texts, cfg:TokenizerConfig|None=None, **kw) -> TextTokenizer:
     "Train a tokenizer of `cfg` (or `TokenizerConfig(**kw)`) on `texts`."
@@ -161,8 +166,7 @@ def tokenizer_hash(tok) -> str:
     if isinstance(tok, (str, Path, RunDir)):
         path = Path(tok.path if isinstance(tok, RunDir) else tok)
         path = path/'tokenizer.json' if path.is_dir() else path
-        if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path}")
-        tok = Tokenizer.from_file(str(path))
+        tok = tokenizer_from_file(path)
     tok = getattr(tok, 'tok', tok)
     if not isinstance(tok, Tokenizer):
         raise TypeError(f"tok must be a TextTokenizer, a tokenizers.Tokenizer or a path, got {type(tok).__name__}")
