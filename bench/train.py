@@ -2,7 +2,7 @@
 
 Tokens/s counts every position of the sequence (start + text + 3 per step) through forward, backward and the AdamW
 step. The baseline is a plain GPT of the same depth, width and heads, over the same batch and sequence length, with a
-vocabulary-sized LM head and `is_causal=True` attention (no padding mask). Also the DESIGN.md reference point: nanoGPT
+vocabulary-sized LM head and `is_causal=True` attention (no padding mask). Also the design page's reference point (nbs/explanations/design.ipynb): nanoGPT
 at 4 layers, 128 dims, T = 256, batch 16 (about 14,000 tokens/s on these 2 CPU cores).
 
 Usage: .venv/bin/python bench/train.py [--steps N] [--threads T]
@@ -77,6 +77,14 @@ def main():
     def dt_step():
         _, loss = m(batch, batch['act']); opt.zero_grad(); loss.backward(); opt.step()
 
+    # the same model without dropout: the plain GPT below has none, and dropout on the attention weights keeps
+    # PyTorch's attention on its unfused (math) path
+    m0 = LCDT(dt_config('small', vocab_size=512, dropout=0.0))
+    opt0 = m0.configure_optimizers(tc.weight_decay, tc.lr)
+
+    def dt0_step():
+        _, loss = m0(batch, batch['act']); opt0.zero_grad(); loss.backward(); opt0.step()
+
     g = PlainGPT(mc.vocab_size, S, mc.n_embd, mc.n_head, mc.n_layer)
     gopt = torch.optim.AdamW(g.parameters(), lr=1e-3)
     idx = torch.randint(0, mc.vocab_size, (B, S)); tgt = torch.randint(0, mc.vocab_size, (B, S))
@@ -85,15 +93,16 @@ def main():
         loss = g(idx, tgt); gopt.zero_grad(); loss.backward(); gopt.step()
 
     # interleave the two so that load from other processes hits both alike
-    tdt, tgp = [], []
+    tdt, td0, tgp = [], [], []
     for _ in range(3):
-        tdt.append(_time(dt_step, a.steps)); tgp.append(_time(gpt_step, a.steps))
-    tdt, tgp = min(tdt), min(tgp)
+        tdt.append(_time(dt_step, a.steps)); td0.append(_time(dt0_step, a.steps)); tgp.append(_time(gpt_step, a.steps))
+    tdt, td0, tgp = min(tdt), min(td0), min(tgp)
     print(f"\nLCDT small: {mc.n_layer} layers, {mc.n_embd} dims, {mc.n_head} heads, head={mc.head}, "
           f"seq {S} (1 + {mc.max_text_len} text + 3 x {mc.context} steps), batch {B}, {m.n_params():,} params")
     print(f"  LCDT      : {B * S / tdt:10,.0f} tokens/s  ({1000 * tdt:.1f} ms/step, {B / tdt:,.0f} windows/s)")
     print(f"  plain GPT : {B * S / tgp:10,.0f} tokens/s  ({1000 * tgp:.1f} ms/step, same B, S, depth, width; {sum(p.numel() for p in g.parameters()):,} params)")
-    print(f"  ratio LCDT / plain GPT: {tgp / tdt:.2f}")
+    print(f"  LCDT, dropout 0: {B * S / td0:7,.0f} tokens/s  ({1000 * td0:.1f} ms/step; the preset trains with dropout {mc.dropout})")
+    print(f"  ratio LCDT / plain GPT: {tgp / tdt:.2f} (preset), {tgp / td0:.2f} (dropout 0, like the plain GPT)")
 
     ref = PlainGPT(65, 256, 128, 4, 4)
     ropt = torch.optim.AdamW(ref.parameters(), lr=1e-3)
@@ -102,7 +111,7 @@ def main():
         loss = ref(ridx, ridx); ropt.zero_grad(); loss.backward(); ropt.step()
     tr = min(_time(ref_step, max(5, a.steps // 2)) for _ in range(2))
     print(f"\nreference nanoGPT-style GPT (4 layers, 128 dims, T=256, batch 16): {16 * 256 / tr:,.0f} tokens/s "
-          f"(DESIGN.md: about 14,000 tokens/s on these 2 cores)")
+          f"(design page: about 14,000 tokens/s on these 2 cores)")
     print(f"load average at end: {os.getloadavg()}")
 
 

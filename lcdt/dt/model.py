@@ -21,9 +21,8 @@ from ..nav.scene import OBJECTS, TILE_COLOURS, label_codes, default_scene
 # %% auto #0
 __all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig',
            'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory', 'memory_flags',
-           'CausalSelfAttention', 'MLP', 'Block', 'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead',
-           'JointBeTHead', 'LCDT', 'togo_features', 'random_batch', 'fit_bins', 'save_model', 'load_state',
-           'read_model_config', 'check_tokenizer', 'load_model']
+           'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT', 'togo_features',
+           'random_batch', 'fit_bins', 'save_model', 'load_state', 'read_model_config', 'check_tokenizer', 'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -143,45 +142,7 @@ def memory_flags(mem) -> torch.Tensor:
     return ((mem[..., None] >> torch.arange(MEMORY_FLAGS, device=mem.device)) & 1).float()
 
 # %% ../../nbs/api/10_dt_model.ipynb #f43115e9
-class CausalSelfAttention(nn.Module):
-    "Multi-head self-attention under a boolean mask (True = may attend)."
-    def __init__(self, cfg:DTConfig):
-        super().__init__()
-        self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)
-        self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)
-        self.resid_drop = nn.Dropout(cfg.dropout)
-        self.n_head, self.dropout = cfg.n_head, cfg.dropout
-
-    def forward(self, x, mask, past=None):
-        "Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first."
-        B, S, C = x.shape                                                   # (b, s, d)
-        q, k, v = self.c_attn(x).split(C, dim=2)                            # 3 x (b, s, d)
-        q, k, v = (z.view(B, S, self.n_head, C // self.n_head).transpose(1, 2) for z in (q, k, v))  # (b, h, s, d/h)
-        kv = (k, v)
-        if past is not None: k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0)
-        y = y.transpose(1, 2).contiguous().view(B, S, C)                    # (b, s, d)
-        return self.resid_drop(self.c_proj(y)), kv
-
-class MLP(nn.Module):
-    "The block's feed-forward part: d -> 4d -> d with GELU."
-    def __init__(self, cfg:DTConfig):
-        super().__init__()
-        self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
-        self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
-        self.drop = nn.Dropout(cfg.dropout)
-    def forward(self, x): return self.drop(self.c_proj(F.gelu(self.c_fc(x))))
-
-class Block(nn.Module):
-    "Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."
-    def __init__(self, cfg:DTConfig):
-        super().__init__()
-        self.ln_1, self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias), nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
-        self.attn, self.mlp = CausalSelfAttention(cfg), MLP(cfg)
-    def forward(self, x, mask, past=None):
-        a, kv = self.attn(self.ln_1(x), mask, past)
-        x = x + a
-        return x + self.mlp(self.ln_2(x)), kv
+from ..nn import CausalSelfAttention, MLP, Block  # the lab's one trunk
 
 # %% ../../nbs/api/10_dt_model.ipynb #461e728b
 def kmeans_1d(x, k:int, iters:int=50, seed:int=0) -> np.ndarray:
@@ -409,21 +370,36 @@ def _embed_steps(self, batch):
     steps = torch.stack([e_bd, e_obs, e_act], 2).reshape(B, 3 * K, -1)          # (b, 3K, d)
     return steps, batch['step_mask'].bool().repeat_interleave(3, 1)             # (b, 3K, d), (b, 3K)
 
+def _embed_keys(self, batch):
+    "Token embeddings (b, S, d) of `batch` and which of them are real tokens (b, S)."
+    (p, pk), (st, sk) = _embed_prompt(self, batch), _embed_steps(self, batch)
+    return self.drop(torch.cat([p, st], 1)), torch.cat([pk, sk], 1)             # (b, S, d), (b, S)
+
 def _embed(self, batch):
     "Token embeddings (b, S, d) and attention mask (b, 1, S, S) of `batch`."
-    (p, pk), (st, sk) = _embed_prompt(self, batch), _embed_steps(self, batch)
-    x, keys = torch.cat([p, st], 1), torch.cat([pk, sk], 1)                     # (b, S, d), (b, S)
+    x, keys = _embed_keys(self, batch)                                          # (b, S, d), (b, S)
     S = x.shape[1]
     causal = torch.ones(S, S, dtype=torch.bool, device=x.device).tril()         # (S, S)
-    return self.drop(x), (causal & keys[:, None, :])[:, None]                   # (b, S, d), (b, 1, S, S)
+    return x, (causal & keys[:, None, :])[:, None]                              # (b, S, d), (b, 1, S, S)
+
+def _real_first(blocks, x, keys):
+    "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (the fused kernel)."
+    if bool(keys.all()):
+        for blk in blocks: x, _ = blk(x)
+        return x
+    order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices     # (b, S) real tokens first, in order
+    idx = order[..., None].expand_as(x)                                         # (b, S, d)
+    y = x.gather(1, idx)
+    for blk in blocks: y, _ = blk(y)
+    return torch.empty_like(y).scatter(1, idx, y)                               # back in place; padding: undefined
 
 LCDT._embed = _embed
 
 # %% ../../nbs/api/10_dt_model.ipynb #b656e104
 def _forward(self, batch:dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
-    x, mask = self._embed(batch)                                                # (b, S, d)
-    for blk in self.blocks: x, _ = blk(x, mask)
+    x, keys = _embed_keys(self, batch)                                          # (b, S, d), (b, S)
+    x = _real_first(self.blocks, x, keys)                                       # (b, S, d)
     K = batch['obs'].shape[1]
     h = self.ln_f(x[:, -3 * K:].reshape(x.shape[0], K, 3, -1)[:, :, 1])         # (b, K, d) at obs tokens
     smask = batch['step_mask'].to(h.dtype)                                      # (b, K)
