@@ -12,6 +12,7 @@ before=$(snap)
 nbdev-export
 nbdev-clean
 python tools/generate.py
+python tools/add_kernelspec.py --check
 after=$(snap)
 if [ "$before" != "$after" ]; then
   echo "check_sync: nbdev-export / nbdev-clean / tools/generate.py changed these files:" >&2

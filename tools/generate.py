@@ -1,5 +1,5 @@
 """Write the files derived from the notebooks that nbdev would write with Quarto:
-README.md (from nbs/index.ipynb, as `nbdev-readme` does) and nbs/sidebar.yml (Tutorials, then API).
+README.md (from nbs/index.ipynb, as `nbdev-readme` does) and nbs/sidebar.yml (Tutorials, Explanations, then API).
 Run by `make check-sync`, `make readme` and `make docs`; `nbdev-readme` stays usable where Quarto is installed."""
 import re, sys
 from pathlib import Path
@@ -27,7 +27,7 @@ def readme_text():
     nb.cells = cells
     md, res = MarkdownExporter().from_notebook_node(nb)
     if res.get('outputs'): sys.exit("index.ipynb has image outputs: reference a file in nbs/images instead")
-    md = re.sub(r'\]\((images/)', r'](nbs/\1', md)
+    md = re.sub(r'\]\((images/|explanations/|tutorials/|api/)', r'](nbs/\1', md)
     md = re.sub(r'\n{3,}', '\n\n', md).strip() + '\n'
     return "<!-- Generated from nbs/index.ipynb by tools/generate.py: edit the notebook, not this file. -->\n\n" + md
 
@@ -41,7 +41,8 @@ def sidebar_text():
     def section(name, sub):
         files = sorted(p for p in (NBS/sub).glob('*.ipynb') if not p.name.startswith(('_', '.')))
         return {'section': name, 'contents': [str(p.relative_to(NBS)) for p in files]}
-    contents = ['index.ipynb', section('Tutorials', 'tutorials'), section('API', 'api')]
+    contents = ['index.ipynb', section('Tutorials', 'tutorials'), section('Explanations', 'explanations'),
+                section('API', 'api')]
     contents = [c for c in contents if isinstance(c, str) or c['contents']]
     return yaml.safe_dump({'website': {'sidebar': {'contents': contents}}}, sort_keys=False)
 
