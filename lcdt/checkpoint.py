@@ -334,7 +334,7 @@ def keep_best(path, score:float, best=None, mode:str='min') -> bool:
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00038
 def check_loss(loss, step:int, what:str='loss') -> float:
     "`loss` as a float, or a `FloatingPointError` naming `step` when it is NaN or infinite."
-    v = float(loss)
+    v = float(loss.detach() if hasattr(loss, 'detach') else loss)  # a tensor that requires grad warns in float()
     if not math.isfinite(v):
         raise FloatingPointError(f"{what} is {v} at step {step}: training stopped before saving anything "
                                  "(lower the learning rate, or look for bad values in the data)")
