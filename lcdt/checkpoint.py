@@ -130,12 +130,17 @@ def _switch(new:Path, path:Path):
     _point('switched')
     if old is not None: shutil.rmtree(old, ignore_errors=True)
 
+_CKPT_FILES = (MANIFEST, 'config.json', 'model.safetensors', 'state.json')  # what marks a folder as a checkpoint
+
 @contextlib.contextmanager
 def new_checkpoint(path):
     "Write a checkpoint into a fresh sibling of `path` (yielded); leaving the block seals it and switches `path` to it."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     recover_checkpoint(path)
+    if path.is_dir() and any(path.iterdir()) and not any((path/f).exists() for f in _CKPT_FILES):
+        raise ValueError(f"{path} is a folder that holds no checkpoint: refusing to replace it with one "
+                         "(give a checkpoint its own folder)")
     tmp = _sibling(path, 'new')
     tmp.mkdir()
     try:

@@ -191,11 +191,10 @@ def r2(pred, true) -> float:
 
 # %% ../../nbs/api/85_gc_idm.ipynb #2373aa9d
 def save_gc(model:nn.Module, path, kind:str, extra:dict|None=None) -> Path:
-    "Save a goal-reaching model of `kind` to directory `path`: weights (safetensors) and `config.json`."
-    path = Path(path)
-    save_tensors(path/'model.safetensors', model.state_dict(), metadata={'format': f'lcdt.gc.{kind}'})
-    atomic_write_json(path/'config.json', dict(kind=kind, config=cfg_to_dict(model.cfg), **(extra or {})))
-    return path
+    "Save a goal-reaching model of `kind` as an atomic checkpoint at `path`: weights (safetensors) and `config.json`."
+    from lcdt.checkpoint import save_checkpoint
+    return save_checkpoint(path, model, config=dict(kind=kind, config=cfg_to_dict(model.cfg), **(extra or {})),
+                           metadata={'format': f'lcdt.gc.{kind}'}, rng=False)
 
 def read_gc(path, kind:str) -> dict:
     "The `config.json` of the checkpoint at `path`, checked to be of `kind`."
