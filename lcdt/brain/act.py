@@ -281,6 +281,12 @@ def _bc_term(policy, fake, n, g):
     x, y = trace_batch(fake, idx, policy.cfg.img_size)
     return policy(x, targets=y)[1]
 
+def _eval_log(policy, row:dict, args, global_step:int, verbose:bool):
+    "Add the held-out success of `policy` (greedy, in eval mode) to `row`."
+    policy.eval()
+    row['charts/eval_success'] = evaluate_pixels(policy, args.eval_games, max_steps=args.max_steps)['success']
+    if verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
+
 def _anneal(opt, base, frac):
     for grp, lr in zip(opt.param_groups, base): grp['lr'] = lr * max(0.0, frac)
 
@@ -336,9 +342,7 @@ def train_ppo(policy:ActPolicy, args:Args, fake:dict|None=None, bc_coef:float=1.
                'losses/value_loss': vl.item(), 'losses/entropy': ent.mean().item(), 'charts/wall_s': time.time() - t0}
         if solved: row['charts/success_rate'] = float(np.mean(solved))
         if (it + 1) % args.eval_every == 0 or it + 1 == args.num_iterations:
-            policy.eval()
-            row['charts/eval_success'] = evaluate_pixels(policy, args.eval_games, max_steps=args.max_steps)['success']
-            if verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
+            _eval_log(policy, row, args, global_step, verbose)
         log.log(**row)
     policy.eval()
     return policy, log
@@ -405,9 +409,7 @@ def train_grpo(policy:ActPolicy, args:GRPOArgs, fake:dict|None=None, bc_coef:flo
         row = {'iteration': it, 'global_step': global_step, 'charts/success_rate': ro['solved'].float().mean().item(),
                'losses/policy_loss': loss.item(), 'charts/wall_s': time.time() - t0}
         if it % args.eval_every == 0 or global_step >= args.total_timesteps:
-            policy.eval()
-            row['charts/eval_success'] = evaluate_pixels(policy, args.eval_games, max_steps=args.max_steps)['success']
-            if verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
+            _eval_log(policy, row, args, global_step, verbose)
         log.log(**row)
     policy.eval()
     return policy, log
