@@ -20,7 +20,7 @@ from ..nn import Trunk
 from ..dt.model import DTConfig, BeTHead, MSEHead, kmeans_1d, pose_obs
 
 # %% auto #0
-__all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM', 'fit_norm', 'one_cycle',
+__all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM', 'fit_norm', 'warmup_cosine',
            'train_idm', 'predict_idm', 'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm', 'load_idm', 'gold_episodes',
            'nav_frames', 'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm', 'pseudo_label']
 
@@ -149,7 +149,7 @@ def fit_norm(model:IDM, windows, actions=None) -> IDM:
         model.head.centres.copy_(torch.from_numpy(c))
     return model
 
-def one_cycle(opt, steps:int, warmup:float=0.05):
+def warmup_cosine(opt, steps:int, warmup:float=0.05):
     "A learning-rate schedule for `opt`: linear warm-up over a share `warmup` of `steps`, then cosine decay to 0."
     w = max(1, int(warmup * steps))
     f = lambda s: (s + 1) / w if s < w else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - w) / max(1, steps - w))))
@@ -162,7 +162,7 @@ def train_idm(model:IDM, windows, actions, steps:int=500, batch_size:int=256, lr
     if len(X) != len(Y): raise ValueError(f"windows and actions must have the same length, got {len(X)} and {len(Y)}")
     fit_norm(model, X.numpy(), Y.numpy() if model.cfg.head == 'bet' else None)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = one_cycle(opt, steps, 0.1)
+    sched = warmup_cosine(opt, steps, 0.1)
     g, losses = torch.Generator().manual_seed(seed), []
     model.train()
     for _ in range(steps):

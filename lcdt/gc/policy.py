@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..dt.model import LCDT, DTConfig, JointBeTHead, dt_config, kmeans, togo_features, pose_features, pose_before
-from .idm import save_gc, load_gc, one_cycle, read_gc
+from .idm import save_gc, load_gc, warmup_cosine, read_gc
 
 # %% auto #0
 __all__ = ['ROOM', 'REACH_PX', 'GC_PRESETS', 'N_FEATURES', 'gc_data', 'split_data', 'GCConfig', 'gc_config', 'relabel',
@@ -150,7 +150,7 @@ def train_policy(model:GCPolicy, d, steps:int=2000, batch_size:int=256, lr:float
     ds = [d] if isinstance(d, dict) else list(d)
     if fit_bins: model.fit_bins(np.concatenate([x['act'].reshape(-1, 2) for x in ds]), seed=seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = one_cycle(opt, steps)
+    sched = warmup_cosine(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):
@@ -313,7 +313,7 @@ def train_dt(model:LCDT, d:dict, steps:int=2000, batch_size:int=64, lr:float=1e-
         raise ValueError(f"a goal-conditioned LCDT needs bd_mode='togo', got {model.cfg.bd_mode!r}")
     g = np.random.default_rng(seed)
     opt = model.configure_optimizers(0.1, lr)
-    sched = one_cycle(opt, steps)
+    sched = warmup_cosine(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):

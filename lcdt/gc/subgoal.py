@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..dt.model import kmeans
-from .idm import save_gc, load_gc, one_cycle
+from .idm import save_gc, load_gc, warmup_cosine
 from .policy import ROOM, REACH_PX, GCConfig, N_FEATURES, gc_features, relabel, reach
 
 # %% auto #0
@@ -101,7 +101,7 @@ def train_setter(model:Setter, d:dict, steps:int=2000, batch_size:int=256, lr:fl
     if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     g = np.random.default_rng(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = one_cycle(opt, steps)
+    sched = warmup_cosine(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):
