@@ -7,6 +7,7 @@ at 4 layers, 128 dims, T = 256, batch 16 (about 14,000 tokens/s on these 2 CPU c
 
 Usage: .venv/bin/python bench/train.py [--steps N] [--threads T]
 """
+
 import argparse, os, platform, sys, time
 
 import numpy as np
@@ -37,6 +38,7 @@ class _Block(nn.Module):
 
 class PlainGPT(nn.Module):
     "nanoGPT-style GPT: token + position embeddings, blocks, LM head (untied)."
+
     def __init__(self, vocab, S, d, h, L):
         super().__init__()
         self.wte, self.wpe = nn.Embedding(vocab, d), nn.Embedding(S, d)
@@ -45,14 +47,17 @@ class PlainGPT(nn.Module):
 
     def forward(self, idx, targets):
         x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
-        for b in self.blocks: x = b(x)
+        for b in self.blocks:
+            x = b(x)
         return F.cross_entropy(self.head(self.ln(x)).flatten(0, 1), targets.flatten())
 
 
 def _time(step, n, warm=3):
-    for _ in range(warm): step()
+    for _ in range(warm):
+        step()
     t0 = time.perf_counter()
-    for _ in range(n): step()
+    for _ in range(n):
+        step()
     return (time.perf_counter() - t0) / n
 
 
@@ -61,8 +66,11 @@ def main():
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--threads', type=int, default=0)
     a = ap.parse_args()
-    if a.threads: torch.set_num_threads(a.threads)
-    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    cpu = next(
+        (l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor()
+    )
     print(f"machine: nproc={os.cpu_count()} cpu={cpu!r} torch_threads={torch.get_num_threads()}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
     print(f"load average at start: {os.getloadavg()}")
@@ -75,7 +83,10 @@ def main():
     batch = random_batch(mc, B, seed=0)
 
     def dt_step():
-        _, loss = m(batch, batch['act']); opt.zero_grad(); loss.backward(); opt.step()
+        _, loss = m(batch, batch['act'])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
 
     # the same model without dropout: the plain GPT below has none, and dropout on the attention weights keeps
     # PyTorch's attention on its unfused (math) path
@@ -83,36 +94,59 @@ def main():
     opt0 = m0.configure_optimizers(tc.weight_decay, tc.lr)
 
     def dt0_step():
-        _, loss = m0(batch, batch['act']); opt0.zero_grad(); loss.backward(); opt0.step()
+        _, loss = m0(batch, batch['act'])
+        opt0.zero_grad()
+        loss.backward()
+        opt0.step()
 
     g = PlainGPT(mc.vocab_size, S, mc.n_embd, mc.n_head, mc.n_layer)
     gopt = torch.optim.AdamW(g.parameters(), lr=1e-3)
-    idx = torch.randint(0, mc.vocab_size, (B, S)); tgt = torch.randint(0, mc.vocab_size, (B, S))
+    idx = torch.randint(0, mc.vocab_size, (B, S))
+    tgt = torch.randint(0, mc.vocab_size, (B, S))
 
     def gpt_step():
-        loss = g(idx, tgt); gopt.zero_grad(); loss.backward(); gopt.step()
+        loss = g(idx, tgt)
+        gopt.zero_grad()
+        loss.backward()
+        gopt.step()
 
     # interleave the two so that load from other processes hits both alike
     tdt, td0, tgp = [], [], []
     for _ in range(3):
-        tdt.append(_time(dt_step, a.steps)); td0.append(_time(dt0_step, a.steps)); tgp.append(_time(gpt_step, a.steps))
+        tdt.append(_time(dt_step, a.steps))
+        td0.append(_time(dt0_step, a.steps))
+        tgp.append(_time(gpt_step, a.steps))
     tdt, td0, tgp = min(tdt), min(td0), min(tgp)
-    print(f"\nLCDT small: {mc.n_layer} layers, {mc.n_embd} dims, {mc.n_head} heads, head={mc.head}, "
-          f"seq {S} (1 + {mc.max_text_len} text + 3 x {mc.context} steps), batch {B}, {m.n_params():,} params")
+    print(
+        f"\nLCDT small: {mc.n_layer} layers, {mc.n_embd} dims, {mc.n_head} heads, head={mc.head}, "
+        f"seq {S} (1 + {mc.max_text_len} text + 3 x {mc.context} steps), batch {B}, {m.n_params():,} params"
+    )
     print(f"  LCDT      : {B * S / tdt:10,.0f} tokens/s  ({1000 * tdt:.1f} ms/step, {B / tdt:,.0f} windows/s)")
-    print(f"  plain GPT : {B * S / tgp:10,.0f} tokens/s  ({1000 * tgp:.1f} ms/step, same B, S, depth, width; {sum(p.numel() for p in g.parameters()):,} params)")
-    print(f"  LCDT, dropout 0: {B * S / td0:7,.0f} tokens/s  ({1000 * td0:.1f} ms/step; the preset trains with dropout {mc.dropout})")
+    print(
+        f"  plain GPT : {B * S / tgp:10,.0f} tokens/s  ({1000 * tgp:.1f} ms/step, same B, S, depth, width; {sum(p.numel() for p in g.parameters()):,} params)"
+    )
+    print(
+        f"  LCDT, dropout 0: {B * S / td0:7,.0f} tokens/s  ({1000 * td0:.1f} ms/step; the preset trains with dropout {mc.dropout})"
+    )
     print(f"  ratio LCDT / plain GPT: {tgp / tdt:.2f} (preset), {tgp / td0:.2f} (dropout 0, like the plain GPT)")
 
     ref = PlainGPT(65, 256, 128, 4, 4)
     ropt = torch.optim.AdamW(ref.parameters(), lr=1e-3)
     ridx = torch.randint(0, 65, (16, 256))
+
     def ref_step():
-        loss = ref(ridx, ridx); ropt.zero_grad(); loss.backward(); ropt.step()
+        loss = ref(ridx, ridx)
+        ropt.zero_grad()
+        loss.backward()
+        ropt.step()
+
     tr = min(_time(ref_step, max(5, a.steps // 2)) for _ in range(2))
-    print(f"\nreference nanoGPT-style GPT (4 layers, 128 dims, T=256, batch 16): {16 * 256 / tr:,.0f} tokens/s "
-          f"(design page: about 14,000 tokens/s on these 2 cores)")
+    print(
+        f"\nreference nanoGPT-style GPT (4 layers, 128 dims, T=256, batch 16): {16 * 256 / tr:,.0f} tokens/s "
+        f"(design page: about 14,000 tokens/s on these 2 cores)"
+    )
     print(f"load average at end: {os.getloadavg()}")
 
 
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

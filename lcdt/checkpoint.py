@@ -20,104 +20,134 @@ __all__ = ['MANIFEST', 'FORMAT', 'KILL_ENV', 'KILL_POINTS', 'verify_checkpoint',
            'read_state', 'load_checkpoint', 'keep_best', 'check_loss', 'clean_orphans', 'Checkpointer']
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00007
-MANIFEST = 'manifest.json'        # written last: every other file of the checkpoint with its size and sha256
-FORMAT = 'lcdt.checkpoint/1'      # the manifest's format tag
-KILL_ENV = 'LCDT_KILL_AT'         # tests: "point" or "point:n" SIGKILLs this process the n-th time it reaches `point`
+MANIFEST = 'manifest.json'  # written last: every other file of the checkpoint with its size and sha256
+FORMAT = 'lcdt.checkpoint/1'  # the manifest's format tag
+KILL_ENV = 'LCDT_KILL_AT'  # tests: "point" or "point:n" SIGKILLs this process the n-th time it reaches `point`
 KILL_POINTS = ('between', 'seal', 'switch', 'aside', 'switched')  # the places inside a write where a test may kill
 _hits = {}
 
-def _point(name:str):
+
+def _point(name: str):
     "A place inside a checkpoint write where `$LCDT_KILL_AT` may kill the process (for the kill tests)."
     spec = os.environ.get(KILL_ENV, '')
     want, _, n = spec.partition(':')
-    if want != name: return
+    if want != name:
+        return
     _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] == int(n or 1): os.kill(os.getpid(), signal.SIGKILL)
+    if _hits[name] == int(n or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
 
-def _sibling(path:Path, kind:str) -> Path:
-    return path.parent/f'.{path.name}.{kind}-{os.getpid()}-{secrets.token_hex(3)}'
 
-def _siblings(path:Path, kind:str) -> list:
+def _sibling(path: Path, kind: str) -> Path:
+    return path.parent / f'.{path.name}.{kind}-{os.getpid()}-{secrets.token_hex(3)}'
+
+
+def _siblings(path: Path, kind: str) -> list:
     return sorted(path.parent.glob(f'.{glob.escape(path.name)}.{kind}-*'), key=lambda p: p.stat().st_mtime_ns)
 
-def _fsync(p, directory:bool=False):
-    try: fd = os.open(p, os.O_RDONLY)
-    except OSError: return                                  # (a directory cannot be opened on Windows)
-    try: os.fsync(fd)
+
+def _fsync(p, directory: bool = False):
+    try:
+        fd = os.open(p, os.O_RDONLY)
     except OSError:
-        if not directory: raise
-    finally: os.close(fd)
+        return  # (a directory cannot be opened on Windows)
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not directory:
+            raise
+    finally:
+        os.close(fd)
+
 
 def _sha256(p) -> str:
     h = hashlib.sha256()
     with open(p, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+        for b in iter(lambda: f.read(1 << 20), b''):
+            h.update(b)
     return h.hexdigest()
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00009
 def verify_checkpoint(path) -> dict:
     "The manifest of checkpoint `path`, after checking each file it lists (size, sha256); errors name the file."
     path = Path(path)
-    if not path.is_dir(): raise FileNotFoundError(f"no checkpoint directory at {path}")
-    if not (path/MANIFEST).exists():
-        raise FileNotFoundError(f"checkpoint {path} has no {MANIFEST}: "
-                                "an interrupted write, or one made before lcdt.checkpoint")
-    man = read_json(path/MANIFEST)
+    if not path.is_dir():
+        raise FileNotFoundError(f"no checkpoint directory at {path}")
+    if not (path / MANIFEST).exists():
+        raise FileNotFoundError(
+            f"checkpoint {path} has no {MANIFEST}: an interrupted write, or one made before lcdt.checkpoint"
+        )
+    man = read_json(path / MANIFEST)
     if man.get('format') != FORMAT or not isinstance(man.get('files'), dict):
-        raise ValueError(f"{path/MANIFEST} is not an lcdt checkpoint manifest "
-                         f"(format {man.get('format')!r}, expected {FORMAT!r})")
+        raise ValueError(
+            f"{path / MANIFEST} is not an lcdt checkpoint manifest (format {man.get('format')!r}, expected {FORMAT!r})"
+        )
     for name, info in man['files'].items():
-        f = path/name
-        if not f.is_file(): raise FileNotFoundError(f"checkpoint {path} lacks {name} (listed in its {MANIFEST})")
+        f = path / name
+        if not f.is_file():
+            raise FileNotFoundError(f"checkpoint {path} lacks {name} (listed in its {MANIFEST})")
         if f.stat().st_size != info['bytes'] or _sha256(f) != info['sha256']:
             raise ValueError(f"checkpoint {path}: {name} is corrupt (its size or sha256 differs from {MANIFEST})")
     return man
 
+
 def _complete(d) -> bool:
-    try: verify_checkpoint(d)
-    except (OSError, ValueError): return False
+    try:
+        verify_checkpoint(d)
+    except (OSError, ValueError):
+        return False
     return True
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00011
 def recover_checkpoint(path) -> bool:
     "Finish or undo a checkpoint switch a kill interrupted, delete its leftovers; whether `path` holds a checkpoint."
     path = Path(path)
-    if not path.parent.is_dir(): return False
+    if not path.parent.is_dir():
+        return False
     if not path.exists():
-        done = ([d for d in _siblings(path, 'new') if _complete(d)]         # the newer one first
-                or [d for d in _siblings(path, 'old') if _complete(d)])
+        done = (
+            [d for d in _siblings(path, 'new') if _complete(d)]  # the newer one first
+            or [d for d in _siblings(path, 'old') if _complete(d)]
+        )
         if done:
             os.rename(done[-1], path)
             _fsync(path.parent, directory=True)
-    for d in _siblings(path, 'new') + _siblings(path, 'old'): shutil.rmtree(d, ignore_errors=True)
+    for d in _siblings(path, 'new') + _siblings(path, 'old'):
+        shutil.rmtree(d, ignore_errors=True)
     return path.is_dir()
+
 
 def remove_checkpoint(path):
     "Delete checkpoint `path` (renamed aside first, so a kill leaves either it or nothing)."
     path = Path(path)
     recover_checkpoint(path)
-    if not path.exists(): return
+    if not path.exists():
+        return
     old = _sibling(path, 'old')
     os.rename(path, old)
     shutil.rmtree(old, ignore_errors=True)
 
+
 def has_checkpoint(path) -> bool:
     "Whether `path` holds a sealed checkpoint (after recovering an interrupted write)."
-    return recover_checkpoint(path) and (Path(path)/MANIFEST).exists()
+    return recover_checkpoint(path) and (Path(path) / MANIFEST).exists()
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00013
-def _seal(d:Path):
+def _seal(d: Path):
     "Flush every file of `d` to disk and write the manifest last."
     files = sorted(d.iterdir())
     bad = [p.name for p in files if not p.is_file() or p.name == MANIFEST]
-    if bad: raise ValueError(f"a checkpoint holds plain files only (and writes its own {MANIFEST}); got {bad}")
+    if bad:
+        raise ValueError(f"a checkpoint holds plain files only (and writes its own {MANIFEST}); got {bad}")
     _point('seal')
-    for p in files: _fsync(p)
+    for p in files:
+        _fsync(p)
     man = dict(format=FORMAT, files={p.name: dict(bytes=p.stat().st_size, sha256=_sha256(p)) for p in files})
-    atomic_write_json(d/MANIFEST, man)
+    atomic_write_json(d / MANIFEST, man)
     _fsync(d, directory=True)
 
-def _switch(new:Path, path:Path):
+
+def _switch(new: Path, path: Path):
     "Put sealed directory `new` at `path`: the old one renamed aside, the new renamed in, the old deleted."
     _point('switch')
     old = None
@@ -128,9 +158,12 @@ def _switch(new:Path, path:Path):
     os.rename(new, path)
     _fsync(path.parent, directory=True)
     _point('switched')
-    if old is not None: shutil.rmtree(old, ignore_errors=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
 
 _CKPT_FILES = (MANIFEST, 'config.json', 'model.safetensors', 'state.json')  # what marks a folder as a checkpoint
+
 
 @contextlib.contextmanager
 def new_checkpoint(path):
@@ -138,9 +171,11 @@ def new_checkpoint(path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     recover_checkpoint(path)
-    if path.is_dir() and any(path.iterdir()) and not any((path/f).exists() for f in _CKPT_FILES):
-        raise ValueError(f"{path} is a folder that holds no checkpoint: refusing to replace it with one "
-                         "(give a checkpoint its own folder)")
+    if path.is_dir() and any(path.iterdir()) and not any((path / f).exists() for f in _CKPT_FILES):
+        raise ValueError(
+            f"{path} is a folder that holds no checkpoint: refusing to replace it with one "
+            "(give a checkpoint its own folder)"
+        )
     tmp = _sibling(path, 'new')
     tmp.mkdir()
     try:
@@ -149,7 +184,8 @@ def new_checkpoint(path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    try: _switch(tmp, path)
+    try:
+        _switch(tmp, path)
     except BaseException:
         recover_checkpoint(path)
         raise
@@ -157,46 +193,67 @@ def new_checkpoint(path):
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00025
 def _jsonable(v):
     import torch
-    if isinstance(v, torch.Tensor): return v.item() if v.numel() == 1 else v.tolist()
-    if isinstance(v, tuple): return [_jsonable(x) for x in v]
+
+    if isinstance(v, torch.Tensor):
+        return v.item() if v.numel() == 1 else v.tolist()
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
     return v
+
 
 def _restore(v, cur):
     import torch
-    if isinstance(cur, tuple): return tuple(v)
-    if isinstance(cur, torch.Tensor): return torch.as_tensor(v, dtype=cur.dtype, device=cur.device)
+
+    if isinstance(cur, tuple):
+        return tuple(v)
+    if isinstance(cur, torch.Tensor):
+        return torch.as_tensor(v, dtype=cur.dtype, device=cur.device)
     return v
+
 
 def optim_tensors(opt) -> tuple:
     "Optimizer `opt`'s state as tensors `{param}.{name}` and its param groups as JSON (less the parameters)."
     import torch
+
     sd = opt.state_dict()
-    t = {f"{i}.{k}": v if isinstance(v, torch.Tensor) else torch.tensor(v)
-         for i, st in sd['state'].items() for k, v in st.items()}
-    groups = [{k: _jsonable(v) for k, v in g.items() if k != 'params'} | {'n_params': len(g['params'])}
-              for g in sd['param_groups']]
+    t = {
+        f"{i}.{k}": v if isinstance(v, torch.Tensor) else torch.tensor(v)
+        for i, st in sd['state'].items()
+        for k, v in st.items()
+    }
+    groups = [
+        {k: _jsonable(v) for k, v in g.items() if k != 'params'} | {'n_params': len(g['params'])}
+        for g in sd['param_groups']
+    ]
     return t, groups
+
 
 def save_optim(opt, path) -> Path:
     "Save optimizer `opt` (state and param groups) to safetensors file `path`."
     t, groups = optim_tensors(opt)
     return save_tensors(path, t, metadata={'param_groups': json.dumps(groups)})
 
+
 _SHAPED = ('exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'momentum_buffer', 'square_avg')
+
 
 def load_optim(opt, path):
     "Load what `save_optim` wrote into optimizer `opt`, refusing a state made for other parameters."
     from safetensors import safe_open
+
     t = load_tensors(path)
-    with safe_open(str(path), 'pt') as f: meta = f.metadata() or {}
+    with safe_open(str(path), 'pt') as f:
+        meta = f.metadata() or {}
     sd = opt.state_dict()
     params = [p for g in opt.param_groups for p in g['params']]
     want = [len(g['params']) for g in sd['param_groups']]
     saved = json.loads(meta['param_groups']) if 'param_groups' in meta else None
     if saved is not None and [g.get('n_params') for g in saved] != want:
-        raise ValueError(f"optimizer state {path} is for param groups of {[g.get('n_params') for g in saved]} "
-                         "parameters, "
-                         f"this optimizer has {want} (a different model?)")
+        raise ValueError(
+            f"optimizer state {path} is for param groups of {[g.get('n_params') for g in saved]} "
+            "parameters, "
+            f"this optimizer has {want} (a different model?)"
+        )
     state = {}
     for key, v in t.items():
         i, k = key.split('.', 1)
@@ -204,190 +261,271 @@ def load_optim(opt, path):
         if i >= len(params):
             raise ValueError(f"optimizer state {path} has parameter {i}; this optimizer has {len(params)}")
         if k in _SHAPED and v.shape != params[i].shape:
-            raise ValueError(f"optimizer state {path}: {key} has shape {tuple(v.shape)}, "
-                             f"the parameter {tuple(params[i].shape)}")
+            raise ValueError(
+                f"optimizer state {path}: {key} has shape {tuple(v.shape)}, the parameter {tuple(params[i].shape)}"
+            )
         state.setdefault(i, {})[k] = v
-    groups = sd['param_groups'] if saved is None else [
-        dict(cur, **{k: _restore(v, cur.get(k)) for k, v in g.items() if k != 'n_params'})
-        for cur, g in zip(sd['param_groups'], saved)]
+    groups = (
+        sd['param_groups']
+        if saved is None
+        else [
+            dict(cur, **{k: _restore(v, cur.get(k)) for k, v in g.items() if k != 'n_params'})
+            for cur, g in zip(sd['param_groups'], saved)
+        ]
+    )
     opt.load_state_dict({'state': state, 'param_groups': groups})
     return opt
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00027
-def _b64(a) -> str: return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
-def _unb64(s:str, dtype): return np.frombuffer(base64.b64decode(s), dtype=dtype).copy()
+def _b64(a) -> str:
+    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
+
+
+def _unb64(s: str, dtype):
+    return np.frombuffer(base64.b64decode(s), dtype=dtype).copy()
+
 
 def rng_state() -> dict:
     "The states of python's `random`, numpy's global generator and torch's CPU (and CUDA) generators, as JSON."
     import torch
+
     v, keys, gauss = random.getstate()
     name, mt, pos, has_gauss, cached = np.random.get_state()
-    st = dict(python=[v, _b64(np.array(keys, np.uint32)), gauss],
-              numpy=[name, _b64(mt.astype(np.uint32)), int(pos), int(has_gauss), float(cached)],
-              torch=_b64(torch.get_rng_state().numpy()))
+    st = dict(
+        python=[v, _b64(np.array(keys, np.uint32)), gauss],
+        numpy=[name, _b64(mt.astype(np.uint32)), int(pos), int(has_gauss), float(cached)],
+        torch=_b64(torch.get_rng_state().numpy()),
+    )
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         st['cuda'] = [_b64(s.numpy()) for s in torch.cuda.get_rng_state_all()]
     return st
 
-def set_rng_state(st:dict):
+
+def set_rng_state(st: dict):
     "Restore the generators from what `rng_state` returned (the parts it holds)."
     import torch
+
     if 'python' in st:
         v, keys, gauss = st['python']
         random.setstate((v, tuple(int(x) for x in _unb64(keys, np.uint32)), gauss))
     if 'numpy' in st:
         name, mt, pos, has_gauss, cached = st['numpy']
         np.random.set_state((name, _unb64(mt, np.uint32), pos, has_gauss, cached))
-    if 'torch' in st: torch.set_rng_state(torch.from_numpy(_unb64(st['torch'], np.uint8)))
+    if 'torch' in st:
+        torch.set_rng_state(torch.from_numpy(_unb64(st['torch'], np.uint8)))
     if 'cuda' in st and torch.cuda.is_available():
         torch.cuda.set_rng_state_all([torch.from_numpy(_unb64(s, np.uint8)) for s in st['cuda']])
+
 
 def gen_state(g):
     "The state of one generator (`torch.Generator` or `np.random.Generator`) as JSON."
     import torch
-    if isinstance(g, torch.Generator): return {'torch': _b64(g.get_state().numpy())}
-    if isinstance(g, np.random.Generator): return {'numpy': g.bit_generator.state}
+
+    if isinstance(g, torch.Generator):
+        return {'torch': _b64(g.get_state().numpy())}
+    if isinstance(g, np.random.Generator):
+        return {'numpy': g.bit_generator.state}
     raise TypeError(f"g must be a torch.Generator or np.random.Generator, got {type(g).__name__}")
 
-def set_gen_state(g, st:dict):
+
+def set_gen_state(g, st: dict):
     "Restore generator `g` from what `gen_state` returned."
     import torch
-    if isinstance(g, torch.Generator) and 'torch' in st: g.set_state(torch.from_numpy(_unb64(st['torch'], np.uint8)))
-    elif isinstance(g, np.random.Generator) and 'numpy' in st: g.bit_generator.state = st['numpy']
-    else: raise ValueError(f"state {list(st)} does not fit a {type(g).__name__}")
+
+    if isinstance(g, torch.Generator) and 'torch' in st:
+        g.set_state(torch.from_numpy(_unb64(st['torch'], np.uint8)))
+    elif isinstance(g, np.random.Generator) and 'numpy' in st:
+        g.bit_generator.state = st['numpy']
+    else:
+        raise ValueError(f"state {list(st)} does not fit a {type(g).__name__}")
     return g
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00030
 def _unwrap(model):
-    m = getattr(model, 'module', model)                  # DDP
-    return getattr(m, '_orig_mod', m)                    # torch.compile
+    m = getattr(model, 'module', model)  # DDP
+    return getattr(m, '_orig_mod', m)  # torch.compile
 
-def write_state(d, opt=None, state:dict|None=None, sched=None, rng:bool=True, files:dict|None=None):
+
+def write_state(d, opt=None, state: dict | None = None, sched=None, rng: bool = True, files: dict | None = None):
     "Write `optim.safetensors`, `state.json` (with `sched`'s state and the RNGs) and extra `files` into directory `d`."
     d = Path(d)
     if opt is not None:
-        save_optim(opt, d/'optim.safetensors')
+        save_optim(opt, d / 'optim.safetensors')
         _point('between')
     st = dict(state or {})
-    if sched is not None: st['scheduler'] = {k: _jsonable(v) for k, v in sched.state_dict().items()}
-    if rng: st['rng'] = rng_state()
-    atomic_write_json(d/'state.json', st)
+    if sched is not None:
+        st['scheduler'] = {k: _jsonable(v) for k, v in sched.state_dict().items()}
+    if rng:
+        st['rng'] = rng_state()
+    atomic_write_json(d / 'state.json', st)
     for name, data in (files or {}).items():
-        if isinstance(data, (str, Path)) and Path(data).is_file(): data = Path(data).read_bytes()
-        atomic_write_bytes(d/name, data.encode() if isinstance(data, str) else data)
+        if isinstance(data, (str, Path)) and Path(data).is_file():
+            data = Path(data).read_bytes()
+        atomic_write_bytes(d / name, data.encode() if isinstance(data, str) else data)
 
-def save_checkpoint(path, model=None, opt=None, state:dict|None=None, config:dict|None=None, sched=None,
-                    files:dict|None=None, metadata:dict|None=None, rng:bool=True) -> Path:
+
+def save_checkpoint(
+    path,
+    model=None,
+    opt=None,
+    state: dict | None = None,
+    config: dict | None = None,
+    sched=None,
+    files: dict | None = None,
+    metadata: dict | None = None,
+    rng: bool = True,
+) -> Path:
     "Write a training checkpoint at `path` in one atomic switch (weights, config, optimizer, state, RNGs, files)."
     with new_checkpoint(path) as d:
         if model is not None:
-            save_tensors(d/'model.safetensors', _unwrap(model).state_dict(), metadata)
+            save_tensors(d / 'model.safetensors', _unwrap(model).state_dict(), metadata)
             _point('between')
-        if config is not None: atomic_write_json(d/'config.json', config)
+        if config is not None:
+            atomic_write_json(d / 'config.json', config)
         write_state(d, opt, state, sched, rng, files)
     return Path(path)
 
-def load_weights(model, path, device:str|None=None):
+
+def load_weights(model, path, device: str | None = None):
     "Load `path` (safetensors) into `model`, naming missing, unexpected and mis-shaped tensors."
     sd = load_tensors(path, device=device or 'cpu')
     own = _unwrap(model).state_dict()
     missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
     if missing or extra:
         raise ValueError(f"{path} does not fit this model: missing {missing[:5]}, unexpected {extra[:5]}")
-    bad = [f"{k}: saved {tuple(sd[k].shape)} vs model {tuple(v.shape)}"
-           for k, v in own.items() if sd[k].shape != v.shape]
-    if bad: raise ValueError(f"{path} has mismatched shapes (another config?): " + '; '.join(bad[:5]))
+    bad = [
+        f"{k}: saved {tuple(sd[k].shape)} vs model {tuple(v.shape)}" for k, v in own.items() if sd[k].shape != v.shape
+    ]
+    if bad:
+        raise ValueError(f"{path} has mismatched shapes (another config?): " + '; '.join(bad[:5]))
     _unwrap(model).load_state_dict(sd)
     return model
+
 
 def read_state(path) -> dict:
     "The `state.json` of checkpoint `path`, after recovering an interrupted write and verifying every file."
     path = Path(path)
-    if not recover_checkpoint(path): raise FileNotFoundError(f"no checkpoint at {path}")
+    if not recover_checkpoint(path):
+        raise FileNotFoundError(f"no checkpoint at {path}")
     verify_checkpoint(path)
-    return read_json(path/'state.json') if (path/'state.json').exists() else {}
+    return read_json(path / 'state.json') if (path / 'state.json').exists() else {}
 
-def load_checkpoint(path, model=None, opt=None, sched=None, device:str|None=None, restore_rng:bool=True) -> dict:
+
+def load_checkpoint(
+    path, model=None, opt=None, sched=None, device: str | None = None, restore_rng: bool = True
+) -> dict:
     "Verify checkpoint `path`, load it into `model`, `opt` and `sched` (and the RNGs); return its state."
     path = Path(path)
     st = read_state(path)
-    if model is not None: load_weights(model, path/'model.safetensors', device)
-    if opt is not None: load_optim(opt, path/'optim.safetensors')
+    if model is not None:
+        load_weights(model, path / 'model.safetensors', device)
+    if opt is not None:
+        load_optim(opt, path / 'optim.safetensors')
     if sched is not None:
-        if 'scheduler' not in st: raise ValueError(f"checkpoint {path} holds no scheduler state")
+        if 'scheduler' not in st:
+            raise ValueError(f"checkpoint {path} holds no scheduler state")
         sched.load_state_dict(st['scheduler'])
-    if restore_rng and 'rng' in st: set_rng_state(st['rng'])
+    if restore_rng and 'rng' in st:
+        set_rng_state(st['rng'])
     return st
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00035
-def keep_best(path, score:float, best=None, mode:str='min') -> bool:
+def keep_best(path, score: float, best=None, mode: str = 'min') -> bool:
     "Copy checkpoint `path` to `best` (default: sibling `best`) if `score` beats the score kept there; whether it did."
-    if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+    if mode not in ('min', 'max'):
+        raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
     path = Path(path)
-    best = path.parent/'best' if best is None else Path(best)
+    best = path.parent / 'best' if best is None else Path(best)
     score = float(score)
-    if not math.isfinite(score): return False
+    if not math.isfinite(score):
+        return False
     prev = read_state(best).get('best_score') if has_checkpoint(best) else None
-    if prev is not None and not (score < prev if mode == 'min' else score > prev): return False
+    if prev is not None and not (score < prev if mode == 'min' else score > prev):
+        return False
     st = read_state(path)
     with new_checkpoint(best) as d:
         for f in sorted(path.iterdir()):
-            if f.name not in (MANIFEST, 'state.json'): shutil.copyfile(f, d/f.name)
-        atomic_write_json(d/'state.json', dict(st, best_score=score, best_mode=mode))
+            if f.name not in (MANIFEST, 'state.json'):
+                shutil.copyfile(f, d / f.name)
+        atomic_write_json(d / 'state.json', dict(st, best_score=score, best_mode=mode))
     return True
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00038
-def check_loss(loss, step:int, what:str='loss') -> float:
+def check_loss(loss, step: int, what: str = 'loss') -> float:
     "`loss` as a float, or a `FloatingPointError` naming `step` when it is NaN or infinite."
     v = float(loss.detach() if hasattr(loss, 'detach') else loss)  # a tensor that requires grad warns in float()
     if not math.isfinite(v):
-        raise FloatingPointError(f"{what} is {v} at step {step}: training stopped before saving anything "
-                                 "(lower the learning rate, or look for bad values in the data)")
+        raise FloatingPointError(
+            f"{what} is {v} at step {step}: training stopped before saving anything "
+            "(lower the learning rate, or look for bad values in the data)"
+        )
     return v
 
-_ORPHAN = re.compile(r'^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$')   # what `atomic_write_bytes` names its temporary files
+
+_ORPHAN = re.compile(r'^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$')  # what `atomic_write_bytes` names its temporary files
+
 
 def clean_orphans(folder, names=None) -> list:
     "Delete the temporary files killed atomic writes left in `folder` (of files `names`, or all); return their names."
     folder = Path(folder)
-    if not folder.is_dir(): return []
+    if not folder.is_dir():
+        return []
     out = []
     for p in sorted(folder.iterdir()):
         m = _ORPHAN.match(p.name)
         if m and p.is_file() and (names is None or m.group(1) in names):
-            p.unlink(missing_ok=True); out.append(p.name)
+            p.unlink(missing_ok=True)
+            out.append(p.name)
     return out
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00042
 class Checkpointer:
     "Periodic checkpoints of a training in `root/last` (and `root/best`, lowest score, with `keep_best`); resuming."
-    def __init__(self, root=None, every:int=100, keep_best:bool=False, run:dict|None=None):
+
+    def __init__(self, root=None, every: int = 100, keep_best: bool = False, run: dict | None = None):
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive int (steps between checkpoints), got {every!r}")
         self.root = None if root is None else Path(root)
         self.every, self.keep_best = every, keep_best
-        self.run = json.loads(json.dumps(run or {}))                          # as it reads back from state.json
+        self.run = json.loads(json.dumps(run or {}))  # as it reads back from state.json
 
     @property
-    def last(self) -> Path|None: return None if self.root is None else self.root/'last'
+    def last(self) -> Path | None:
+        return None if self.root is None else self.root / 'last'
 
     def resume(self, model, opt=None, sched=None, gens=()) -> dict:
         "Load `last` into `model`, `opt`, `sched` and the generators `gens` if it exists; its state (empty if none)."
-        if self.root is None or not recover_checkpoint(self.last): return {}
+        if self.root is None or not recover_checkpoint(self.last):
+            return {}
         st = read_state(self.last)
         if st.get('run') != self.run:
             diff = {k: (st.get('run', {}).get(k), v) for k, v in self.run.items() if st.get('run', {}).get(k) != v}
-            raise ValueError(f"checkpoint {self.last} was made with other settings (saved, asked): {diff}; "
-                             "use the same settings or another checkpoint directory")
+            raise ValueError(
+                f"checkpoint {self.last} was made with other settings (saved, asked): {diff}; "
+                "use the same settings or another checkpoint directory"
+            )
         load_checkpoint(self.last, model, opt, sched)
-        for g, s in zip(gens, st.get('gens', [])): set_gen_state(g, s)
+        for g, s in zip(gens, st.get('gens', [])):
+            set_gen_state(g, s)
         return st
 
-    def step(self, step:int, total:int, model, opt=None, sched=None, gens=(), state:dict|None=None,
-             config:dict|None=None, score:float|None=None) -> bool:
+    def step(
+        self,
+        step: int,
+        total: int,
+        model,
+        opt=None,
+        sched=None,
+        gens=(),
+        state: dict | None = None,
+        config: dict | None = None,
+        score: float | None = None,
+    ) -> bool:
         "Checkpoint at `step` if it is a multiple of `every` or the last (`total`); whether it did."
-        if self.root is None or (step % self.every and step != total): return False
+        if self.root is None or (step % self.every and step != total):
+            return False
         st = dict(state or {}, step=step, run=self.run, gens=[gen_state(g) for g in gens])
         save_checkpoint(self.last, model, opt, st, config, sched)
-        if self.keep_best and score is not None: keep_best(self.last, score, self.root/'best')
+        if self.keep_best and score is not None:
+            keep_best(self.last, score, self.root / 'best')
         return True

@@ -55,14 +55,17 @@ ARG_RULES = {  # command -> {argument: Rule} where the name-based table does not
 
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 
-def _names(target:str) -> list:
+
+def _names(target: str) -> list:
     "The list at `module:attribute` (preset names, stage names, array keys: each kept where its module defines it)."
     mod, attr = target.split(':')
     return list(getattr(importlib.import_module(mod), attr))
 
-def command(name:str):
+
+def command(name: str):
     "The `@call_parse` function behind console script `name` (unwrapped)."
-    if name not in COMMANDS: raise ValueError(f"unknown command {name!r}: expected one of {', '.join(COMMANDS)}")
+    if name not in COMMANDS:
+        raise ValueError(f"unknown command {name!r}: expected one of {', '.join(COMMANDS)}")
     mod, fn = COMMANDS[name].split(':')
     f = getattr(importlib.import_module(mod), fn)
     return getattr(f, '__wrapped__', f)
@@ -71,36 +74,47 @@ def command(name:str):
 class UsageError(Exception):
     "A bad command line (argument parsing, types, ranges, missing inputs)."
 
-def _argparse_line(msg:str) -> str:
+
+def _argparse_line(msg: str) -> str:
     m = re.match(r"argument (\S+?)(?:/\S+)?: invalid (\w+) value: (.*)", msg)
     if m:
         arg, tp, got = m.groups()
         return f"{arg}: expected {'an' if tp[0] in 'aeiou' else 'a'} {tp}, got {got}"
     return f"{msg} (see --help)"
 
+
 @functools.lru_cache(maxsize=None)
 def _parser(name):
     "The argparse parser of command `name` (built once: fastcore reads the function's source for the help)."
     p = anno_parser(command(name), prog=name)
-    def error(msg): raise UsageError(_argparse_line(msg))
+
+    def error(msg):
+        raise UsageError(_argparse_line(msg))
+
     p.error = error
     return p
 
+
 def _one_line(e) -> str:
     s = ' '.join(str(e).split())
-    if isinstance(e, OSError) and e.filename is not None and e.strerror: s = f"{e.filename}: {e.strerror}"
-    if isinstance(e, KeyError): s = f"missing key {s}"
+    if isinstance(e, OSError) and e.filename is not None and e.strerror:
+        s = f"{e.filename}: {e.strerror}"
+    if isinstance(e, KeyError):
+        s = f"missing key {s}"
     return s[:800] or type(e).__name__
 
 # %% ../nbs/api/00c_cli.ipynb #a5ce1ee5
-def maker(file:str) -> str:
+def maker(file: str) -> str:
     "The pipeline stage that makes `file` of a run directory (from `lcdt.pipeline.STAGES`)."
     from lcdt.pipeline import STAGES
+
     return next((s.name for s in STAGES if file in s.outputs), '?')
 
-def check_inputs(name:str, args:dict):
+
+def check_inputs(name: str, args: dict):
     "Raise `UsageError` if the run directory or a file that command `name` reads is missing."
-    if name not in NEEDS: return
+    if name not in NEEDS:
+        return
     arg, needs = NEEDS[name]
     flag = '--' + arg
     if not args.get(arg):
@@ -110,29 +124,39 @@ def check_inputs(name:str, args:dict):
         raise UsageError(f"{flag}: no run directory at {run} (`lcdt-pipeline --out {run}` makes one)")
     for f in needs:
         st = maker(f)
-        if not (run/f).exists():
-            raise UsageError(f"{run/f} is missing: the {st} stage makes it (`lcdt-pipeline --out {run} --only {st}`)")
-        why = _unreadable(run/f)
-        if why: raise UsageError(f"{run/f} {why}: remake it with `lcdt-pipeline --out {run} --only {st} --force`")
+        if not (run / f).exists():
+            raise UsageError(f"{run / f} is missing: the {st} stage makes it (`lcdt-pipeline --out {run} --only {st}`)")
+        why = _unreadable(run / f)
+        if why:
+            raise UsageError(f"{run / f} {why}: remake it with `lcdt-pipeline --out {run} --only {st} --force`")
 
-def _unreadable(path:Path) -> str:
+
+def _unreadable(path: Path) -> str:
     "Why `path` cannot be what its name says (empty, not a zip, not JSON), or '' (a cheap look, not a full load)."
-    if path.is_dir(): return ''
-    if path.stat().st_size == 0: return 'is empty'
+    if path.is_dir():
+        return ''
+    if path.stat().st_size == 0:
+        return 'is empty'
     if path.suffix == '.npz':
-        if not zipfile.is_zipfile(path): return 'is not an .npz archive (not a zip file)'
+        if not zipfile.is_zipfile(path):
+            return 'is not an .npz archive (not a zip file)'
         if path.name in NPZ_KEYS:
-            with zipfile.ZipFile(path) as z: have = {n.removesuffix('.npy') for n in z.namelist()}
+            with zipfile.ZipFile(path) as z:
+                have = {n.removesuffix('.npy') for n in z.namelist()}
             lack = [k for k in _names(NPZ_KEYS[path.name]) if k not in have]
-            if lack: return f'lacks the array(s) {lack}'
+            if lack:
+                return f'lacks the array(s) {lack}'
     if path.suffix == '.json':
-        try: json.loads(path.read_text(encoding='utf-8'))
-        except (ValueError, UnicodeDecodeError) as e: return f'is not valid JSON ({e})'
+        try:
+            json.loads(path.read_text(encoding='utf-8'))
+        except (ValueError, UnicodeDecodeError) as e:
+            return f'is not valid JSON ({e})'
     return ''
 
 # %% ../nbs/api/00c_cli.ipynb #e4e77f84
 def _preflight(name, args):
     from lcdt.pipeline import STAGES
+
     presets = _names(PRESETS_OF.get(name, 'lcdt.pipeline:PRESETS'))
     if 'preset' in args and args['preset'] not in presets:
         raise UsageError(f"--preset: expected one of {', '.join(presets)}, got {args['preset']!r}")
@@ -140,74 +164,99 @@ def _preflight(name, args):
         parts = _names('lcdt.gc.cli:GC_PARTS')
         bad = [w for w in (args.get('what') or '').split(',') if w.strip() not in parts + ['all']]
         if bad or not (args.get('what') or '').strip():
-            raise UsageError(f"--what: expected 'all' or some of {', '.join(parts)} (comma-separated), got {args.get('what')!r}")
+            raise UsageError(
+                f"--what: expected 'all' or some of {', '.join(parts)} (comma-separated), got {args.get('what')!r}"
+            )
     if name == 'lcdt-pipeline':
         names = [s.name for s in STAGES]
         bad = sorted({s for s in (args.get('only') or '').split(',') if s} - set(names))
-        if bad: raise UsageError(f"--only: expected stages among {', '.join(names)}, got {', '.join(bad)}")
+        if bad:
+            raise UsageError(f"--only: expected stages among {', '.join(names)}, got {', '.join(bad)}")
     if name == 'lcdt-archive':
         from lcdt.nav.archive import archive_config
+
         archive_config(args.get('preset', 'tiny'), args.get('set') or None)
-    if name == 'lcdt-babyai-data': _check_levels(args.get('levels') or '')
+    if name == 'lcdt-babyai-data':
+        _check_levels(args.get('levels') or '')
     if name == 'lcdt-train':
         from lcdt.dt.train import _presets
+
         model, train = (args.get('model_cfg') or '').split(), (args.get('train_cfg') or '').split()
         _presets(args.get('preset', 'tiny'), model, train)
 
-def _check_levels(levels:str):
+
+def _check_levels(levels: str):
     "Every comma-separated id in `levels` must be a registered BabyAI level."
     ids = [l.strip() for l in levels.split(',') if l.strip()]
-    if not ids: raise UsageError(f"--levels: expected comma-separated BabyAI level ids, got {levels!r}")
+    if not ids:
+        raise UsageError(f"--levels: expected comma-separated BabyAI level ids, got {levels!r}")
     from lcdt.control.babyai import have_babyai
-    if not have_babyai(): raise UsageError("BabyAI needs the control extra: pip install minigrid 'minari[create,hdf5]'")
+
+    if not have_babyai():
+        raise UsageError("BabyAI needs the control extra: pip install minigrid 'minari[create,hdf5]'")
     import gymnasium, minigrid  # minigrid registers the BabyAI ids
+
     for lv in ids:
-        try: ok = lv.startswith('BabyAI-') and gymnasium.spec(lv) is not None
-        except gymnasium.error.Error: ok = False
+        try:
+            ok = lv.startswith('BabyAI-') and gymnasium.spec(lv) is not None
+        except gymnasium.error.Error:
+            ok = False
         if not ok:
             raise UsageError(f"--levels: {lv!r} is not a registered BabyAI level id (e.g. BabyAI-GoToRedBall-v0)")
+
 
 def _say(name, msg, stream):
     print(f"{name}: {msg}", file=stream if stream is not None else sys.stderr)
 
-def run_cli(name:str, argv:list|None=None, call:bool=True, stderr=None) -> int:
+
+def run_cli(name: str, argv: list | None = None, call: bool = True, stderr=None) -> int:
     "Run console script `name` on `argv` (default `sys.argv[1:]`); return its exit code (2: user error, 1: bug)."
     debug = bool(os.environ.get('LCDT_DEBUG'))
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         func = command(name)
         ns = vars(_parser(name).parse_args(argv))
-        ns.pop('pdb', None); ns.pop('xtra', None)
+        ns.pop('pdb', None)
+        ns.pop('xtra', None)
         args = validate_args(func, ns, ARG_RULES.get(name))
         check_inputs(name, args)
         _preflight(name, args)
-        if call: func(**args)
+        if call:
+            func(**args)
         return 0
     except SystemExit as e:  # --help (code 0), or a command that exits with a message
-        if debug and e.code not in (None, 0): raise
-        if e.code is None or isinstance(e.code, int): return e.code or 0
+        if debug and e.code not in (None, 0):
+            raise
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
         msg = str(e.code)
         _say(name, 'error: ' + _one_line(msg.removeprefix(f'{name}: ')), stderr)
         return 2
     except (UsageError, *USER_ERRORS) as e:
-        if debug: raise
+        if debug:
+            raise
         _say(name, 'error: ' + _one_line(e), stderr)
         return 2
     except KeyboardInterrupt:
-        if debug: raise
+        if debug:
+            raise
         _say(name, 'interrupted', stderr)
         return 130
     except Exception as e:
-        if debug: raise
+        if debug:
+            raise
         _say(name, f"internal error: {type(e).__name__}: {_one_line(e)} (LCDT_DEBUG=1 shows the traceback)", stderr)
         return 1
 
 # %% ../nbs/api/00c_cli.ipynb #d4225ae0
 def _main(name):
-    def main(): sys.exit(run_cli(name))
+    def main():
+        sys.exit(run_cli(name))
+
     main.__name__ = main.__qualname__ = name.removeprefix('lcdt-').replace('-', '_') + '_main'
     main.__doc__ = f"Console entry point of `{name}`."
     return main
+
 
 pipeline_main, archive_main, verify_main = _main('lcdt-pipeline'), _main('lcdt-archive'), _main('lcdt-verify')
 dataset_main, describe_main, tokenizer_main = _main('lcdt-dataset'), _main('lcdt-describe'), _main('lcdt-tokenizer')

@@ -21,51 +21,68 @@ __all__ = ['seed_everything', 'rng', 'get_device', 'atomic_write_bytes', 'atomic
 def _check_seed(seed):
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int in [0, 2**32), got {type(seed).__name__}: {seed!r}")
-    if not 0 <= int(seed) < 2**32: raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    if not 0 <= int(seed) < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
     return int(seed)
 
-def seed_everything(seed:int=0) -> int:
+
+def seed_everything(seed: int = 0) -> int:
     "Seed python's `random`, numpy and torch from one `seed`; return it."
     seed = _check_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     os.environ['PYTHONHASHSEED'] = str(seed)
     import torch  # imported here so that `import lcdt` stays fast
+
     torch.manual_seed(seed)
     return seed
 
-def rng(seed:int=0) -> np.random.Generator:
+
+def rng(seed: int = 0) -> np.random.Generator:
     "A fresh numpy `Generator` for `seed`, independent of the global state."
     return np.random.default_rng(_check_seed(seed))
 
 # %% ../nbs/api/00_core.ipynb #e17b4e55
 _DEVICES = ('cuda', 'mps', 'cpu')
 
+
 def _available(kind):
     import torch
-    if kind == 'cpu': return True
-    if kind == 'cuda': return torch.cuda.is_available()
-    if kind == 'mps': return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+
+    if kind == 'cpu':
+        return True
+    if kind == 'cuda':
+        return torch.cuda.is_available()
+    if kind == 'mps':
+        return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
     return False
 
-def get_device(device:str|None=None) -> str:
+
+def get_device(device: str | None = None) -> str:
     "The device to use: `device` or `$LCDT_DEVICE` if given, else the best of cuda > mps > cpu."
     device = device or os.environ.get('LCDT_DEVICE') or None
-    if device is None: return next(d for d in _DEVICES if _available(d))
-    if not isinstance(device, str): raise TypeError(f"device must be a string like 'cpu' or 'cuda:0', got {device!r}")
+    if device is None:
+        return next(d for d in _DEVICES if _available(d))
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string like 'cpu' or 'cuda:0', got {device!r}")
     kind = device.split(':')[0]
-    if kind not in _DEVICES: raise ValueError(f"unknown device {device!r}: expected one of {', '.join(_DEVICES)} (optionally 'cuda:N')")
-    if not _available(kind): raise ValueError(f"device {device!r} was asked for but is not available on this machine")
+    if kind not in _DEVICES:
+        raise ValueError(f"unknown device {device!r}: expected one of {', '.join(_DEVICES)} (optionally 'cuda:N')")
+    if not _available(kind):
+        raise ValueError(f"device {device!r} was asked for but is not available on this machine")
     return device
 
 # %% ../nbs/api/00_core.ipynb #54e63b1e
 def _umask():
-    m = os.umask(0); os.umask(m)
+    m = os.umask(0)
+    os.umask(m)
     return m
 
-def atomic_write_bytes(path, data:bytes) -> Path:
+
+def atomic_write_bytes(path, data: bytes) -> Path:
     "Write `data` to `path` atomically (temp file in the same directory, fsync, rename)."
-    if not isinstance(data, (bytes, bytearray, memoryview)): raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -81,126 +98,177 @@ def atomic_write_bytes(path, data:bytes) -> Path:
         raise
     return path
 
-def atomic_write_text(path, text:str) -> Path:
+
+def atomic_write_text(path, text: str) -> Path:
     "Write `text` (utf-8) to `path` atomically."
-    if not isinstance(text, str): raise TypeError(f"text must be str, got {type(text).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
     return atomic_write_bytes(path, text.encode('utf-8'))
 
+
 def _json_default(o):
-    if isinstance(o, np.generic): return o.item()
-    if isinstance(o, np.ndarray): return o.tolist()
-    if isinstance(o, Path): return str(o)
-    if is_dataclass(o) and not isinstance(o, type): return asdict(o)
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    if is_dataclass(o) and not isinstance(o, type):
+        return asdict(o)
     raise TypeError(f"object of type {type(o).__name__} is not JSON serialisable")
 
-def atomic_write_json(path, obj, indent:int=2) -> Path:
+
+def atomic_write_json(path, obj, indent: int = 2) -> Path:
     "Write `obj` as JSON to `path` atomically (numpy scalars/arrays, paths and dataclasses allowed)."
     return atomic_write_text(path, json.dumps(obj, indent=indent, default=_json_default) + '\n')
+
 
 def read_json(path):
     "Read a JSON file, naming the file in the error if it is missing or malformed."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no such JSON file: {path}")
-    try: return json.loads(path.read_text(encoding='utf-8'))
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON: {e}") from None
+    if not path.exists():
+        raise FileNotFoundError(f"no such JSON file: {path}")
+    try:
+        return json.loads(path.read_text(encoding='utf-8'))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON: {e}") from None
 
 # %% ../nbs/api/00_core.ipynb #6e501cdc
-def tensors_bytes(tensors:dict, metadata:dict|None=None) -> bytes:
+def tensors_bytes(tensors: dict, metadata: dict | None = None) -> bytes:
     "The safetensors bytes of `tensors` with a stable header (JSON keys sorted), so equal tensors give equal bytes."
     import torch
     from safetensors.torch import save
-    if not isinstance(tensors, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k,v in tensors.items()):
-        raise TypeError("tensors must be a dict of str -> torch.Tensor")
-    tensors = {k: v.detach().contiguous().cpu() for k,v in tensors.items()}
-    meta = None if metadata is None else {str(k): str(v) for k,v in metadata.items()}
-    raw = save(tensors, metadata=meta)
-    n = int.from_bytes(raw[:8], 'little')               # the header is JSON; its metadata comes in hash order
-    head = json.dumps(json.loads(raw[8:8 + n]), sort_keys=True, separators=(',', ':')).encode()
-    head += b' ' * (-len(head) % 8)                     # the data stays 8-byte aligned
-    return len(head).to_bytes(8, 'little') + head + raw[8 + n:]
 
-def save_tensors(path, tensors:dict, metadata:dict|None=None) -> Path:
+    if not isinstance(tensors, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in tensors.items()
+    ):
+        raise TypeError("tensors must be a dict of str -> torch.Tensor")
+    tensors = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
+    meta = None if metadata is None else {str(k): str(v) for k, v in metadata.items()}
+    raw = save(tensors, metadata=meta)
+    n = int.from_bytes(raw[:8], 'little')  # the header is JSON; its metadata comes in hash order
+    head = json.dumps(json.loads(raw[8 : 8 + n]), sort_keys=True, separators=(',', ':')).encode()
+    head += b' ' * (-len(head) % 8)  # the data stays 8-byte aligned
+    return len(head).to_bytes(8, 'little') + head + raw[8 + n :]
+
+
+def save_tensors(path, tensors: dict, metadata: dict | None = None) -> Path:
     "Save a dict of torch tensors to `path` as safetensors (stable bytes), atomically."
     return atomic_write_bytes(path, tensors_bytes(tensors, metadata))
 
-def load_tensors(path, device:str='cpu') -> dict:
+
+def load_tensors(path, device: str = 'cpu') -> dict:
     "Load a safetensors file saved by `save_tensors` as a dict of tensors on `device`."
     from safetensors.torch import load_file
+
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no such safetensors file: {path}")
-    try: return load_file(str(path), device=device)
-    except Exception as e: raise ValueError(f"{path} is not a valid safetensors file ({e})") from None
+    if not path.exists():
+        raise FileNotFoundError(f"no such safetensors file: {path}")
+    try:
+        return load_file(str(path), device=device)
+    except Exception as e:
+        raise ValueError(f"{path} is not a valid safetensors file ({e})") from None
 
 # %% ../nbs/api/00_core.ipynb #b4e3506a
 from .validate import validate_cfg
+
 
 def _field_types(cls):
     hints = typing.get_type_hints(cls)
     return {f.name: hints.get(f.name, str) for f in fields(cls)}
 
+
 def _check_dc(cfg_or_cls, what='cfg'):
-    if not is_dataclass(cfg_or_cls): raise TypeError(f"{what} must be a dataclass, got {type(cfg_or_cls).__name__}")
+    if not is_dataclass(cfg_or_cls):
+        raise TypeError(f"{what} must be a dataclass, got {type(cfg_or_cls).__name__}")
+
 
 def cfg_to_dict(cfg) -> dict:
     "A plain dict of a dataclass config."
     _check_dc(cfg)
     return asdict(cfg)
 
-def cfg_from_dict(cls, d:dict):
+
+def cfg_from_dict(cls, d: dict):
     "Build dataclass `cls` from `d`, refusing keys `cls` does not have; every field is checked by `validate_cfg`."
     _check_dc(cls, 'cls')
     if not isinstance(d, dict):
         raise TypeError(f"{cls.__name__} config must be a dict of fields, got {type(d).__name__}")
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
-    if unknown: raise ValueError(f"unknown {cls.__name__} field(s) {unknown}; known fields: {sorted(known)}")
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} field(s) {unknown}; known fields: {sorted(known)}")
     types = _field_types(cls)
-    d = {k: tuple(v) if _is_tuple(types[k]) and isinstance(v, list) else v for k,v in d.items()}
+    d = {k: tuple(v) if _is_tuple(types[k]) and isinstance(v, list) else v for k, v in d.items()}
     return validate_cfg(cls(**d))
+
 
 def save_cfg(cfg, path) -> Path:
     "Save dataclass `cfg` as JSON at `path`, atomically."
     return atomic_write_json(path, cfg_to_dict(cfg))
 
+
 def load_cfg(cls, path):
     "Load a `cls` config saved by `save_cfg`, naming the file if a field is wrong."
     d = read_json(path)
-    try: return cfg_from_dict(cls, d)
-    except (TypeError, ValueError) as e: raise type(e)(f"{path}: {e}") from None
+    try:
+        return cfg_from_dict(cls, d)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{path}: {e}") from None
 
-def _is_tuple(tp): return tp is tuple or typing.get_origin(tp) is tuple
 
-def _parse_value(tp, s:str, key:str):
+def _is_tuple(tp):
+    return tp is tuple or typing.get_origin(tp) is tuple
+
+
+def _parse_value(tp, s: str, key: str):
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, getattr(__import__('types'), 'UnionType', None)):
-        if s.lower() in ('none', 'null') and type(None) in args: return None
+        if s.lower() in ('none', 'null') and type(None) in args:
+            return None
         tp = next(a for a in args if a is not type(None))
     if tp is bool:
-        if s.lower() in ('1', 'true', 'yes', 'on'): return True
-        if s.lower() in ('0', 'false', 'no', 'off'): return False
+        if s.lower() in ('1', 'true', 'yes', 'on'):
+            return True
+        if s.lower() in ('0', 'false', 'no', 'off'):
+            return False
         raise ValueError(f"{key}: expected a boolean (true/false), got {s!r}")
     if tp in (int, float):
-        try: return tp(float(s)) if tp is int and re.fullmatch(r'-?\d+(\.0*)?(e\d+)?', s) else tp(s)
-        except (ValueError, OverflowError): raise ValueError(f"{key}: expected {tp.__name__}, got {s!r}") from None
-    if tp is str: return s
+        try:
+            return tp(float(s)) if tp is int and re.fullmatch(r'-?\d+(\.0*)?(e\d+)?', s) else tp(s)
+        except (ValueError, OverflowError):
+            raise ValueError(f"{key}: expected {tp.__name__}, got {s!r}") from None
+    if tp is str:
+        return s
     if _is_tuple(tp) or tp is list or typing.get_origin(tp) is list:
-        try: v = json.loads(s)
-        except json.JSONDecodeError: v = [x for x in s.split(',') if x]
-        if not isinstance(v, list): v = [v]
+        try:
+            v = json.loads(s)
+        except json.JSONDecodeError:
+            v = [x for x in s.split(',') if x]
+        if not isinstance(v, list):
+            v = [v]
         return tuple(v) if _is_tuple(tp) else v
-    try: return json.loads(s)
-    except json.JSONDecodeError: return s
+    try:
+        return json.loads(s)
+    except json.JSONDecodeError:
+        return s
+
 
 def cfg_override(cfg, overrides):
     "A copy of dataclass `cfg` with `key=value` strings applied, each parsed by its field's type and checked."
     _check_dc(cfg)
-    if isinstance(overrides, str): overrides = overrides.split()
+    if isinstance(overrides, str):
+        overrides = overrides.split()
     types, upd = _field_types(type(cfg)), {}
     for o in overrides or []:
-        if not isinstance(o, str) or '=' not in o: raise ValueError(f"override {o!r} is not of the form key=value")
+        if not isinstance(o, str) or '=' not in o:
+            raise ValueError(f"override {o!r} is not of the form key=value")
         k, v = o.split('=', 1)
         k = k.strip().lstrip('-').replace('-', '_')
-        if k not in types: raise ValueError(f"unknown {type(cfg).__name__} field {k!r} in override {o!r}; known fields: {sorted(types)}")
+        if k not in types:
+            raise ValueError(
+                f"unknown {type(cfg).__name__} field {k!r} in override {o!r}; known fields: {sorted(types)}"
+            )
         upd[k] = _parse_value(types[k], v.strip(), k)
     return validate_cfg(dataclasses.replace(cfg, **upd))
 
@@ -210,50 +278,68 @@ import hashlib
 _STAGE_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 _UNHASHED = ('.', 'cache-')  # temp files of atomic writes; Hugging Face `datasets` cache files
 
-def hash_path(path) -> str|None:
+
+def hash_path(path) -> str | None:
     "sha256 of a file's bytes, or of a directory's sorted file names and their hashes; `None` if absent."
     path = Path(path)
     if path.is_file():
         h = hashlib.sha256()
         with open(path, 'rb') as f:
-            for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+            for block in iter(lambda: f.read(1 << 20), b''):
+                h.update(block)
         return h.hexdigest()
-    if not path.is_dir(): return None
+    if not path.is_dir():
+        return None
     h = hashlib.sha256()
     files = sorted(p.relative_to(path).as_posix() for p in path.rglob('*') if p.is_file())
     for name in files:
-        if any(part.startswith(_UNHASHED) for part in name.split('/')): continue
-        h.update(f"{name}\0{hash_path(path/name)}\n".encode())
+        if any(part.startswith(_UNHASHED) for part in name.split('/')):
+            continue
+        h.update(f"{name}\0{hash_path(path / name)}\n".encode())
     return h.hexdigest()
+
 
 def config_hash(config) -> str:
     "sha256 of `config` (a dict or dataclass) as canonical JSON (sorted keys)."
-    if is_dataclass(config) and not isinstance(config, type): config = asdict(config)
+    if is_dataclass(config) and not isinstance(config, type):
+        config = asdict(config)
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=_json_default).encode()).hexdigest()
 
-def _config_diff(old:dict, new:dict) -> str:
-    if not isinstance(old, dict) or not isinstance(new, dict): return f"{old!r} (recorded) vs {new!r} (now)"
+
+def _config_diff(old: dict, new: dict) -> str:
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return f"{old!r} (recorded) vs {new!r} (now)"
     keys = sorted(set(old) | set(new))
-    d = [f"{k}: {old.get(k, '(absent)')!r} (recorded) vs {new.get(k, '(absent)')!r} (now)"
-         for k in keys if old.get(k) != new.get(k)]
+    d = [
+        f"{k}: {old.get(k, '(absent)')!r} (recorded) vs {new.get(k, '(absent)')!r} (now)"
+        for k in keys
+        if old.get(k) != new.get(k)
+    ]
     return '; '.join(d[:6]) + (f"; and {len(d) - 6} more" if len(d) > 6 else '')
 
 # %% ../nbs/api/00_core.ipynb #d45f87f1
 class RunDir:
     "A run directory: paths for the stages' files, and markers of the stages done (hashes of what they read and made)."
-    def __init__(self, path, create:bool=True):
+
+    def __init__(self, path, create: bool = True):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise ValueError(f"run directory {self.path} exists and is not a directory")
-        if create: self.path.mkdir(parents=True, exist_ok=True)
-        elif not self.path.is_dir(): raise FileNotFoundError(f"no run directory at {self.path}")
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not self.path.is_dir():
+            raise FileNotFoundError(f"no run directory at {self.path}")
 
-    def __repr__(self): return f"RunDir({str(self.path)!r}, done={self.done_stages()})"
-    def __truediv__(self, name): return self.path/name
+    def __repr__(self):
+        return f"RunDir({str(self.path)!r}, done={self.done_stages()})"
+
+    def __truediv__(self, name):
+        return self.path / name
+
     def _marker(self, stage):
         if not isinstance(stage, str) or not _STAGE_RE.match(stage):
             raise ValueError(f"stage name must be letters, digits, '_', '-' or '.', got {stage!r}")
-        return self.path/'stages'/f'{stage}.json'
+        return self.path / 'stages' / f'{stage}.json'
 
     def _names(self, names, what):
         names = [names] if isinstance(names, str) else list(names)
@@ -265,30 +351,38 @@ class RunDir:
 # %% ../nbs/api/00_core.ipynb #64a30d88
 from fastcore.basics import patch
 
+
 @patch
-def mark_done(self:RunDir, stage:str, inputs=(), outputs=(), config=None, **info) -> Path:
+def mark_done(self: RunDir, stage: str, inputs=(), outputs=(), config=None, **info) -> Path:
     "Record that `stage` finished: hashes of its `inputs` and `outputs` (paths in the run directory), `config`; `info`."
     inputs, outputs = self._names(inputs, 'inputs'), self._names(outputs, 'outputs')
-    absent = [o for o in outputs if not (self.path/o).exists()]
+    absent = [o for o in outputs if not (self.path / o).exists()]
     if absent:
         raise ValueError(f"stage {stage!r} cannot be marked done: its output(s) {absent} do not exist in {self.path}")
     config = {} if config is None else asdict(config) if is_dataclass(config) else config
-    integrity = dict(config=config, config_hash=config_hash(config), inputs={n: hash_path(self.path/n) for n in inputs},
-                     outputs={n: hash_path(self.path/n) for n in outputs})
+    integrity = dict(
+        config=config,
+        config_hash=config_hash(config),
+        inputs={n: hash_path(self.path / n) for n in inputs},
+        outputs={n: hash_path(self.path / n) for n in outputs},
+    )
     return atomic_write_json(self._marker(stage), {'stage': stage, **info, 'integrity': integrity})
 
+
 @patch
-def check(self:RunDir, stage:str, config=None) -> tuple|None:
+def check(self: RunDir, stage: str, config=None) -> tuple | None:
     "`None` if `stage` is done and still valid, else `(kind, reason)`; `config`, if given, must be the one recorded."
     m = self._marker(stage)
-    if not m.exists(): return 'not run', f"stage {stage!r} has not run in {self.path}"
+    if not m.exists():
+        return 'not run', f"stage {stage!r} has not run in {self.path}"
     h = read_json(m).get('integrity')
     if not isinstance(h, dict):
         return 'unhashed', f"stage {stage!r}: its marker {m} records no hashes (an older lcdt wrote it)"
     for n, old in h['outputs'].items():
-        if not (self.path/n).exists(): return 'output missing', f"stage {stage!r}: its output {n} is missing"
+        if not (self.path / n).exists():
+            return 'output missing', f"stage {stage!r}: its output {n} is missing"
     for n, old in h['inputs'].items():
-        new = hash_path(self.path/n)
+        new = hash_path(self.path / n)
         if new != old:
             how = 'is gone' if new is None else 'appeared' if old is None else 'changed'
             return 'input changed', f"stage {stage!r}: its input {n} {how} since the stage ran"
@@ -298,32 +392,38 @@ def check(self:RunDir, stage:str, config=None) -> tuple|None:
             diff = _config_diff(h['config'], config)
             return 'config changed', f"stage {stage!r} was made with other settings: {diff}"
     for n, old in h['outputs'].items():
-        if hash_path(self.path/n) != old:
+        if hash_path(self.path / n) != old:
             return 'output changed', f"stage {stage!r}: its output {n} changed after the stage finished"
     return None
 
+
 @patch
-def is_done(self:RunDir, stage:str, config=None) -> bool:
+def is_done(self: RunDir, stage: str, config=None) -> bool:
     "Whether `stage` finished and its outputs, inputs (and `config`, if given) are still the ones it recorded."
     return self.check(stage, config) is None
 
-@patch
-def stage_info(self:RunDir, stage:str) -> dict:
-    "What `mark_done` recorded for `stage` (figures and settings, without the hashes)."
-    m = self._marker(stage)
-    if not m.exists(): raise ValueError(f"stage {stage!r} has not finished in {self.path}")
-    return {k: v for k, v in read_json(m).items() if k != 'integrity'}
 
 @patch
-def clear(self:RunDir, stage:str):
+def stage_info(self: RunDir, stage: str) -> dict:
+    "What `mark_done` recorded for `stage` (figures and settings, without the hashes)."
+    m = self._marker(stage)
+    if not m.exists():
+        raise ValueError(f"stage {stage!r} has not finished in {self.path}")
+    return {k: v for k, v in read_json(m).items() if k != 'integrity'}
+
+
+@patch
+def clear(self: RunDir, stage: str):
     "Forget that `stage` finished, so the next run redoes it."
     self._marker(stage).unlink(missing_ok=True)
 
+
 @patch
-def done_stages(self:RunDir) -> list:
+def done_stages(self: RunDir) -> list:
     "Names of the stages with a marker, in the order they finished (`is_done` says whether each is still valid)."
-    d = self.path/'stages'
-    if not d.exists(): return []
+    d = self.path / 'stages'
+    if not d.exists():
+        return []
     return [p.stem for p in sorted(d.glob('*.json'), key=lambda p: p.stat().st_mtime_ns)]
 
 # %% ../nbs/api/00_core.ipynb #a4dc1f10

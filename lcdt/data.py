@@ -24,121 +24,166 @@ def write_jsonl(path, rows) -> Path:
     "Write dicts `rows` as JSON Lines at `path`, atomically."
     return atomic_write_text(path, ''.join(json.dumps(r) + '\n' for r in rows))
 
+
 def read_jsonl(path) -> list:
     "The dicts of a JSON Lines file, naming the file and line of a malformed one."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no such JSON Lines file: {path}")
+    if not path.exists():
+        raise FileNotFoundError(f"no such JSON Lines file: {path}")
     rows = []
     for i, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip(): continue
-        try: rows.append(json.loads(line))
-        except json.JSONDecodeError as e: raise ValueError(f"{path}, line {i}: not valid JSON ({e})") from None
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}, line {i}: not valid JSON ({e})") from None
     return rows
 
-def _archive_pos(path) -> np.ndarray:
-    with np.load(path, allow_pickle=False) as z: return z['pos']
 
-def stage_annotate(run:RunDir, preset:str='tiny') -> dict:
+def _archive_pos(path) -> np.ndarray:
+    with np.load(path, allow_pickle=False) as z:
+        return z['pos']
+
+
+def stage_annotate(run: RunDir, preset: str = 'tiny') -> dict:
     "Pipeline stage: annotate every trajectory of `run/archive.npz` into `run/events.jsonl`."
     from lcdt.nav.scene import annotate_batch, default_scene
-    pos = _archive_pos(run/'archive.npz')
+
+    pos = _archive_pos(run / 'archive.npz')
     evs = annotate_batch(pos, default_scene())
-    write_jsonl(run/'events.jsonl', ({'id': i, 'events': events_to_json(e)} for i, e in enumerate(evs)))
+    write_jsonl(run / 'events.jsonl', ({'id': i, 'events': events_to_json(e)} for i, e in enumerate(evs)))
     n = np.array([len(e) for e in evs])
     return dict(entries=len(evs), events_mean=round(float(n.mean()), 2), events_max=int(n.max()))
 
 # %% ../nbs/api/05_data.ipynb #54096d85
 SPLITS = ('train', 'val', 'test')
 
-def split_names(n:int, seed:int=0, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
+
+def split_names(n: int, seed: int = 0, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
     "The split (`train`/`val`/`test`) of each of `n` entries, random but fixed by `seed`."
     if len(fractions) != 3 or abs(sum(fractions) - 1) > 1e-9 or min(fractions) < 0:
         raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions!r}")
     perm = np.random.default_rng(seed).permutation(n)
     n_tr, n_va = int(round(fractions[0] * n)), int(round(fractions[1] * n))
     out = np.empty(n, dtype=object)
-    out[perm[:n_tr]], out[perm[n_tr:n_tr + n_va]], out[perm[n_tr + n_va:]] = 'train', 'val', 'test'
+    out[perm[:n_tr]], out[perm[n_tr : n_tr + n_va]], out[perm[n_tr + n_va :]] = 'train', 'val', 'test'
     return out.astype(str)
 
 # %% ../nbs/api/05_data.ipynb #baf91443
-def dataset_features(T:int=400, P:int=302):
+def dataset_features(T: int = 400, P: int = 302):
     "The `datasets.Features` of the trajectory dataset, for episodes of `T` steps and `P` parameters."
     from datasets import Array2D, Features, List, Value
-    return Features({
-        'id': Value('int64'),
-        'params': List(Value('float32'), length=P),
-        'bd': List(Value('float32'), length=2),
-        'obs': Array2D((T, 5), 'float32'),
-        'act': Array2D((T, 2), 'float32'),
-        'pos': Array2D((T, 2), 'float32'),
-        'events': List({'t': Value('int32'), 'relation': Value('string'), 'obj': Value('string'), 'tile': Value('string')}),
-        'descriptions': List(Value('string')),
-        'instructions': List(Value('string')),
-        'split': Value('string'),
-    })
+
+    return Features(
+        {
+            'id': Value('int64'),
+            'params': List(Value('float32'), length=P),
+            'bd': List(Value('float32'), length=2),
+            'obs': Array2D((T, 5), 'float32'),
+            'act': Array2D((T, 2), 'float32'),
+            'pos': Array2D((T, 2), 'float32'),
+            'events': List(
+                {'t': Value('int32'), 'relation': Value('string'), 'obj': Value('string'), 'tile': Value('string')}
+            ),
+            'descriptions': List(Value('string')),
+            'instructions': List(Value('string')),
+            'split': Value('string'),
+        }
+    )
 
 # %% ../nbs/api/05_data.ipynb #daeda808
 def _by_id(rows, n, what, path):
     ids = [r.get('id') for r in rows]
     if ids != list(range(n)):
-        raise ValueError(f"{path}: the {what} ids must be 0..{n-1} in order, one per archive entry; got {len(ids)} rows"
-                         + (f", first wrong id at row {next(i for i, (a, b) in enumerate(zip(ids, range(n))) if a != b)}" if len(ids) == n else ""))
+        raise ValueError(
+            f"{path}: the {what} ids must be 0..{n - 1} in order, one per archive entry; got {len(ids)} rows"
+            + (
+                f", first wrong id at row {next(i for i, (a, b) in enumerate(zip(ids, range(n))) if a != b)}"
+                if len(ids) == n
+                else ""
+            )
+        )
     return rows
 
-def build_dataset(archive_path, events_path, descriptions_path=None, seed:int=0):
+
+def build_dataset(archive_path, events_path, descriptions_path=None, seed: int = 0):
     "A `datasets.Dataset` of the archive's entries with their events, texts and splits."
     from datasets import Dataset
     from lcdt.nav.archive import load_archive
+
     a = load_archive(archive_path)
     n, T, P = len(a), a.pos.shape[1], a.params.shape[1]
     ev = _by_id(read_jsonl(events_path), n, 'events', events_path)
     if descriptions_path is not None and Path(descriptions_path).exists():
         de = _by_id(read_jsonl(descriptions_path), n, 'descriptions', descriptions_path)
         desc, inst = [list(r.get('descriptions', [])) for r in de], [list(r.get('instructions', [])) for r in de]
-    else: desc, inst = [[] for _ in range(n)], [[] for _ in range(n)]
-    cols = dict(id=np.arange(n, dtype=np.int64), params=a.params, bd=a.bd, obs=a.obs, act=a.act, pos=a.pos,
-                events=[[dict(t=t, relation=r, obj=o, tile=c) for t, r, o, c in row['events']] for row in ev],
-                descriptions=desc, instructions=inst, split=split_names(n, seed).tolist())
+    else:
+        desc, inst = [[] for _ in range(n)], [[] for _ in range(n)]
+    cols = dict(
+        id=np.arange(n, dtype=np.int64),
+        params=a.params,
+        bd=a.bd,
+        obs=a.obs,
+        act=a.act,
+        pos=a.pos,
+        events=[[dict(t=t, relation=r, obj=o, tile=c) for t, r, o, c in row['events']] for row in ev],
+        descriptions=desc,
+        instructions=inst,
+        split=split_names(n, seed).tolist(),
+    )
     return Dataset.from_dict(cols, features=dataset_features(T, P))
 
 # %% ../nbs/api/05_data.ipynb #c2146375
 HASHES = 'hashes.json'  # the content hashes in a dataset directory
 
-def _dataset_files(path:Path) -> list:
-    "Files of dataset directory `path` that its hashes cover (no manifest, temp or `datasets` cache files)."
-    return sorted(p.relative_to(path).as_posix() for p in path.rglob('*') if p.is_file()
-                  and p.name != HASHES and not any(s.startswith(('.', 'cache-')) for s in p.relative_to(path).parts))
 
-def save_dataset(ds, path, card:str|None=None, siblings=()) -> Path:
+def _dataset_files(path: Path) -> list:
+    "Files of dataset directory `path` that its hashes cover (no manifest, temp or `datasets` cache files)."
+    return sorted(
+        p.relative_to(path).as_posix()
+        for p in path.rglob('*')
+        if p.is_file()
+        and p.name != HASHES
+        and not any(s.startswith(('.', 'cache-')) for s in p.relative_to(path).parts)
+    )
+
+
+def save_dataset(ds, path, card: str | None = None, siblings=()) -> Path:
     "Save `ds` into directory `path` atomically, with `card` as README.md and the sha256 of its files and `siblings`."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent/f'.{path.name}.tmp-{uuid.uuid4().hex[:8]}'
+    tmp = path.parent / f'.{path.name}.tmp-{uuid.uuid4().hex[:8]}'
     try:
         ds.save_to_disk(str(tmp))
-        if card is not None: atomic_write_text(tmp/'README.md', card)
-        files = {f: hash_path(tmp/f) for f in _dataset_files(tmp)}
+        if card is not None:
+            atomic_write_text(tmp / 'README.md', card)
+        files = {f: hash_path(tmp / f) for f in _dataset_files(tmp)}
         files.update({f'../{Path(s).name}': hash_path(s) for s in siblings})
-        atomic_write_json(tmp/HASHES, dict(algorithm='sha256', files=files))
-        old = path.parent/f'.{path.name}.old-{uuid.uuid4().hex[:8]}'
-        if path.exists(): os.replace(path, old)
+        atomic_write_json(tmp / HASHES, dict(algorithm='sha256', files=files))
+        old = path.parent / f'.{path.name}.old-{uuid.uuid4().hex[:8]}'
+        if path.exists():
+            os.replace(path, old)
         os.replace(tmp, path)
         shutil.rmtree(old, ignore_errors=True)
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return path
+
 
 def save_parquet(ds, path) -> Path:
     "Export `ds` as one Parquet file at `path`, atomically."
     path = Path(path)
-    tmp = path.parent/f'.{path.name}.tmp-{uuid.uuid4().hex[:8]}'
+    tmp = path.parent / f'.{path.name}.tmp-{uuid.uuid4().hex[:8]}'
     try:
         ds.to_parquet(str(tmp))
         os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 # %% ../nbs/api/05_data.ipynb #b0aea234
-def dataset_card(ds, info:dict|None=None) -> str:
+def dataset_card(ds, info: dict | None = None) -> str:
     "A Markdown dataset card (README.md) for the trajectory dataset `ds`; `info` adds generation figures."
     info = info or {}
     p = info.get('preset', 'small')
@@ -220,101 +265,147 @@ path_in_repo="README.md", repo_id="<user>/lcdt-nav-trajectories", repo_type="dat
 """
 
 # %% ../nbs/api/05_data.ipynb #4e9498be
-def check_dataset(path) -> dict|None:
+def check_dataset(path) -> dict | None:
     "Check dataset directory `path` against its `hashes.json`, naming any changed, missing or extra file."
     path = Path(path)
-    if not (path/HASHES).exists(): return None  # saved without hashes (not by `save_dataset`): nothing to check
-    listed = read_json(path/HASHES).get('files')
-    if not isinstance(listed, dict): raise ValueError(f"{path/HASHES} has no 'files' table of sha256 hashes")
+    if not (path / HASHES).exists():
+        return None  # saved without hashes (not by `save_dataset`): nothing to check
+    listed = read_json(path / HASHES).get('files')
+    if not isinstance(listed, dict):
+        raise ValueError(f"{path / HASHES} has no 'files' table of sha256 hashes")
     fix = "rebuild it (lcdt-dataset, or the pipeline's dataset stage)"
     for f, want in listed.items():
-        got = hash_path(path/f)
-        if got is None: raise ValueError(f"dataset {path}: {f.removeprefix('../')} is missing; {fix}")
+        got = hash_path(path / f)
+        if got is None:
+            raise ValueError(f"dataset {path}: {f.removeprefix('../')} is missing; {fix}")
         if got != want:
-            raise ValueError(f"dataset {path}: {f.removeprefix('../')} does not match the sha256 recorded when the "
-                             f"dataset was saved ({want[:12]}…, now {got[:12]}…): it was changed afterwards; {fix}")
+            raise ValueError(
+                f"dataset {path}: {f.removeprefix('../')} does not match the sha256 recorded when the "
+                f"dataset was saved ({want[:12]}…, now {got[:12]}…): it was changed afterwards; {fix}"
+            )
     extra = sorted(set(_dataset_files(path)) - set(listed))
-    if extra: raise ValueError(f"dataset {path}: file(s) {extra} are not in {HASHES} (added after it was saved); {fix}")
+    if extra:
+        raise ValueError(f"dataset {path}: file(s) {extra} are not in {HASHES} (added after it was saved); {fix}")
     return dict(files=len(listed))
+
 
 def load_dataset_dir(path):
     "Load a dataset saved by `save_dataset`, after checking its content hashes."
     from datasets import load_from_disk
+
     path = Path(path)
-    if not (path/'dataset_info.json').exists(): raise FileNotFoundError(f"no dataset saved with save_to_disk at {path}")
+    if not (path / 'dataset_info.json').exists():
+        raise FileNotFoundError(f"no dataset saved with save_to_disk at {path}")
     check_dataset(path)
     return load_from_disk(str(path))
 
 # %% ../nbs/api/05_data.ipynb #709f9275
-def verify_dataset(ds, check_events:bool=True, max_report:int=5) -> dict:
+def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
     "Check schema, shapes, finiteness, `bd == pos[-1]`, splits, ids and events of `ds` (or a path); raise on problems."
-    if isinstance(ds, (str, Path)): ds = load_dataset_dir(ds)
+    if isinstance(ds, (str, Path)):
+        ds = load_dataset_dir(ds)
     problems = []
-    T, P = (ds.features['obs'].shape[0], ds.features['params'].length) if 'obs' in ds.features and 'params' in ds.features else (400, 302)
+    T, P = (
+        (ds.features['obs'].shape[0], ds.features['params'].length)
+        if 'obs' in ds.features and 'params' in ds.features
+        else (400, 302)
+    )
     want = dataset_features(T, P)
     if list(ds.features) != list(want) or any(ds.features[k] != want[k] for k in want):
-        bad = [k for k in want if k not in ds.features or ds.features[k] != want[k]] + [k for k in ds.features if k not in want]
+        bad = [k for k in want if k not in ds.features or ds.features[k] != want[k]] + [
+            k for k in ds.features if k not in want
+        ]
         raise ValueError(f"schema: column(s) {bad} missing, extra or of the wrong type; expected {dict(want)}")
     x = ds.with_format('numpy')[:]
     n = len(ds)
     for k, shape in dict(params=(n, P), bd=(n, 2), obs=(n, T, 5), act=(n, T, 2), pos=(n, T, 2)).items():
-        if x[k].shape != shape: problems.append(f"{k}: shape {x[k].shape}, expected {shape}")
+        if x[k].shape != shape:
+            problems.append(f"{k}: shape {x[k].shape}, expected {shape}")
         else:
             rows = np.flatnonzero(~np.isfinite(x[k].reshape(n, -1)).all(1))
-            if len(rows): problems.append(f"{k}: non-finite values in rows {rows[:max_report].tolist()}")
+            if len(rows):
+                problems.append(f"{k}: non-finite values in rows {rows[:max_report].tolist()}")
     if not problems:
         rows = np.flatnonzero((x['bd'] != x['pos'][:, -1]).any(1))
-        if len(rows): problems.append(f"bd differs from the last position pos[-1] in rows {rows[:max_report].tolist()}")
+        if len(rows):
+            problems.append(f"bd differs from the last position pos[-1] in rows {rows[:max_report].tolist()}")
         rows = np.flatnonzero(np.abs(x['act']).reshape(n, -1).max(1, initial=0) > 1)
-        if len(rows): problems.append(f"act outside [-1, 1] in rows {rows[:max_report].tolist()}")
-    if not np.array_equal(x['id'], np.arange(n)): problems.append("id: ids are not 0..N-1 in order")
+        if len(rows):
+            problems.append(f"act outside [-1, 1] in rows {rows[:max_report].tolist()}")
+    if not np.array_equal(x['id'], np.arange(n)):
+        problems.append("id: ids are not 0..N-1 in order")
     bad_split = sorted(set(ds['split']) - set(SPLITS))
-    if bad_split: problems.append(f"split: unknown split name(s) {bad_split}, expected {list(SPLITS)}")
+    if bad_split:
+        problems.append(f"split: unknown split name(s) {bad_split}, expected {list(SPLITS)}")
     n_checked = 0
     if check_events and not problems:
         from lcdt.nav.scene import annotate_batch, default_scene
+
         stored = [[(e['t'], e['relation'], e['obj'], e['tile']) for e in row] for row in ds['events']]
         fresh = [[tuple(e) for e in events_to_json(r)] for r in annotate_batch(x['pos'], default_scene())]
         rows = [i for i, (a, b) in enumerate(zip(stored, fresh)) if a != b]
-        if rows: problems.append(f"events do not match annotate(pos) in rows {rows[:max_report]}")
+        if rows:
+            problems.append(f"events do not match annotate(pos) in rows {rows[:max_report]}")
         n_checked = n
-    if problems: raise ValueError(f"dataset has {len(problems)} problem(s): " + '; '.join(problems))
-    return dict(rows=n, steps=T, events_checked=n_checked, splits={s: int(sum(1 for v in ds['split'] if v == s)) for s in SPLITS})
+    if problems:
+        raise ValueError(f"dataset has {len(problems)} problem(s): " + '; '.join(problems))
+    return dict(
+        rows=n,
+        steps=T,
+        events_checked=n_checked,
+        splits={s: int(sum(1 for v in ds['split'] if v == s)) for s in SPLITS},
+    )
 
 # %% ../nbs/api/05_data.ipynb #ec0c0833
-def dataset_settings(preset:str='tiny', seed:int=0) -> dict:
+def dataset_settings(preset: str = 'tiny', seed: int = 0) -> dict:
     "The dataset stage's settings (what its marker's config hash covers): the split seed."
     return dict(seed=seed)
 
-def stage_dataset(run:RunDir, preset:str='tiny', seed:int=0, progress:bool=False) -> dict:
+
+def stage_dataset(run: RunDir, preset: str = 'tiny', seed: int = 0, progress: bool = False) -> dict:
     "Pipeline stage: archive + events (+ descriptions) -> verified `dataset/`, its card and `dataset.parquet`."
     import datasets
+
     quiet = not progress and not datasets.are_progress_bars_disabled()
-    if quiet: datasets.disable_progress_bars()
+    if quiet:
+        datasets.disable_progress_bars()
     try:
-        ds = build_dataset(run/'archive.npz', run/'events.jsonl', run/'descriptions.jsonl', seed=seed)
+        ds = build_dataset(run / 'archive.npz', run / 'events.jsonl', run / 'descriptions.jsonl', seed=seed)
         rep = verify_dataset(ds)
-        ainfo = read_json(run/'archive.json') if (run/'archive.json').exists() else {}
-        info = {'preset': preset, 'split seed': seed, 'described': bool((run/'descriptions.jsonl').exists()),
-                **{k: ainfo[k] for k in ('coverage', 'evaluations', 'reachable_cells') if k in ainfo}}
-        save_parquet(ds, run/'dataset.parquet')
-        save_dataset(ds, run/'dataset', card=dataset_card(ds, info), siblings=[run/'dataset.parquet'])
+        ainfo = read_json(run / 'archive.json') if (run / 'archive.json').exists() else {}
+        info = {
+            'preset': preset,
+            'split seed': seed,
+            'described': bool((run / 'descriptions.jsonl').exists()),
+            **{k: ainfo[k] for k in ('coverage', 'evaluations', 'reachable_cells') if k in ainfo},
+        }
+        save_parquet(ds, run / 'dataset.parquet')
+        save_dataset(ds, run / 'dataset', card=dataset_card(ds, info), siblings=[run / 'dataset.parquet'])
     finally:
-        if quiet: datasets.enable_progress_bars()
-    return dict(rows=rep['rows'], **{f'{s}_rows': v for s, v in rep['splits'].items()}, described=info['described'],
-                parquet_mb=round((run/'dataset.parquet').stat().st_size / 1e6, 2))
+        if quiet:
+            datasets.enable_progress_bars()
+    return dict(
+        rows=rep['rows'],
+        **{f'{s}_rows': v for s, v in rep['splits'].items()},
+        described=info['described'],
+        parquet_mb=round((run / 'dataset.parquet').stat().st_size / 1e6, 2),
+    )
+
 
 @call_parse
 def lcdt_dataset(
-    run:str=None, # run directory holding archive.npz and events.jsonl (and descriptions.jsonl if described)
-    preset:str='tiny', # preset name recorded in the card
-    seed:int=0, # seed of the train/val/test split
+    run: str = None,  # run directory holding archive.npz and events.jsonl (and descriptions.jsonl if described)
+    preset: str = 'tiny',  # preset name recorded in the card
+    seed: int = 0,  # seed of the train/val/test split
 ):
     "Build, verify and save the trajectory dataset (dataset/, its card, dataset.parquet) of a run directory."
     from lcdt.pipeline import mark_stage
-    if not run: raise SystemExit("lcdt-dataset: --run DIR is required (the run directory holding archive.npz)")
+
+    if not run:
+        raise SystemExit("lcdt-dataset: --run DIR is required (the run directory holding archive.npz)")
     rd = RunDir(run, create=False)
-    if not (rd/'events.jsonl').exists(): mark_stage(rd, 'annotate', {}, preset=preset, **stage_annotate(rd, preset))
+    if not (rd / 'events.jsonl').exists():
+        mark_stage(rd, 'annotate', {}, preset=preset, **stage_annotate(rd, preset))
     figs = stage_dataset(rd, preset, seed=seed)
     print(json.dumps(figs))
     mark_stage(rd, 'dataset', dataset_settings(preset, seed), preset=preset, **figs)

@@ -19,11 +19,13 @@ __all__ = ['TrunkConfig', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 
 @dataclass
 class TrunkConfig:
     "Size of a transformer trunk (any config with these fields will do)."
-    n_layer: int = 2        # transformer blocks
-    n_head: int = 2         # attention heads per block
-    n_embd: int = 64        # width of every hidden state
-    dropout: float = 0.0    # dropout in attention and MLPs
-    bias: bool = True       # biases in the linear layers and layer norms
+
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 2  # attention heads per block
+    n_embd: int = 64  # width of every hidden state
+    dropout: float = 0.0  # dropout in attention and MLPs
+    bias: bool = True  # biases in the linear layers and layer norms
+
 
 def _check_trunk(cfg):
     for k in ('n_layer', 'n_head', 'n_embd'):
@@ -36,12 +38,14 @@ def _check_trunk(cfg):
         raise ValueError(f"dropout must be in [0, 1), got {cfg.dropout!r}")
 
 # %% ../nbs/api/09_nn.ipynb #a411d4b3
-def causal_mask(s:int, p:int=0, device=None) -> torch.Tensor:
+def causal_mask(s: int, p: int = 0, device=None) -> torch.Tensor:
     "Boolean (s, p + s) mask: new token i may attend to the p cached tokens and to new tokens <= i."
     return torch.ones(s, p + s, dtype=torch.bool, device=device).tril(p)
 
+
 class CausalSelfAttention(nn.Module):
     "Multi-head self-attention, causal unless a boolean mask says otherwise, with an optional KV cache."
+
     def __init__(self, cfg):
         super().__init__()
         self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)
@@ -51,35 +55,43 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, mask=None, past=None):
         "Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first."
-        B, S, C = x.shape                                                   # (b, s, d)
-        q, k, v = self.c_attn(x).split(C, dim=2)                            # 3 x (b, s, d)
+        B, S, C = x.shape  # (b, s, d)
+        q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (b, s, d)
         q, k, v = (z.view(B, S, self.n_head, C // self.n_head).transpose(1, 2) for z in (q, k, v))  # (b, h, s, d/h)
         kv = (k, v)
         p = 0 if past is None else past[0].shape[2]
-        if past is not None: k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
+        if past is not None:
+            k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
         causal = mask is None and p == 0
-        if mask is None and p and S > 1: mask = causal_mask(S, p, x.device)
+        if mask is None and p and S > 1:
+            mask = causal_mask(S, p, x.device)
         drop = self.dropout if self.training else 0.0
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop, is_causal=causal)
-        y = y.transpose(1, 2).contiguous().view(B, S, C)                    # (b, s, d)
+        y = y.transpose(1, 2).contiguous().view(B, S, C)  # (b, s, d)
         return self.resid_drop(self.c_proj(y)), kv
 
 # %% ../nbs/api/09_nn.ipynb #beb4b808
 class MLP(nn.Module):
     "The block's feed-forward part: d -> 4d -> d with GELU."
+
     def __init__(self, cfg):
         super().__init__()
         self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
         self.drop = nn.Dropout(cfg.dropout)
-    def forward(self, x): return self.drop(self.c_proj(F.gelu(self.c_fc(x))))
+
+    def forward(self, x):
+        return self.drop(self.c_proj(F.gelu(self.c_fc(x))))
+
 
 class Block(nn.Module):
     "Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."
+
     def __init__(self, cfg):
         super().__init__()
         self.ln_1, self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias), nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.attn, self.mlp = CausalSelfAttention(cfg), MLP(cfg)
+
     def forward(self, x, mask=None, past=None):
         "Output (b, s, d) and this call's keys/values."
         a, kv = self.attn(self.ln_1(x), mask, past)
@@ -89,6 +101,7 @@ class Block(nn.Module):
 # %% ../nbs/api/09_nn.ipynb #d9b7ccbb
 class Trunk(nn.Module):
     "A stack of pre-norm blocks and a final layer norm: (b, t, d) in, (b, t, d) out, optional KV cache."
+
     def __init__(self, cfg):
         super().__init__()
         _check_trunk(cfg)

@@ -20,80 +20,149 @@ __all__ = ['PRESETS', 'STAGES', 'Stage', 'get_stage', 'describe_settings', 'trai
 # %% ../nbs/api/30_pipeline.ipynb #53cb6b1e
 PRESETS = ('tiny', 'small', 'paper')
 
+
 @dataclass(frozen=True)
 class Stage:
     "One stage of the navigation line: its function, what it reads and makes in the run directory, its settings."
-    name: str              # the stage, and its marker `stages/<name>.json`
-    target: str            # "module:function" of the stage function `(run, preset) -> figures`
-    what: str              # what it does, in a line
-    inputs: tuple = ()     # files / directories of the run it reads
-    outputs: tuple = ()    # files / directories of the run it makes
-    settings: str = ''     # "module:function" of `preset -> settings` (a dict or dataclass); '' = none
+
+    name: str  # the stage, and its marker `stages/<name>.json`
+    target: str  # "module:function" of the stage function `(run, preset) -> figures`
+    what: str  # what it does, in a line
+    inputs: tuple = ()  # files / directories of the run it reads
+    outputs: tuple = ()  # files / directories of the run it makes
+    settings: str = ''  # "module:function" of `preset -> settings` (a dict or dataclass); '' = none
+
 
 STAGES = [
-    Stage('archive', 'lcdt.nav.archive:stage_archive', 'novelty search fills the behaviour archive',
-          (), ('archive.npz', 'archive.json'), 'lcdt.nav.archive:archive_config'),
-    Stage('verify', 'lcdt.nav.archive:stage_verify', 'replay every archived controller, check its BD and trajectory',
-          ('archive.npz',), ('verify.json',)),
-    Stage('annotate', 'lcdt.data:stage_annotate', 'coarse semantic events along each trajectory',
-          ('archive.npz',), ('events.jsonl',)),
-    Stage('describe', 'lcdt.text.describe:stage_describe', 'paraphrases and instructions for each trajectory',
-          ('events.jsonl',), ('descriptions.jsonl',), 'lcdt.pipeline:describe_settings'),
-    Stage('dataset', 'lcdt.data:stage_dataset', 'the Hugging Face dataset, card and parquet',
-          ('archive.npz', 'archive.json', 'events.jsonl', 'descriptions.jsonl'), ('dataset', 'dataset.parquet'),
-          'lcdt.data:dataset_settings'),
-    Stage('tokenizer', 'lcdt.text.tokenizer:stage_tokenizer', 'a tokenizer trained on the descriptions',
-          ('descriptions.jsonl', 'dataset'), ('tokenizer.json',), 'lcdt.text.tokenizer:tokenizer_config'),
-    Stage('train', 'lcdt.dt.train:stage_train', 'the language-conditioned decision transformer',
-          ('dataset', 'tokenizer.json', 'archive.npz'), ('model', 'metrics.jsonl'), 'lcdt.pipeline:train_settings'),
-    Stage('evaluate', 'lcdt.dt.evaluate:stage_evaluate', 'conditioned rollouts, metrics and baselines',
-          ('model/model.safetensors', 'model/config.json', 'model/tokenizer.json', 'dataset', 'tokenizer.json',
-           'archive.npz'),
-          ('eval.json', 'eval_rollouts.npz'),
-          'lcdt.dt.evaluate:eval_settings'),
-    Stage('report', 'lcdt.dt.evaluate:stage_report', 'the Markdown/HTML report',
-          ('eval.json', 'eval_rollouts.npz', 'metrics.jsonl', 'model'), ('report.md', 'report.html')),
+    Stage(
+        'archive',
+        'lcdt.nav.archive:stage_archive',
+        'novelty search fills the behaviour archive',
+        (),
+        ('archive.npz', 'archive.json'),
+        'lcdt.nav.archive:archive_config',
+    ),
+    Stage(
+        'verify',
+        'lcdt.nav.archive:stage_verify',
+        'replay every archived controller, check its BD and trajectory',
+        ('archive.npz',),
+        ('verify.json',),
+    ),
+    Stage(
+        'annotate',
+        'lcdt.data:stage_annotate',
+        'coarse semantic events along each trajectory',
+        ('archive.npz',),
+        ('events.jsonl',),
+    ),
+    Stage(
+        'describe',
+        'lcdt.text.describe:stage_describe',
+        'paraphrases and instructions for each trajectory',
+        ('events.jsonl',),
+        ('descriptions.jsonl',),
+        'lcdt.pipeline:describe_settings',
+    ),
+    Stage(
+        'dataset',
+        'lcdt.data:stage_dataset',
+        'the Hugging Face dataset, card and parquet',
+        ('archive.npz', 'archive.json', 'events.jsonl', 'descriptions.jsonl'),
+        ('dataset', 'dataset.parquet'),
+        'lcdt.data:dataset_settings',
+    ),
+    Stage(
+        'tokenizer',
+        'lcdt.text.tokenizer:stage_tokenizer',
+        'a tokenizer trained on the descriptions',
+        ('descriptions.jsonl', 'dataset'),
+        ('tokenizer.json',),
+        'lcdt.text.tokenizer:tokenizer_config',
+    ),
+    Stage(
+        'train',
+        'lcdt.dt.train:stage_train',
+        'the language-conditioned decision transformer',
+        ('dataset', 'tokenizer.json', 'archive.npz'),
+        ('model', 'metrics.jsonl'),
+        'lcdt.pipeline:train_settings',
+    ),
+    Stage(
+        'evaluate',
+        'lcdt.dt.evaluate:stage_evaluate',
+        'conditioned rollouts, metrics and baselines',
+        (
+            'model/model.safetensors',
+            'model/config.json',
+            'model/tokenizer.json',
+            'dataset',
+            'tokenizer.json',
+            'archive.npz',
+        ),
+        ('eval.json', 'eval_rollouts.npz'),
+        'lcdt.dt.evaluate:eval_settings',
+    ),
+    Stage(
+        'report',
+        'lcdt.dt.evaluate:stage_report',
+        'the Markdown/HTML report',
+        ('eval.json', 'eval_rollouts.npz', 'metrics.jsonl', 'model'),
+        ('report.md', 'report.html'),
+    ),
 ]
+
 
 def _resolve(target):
     "The function at `module:function`, or None if that part of lcdt is not built yet."
     mod, fn = target.split(':')
-    try: m = importlib.import_module(mod)
+    try:
+        m = importlib.import_module(mod)
     except ModuleNotFoundError as e:
-        if e.name and (e.name == mod or mod.startswith(e.name + '.')): return None
+        if e.name and (e.name == mod or mod.startswith(e.name + '.')):
+            return None
         raise
     return getattr(m, fn, None)
 
-def get_stage(name:str) -> Stage:
+
+def get_stage(name: str) -> Stage:
     "The `Stage` called `name`."
     for s in STAGES:
-        if s.name == name: return s
+        if s.name == name:
+            return s
     raise ValueError(f"unknown stage {name!r}: expected one of {[s.name for s in STAGES]}")
 
 # %% ../nbs/api/30_pipeline.ipynb #a57fce48
-def describe_settings(preset:str) -> dict:
+def describe_settings(preset: str) -> dict:
     "The describe stage's settings for `preset` (as `lcdt-describe` records them)."
     from lcdt.text.describe import DESCRIBE_PRESETS
+
     if preset not in DESCRIBE_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DESCRIBE_PRESETS)}")
     return dict(describer='template', seed=0, **DESCRIBE_PRESETS[preset])
 
-def train_settings(preset:str, model_overrides=(), train_overrides=()) -> dict:
+
+def train_settings(preset: str, model_overrides=(), train_overrides=()) -> dict:
     "The train stage's settings: the model and training configs of `preset` with `key=value` overrides."
     from lcdt.dt.train import _presets
+
     mc, tc = _presets(preset, list(model_overrides), list(train_overrides))
     return dict(model=cfg_to_dict(mc), train=cfg_to_dict(tc))
 
-def stage_settings(name:str, preset:str) -> dict:
+
+def stage_settings(name: str, preset: str) -> dict:
     "The settings stage `name` runs with for `preset`: what its marker's config hash covers."
     st = get_stage(name)
-    if not st.settings: return {}
+    if not st.settings:
+        return {}
     fn = _resolve(st.settings)
-    if fn is None: raise ValueError(f"stage {name!r}: its settings function {st.settings} is not built")
+    if fn is None:
+        raise ValueError(f"stage {name!r}: its settings function {st.settings} is not built")
     r = fn(preset)
     return cfg_to_dict(r) if is_dataclass(r) else dict(r)
 
-def mark_stage(run, name:str, config=None, **info):
+
+def mark_stage(run, name: str, config=None, **info):
     "Write the marker of stage `name` in `run`, hashing the inputs and outputs `STAGES` declares for it."
     st = get_stage(name)
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
@@ -102,32 +171,43 @@ def mark_stage(run, name:str, config=None, **info):
 # %% ../nbs/api/30_pipeline.ipynb #9345857f
 _RERUN = ('not run', 'unhashed', 'output missing', 'input changed')
 
+
 def _refuse(run, kind, why):
     what = 'made with other settings' if kind == 'config changed' else 'whose output was edited'
-    return ValueError(f"{why} (in {run.path}). The pipeline does not overwrite a stage {what}: rerun with --force "
-                      "to remake it (and the stages after it), use another --out, or --only the later stages to use it")
+    return ValueError(
+        f"{why} (in {run.path}). The pipeline does not overwrite a stage {what}: rerun with --force "
+        "to remake it (and the stages after it), use another --out, or --only the later stages to use it"
+    )
 
-def _makes(up:Stage, inputs) -> bool:
+
+def _makes(up: Stage, inputs) -> bool:
     "Whether stage `up` makes one of `inputs` (an output itself, or a file inside an output directory)."
     return any(i == o or i.startswith(o + '/') for i in inputs for o in up.outputs)
 
+
 def _check_upstream(run, st, names):
     "Refuse to run `st` when an earlier stage that makes one of its inputs is stale or tampered with."
-    for up in STAGES[:[s.name for s in STAGES].index(st.name)]:
-        if up.name in names or not _makes(up, st.inputs): continue
+    for up in STAGES[: [s.name for s in STAGES].index(st.name)]:
+        if up.name in names or not _makes(up, st.inputs):
+            continue
         c = run.check(up.name)
         if c is not None and c[0] in ('output missing', 'output changed', 'input changed'):
             raise ValueError(f"stage {st.name!r} needs {up.name!r}, which is not intact: {c[1]}. Run {up.name!r} first")
 
-def run_pipeline(preset:str='tiny', out='runs/tiny', only:list|None=None, force:bool=False, log=print) -> dict:
+
+def run_pipeline(
+    preset: str = 'tiny', out='runs/tiny', only: list | None = None, force: bool = False, log=print
+) -> dict:
     "Run the navigation stages for `preset` in run directory `out`; return each stage's status."
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(PRESETS)}")
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(PRESETS)}")
     names = [s.name for s in STAGES]
     bad = sorted(set(only or []) - set(names))
-    if bad: raise ValueError(f"unknown stage(s) {bad}: expected some of {names}")
+    if bad:
+        raise ValueError(f"unknown stage(s) {bad}: expected some of {names}")
     todo = [s for s in STAGES if not only or s.name in only]
     run, status = RunDir(out), {}
-    clean_orphans(run.path)                                          # temp files of writes a kill interrupted
+    clean_orphans(run.path)  # temp files of writes a kill interrupted
     for st in todo:
         fn = _resolve(st.target)
         if fn is None:
@@ -140,9 +220,11 @@ def run_pipeline(preset:str='tiny', out='runs/tiny', only:list|None=None, force:
             status[st.name] = dict(status='done earlier', **run.stage_info(st.name))
             log(f"[{st.name}] already done in {run.path}: skipped")
             continue
-        if why is not None and why[0] not in _RERUN: raise _refuse(run, *why)
+        if why is not None and why[0] not in _RERUN:
+            raise _refuse(run, *why)
         _check_upstream(run, st, {s.name for s in todo})
-        if why is not None and why[0] != 'not run': log(f"[{st.name}] {why[1].split(': ', 1)[-1]}: running it again")
+        if why is not None and why[0] != 'not run':
+            log(f"[{st.name}] {why[1].split(': ', 1)[-1]}: running it again")
         t0 = time.time()
         info = fn(run, preset) or {}
         info['seconds'] = round(time.time() - t0, 2)
@@ -154,30 +236,31 @@ def run_pipeline(preset:str='tiny', out='runs/tiny', only:list|None=None, force:
     return status
 
 # %% ../nbs/api/30_pipeline.ipynb #eaebb1b5
-def write_status_report(run:RunDir, preset:str, status:dict) -> Path:
+def write_status_report(run: RunDir, preset: str, status: dict) -> Path:
     "Write `report.md` in `run`: each stage's status and recorded figures."
-    lines = [f"# lcdt pipeline status (preset `{preset}`)", "",
-             "| stage | status | figures |", "|---|---|---|"]
+    lines = [f"# lcdt pipeline status (preset `{preset}`)", "", "| stage | status | figures |", "|---|---|---|"]
     for name, st in status.items():
-        figs = ', '.join(f"{k}={v}" for k,v in st.items() if k not in ('status', 'what', 'stage', 'preset', 'why'))
+        figs = ', '.join(f"{k}={v}" for k, v in st.items() if k not in ('status', 'what', 'stage', 'preset', 'why'))
         lines.append(f"| {name} | {st['status']} | {figs} |")
-    missing = [n for n,s in status.items() if s['status'] == 'not built']
-    if missing: lines += ["", f"Not built yet: {', '.join(missing)}. These stages were skipped; no result is claimed for them."]
-    return atomic_write_text(run/'report.md', '\n'.join(lines) + '\n')
+    missing = [n for n, s in status.items() if s['status'] == 'not built']
+    if missing:
+        lines += ["", f"Not built yet: {', '.join(missing)}. These stages were skipped; no result is claimed for them."]
+    return atomic_write_text(run / 'report.md', '\n'.join(lines) + '\n')
 
 # %% ../nbs/api/30_pipeline.ipynb #8ca0ccc5
 @call_parse
 def lcdt_pipeline(
-    preset:str='tiny', # tiny | small | paper
-    out:str=None, # run directory (default: runs/<preset>)
-    only:str='', # comma-separated stages to run (default: all)
-    force:bool=False, # redo stages that already finished
+    preset: str = 'tiny',  # tiny | small | paper
+    out: str = None,  # run directory (default: runs/<preset>)
+    only: str = '',  # comma-separated stages to run (default: all)
+    force: bool = False,  # redo stages that already finished
 ):
     "Run the whole navigation line (archive → ... → report) into a run directory."
     out = out or f'runs/{preset}'
     status = run_pipeline(preset, out, only=[s for s in only.split(',') if s] or None, force=force)
-    built = [n for n,s in status.items() if s['status'] != 'not built']
-    missing = [n for n,s in status.items() if s['status'] == 'not built']
+    built = [n for n, s in status.items() if s['status'] != 'not built']
+    missing = [n for n, s in status.items() if s['status'] == 'not built']
     print(f"\nRun directory: {out}\nStages run or done: {', '.join(built) or 'none'}")
-    if missing: print(f"Not built yet (skipped, nothing claimed): {', '.join(missing)}")
-    print(f"Report: {Path(out)/'report.md'}")
+    if missing:
+        print(f"Not built yet (skipped, nothing claimed): {', '.join(missing)}")
+    print(f"Report: {Path(out) / 'report.md'}")

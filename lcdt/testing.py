@@ -23,40 +23,56 @@ def free_port() -> int:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args): pass
+    def log_message(self, *args):
+        pass
+
 
 @contextlib.contextmanager
 def serve_dir(path):
     "Serve folder `path` over HTTP on 127.0.0.1 while the context is open; yields the base URL."
     path = Path(path)
-    if not path.is_dir(): raise FileNotFoundError(f"cannot serve {path}: not a directory")
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', free_port()), functools.partial(_QuietHandler, directory=str(path)))
-    th = threading.Thread(target=srv.serve_forever, daemon=True); th.start()
-    try: yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    finally: srv.shutdown(); srv.server_close()
+    if not path.is_dir():
+        raise FileNotFoundError(f"cannot serve {path}: not a directory")
+    srv = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', free_port()), functools.partial(_QuietHandler, directory=str(path))
+    )
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 # %% ../nbs/api/90_testing.ipynb #c6fea561
 class _QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
-    def handle_error(self, request, client_address): pass  # a client that timed out or stopped reading closed it
+
+    def handle_error(self, request, client_address):
+        pass  # a client that timed out or stopped reading closed it
+
 
 class FakeChatServer:
     "An OpenAI-compatible chat server on 127.0.0.1 for tests: scripted failures, delays and hostile replies."
-    def __init__(self,
-                 reply=None,  # reply(messages): the content sent (default 'ok'); a non-str is sent as is
-                 fail_first:int=0,  # fail the first n requests with `status`
-                 always_fail:bool=False,  # fail every request
-                 fail_when=None,  # fail the requests whose messages make fail_when(messages) true
-                 status:int=500,  # status of a failure (a 3xx with `redirect_to`)
-                 delay:float=0.0,  # seconds to sleep before answering
-                 slow_first:int|None=None,  # sleep only for the first n requests (None: for all)
-                 error_body:str='{"error": "scripted failure"}',  # body of a failure, sent as it is
-                 retry_after:str|None=None,  # Retry-After header sent with each failure
-                 redirect_to:str|None=None,  # answer every request with a redirect to this URL
-                 huge:int=0,  # answer with a reply this many bytes long, streamed without Content-Length
-                 nested:int=0,  # answer with a reply whose content is a list nested this deep
-                 refuse:bool=False):  # hold a port without listening on it: every connection is refused
+
+    def __init__(
+        self,
+        reply=None,  # reply(messages): the content sent (default 'ok'); a non-str is sent as is
+        fail_first: int = 0,  # fail the first n requests with `status`
+        always_fail: bool = False,  # fail every request
+        fail_when=None,  # fail the requests whose messages make fail_when(messages) true
+        status: int = 500,  # status of a failure (a 3xx with `redirect_to`)
+        delay: float = 0.0,  # seconds to sleep before answering
+        slow_first: int | None = None,  # sleep only for the first n requests (None: for all)
+        error_body: str = '{"error": "scripted failure"}',  # body of a failure, sent as it is
+        retry_after: str | None = None,  # Retry-After header sent with each failure
+        redirect_to: str | None = None,  # answer every request with a redirect to this URL
+        huge: int = 0,  # answer with a reply this many bytes long, streamed without Content-Length
+        nested: int = 0,  # answer with a reply whose content is a list nested this deep
+        refuse: bool = False,
+    ):  # hold a port without listening on it: every connection is refused
         self.reply = reply or (lambda messages: 'ok')
         self.fail_first, self.always_fail, self.fail_when, self.status = fail_first, always_fail, fail_when, status
         self.delay, self.slow_first, self.error_body, self.retry_after = delay, slow_first, error_body, retry_after
@@ -65,11 +81,15 @@ class FakeChatServer:
         self._lock = threading.Lock()
 
     @property
-    def n_requests(self) -> int: return len(self.requests)
+    def n_requests(self) -> int:
+        return len(self.requests)
 
 # %% ../nbs/api/90_testing.ipynb #db6b90d0
-_HEAD = ('{"id": "chatcmpl-x", "object": "chat.completion", '
-         '"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": ')
+_HEAD = (
+    '{"id": "chatcmpl-x", "object": "chat.completion", '
+    '"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": '
+)
+
 
 def _huge_body(n, chunk=1 << 16):
     "A valid reply `n` bytes long, in chunks (a string of x's as the content)."
@@ -77,59 +97,95 @@ def _huge_body(n, chunk=1 << 16):
     yield head
     left = max(0, n - len(head) - len(tail))
     while left > 0:
-        yield b'x' * min(chunk, left); left -= chunk
+        yield b'x' * min(chunk, left)
+        left -= chunk
     yield tail
 
+
 @patch
-def _answer(self:FakeChatServer, path, body, n):
+def _answer(self: FakeChatServer, path, body, n):
     "(status, headers, body) for request number `n`; the body is a dict, a str, bytes or an iterator of bytes."
-    if not path.endswith('/chat/completions'): return 404, {}, {'error': 'not found'}
-    if self.delay and (self.slow_first is None or n <= self.slow_first): time.sleep(self.delay)
+    if not path.endswith('/chat/completions'):
+        return 404, {}, {'error': 'not found'}
+    if self.delay and (self.slow_first is None or n <= self.slow_first):
+        time.sleep(self.delay)
     if self.redirect_to:
         return (self.status if 300 <= self.status < 400 else 307), {'Location': self.redirect_to}, ''
     msgs = body.get('messages', []) if isinstance(body, dict) else []
     if self.always_fail or n <= self.fail_first or (self.fail_when and self.fail_when(msgs)):
         return self.status, ({} if self.retry_after is None else {'Retry-After': self.retry_after}), self.error_body
-    if self.huge: return 200, {}, _huge_body(self.huge)
-    if self.nested: return 200, {}, _HEAD + '[' * self.nested + ']' * self.nested + '}}]}'
+    if self.huge:
+        return 200, {}, _huge_body(self.huge)
+    if self.nested:
+        return 200, {}, _HEAD + '[' * self.nested + ']' * self.nested + '}}]}'
     msg = dict(role='assistant', content=self.reply(msgs))
-    return 200, {}, dict(id=f'chatcmpl-{n}', object='chat.completion', created=int(time.time()),
-                         model=body.get('model'), choices=[dict(index=0, finish_reason='stop', message=msg)])
+    return (
+        200,
+        {},
+        dict(
+            id=f'chatcmpl-{n}',
+            object='chat.completion',
+            created=int(time.time()),
+            model=body.get('model'),
+            choices=[dict(index=0, finish_reason='stop', message=msg)],
+        ),
+    )
+
 
 @patch
-def _handler(self:FakeChatServer):
+def _handler(self: FakeChatServer):
     fake = self
+
     class H(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *a): pass
+        def log_message(self, *a):
+            pass
+
         def _send(self, code, obj, headers=None):
-            if isinstance(obj, (dict, list)): obj = json.dumps(obj)
-            if isinstance(obj, str): obj = obj.encode()
+            if isinstance(obj, (dict, list)):
+                obj = json.dumps(obj)
+            if isinstance(obj, str):
+                obj = obj.encode()
             self.send_response(code)
             self.send_header('Content-Type', 'application/json')
-            for k, v in (headers or {}).items(): self.send_header(k, v)
-            if isinstance(obj, bytes): self.send_header('Content-Length', str(len(obj)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            if isinstance(obj, bytes):
+                self.send_header('Content-Length', str(len(obj)))
             self.end_headers()
             try:
-                for b in ([obj] if isinstance(obj, bytes) else obj): self.wfile.write(b)
-            except (BrokenPipeError, ConnectionResetError): pass  # the client stopped reading: so it should
+                for b in [obj] if isinstance(obj, bytes) else obj:
+                    self.wfile.write(b)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading: so it should
+
         def do_POST(self):
-            try: body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
-            except ValueError: body = {}
+            try:
+                body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
+            except ValueError:
+                body = {}
             with fake._lock:
-                fake.requests.append(body); fake.auth.append(self.headers.get('Authorization'))
-                n = len(fake.requests); fake.in_flight += 1
+                fake.requests.append(body)
+                fake.auth.append(self.headers.get('Authorization'))
+                n = len(fake.requests)
+                fake.in_flight += 1
                 fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
-            try: code, headers, obj = fake._answer(self.path, body, n)
+            try:
+                code, headers, obj = fake._answer(self.path, body, n)
             finally:  # out of flight before the reply leaves, so a client's next request never overlaps it
-                with fake._lock: fake.in_flight -= 1
+                with fake._lock:
+                    fake.in_flight -= 1
             self._send(code, obj, headers)
+
         do_GET = do_POST  # counted too: a client that followed a redirect as a GET would show here
+
     return H
 
+
 @patch
-def __enter__(self:FakeChatServer):
+def __enter__(self: FakeChatServer):
     if self.refuse:  # bound but not listening: connecting is refused, and no one else can take the port meanwhile
-        self._sock = socket.socket(); self._sock.bind(('127.0.0.1', 0))
+        self._sock = socket.socket()
+        self._sock.bind(('127.0.0.1', 0))
         self.url = f'http://127.0.0.1:{self._sock.getsockname()[1]}/v1'
         return self
     self.server = _QuietServer(('127.0.0.1', 0), self._handler())
@@ -137,65 +193,102 @@ def __enter__(self:FakeChatServer):
     threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()  # quick to shut down
     return self
 
+
 @patch
-def __exit__(self:FakeChatServer, *exc):
-    if self.refuse: self._sock.close(); return
-    self.server.shutdown(); self.server.server_close()
+def __exit__(self: FakeChatServer, *exc):
+    if self.refuse:
+        self._sock.close()
+        return
+    self.server.shutdown()
+    self.server.server_close()
 
 # %% ../nbs/api/90_testing.ipynb #be26a796
 CHROMIUM = os.environ.get('LCDT_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-                 '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic']
+CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-quic',
+]
+
 
 def launch_chromium(pw):
     "Launch Debian's Chromium through a started playwright `pw` (never a downloaded browser)."
-    if not Path(CHROMIUM).exists(): raise FileNotFoundError(f"{CHROMIUM} not found: run `bash tools/install_browser.sh` (or set LCDT_CHROMIUM)")
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found: run `bash tools/install_browser.sh` (or set LCDT_CHROMIUM)")
     return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
 
 def with_playwright(fn):
     "Run `fn(pw)` with a started sync playwright in its own thread (notebooks already run an asyncio loop)."
     from playwright.sync_api import sync_playwright
+
     out = {}
+
     def _run():
         try:
-            with sync_playwright() as pw: out['res'] = fn(pw)
-        except BaseException as e: out['err'] = e
-    th = threading.Thread(target=_run); th.start(); th.join()
-    if 'err' in out: raise out['err']
+            with sync_playwright() as pw:
+                out['res'] = fn(pw)
+        except BaseException as e:
+            out['err'] = e
+
+    th = threading.Thread(target=_run)
+    th.start()
+    th.join()
+    if 'err' in out:
+        raise out['err']
     return out['res']
 
-def _is_local(url): return urlparse(url).hostname in ('127.0.0.1', 'localhost')
+
+def _is_local(url):
+    return urlparse(url).hostname in ('127.0.0.1', 'localhost')
+
 
 def block_outside(page):
     "Answer every request to a non-local host with an empty response, so nothing leaves the machine."
     page.route(re.compile(r'^https?://(?!127\.0\.0\.1|localhost)'), lambda route: route.fulfill(status=200, body=''))
 
 # %% ../nbs/api/90_testing.ipynb #cafb9229
-def crawl_site(pw, base_url:str, start:str='index.html', max_pages:int=500) -> dict:
+def crawl_site(pw, base_url: str, start: str = 'index.html', max_pages: int = 500) -> dict:
     "Visit every page of the site at `base_url` reachable from `start`; return pages, broken links and console errors."
     browser = launch_chromium(pw)
-    page = browser.new_page(); block_outside(page)
+    page = browser.new_page()
+    block_outside(page)
     errors, broken, missing_anchor, seen, todo = [], [], [], {}, [urljoin(base_url, start)]
     page.on('console', lambda m: errors.append((page.url, m.text)) if m.type == 'error' else None)
     page.on('pageerror', lambda e: errors.append((page.url, str(e))))
     anchors = {}
     while todo and len(seen) < max_pages:
         url = todo.pop()
-        if url in seen: continue
+        if url in seen:
+            continue
         resp = page.goto(url, wait_until='load')
         seen[url] = resp.status if resp else None
-        if not resp or resp.status >= 400: broken.append((url, resp.status if resp else None)); continue
+        if not resp or resp.status >= 400:
+            broken.append((url, resp.status if resp else None))
+            continue
         anchors[url] = set(page.eval_on_selector_all('[id]', 'els => els.map(e => e.id)'))
         for href in page.eval_on_selector_all('a[href]', 'els => els.map(e => e.getAttribute("href"))'):
             full = urljoin(url, href)
-            if not full.startswith(base_url): continue
+            if not full.startswith(base_url):
+                continue
             doc, frag = urldefrag(full)
-            if doc.endswith('/'): doc += 'index.html'
-            if frag: missing_anchor.append((url, doc, frag))
-            if doc.endswith('.html') and doc not in seen: todo.append(doc)
+            if doc.endswith('/'):
+                doc += 'index.html'
+            if frag:
+                missing_anchor.append((url, doc, frag))
+            if doc.endswith('.html') and doc not in seen:
+                todo.append(doc)
             elif not doc.endswith('.html') and doc not in seen:
-                r = page.request.get(doc); seen[doc] = r.status
-                if r.status >= 400: broken.append((f"{doc} (linked from {url})", r.status))
+                r = page.request.get(doc)
+                seen[doc] = r.status
+                if r.status >= 400:
+                    broken.append((f"{doc} (linked from {url})", r.status))
     missing_anchor = [(u, d, f) for u, d, f in missing_anchor if d in anchors and f not in anchors[d]]
     browser.close()
     pages = [u for u in seen if u.endswith('.html')]
@@ -206,46 +299,68 @@ def project_root() -> Path:
     "The lcdt checkout this module runs from (the folder with pyproject.toml)."
     p = Path(__file__).resolve() if '__file__' in globals() else Path.cwd().resolve()
     for d in [p, *p.parents]:
-        if (d/'pyproject.toml').exists() and (d/'nbs').exists(): return d
+        if (d / 'pyproject.toml').exists() and (d / 'nbs').exists():
+            return d
     raise FileNotFoundError("no lcdt checkout (pyproject.toml + nbs/) above this module")
+
 
 def build_docs() -> Path:
     "Build the docs site offline (tools/docs.py) and return the `_docs` folder."
     root = project_root()
-    r = subprocess.run([sys.executable, str(root/'tools'/'docs.py')], cwd=root, capture_output=True, text=True)
-    if r.returncode: raise RuntimeError(f"docs build failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
-    return root/'_docs'
+    r = subprocess.run([sys.executable, str(root / 'tools' / 'docs.py')], cwd=root, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"docs build failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+    return root / '_docs'
 
 # %% ../nbs/api/90_testing.ipynb #928cd70c
 @contextlib.contextmanager
-def start_jupyterlab(root_dir, timeout:float=60):
+def start_jupyterlab(root_dir, timeout: float = 60):
     "Run JupyterLab on `root_dir` (127.0.0.1, random token) while the context is open; yields (base_url, token)."
-    exe = Path(sys.executable).parent/'jupyter-lab'
-    if not exe.exists(): raise FileNotFoundError(f"{exe} not found: install the dev extras (pip install -e '.[dev]')")
+    exe = Path(sys.executable).parent / 'jupyter-lab'
+    if not exe.exists():
+        raise FileNotFoundError(f"{exe} not found: install the dev extras (pip install -e '.[dev]')")
     token = secrets.token_hex(16)
-    log = open(Path(root_dir)/'.jupyterlab.log', 'w')
+    log = open(Path(root_dir) / '.jupyterlab.log', 'w')
     for attempt in range(3):  # a port taken between free_port() and the server's bind: try another
         port = free_port()
-        cmd = [str(exe), '--no-browser', '--allow-root', '--ServerApp.ip=127.0.0.1', f'--ServerApp.port={port}',
-               '--ServerApp.port_retries=0', f'--ServerApp.token={token}', f'--ServerApp.root_dir={root_dir}',
-               '--LabApp.expose_app_in_browser=True', '--ServerApp.open_browser=False']
+        cmd = [
+            str(exe),
+            '--no-browser',
+            '--allow-root',
+            '--ServerApp.ip=127.0.0.1',
+            f'--ServerApp.port={port}',
+            '--ServerApp.port_retries=0',
+            f'--ServerApp.token={token}',
+            f'--ServerApp.root_dir={root_dir}',
+            '--LabApp.expose_app_in_browser=True',
+            '--ServerApp.open_browser=False',
+        ]
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         base, t0 = f'http://127.0.0.1:{port}/', time.time()
         while proc.poll() is None and time.time() - t0 < timeout:
-            try: urlopen(f'{base}api/status?token={token}', timeout=2); break
-            except Exception: time.sleep(0.5)
+            try:
+                urlopen(f'{base}api/status?token={token}', timeout=2)
+                break
+            except Exception:
+                time.sleep(0.5)
         else:
-            if proc.poll() is None: proc.kill(); log.close(); raise TimeoutError(f"jupyter-lab did not answer within {timeout} s")
+            if proc.poll() is None:
+                proc.kill()
+                log.close()
+                raise TimeoutError(f"jupyter-lab did not answer within {timeout} s")
             continue
         break
     else:
-        log.close(); raise RuntimeError(f"jupyter-lab failed to start 3 times; see {log.name}")
+        log.close()
+        raise RuntimeError(f"jupyter-lab failed to start 3 times; see {log.name}")
     try:
         yield base, token
     finally:
         proc.terminate()
-        try: proc.wait(10)
-        except subprocess.TimeoutExpired: proc.kill()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         log.close()
 
 # %% ../nbs/api/90_testing.ipynb #4f99b887
@@ -253,16 +368,20 @@ def symbols_without_examples(root=None) -> dict:
     "Public top-level symbols of each lcdt module whose notebook has no non-export code cell using them."
     import nbformat
     from lcdt._modidx import d
+
     root = Path(root) if root else project_root()
     missing = {}
     for mod, syms in d['syms'].items():
-        src = (root/Path(*mod.split('.'))).with_suffix('.py')
+        src = (root / Path(*mod.split('.'))).with_suffix('.py')
         m = re.search(r'File to edit: (\S+\.ipynb)', src.read_text()) if src.exists() else None
-        if not m: continue
-        nb = nbformat.read(str(root/'nbs'/m.group(1).split('nbs/')[-1]), as_version=4)
+        if not m:
+            continue
+        nb = nbformat.read(str(root / 'nbs' / m.group(1).split('nbs/')[-1]), as_version=4)
         cells = [c.source for c in nb.cells if c.cell_type == 'code' and not re.match(r'\s*#\|\s*export', c.source)]
         for full in syms:
-            rest = full[len(mod)+1:]
-            if '.' in rest or rest.startswith('_'): continue
-            if not any(re.search(rf'\b{re.escape(rest)}\b', c) for c in cells): missing.setdefault(mod, []).append(rest)
+            rest = full[len(mod) + 1 :]
+            if '.' in rest or rest.startswith('_'):
+                continue
+            if not any(re.search(rf'\b{re.escape(rest)}\b', c) for c in cells):
+                missing.setdefault(mod, []).append(rest)
     return missing

@@ -19,59 +19,145 @@ __all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'SEED', 'RULES', 'CLASS_RULES', '
 @dataclass(frozen=True)
 class Rule:
     "A numeric range: `lo`/`hi` bounds (None: unbounded), open or closed, plus sentinel values `also` accepted."
-    lo: float|None = None  # lower bound (None: none)
-    hi: float|None = None  # upper bound (None: none)
+
+    lo: float | None = None  # lower bound (None: none)
+    hi: float | None = None  # upper bound (None: none)
     lo_open: bool = False  # the lower bound itself is refused
     hi_open: bool = False  # the upper bound itself is refused
-    also: tuple = ()       # values accepted outside the range (sentinels such as -1 for "the preset's")
+    also: tuple = ()  # values accepted outside the range (sentinels such as -1 for "the preset's")
 
     def ok(self, v) -> bool:
         "Whether the number `v` satisfies the rule."
-        if v in self.also: return True
-        if self.lo is not None and (v <= self.lo if self.lo_open else v < self.lo): return False
-        if self.hi is not None and (v >= self.hi if self.hi_open else v > self.hi): return False
+        if v in self.also:
+            return True
+        if self.lo is not None and (v <= self.lo if self.lo_open else v < self.lo):
+            return False
+        if self.hi is not None and (v >= self.hi if self.hi_open else v > self.hi):
+            return False
         return True
 
     def describe(self) -> str:
         "The range in words: '> 0', 'in [0, 1]', '>= 0 (or -1)'."
         if self.lo is not None and self.hi is not None:
             s = f"in {'(' if self.lo_open else '['}{_num(self.lo)}, {_num(self.hi)}{')' if self.hi_open else ']'}"
-        elif self.lo is not None: s = f"{'>' if self.lo_open else '>='} {_num(self.lo)}"
-        elif self.hi is not None: s = f"{'<' if self.hi_open else '<='} {_num(self.hi)}"
-        else: s = ''
-        if self.also: s += f" (or {', '.join(map(_num, self.also))})"
+        elif self.lo is not None:
+            s = f"{'>' if self.lo_open else '>='} {_num(self.lo)}"
+        elif self.hi is not None:
+            s = f"{'<' if self.hi_open else '<='} {_num(self.hi)}"
+        else:
+            s = ''
+        if self.also:
+            s += f" (or {', '.join(map(_num, self.also))})"
         return s.strip()
 
-def _num(x): return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f'{x:g}'
+
+def _num(x):
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f'{x:g}'
 
 # %% ../nbs/api/00a_validate.ipynb #0be95705
-POSITIVE = Rule(0, lo_open=True)      # sizes, counts, learning rates, scales: > 0
-NON_NEGATIVE = Rule(0)                # optional extras where 0 means "off": >= 0
-UNIT = Rule(0, 1)                     # probabilities, dropouts, fractions, discounts: in [0, 1]
-SEED = Rule(0, 2**32 - 1)             # numpy's seed range
+POSITIVE = Rule(0, lo_open=True)  # sizes, counts, learning rates, scales: > 0
+NON_NEGATIVE = Rule(0)  # optional extras where 0 means "off": >= 0
+UNIT = Rule(0, 1)  # probabilities, dropouts, fractions, discounts: in [0, 1]
+SEED = Rule(0, 2**32 - 1)  # numpy's seed range
 
 RULES = (  # (field-name patterns, rule); the first match wins
     (('seed',), SEED),
     (('*dropout', '*_prob', 'gamma', 'gae_lambda', '*_frac', '*_fraction'), UNIT),
     (('beta1', 'beta2'), Rule(0, 1, hi_open=True)),
-    (('min_lr', 'weight_decay', 'grad_clip', 'max_grad_norm', '*_coef', 'target_kl', 'temperature', 'backoff',
-      'max_minutes', '*_weight', 'focal_gamma', 'max_retries', 'warmup', 'random_starts', '*_layers', 'text_dim',
-      'patch_dim', 'bd_fourier', 'future', 'threads', 'prompt_steps', 'min_frequency', 'attempts'), NON_NEGATIVE),
-    (('lr', '*_lr', 'learning_rate', 'mu', 'M', 'sigma', 'init_scale', 'bound', 'threshold', '*_scale', 'size',
-      'radius', 'laser_range', 'timeout', 'backoff_max'), POSITIVE),
-    (('steps', 'n_*', 'num_*', 'total_*', '*_size', '*_every', '*_steps', '*_len', 'max_*', '*_batches', '*_batch',
-      '*_games', 'hidden', '*_hidden', 'context', 'heads', 'dim', '*_dim', 'ff_mult', 'patch', 'channels', 'k',
-      'pop', 'generations', 'concurrency', 'update_epochs', 'episodes', 'tokens_per_step', 'max_timestep'), POSITIVE),
+    (
+        (
+            'min_lr',
+            'weight_decay',
+            'grad_clip',
+            'max_grad_norm',
+            '*_coef',
+            'target_kl',
+            'temperature',
+            'backoff',
+            'max_minutes',
+            '*_weight',
+            'focal_gamma',
+            'max_retries',
+            'warmup',
+            'random_starts',
+            '*_layers',
+            'text_dim',
+            'patch_dim',
+            'bd_fourier',
+            'future',
+            'threads',
+            'prompt_steps',
+            'min_frequency',
+            'attempts',
+        ),
+        NON_NEGATIVE,
+    ),
+    (
+        (
+            'lr',
+            '*_lr',
+            'learning_rate',
+            'mu',
+            'M',
+            'sigma',
+            'init_scale',
+            'bound',
+            'threshold',
+            '*_scale',
+            'size',
+            'radius',
+            'laser_range',
+            'timeout',
+            'backoff_max',
+        ),
+        POSITIVE,
+    ),
+    (
+        (
+            'steps',
+            'n_*',
+            'num_*',
+            'total_*',
+            '*_size',
+            '*_every',
+            '*_steps',
+            '*_len',
+            'max_*',
+            '*_batches',
+            '*_batch',
+            '*_games',
+            'hidden',
+            '*_hidden',
+            'context',
+            'heads',
+            'dim',
+            '*_dim',
+            'ff_mult',
+            'patch',
+            'channels',
+            'k',
+            'pop',
+            'generations',
+            'concurrency',
+            'update_epochs',
+            'episodes',
+            'tokens_per_step',
+            'max_timestep',
+        ),
+        POSITIVE,
+    ),
 )
 
 CLASS_RULES = {  # class name -> {field: rule (None: type check only)}
     'GatoConfig': {'patch_id': None},  # -1 marks "no patch placeholder"
 }
 
-def rule_for(name:str, cls_name:str|None=None) -> Rule|None:
+
+def rule_for(name: str, cls_name: str | None = None) -> Rule | None:
     "The `Rule` of a field `name` (of the class named `cls_name`), or None if only its type is checked."
     over = CLASS_RULES.get(cls_name or '', {})
-    if name in over: return over[name]
+    if name in over:
+        return over[name]
     return next((r for pats, r in RULES if any(fnmatch.fnmatchcase(name, p) for p in pats)), None)
 
 # %% ../nbs/api/00a_validate.ipynb #8c4e0626
@@ -83,26 +169,39 @@ def _unwrap(tp):
         return (rest[0] if len(rest) == 1 else None), type(None) in args
     return tp, False
 
-def _article(word): return 'an' if word[0] in 'aeiou' else 'a'
+
+def _article(word):
+    return 'an' if word[0] in 'aeiou' else 'a'
+
 
 def _expected(kind, rule):
     r = rule.describe() if rule is not None else ''
     base = {int: 'an int', float: 'a finite float', bool: 'a bool (true/false)', str: 'a string'}.get(kind)
-    if base is None: base = f'{_article(kind.__name__)} {kind.__name__}'
+    if base is None:
+        base = f'{_article(kind.__name__)} {kind.__name__}'
     return f'{base} {r}'.strip()
 
-def _is_tuple(tp): return tp is tuple or typing.get_origin(tp) is tuple
-def _is_list(tp): return tp is list or typing.get_origin(tp) is list
 
-def check_value(name:str, v, tp=float, rule:Rule|None=None):
+def _is_tuple(tp):
+    return tp is tuple or typing.get_origin(tp) is tuple
+
+
+def _is_list(tp):
+    return tp is list or typing.get_origin(tp) is list
+
+
+def check_value(name: str, v, tp=float, rule: Rule | None = None):
     "`v` checked against annotation `tp` and `rule` (normalised); a `TypeError`/`ValueError` naming `name` if not."
     kind, optional = _unwrap(tp)
     if v is None:
-        if optional or kind is None: return v
+        if optional or kind is None:
+            return v
         raise TypeError(f"{name}: expected {_expected(kind, rule)}, got None")
-    if kind is None: return v
+    if kind is None:
+        return v
     if kind is bool:
-        if not isinstance(v, (bool, np.bool_)): raise TypeError(f"{name}: expected {_expected(bool, None)}, got {v!r}")
+        if not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"{name}: expected {_expected(bool, None)}, got {v!r}")
         return bool(v)
     if kind in (int, float):
         is_int = isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
@@ -112,20 +211,26 @@ def check_value(name:str, v, tp=float, rule:Rule|None=None):
         v = int(v) if kind is int else float(v)
         if kind is float and not math.isfinite(v):
             raise ValueError(f"{name}: expected {_expected(kind, rule)}, got {v!r}")
-        if rule is not None and not rule.ok(v): raise ValueError(f"{name}: expected {_expected(kind, rule)}, got {v!r}")
+        if rule is not None and not rule.ok(v):
+            raise ValueError(f"{name}: expected {_expected(kind, rule)}, got {v!r}")
         return v
     if kind is str:
-        if not isinstance(v, str): raise TypeError(f"{name}: expected a string, got {type(v).__name__} {v!r}")
+        if not isinstance(v, str):
+            raise TypeError(f"{name}: expected a string, got {type(v).__name__} {v!r}")
         return v
     if _is_tuple(kind) or _is_list(kind):
-        if not isinstance(v, (tuple, list)): raise TypeError(f"{name}: expected a list, got {type(v).__name__} {v!r}")
+        if not isinstance(v, (tuple, list)):
+            raise TypeError(f"{name}: expected a list, got {type(v).__name__} {v!r}")
         return tuple(v) if _is_tuple(kind) else list(v)
     return v
 
 # %% ../nbs/api/00a_validate.ipynb #3329a917
 def _hints(cls):
-    try: return typing.get_type_hints(cls)
-    except Exception: return {f.name: f.type for f in fields(cls)}  # unresolvable string annotations
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:
+        return {f.name: f.type for f in fields(cls)}  # unresolvable string annotations
+
 
 def validate_cfg(cfg):
     "Check every field of dataclass instance `cfg` (types, finite numbers, ranges by name); return it normalised."
@@ -136,44 +241,75 @@ def validate_cfg(cfg):
     for f in fields(cls):
         v = getattr(cfg, f.name)
         tp = hints.get(f.name, f.type)
-        if isinstance(tp, str): continue  # an annotation we cannot resolve: nothing to check against
+        if isinstance(tp, str):
+            continue  # an annotation we cannot resolve: nothing to check against
         nv = check_value(f'{cls.__name__}.{f.name}', v, tp, rule_for(f.name, cls.__name__))
-        if nv is not v and type(nv) is not type(v): object.__setattr__(cfg, f.name, nv)
+        if nv is not v and type(nv) is not type(v):
+            object.__setattr__(cfg, f.name, nv)
     return cfg
 
 # %% ../nbs/api/00a_validate.ipynb #07f43ec8
-CONFIG_MODULES = ('lcdt.text.tokenizer', 'lcdt.text.llm', 'lcdt.control.tokenize', 'lcdt.control.policy',
-                  'lcdt.nav.env', 'lcdt.nav.archive', 'lcdt.rl.grpo', 'lcdt.rl.ppo', 'lcdt.brain.model',
-                  'lcdt.brain.text', 'lcdt.brain.vit', 'lcdt.dt.model', 'lcdt.dt.train', 'lcdt.nn', 'lcdt.gc.idm',
-                  'lcdt.gc.policy', 'lcdt.gc.subgoal', 'lcdt.wm.tokenizer', 'lcdt.wm.model', 'lcdt.wm.search')
+CONFIG_MODULES = (
+    'lcdt.text.tokenizer',
+    'lcdt.text.llm',
+    'lcdt.control.tokenize',
+    'lcdt.control.policy',
+    'lcdt.nav.env',
+    'lcdt.nav.archive',
+    'lcdt.rl.grpo',
+    'lcdt.rl.ppo',
+    'lcdt.brain.model',
+    'lcdt.brain.text',
+    'lcdt.brain.vit',
+    'lcdt.dt.model',
+    'lcdt.dt.train',
+    'lcdt.nn',
+    'lcdt.gc.idm',
+    'lcdt.gc.policy',
+    'lcdt.gc.subgoal',
+    'lcdt.wm.tokenizer',
+    'lcdt.wm.model',
+    'lcdt.wm.search',
+)
+
 
 def lcdt_configs(modules=CONFIG_MODULES) -> dict:
     "`{'module.Class': cls}` of the config dataclasses (`*Config`, `*Args`) defined in `modules` that import."
     import importlib
+
     out = {}
     for m in modules:
-        try: mod = importlib.import_module(m)
-        except ImportError: continue  # an optional part that is not installed
+        try:
+            mod = importlib.import_module(m)
+        except ImportError:
+            continue  # an optional part that is not installed
         for n, c in vars(mod).items():
             if isinstance(c, type) and is_dataclass(c) and c.__module__ == m and n.endswith(('Config', 'Args')):
                 out[f'{m}.{n}'] = c
     return out
 
 # %% ../nbs/api/00a_validate.ipynb #faebbf5a
-def validate_args(func, kwargs:dict, rules:dict|None=None, prefix:str='--') -> dict:
+def validate_args(func, kwargs: dict, rules: dict | None = None, prefix: str = '--') -> dict:
     "`kwargs` for `func` checked by the rule table (or `rules[name]`), each error naming `prefix` + the name."
     import inspect
+
     sig, hints, rules = inspect.signature(func), _hints_fn(func), rules or {}
     out = dict(kwargs)
     for k, v in kwargs.items():
-        if k not in sig.parameters: continue
+        if k not in sig.parameters:
+            continue
         tp = hints.get(k)
-        if tp is None or isinstance(tp, str): continue
+        if tp is None or isinstance(tp, str):
+            continue
         default = sig.parameters[k].default
-        if v is None and default is None: continue  # an optional argument left out
+        if v is None and default is None:
+            continue  # an optional argument left out
         out[k] = check_value(prefix + k.replace('_', '-'), v, tp, rules[k] if k in rules else rule_for(k))
     return out
 
+
 def _hints_fn(func):
-    try: return typing.get_type_hints(getattr(func, '__wrapped__', func))
-    except Exception: return {}
+    try:
+        return typing.get_type_hints(getattr(func, '__wrapped__', func))
+    except Exception:
+        return {}

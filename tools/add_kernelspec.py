@@ -10,43 +10,54 @@ and exits with 1, for tools/check_sync.sh.
     python tools/add_kernelspec.py --check    # fail if one lacks it
     python tools/add_kernelspec.py nbs/api/00_core.ipynb ...
 """
+
 import argparse, json, os, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {'display_name': 'python3', 'language': 'python', 'name': 'python3'}  # as nbdev-clean writes it
 
+
 def notebooks(paths=None):
     "The notebooks to treat: `paths` (files or folders), or every notebook under nbs/ (checkpoints left out)."
     found = []
-    for p in map(Path, paths or [ROOT/'nbs']):
-        if p.is_dir(): found += [f for f in sorted(p.rglob('*.ipynb')) if '.ipynb_checkpoints' not in f.parts]
-        elif p.suffix == '.ipynb' and p.is_file(): found.append(p)
-        else: raise ValueError(f"add_kernelspec: {p} is not a notebook or a folder")
+    for p in map(Path, paths or [ROOT / 'nbs']):
+        if p.is_dir():
+            found += [f for f in sorted(p.rglob('*.ipynb')) if '.ipynb_checkpoints' not in f.parts]
+        elif p.suffix == '.ipynb' and p.is_file():
+            found.append(p)
+        else:
+            raise ValueError(f"add_kernelspec: {p} is not a notebook or a folder")
     return found
+
 
 def nb_text(nb):
     "A notebook as nbdev writes it (nbdev-clean leaves the file as it is)."
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + '\n'
 
+
 def has_kernelspec(nb):
     "Whether `nb` (a notebook dict) opens on the python3 kernel."
     return nb.get('metadata', {}).get('kernelspec') == KERNELSPEC
+
 
 def add_kernelspec(path):
     "Write the python3 kernelspec into the notebook at `path` (atomically); True if the file changed."
     path = Path(path)
     nb = json.loads(path.read_text(encoding='utf-8'))
-    if has_kernelspec(nb): return False
+    if has_kernelspec(nb):
+        return False
     nb.setdefault('metadata', {})['kernelspec'] = dict(KERNELSPEC)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(nb_text(nb))
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            f.write(nb_text(nb))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -56,12 +67,17 @@ def main(argv=None):
     nbs = notebooks(args.paths)
     if args.check:
         missing = [p for p in nbs if not has_kernelspec(json.loads(p.read_text(encoding='utf-8')))]
-        for p in missing: print(f"add_kernelspec: no python3 kernelspec: {os.path.relpath(p)}", file=sys.stderr)
-        if missing: print(f"add_kernelspec: run `python tools/add_kernelspec.py` ({len(missing)} of {len(nbs)})",
-                          file=sys.stderr)
+        for p in missing:
+            print(f"add_kernelspec: no python3 kernelspec: {os.path.relpath(p)}", file=sys.stderr)
+        if missing:
+            print(
+                f"add_kernelspec: run `python tools/add_kernelspec.py` ({len(missing)} of {len(nbs)})", file=sys.stderr
+            )
         return 1 if missing else 0
     changed = [p for p in nbs if add_kernelspec(p)]
     print(f"add_kernelspec: {len(changed)} of {len(nbs)} notebooks given the python3 kernelspec")
     return 0
 
-if __name__ == '__main__': sys.exit(main())
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -18,8 +18,17 @@ from torch.distributions import Categorical
 from ..core import cfg_from_dict, rng, seed_everything
 from ..checkpoint import Checkpointer, check_loss
 from ..nn import Trunk, TrunkConfig
-from ..gold.engine import (GameState, states, step_batch, random_bare_settings, random_settings, rollout, plan,
-                              solver_actions, _graph)
+from lcdt.gold.engine import (
+    GameState,
+    states,
+    step_batch,
+    random_bare_settings,
+    random_settings,
+    rollout,
+    plan,
+    solver_actions,
+    _graph,
+)
 from ..gold.render import render_batch
 from ..text.tokenizer import PAD_ID
 from .vit import ViTAE, ViTAEConfig, one_cycle, fit_autoencoder
@@ -38,74 +47,102 @@ __all__ = ['ACT_PRESETS', 'ActConfig', 'act_config', 'encoder_config', 'frames',
 @dataclass
 class ActConfig:
     "The brain's action stream: a policy over game frames (and an optional prompt)."
-    img_size:int = 64         # frame side in pixels
-    patch:int = 16            # patch side in pixels; must divide img_size
-    dim:int = 64              # token width, shared by every part
-    heads:int = 4             # attention heads
-    img_enc_layers:int = 2    # image encoder layers (the brain's ViT encoder)
-    act_layers:int = 1        # action-stream blocks over [image tokens, prompt tokens, action query]
-    pos:str = 'learned'       # image position codes: 'learned' or 'sincos'
-    stem:str = 'linear'       # patch embedding: 'linear' or 'conv' (stride-2 convolutions, 2-3x the CPU time)
-    value:bool = True         # a value head for PPO (reads detached features); False: none, for pseudo-GRPO
-    value_hidden:int = 64     # hidden width of the value head
-    text:bool = False         # read a text prompt through the brain's text encoder
-    vocab_size:int = 200      # tokenizer vocabulary (with `text`)
-    max_len:int = 32          # longest prompt in tokens (with `text`)
-    text_enc_layers:int = 2   # text encoder layers (with `text`)
-    lr_img:float = 1.0        # learning-rate multiple of the image encoder (0: frozen)
-    lr_text:float = 1.0       # learning-rate multiple of the text encoder (0: frozen)
+
+    img_size: int = 64  # frame side in pixels
+    patch: int = 16  # patch side in pixels; must divide img_size
+    dim: int = 64  # token width, shared by every part
+    heads: int = 4  # attention heads
+    img_enc_layers: int = 2  # image encoder layers (the brain's ViT encoder)
+    act_layers: int = 1  # action-stream blocks over [image tokens, prompt tokens, action query]
+    pos: str = 'learned'  # image position codes: 'learned' or 'sincos'
+    stem: str = 'linear'  # patch embedding: 'linear' or 'conv' (stride-2 convolutions, 2-3x the CPU time)
+    value: bool = True  # a value head for PPO (reads detached features); False: none, for pseudo-GRPO
+    value_hidden: int = 64  # hidden width of the value head
+    text: bool = False  # read a text prompt through the brain's text encoder
+    vocab_size: int = 200  # tokenizer vocabulary (with `text`)
+    max_len: int = 32  # longest prompt in tokens (with `text`)
+    text_enc_layers: int = 2  # text encoder layers (with `text`)
+    lr_img: float = 1.0  # learning-rate multiple of the image encoder (0: frozen)
+    lr_text: float = 1.0  # learning-rate multiple of the text encoder (0: frozen)
+
 
 ACT_PRESETS = {
-    'tiny':  dict(img_size=32, patch=16, dim=32, heads=2, img_enc_layers=1, act_layers=1, value_hidden=32),
+    'tiny': dict(img_size=32, patch=16, dim=32, heads=2, img_enc_layers=1, act_layers=1, value_hidden=32),
     'small': dict(img_size=64, patch=16, dim=64, heads=4, img_enc_layers=2, act_layers=1),
-    'brain': dict(img_size=64, patch=8, dim=64, heads=4, img_enc_layers=2, act_layers=2),   # the QA brain's encoder
+    'brain': dict(img_size=64, patch=8, dim=64, heads=4, img_enc_layers=2, act_layers=2),  # the QA brain's encoder
 }
 
-def act_config(preset:str='small', **overrides) -> ActConfig:
+
+def act_config(preset: str = 'small', **overrides) -> ActConfig:
     "The `ActConfig` of a named preset, with `overrides`."
-    if preset not in ACT_PRESETS: raise ValueError(f"unknown preset {preset!r}; known presets: {list(ACT_PRESETS)}")
+    if preset not in ACT_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known presets: {list(ACT_PRESETS)}")
     cfg = cfg_from_dict(ActConfig, {**ACT_PRESETS[preset], **overrides})
     if cfg.lr_img < 0 or cfg.lr_text < 0:
         raise ValueError(f"lr_img and lr_text must be >= 0 (0: frozen), got {cfg.lr_img}, {cfg.lr_text}")
     return cfg
 
-def encoder_config(cfg:ActConfig) -> ViTAEConfig:
+
+def encoder_config(cfg: ActConfig) -> ViTAEConfig:
     "The `ViTAEConfig` of the image autoencoder whose encoder the policy reads frames with."
-    return ViTAEConfig(img_size=cfg.img_size, patch=cfg.patch, dim=cfg.dim, heads=cfg.heads,
-                       enc_layers=cfg.img_enc_layers, dec_layers=1, pos=cfg.pos, stem=cfg.stem)
+    return ViTAEConfig(
+        img_size=cfg.img_size,
+        patch=cfg.patch,
+        dim=cfg.dim,
+        heads=cfg.heads,
+        enc_layers=cfg.img_enc_layers,
+        dec_layers=1,
+        pos=cfg.pos,
+        stem=cfg.stem,
+    )
 
 # %% ../../nbs/api/73_brain_act.ipynb #b95c9c8d
-def frames(state:GameState, size:int=64) -> torch.Tensor:
+def frames(state: GameState, size: int = 64) -> torch.Tensor:
     "Games `state` rendered as float frames [N, 3, size, size] in [0, 1]."
-    if not isinstance(state, GameState): raise TypeError(f"state must be a GameState, got {type(state).__name__}")
+    if not isinstance(state, GameState):
+        raise TypeError(f"state must be a GameState, got {type(state).__name__}")
     return torch.from_numpy(render_batch(state, size)).permute(0, 3, 1, 2).float() / 255
 
 # %% ../../nbs/api/73_brain_act.ipynb #148d1091
 class ActPolicy(nn.Module):
     "Frames (+ prompt) -> action logits over the 5 moves, and a value read from detached features."
-    def __init__(self, cfg:ActConfig, img:ViTAE|None=None, text_enc:TextEncoder|None=None):
+
+    def __init__(self, cfg: ActConfig, img: ViTAE | None = None, text_enc: TextEncoder | None = None):
         super().__init__()
-        if not isinstance(cfg, ActConfig): raise TypeError(f"cfg must be an ActConfig, got {type(cfg).__name__}")
+        if not isinstance(cfg, ActConfig):
+            raise TypeError(f"cfg must be an ActConfig, got {type(cfg).__name__}")
         self.cfg = cfg
         self.img = img if img is not None else ViTAE(encoder_config(cfg))
         ic = self.img.cfg
         if (ic.img_size, ic.dim) != (cfg.img_size, cfg.dim):
-            raise ValueError(f"img must read {cfg.img_size}-pixel frames into {cfg.dim}-wide tokens, "
-                             f"got img_size={ic.img_size}, dim={ic.dim}")
+            raise ValueError(
+                f"img must read {cfg.img_size}-pixel frames into {cfg.dim}-wide tokens, "
+                f"got img_size={ic.img_size}, dim={ic.dim}"
+            )
         self.text_enc = None
         if cfg.text:
-            tc = TextConfig(vocab_size=cfg.vocab_size, max_len=cfg.max_len, dim=cfg.dim, heads=cfg.heads,
-                            enc_layers=cfg.text_enc_layers)
+            tc = TextConfig(
+                vocab_size=cfg.vocab_size,
+                max_len=cfg.max_len,
+                dim=cfg.dim,
+                heads=cfg.heads,
+                enc_layers=cfg.text_enc_layers,
+            )
             self.text_enc = text_enc if text_enc is not None else TextEncoder(tc)
-        self.modality = nn.Parameter(torch.zeros(3, cfg.dim))             # image, prompt, action query
+        self.modality = nn.Parameter(torch.zeros(3, cfg.dim))  # image, prompt, action query
         self.trunk = Trunk(TrunkConfig(n_layer=cfg.act_layers, n_head=cfg.heads, n_embd=cfg.dim))
         self.pi = layer_init(nn.Linear(cfg.dim, N_ACTIONS), std=0.01)
         self.v = None
         if cfg.value:
-            self.v = nn.Sequential(layer_init(nn.Linear(cfg.dim, cfg.value_hidden)), nn.Tanh(),
-                                   layer_init(nn.Linear(cfg.value_hidden, 1), std=1.0))
-        if cfg.lr_img == 0: self.img.requires_grad_(False)
-        if self.text_enc is not None and cfg.lr_text == 0: self.text_enc.requires_grad_(False)
+            self.v = nn.Sequential(
+                layer_init(nn.Linear(cfg.dim, cfg.value_hidden)),
+                nn.Tanh(),
+                layer_init(nn.Linear(cfg.value_hidden, 1), std=1.0),
+            )
+        if cfg.lr_img == 0:
+            self.img.requires_grad_(False)
+        if self.text_enc is not None and cfg.lr_text == 0:
+            self.text_enc.requires_grad_(False)
 
     def features(self, images, prompt=None) -> torch.Tensor:
         "The action query's hidden state [B, dim] after attending to the frame's (and prompt's) tokens."
@@ -114,27 +151,32 @@ class ActPolicy(nn.Module):
         if not isinstance(images, torch.Tensor) or images.ndim != 4 or tuple(images.shape[1:]) != want:
             got = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
             raise ValueError(f"images must be float [B, 3, {c.img_size}, {c.img_size}], got {got}")
-        with torch.set_grad_enabled(torch.is_grad_enabled() and c.lr_img > 0):   # a frozen encoder: no graph at all
-            z, _ = self.img.encode(1 - images)                              # (b, n, d): ink, as the brain reads
+        with torch.set_grad_enabled(torch.is_grad_enabled() and c.lr_img > 0):  # a frozen encoder: no graph at all
+            z, _ = self.img.encode(1 - images)  # (b, n, d): ink, as the brain reads
         B = z.shape[0]
         toks, keep = [z + self.modality[0]], [torch.ones(z.shape[:2], dtype=torch.bool)]
         if prompt is not None:
-            if self.text_enc is None: raise ValueError("a prompt needs a policy built with text=True")
-            if prompt.shape[0] != B: raise ValueError(f"prompt must have one row per frame: {prompt.shape[0]} != {B}")
-            toks.append(self.text_enc(prompt) + self.modality[1]); keep.append(prompt != PAD_ID)   # (b, l, d)
-        toks.append(self.modality[2].expand(B, 1, -1)); keep.append(torch.ones(B, 1, dtype=torch.bool))
-        x, keep = torch.cat(toks, 1), torch.cat(keep, 1)                    # (b, s, d), (b, s)
-        h, _ = self.trunk(x, mask=keep[:, None, None, :])                  # every token sees every (non-pad) token
-        return h[:, -1]                                                     # (b, d)
+            if self.text_enc is None:
+                raise ValueError("a prompt needs a policy built with text=True")
+            if prompt.shape[0] != B:
+                raise ValueError(f"prompt must have one row per frame: {prompt.shape[0]} != {B}")
+            toks.append(self.text_enc(prompt) + self.modality[1])
+            keep.append(prompt != PAD_ID)  # (b, l, d)
+        toks.append(self.modality[2].expand(B, 1, -1))
+        keep.append(torch.ones(B, 1, dtype=torch.bool))
+        x, keep = torch.cat(toks, 1), torch.cat(keep, 1)  # (b, s, d), (b, s)
+        h, _ = self.trunk(x, mask=keep[:, None, None, :])  # every token sees every (non-pad) token
+        return h[:, -1]  # (b, d)
 
     def forward(self, images, prompt=None, targets=None) -> tuple:
         "`(logits [B, 5], loss)`: cross-entropy against `targets` actions [B] when given."
-        logits = self.pi(self.features(images, prompt))                    # (b, 5)
+        logits = self.pi(self.features(images, prompt))  # (b, 5)
         return logits, None if targets is None else F.cross_entropy(logits, targets)
 
     def value(self, images, prompt=None, h=None) -> torch.Tensor:
         "The value [B] of frames, from detached features (no gradient reaches the encoder or the action stream)."
-        if self.v is None: raise ValueError("this policy has no value head (value=False: use pseudo-GRPO)")
+        if self.v is None:
+            raise ValueError("this policy has no value head (value=False: use pseudo-GRPO)")
         h = self.features(images, prompt) if h is None else h
         return self.v(h.detach())[:, 0]
 
@@ -142,94 +184,131 @@ class ActPolicy(nn.Module):
         "Sample (or score given) actions: `(action, logprob, entropy, value)` (value 0 without a value head)."
         h = self.features(images, prompt)
         dist = Categorical(logits=self.pi(h))
-        if action is None: action = dist.sample()
+        if action is None:
+            action = dist.sample()
         v = self.value(images, prompt, h) if self.v is not None else torch.zeros(h.shape[0])
         return action, dist.log_prob(action), dist.entropy(), v
 
 # %% ../../nbs/api/73_brain_act.ipynb #3fd46888
-def policy_from_brain(brain, cfg:ActConfig|None=None) -> ActPolicy:
+def policy_from_brain(brain, cfg: ActConfig | None = None) -> ActPolicy:
     "An `ActPolicy` whose image (and text) encoder are `brain`'s own modules, shared, not copied."
     bc = brain.cfg
     if cfg is None:
-        cfg = ActConfig(img_size=bc.img_size, patch=bc.patch, dim=bc.dim, heads=bc.heads,
-                        img_enc_layers=bc.img_enc_layers, pos=bc.pos, stem=bc.stem, vocab_size=bc.vocab_size,
-                        max_len=bc.max_len, text_enc_layers=bc.text_enc_layers, text=True)
+        cfg = ActConfig(
+            img_size=bc.img_size,
+            patch=bc.patch,
+            dim=bc.dim,
+            heads=bc.heads,
+            img_enc_layers=bc.img_enc_layers,
+            pos=bc.pos,
+            stem=bc.stem,
+            vocab_size=bc.vocab_size,
+            max_len=bc.max_len,
+            text_enc_layers=bc.text_enc_layers,
+            text=True,
+        )
     return ActPolicy(cfg, brain.img, brain.text_enc if cfg.text else None)
 
 # %% ../../nbs/api/73_brain_act.ipynb #45c29764
-def param_groups(policy:ActPolicy, lr:float, weight_decay:float=0.01) -> list:
+def param_groups(policy: ActPolicy, lr: float, weight_decay: float = 0.01) -> list:
     "AdamW groups: the image and text encoders at `lr` times their config multiple (0: left out), the rest at `lr`."
     c = policy.cfg
     parts = [('img', policy.img, c.lr_img)]
-    if policy.text_enc is not None: parts.append(('text', policy.text_enc, c.lr_text))
+    if policy.text_enc is not None:
+        parts.append(('text', policy.text_enc, c.lr_text))
     seen, groups = set(), []
     for name, mod, mult in parts:
         ps = [p for p in mod.parameters() if p.requires_grad]
         seen |= {id(p) for p in mod.parameters()}
-        if mult > 0 and ps: groups.append(dict(params=ps, lr=lr * mult, weight_decay=weight_decay, name=name))
+        if mult > 0 and ps:
+            groups.append(dict(params=ps, lr=lr * mult, weight_decay=weight_decay, name=name))
     rest = [p for p in policy.parameters() if id(p) not in seen and p.requires_grad]
     groups.append(dict(params=rest, lr=lr, weight_decay=weight_decay, name='act'))
     return groups
 
-def make_optimizer(policy:ActPolicy, lr:float, weight_decay:float=0.01):
+
+def make_optimizer(policy: ActPolicy, lr: float, weight_decay: float = 0.01):
     "AdamW over `param_groups(policy, lr)`."
     return torch.optim.AdamW(param_groups(policy, lr, weight_decay), lr=lr, weight_decay=weight_decay)
 
 # %% ../../nbs/api/73_brain_act.ipynb #c40d1bab
-def lenient_solver(tol:float=10.0, games=None):
+def lenient_solver(tol: float = 10.0, games=None):
     "The scripted solver as a batched policy that walks forward whenever its waypoint is within `tol` degrees."
-    if not 0 <= tol < 90: raise ValueError(f"tol must be in [0, 90) degrees, got {tol!r}")
-    fixed = None if games is None else _graph(games if isinstance(games, GameState) else states(games))   # walls, gold
+    if not 0 <= tol < 90:
+        raise ValueError(f"tol must be in [0, 90) degrees, got {tol!r}")
+    fixed = None if games is None else _graph(games if isinstance(games, GameState) else states(games))  # walls, gold
+
     def f(state):
         graph = fixed if fixed is not None else _graph(state)
         a = solver_actions(state, graph)
         _, nxt = plan(state, graph)
         x, y, h = state.agent.T
-        diff = (np.arctan2(nxt[:, 1] - y, nxt[:, 0] - x) - h + math.pi) % (2 * math.pi) - math.pi   # in [-pi, pi)
+        diff = (np.arctan2(nxt[:, 1] - y, nxt[:, 0] - x) - h + math.pi) % (2 * math.pi) - math.pi  # in [-pi, pi)
         return np.where(np.isin(a, (3, 4)) & (np.abs(diff) <= math.radians(tol)), 1, a).astype(np.int64)
+
     return f
 
 # %% ../../nbs/api/73_brain_act.ipynb #86a23795
-def held_out_games(n:int, seed:int=EVAL_SEED, walls:bool=False, max_dist:float=0.5) -> list:
+def held_out_games(n: int, seed: int = EVAL_SEED, walls: bool = False, max_dist: float = 0.5) -> list:
     "`n` games from `seed`: bare (one gold within `max_dist`) or with 0-2 walls and 1-2 gold."
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
     g = rng(seed)
-    if not walls: return [random_bare_settings(g, max_dist=max_dist) for _ in range(n)]
+    if not walls:
+        return [random_bare_settings(g, max_dist=max_dist) for _ in range(n)]
     return [random_settings(g, n_walls=int(g.integers(0, 3))) for _ in range(n)]
 
-def pixel_traces(n_games:int, seed:int=0, walls:bool=False, max_steps:int=EPISODE_STEPS, max_dist:float=0.5,
-                 tol:float=10.0) -> dict:
+
+def pixel_traces(
+    n_games: int,
+    seed: int = 0,
+    walls: bool = False,
+    max_steps: int = EPISODE_STEPS,
+    max_dist: float = 0.5,
+    tol: float = 10.0,
+) -> dict:
     "`lenient_solver(tol)`'s play of `n_games` games: `state` (a `GameState` of its M steps) and `actions` int64[M]."
     games = held_out_games(n_games, seed, walls, max_dist)
     tr = rollout(games, lenient_solver(tol, games), max_steps=max_steps)
     T = tr.action.shape[1]
-    valid = np.arange(T)[None] < tr.steps[:, None]                     # (n, T): steps the episode really took
+    valid = np.arange(T)[None] < tr.steps[:, None]  # (n, T): steps the episode really took
     st = states(games)
     rep = lambda a: np.repeat(a[:, None], T, 1)[valid]
     frame = GameState(tr.agent[:, :T][valid], rep(st.gold), tr.alive[:, :T][valid], rep(st.walls), np.nonzero(valid)[1])
     return dict(state=frame, actions=tr.action[valid], steps=int(tr.steps.sum()), solved=float(tr.solved.mean()))
 
-def trace_batch(traces:dict, idx, size:int=64) -> tuple:
+
+def trace_batch(traces: dict, idx, size: int = 64) -> tuple:
     "`(frames [B, 3, size, size], actions [B])` of trace steps `idx`."
     idx = np.asarray(idx)
     return frames(GameState(*(a[idx] for a in traces['state'])), size), torch.as_tensor(traces['actions'][idx])
 
 # %% ../../nbs/api/73_brain_act.ipynb #a4748e46
-def pixel_policy(policy:ActPolicy, greedy:bool=True, seed:int=0, chunk:int=512):
+def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: int = 512):
     "A batched policy `state -> int64[N]` that renders the games and asks `policy` (argmax or sampled)."
     gen = torch.Generator().manual_seed(seed)
+
     @torch.no_grad()
     def f(state):
-        logits = torch.cat([policy(frames(GameState(*(a[i:i + chunk] for a in state)), policy.cfg.img_size))[0]
-                            for i in range(0, state.n, chunk)])           # (n, 5)
-        if greedy: return logits.argmax(-1).numpy().astype(np.int64)
+        logits = torch.cat(
+            [
+                policy(frames(GameState(*(a[i : i + chunk] for a in state)), policy.cfg.img_size))[0]
+                for i in range(0, state.n, chunk)
+            ]
+        )  # (n, 5)
+        if greedy:
+            return logits.argmax(-1).numpy().astype(np.int64)
         return torch.multinomial(torch.softmax(logits, -1), 1, generator=gen)[:, 0].numpy().astype(np.int64)
+
     return f
 
-def evaluate_pixels(policy, n:int=300, seed:int=EVAL_SEED, walls:bool=False, max_steps:int=EPISODE_STEPS) -> dict:
+
+def evaluate_pixels(
+    policy, n: int = 300, seed: int = EVAL_SEED, walls: bool = False, max_steps: int = EPISODE_STEPS
+) -> dict:
     "Success rate and mean steps of `policy` (an `ActPolicy` or a batched `state -> int64[N]`) on `n` held-out games."
-    if isinstance(policy, ActPolicy): policy = pixel_policy(policy)
+    if isinstance(policy, ActPolicy):
+        policy = pixel_policy(policy)
     if not callable(policy):
         raise TypeError(f"policy must be an ActPolicy or a callable state -> int64[N], got {type(policy).__name__}")
     tr = rollout(held_out_games(n, seed, walls), policy, max_steps=max_steps)
@@ -238,18 +317,33 @@ def evaluate_pixels(policy, n:int=300, seed:int=EVAL_SEED, walls:bool=False, max
 # %% ../../nbs/api/73_brain_act.ipynb #3768f3d8
 class BCCurve(list):
     "The cloning loss per step (a list), with `(step, success)` held-out evaluations in `.evals`."
+
     def __init__(self, losses=(), evals=()):
         super().__init__(losses)
         self.evals = [tuple(e) for e in evals]
 
-def clone(policy:ActPolicy, traces:dict, steps:int=1000, batch:int=128, lr:float=1e-3, seed:int=0, ckpt=None,
-          ckpt_every:int=100, keep_best:bool=False, stop_at:int|None=None, eval_every:int=0, eval_games:int=100,
-          walls:bool=False, log_every:int=0) -> BCCurve:
+
+def clone(
+    policy: ActPolicy,
+    traces: dict,
+    steps: int = 1000,
+    batch: int = 128,
+    lr: float = 1e-3,
+    seed: int = 0,
+    ckpt=None,
+    ckpt_every: int = 100,
+    keep_best: bool = False,
+    stop_at: int | None = None,
+    eval_every: int = 0,
+    eval_games: int = 100,
+    walls: bool = False,
+    log_every: int = 0,
+) -> BCCurve:
     "Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module learning rates); the loss per step."
     g = torch.Generator().manual_seed(seed)
     opt = make_optimizer(policy, lr)
     sched = one_cycle(opt, [grp['lr'] for grp in opt.param_groups], steps, 0.1)
-    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']))   # a resume must match
+    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']))  # a resume must match
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
     st = ck.resume(policy, opt, sched, [g])
     curve = BCCurve(st.get('losses', []), st.get('evals', []))
@@ -258,19 +352,32 @@ def clone(policy:ActPolicy, traces:dict, steps:int=1000, batch:int=128, lr:float
         idx = torch.randint(0, len(traces['actions']), (batch,), generator=g).numpy()
         x, y = trace_batch(traces, idx, policy.cfg.img_size)
         _, loss = policy(x, targets=y)
-        curve.append(check_loss(loss.detach(), s + 1, 'behaviour-cloning loss'))   # NaN/inf: stop before saving
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(policy.parameters(), 1.0); opt.step(); sched.step()
+        curve.append(check_loss(loss.detach(), s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        opt.step()
+        sched.step()
         if eval_every and ((s + 1) % eval_every == 0 or s + 1 == steps):
             policy.eval()
             curve.evals.append((s + 1, evaluate_pixels(policy, eval_games, walls=walls)['success']))
             policy.train()
         if log_every and (s + 1) % log_every == 0:
             ev = f", eval success {curve.evals[-1][1]:.3f}" if curve.evals and curve.evals[-1][0] == s + 1 else ''
-            print(f"step {s+1}: loss {np.mean(curve[-log_every:]):.4f}{ev}", flush=True)
-        ck.step(s + 1, steps, policy, opt, sched, [g], dict(losses=list(curve), evals=curve.evals), asdict(policy.cfg),
-                float(np.mean(curve[-ckpt_every:])))
-        if stop_at is not None and s + 1 >= stop_at: break
+            print(f"step {s + 1}: loss {np.mean(curve[-log_every:]):.4f}{ev}", flush=True)
+        ck.step(
+            s + 1,
+            steps,
+            policy,
+            opt,
+            sched,
+            [g],
+            dict(losses=list(curve), evals=curve.evals),
+            asdict(policy.cfg),
+            float(np.mean(curve[-ckpt_every:])),
+        )
+        if stop_at is not None and s + 1 >= stop_at:
+            break
     policy.eval()
     return curve
 
@@ -281,66 +388,91 @@ def _bc_term(policy, fake, n, g):
     x, y = trace_batch(fake, idx, policy.cfg.img_size)
     return policy(x, targets=y)[1]
 
-def _eval_log(policy, row:dict, args, global_step:int, verbose:bool):
+
+def _eval_log(policy, row: dict, args, global_step: int, verbose: bool):
     "Add the held-out success of `policy` (greedy, in eval mode) to `row`."
     policy.eval()
     row['charts/eval_success'] = evaluate_pixels(policy, args.eval_games, max_steps=args.max_steps)['success']
-    if verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
+    if verbose:
+        print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
+
 
 def _anneal(opt, base, frac):
-    for grp, lr in zip(opt.param_groups, base): grp['lr'] = lr * max(0.0, frac)
+    for grp, lr in zip(opt.param_groups, base):
+        grp['lr'] = lr * max(0.0, frac)
 
-def train_ppo(policy:ActPolicy, args:Args, fake:dict|None=None, bc_coef:float=1.0, verbose:bool=False) -> tuple:
+
+def train_ppo(
+    policy: ActPolicy, args: Args, fake: dict | None = None, bc_coef: float = 1.0, verbose: bool = False
+) -> tuple:
     "cleanrl's PPO from pixels (the lab's `Args`, GAE, losses) plus `bc_coef` x cloning `fake`; `(policy, MetricLog)`."
-    if not isinstance(args, Args): raise TypeError(f"args must be an lcdt.rl.ppo.Args, got {type(args).__name__}")
+    if not isinstance(args, Args):
+        raise TypeError(f"args must be an lcdt.rl.ppo.Args, got {type(args).__name__}")
     if policy.v is None:
         raise ValueError("PPO needs a value head: build the policy with value=True (or use train_grpo)")
     if args.batch_size % args.num_minibatches:
-        raise ValueError(f"num_envs * num_steps ({args.batch_size}) must be divisible by "
-                         f"num_minibatches ({args.num_minibatches})")
+        raise ValueError(
+            f"num_envs * num_steps ({args.batch_size}) must be divisible by num_minibatches ({args.num_minibatches})"
+        )
     seed_everything(args.seed)
     size, T, N = policy.cfg.img_size, args.num_steps, args.num_envs
     env = VecGold(N, seed=args.seed, max_steps=args.max_steps, max_dist=args.max_dist)
-    env.reset(); done = np.zeros(N, bool)
+    env.reset()
+    done = np.zeros(N, bool)
     opt = make_optimizer(policy, args.learning_rate)
     base = [grp['lr'] for grp in opt.param_groups]
     g, log, global_step, t0 = torch.Generator().manual_seed(args.seed), MetricLog(), 0, time.time()
     for it in range(args.num_iterations):
-        if args.anneal_lr: _anneal(opt, base, 1.0 - global_step / args.total_timesteps)
-        obs = torch.zeros((T, N, 3, size, size), dtype=torch.uint8)        # frames kept as bytes: 4x less memory
+        if args.anneal_lr:
+            _anneal(opt, base, 1.0 - global_step / args.total_timesteps)
+        obs = torch.zeros((T, N, 3, size, size), dtype=torch.uint8)  # frames kept as bytes: 4x less memory
         act, logp, rew, dones, vals = (torch.zeros(T, N) for _ in range(5))
         solved = []
         policy.eval()
         for t in range(T):
             obs[t] = torch.from_numpy(render_batch(env.state, size)).permute(0, 3, 1, 2)
             dones[t] = torch.as_tensor(done, dtype=torch.float32)
-            with torch.no_grad(): a, lp, _, v = policy.get_action_and_value(obs[t].float() / 255)
+            with torch.no_grad():
+                a, lp, _, v = policy.get_action_and_value(obs[t].float() / 255)
             act[t], logp[t], vals[t] = a, lp, v
             _, r, done, info = env.step(a.numpy().astype(np.int64))
-            rew[t] = torch.as_tensor(r); solved += info['ep_solved'].tolist()
-        with torch.no_grad(): nv = policy.value(frames(env.state, size))
+            rew[t] = torch.as_tensor(r)
+            solved += info['ep_solved'].tolist()
+        with torch.no_grad():
+            nv = policy.value(frames(env.state, size))
         adv, ret = compute_gae(rew, vals, dones, nv, done.astype(np.float32), args.gamma, args.gae_lambda)
         global_step += args.batch_size
         b_obs, b_act, b_lp = obs.reshape(-1, 3, size, size), act.reshape(-1).long(), logp.reshape(-1)
-        b_val, b_adv, b_ret = vals.reshape(-1), adv.reshape(-1), ret.reshape(-1)   # updates stay in eval mode: the conv
-                                                                    # stem's BatchNorm scores actions as the rollout did
+        b_val, b_adv, b_ret = vals.reshape(-1), adv.reshape(-1), ret.reshape(-1)  # updates stay in eval mode: the conv
+        # stem's BatchNorm scores actions as the rollout did
         for _ in range(args.update_epochs):
             perm = torch.randperm(args.batch_size, generator=g)
             for s in range(0, args.batch_size, args.minibatch_size):
-                mb = perm[s:s + args.minibatch_size]
+                mb = perm[s : s + args.minibatch_size]
                 _, nlp, ent, nv = policy.get_action_and_value(b_obs[mb].float() / 255, b_act[mb])
                 a_mb = b_adv[mb]
-                if args.norm_adv: a_mb = (a_mb - a_mb.mean()) / (a_mb.std() + 1e-8)
+                if args.norm_adv:
+                    a_mb = (a_mb - a_mb.mean()) / (a_mb.std() + 1e-8)
                 pg = clipped_pg_loss((nlp - b_lp[mb]).exp(), a_mb, args.clip_coef)
                 vl = value_loss(nv, b_val[mb], b_ret[mb], args.clip_coef if args.clip_vloss else None)
                 loss = pg - args.ent_coef * ent.mean() + args.vf_coef * vl
-                if fake is not None and bc_coef: loss = loss + bc_coef * _bc_term(policy, fake, len(mb), g)
-                opt.zero_grad(); loss.backward()
-                nn.utils.clip_grad_norm_(policy.parameters(), args.max_grad_norm); opt.step()
+                if fake is not None and bc_coef:
+                    loss = loss + bc_coef * _bc_term(policy, fake, len(mb), g)
+                opt.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(policy.parameters(), args.max_grad_norm)
+                opt.step()
         check_loss(pg.detach() + vl.detach(), global_step, 'PPO loss')
-        row = {'iteration': it + 1, 'global_step': global_step, 'losses/policy_loss': pg.item(),
-               'losses/value_loss': vl.item(), 'losses/entropy': ent.mean().item(), 'charts/wall_s': time.time() - t0}
-        if solved: row['charts/success_rate'] = float(np.mean(solved))
+        row = {
+            'iteration': it + 1,
+            'global_step': global_step,
+            'losses/policy_loss': pg.item(),
+            'losses/value_loss': vl.item(),
+            'losses/entropy': ent.mean().item(),
+            'charts/wall_s': time.time() - t0,
+        }
+        if solved:
+            row['charts/success_rate'] = float(np.mean(solved))
         if (it + 1) % args.eval_every == 0 or it + 1 == args.num_iterations:
             _eval_log(policy, row, args, global_step, verbose)
         log.log(**row)
@@ -349,10 +481,12 @@ def train_ppo(policy:ActPolicy, args:Args, fake:dict|None=None, bc_coef:float=1.
 
 # %% ../../nbs/api/73_brain_act.ipynb #0768f634
 @torch.no_grad()
-def group_rollout_pixels(policy:ActPolicy, games, group_size:int, max_steps:int=EPISODE_STEPS, gamma:float=0.97,
-                         seed:int=0) -> dict:
+def group_rollout_pixels(
+    policy: ActPolicy, games, group_size: int, max_steps: int = EPISODE_STEPS, gamma: float = 0.97, seed: int = 0
+) -> dict:
     "Play each of `games` `group_size` times from pixels with sampled actions: the steps played, returns [n_games, G]."
-    if group_size < 2: raise ValueError(f"group_size must be >= 2, got {group_size}")
+    if group_size < 2:
+        raise ValueError(f"group_size must be >= 2, got {group_size}")
     st = states([gm for gm in games for _ in range(group_size)])
     n, gen, size = st.n, torch.Generator().manual_seed(seed), policy.cfg.img_size
     obs, act, logp, who = [], [], [], []
@@ -360,54 +494,82 @@ def group_rollout_pixels(policy:ActPolicy, games, group_size:int, max_steps:int=
     policy.eval()
     for t in range(max_steps):
         live = np.flatnonzero(~over)
-        x = torch.from_numpy(render_batch(GameState(*(a[live] for a in st)), size)).permute(0, 3, 1, 2)   # (l, 3, h, w)
-        lp = torch.log_softmax(policy(x.float() / 255)[0], -1)              # (l, 5)
+        x = torch.from_numpy(render_batch(GameState(*(a[live] for a in st)), size)).permute(0, 3, 1, 2)  # (l, 3, h, w)
+        lp = torch.log_softmax(policy(x.float() / 255)[0], -1)  # (l, 5)
         a = torch.multinomial(lp.exp(), 1, generator=gen)[:, 0]
-        obs.append(x); act.append(a); logp.append(lp.gather(1, a[:, None])[:, 0]); who.append(torch.as_tensor(live))
-        full = np.zeros(n, np.int64); full[live] = a.numpy()
+        obs.append(x)
+        act.append(a)
+        logp.append(lp.gather(1, a[:, None])[:, 0])
+        who.append(torch.as_tensor(live))
+        full = np.zeros(n, np.int64)
+        full[live] = a.numpy()
         nst, r, d = step_batch(st, full, max_steps)
         ret += np.where(over, 0, r) * gamma**t
         keep = over[:, None]
-        st = GameState(np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls,
-                       nst.t)
+        st = GameState(
+            np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls, nst.t
+        )
         over |= d
-        if over.all(): break
-    return {'obs': torch.cat(obs), 'actions': torch.cat(act), 'logprobs': torch.cat(logp), 'rollout': torch.cat(who),
-            'returns': torch.as_tensor(ret, dtype=torch.float32).reshape(len(games), group_size),
-            'solved': torch.as_tensor(~st.alive.any(1)).reshape(len(games), group_size)}
+        if over.all():
+            break
+    return {
+        'obs': torch.cat(obs),
+        'actions': torch.cat(act),
+        'logprobs': torch.cat(logp),
+        'rollout': torch.cat(who),
+        'returns': torch.as_tensor(ret, dtype=torch.float32).reshape(len(games), group_size),
+        'solved': torch.as_tensor(~st.alive.any(1)).reshape(len(games), group_size),
+    }
 
-def train_grpo(policy:ActPolicy, args:GRPOArgs, fake:dict|None=None, bc_coef:float=0.0, verbose:bool=False) -> tuple:
+
+def train_grpo(
+    policy: ActPolicy, args: GRPOArgs, fake: dict | None = None, bc_coef: float = 0.0, verbose: bool = False
+) -> tuple:
     "Pseudo-GRPO from pixels (the lab's `GRPOArgs`, group advantages, clipped loss; no critic); `(policy, MetricLog)`."
     if not isinstance(args, GRPOArgs):
         raise TypeError(f"args must be an lcdt.rl.grpo.GRPOArgs, got {type(args).__name__}")
-    if args.kl_coef: raise ValueError(f"kl_coef must be 0 from pixels (no reference policy yet), got {args.kl_coef}")
+    if args.kl_coef:
+        raise ValueError(f"kl_coef must be 0 from pixels (no reference policy yet), got {args.kl_coef}")
     seed_everything(args.seed)
     g, gen = rng(args.seed), torch.Generator().manual_seed(args.seed)
     opt = make_optimizer(policy, args.learning_rate)
     base = [grp['lr'] for grp in opt.param_groups]
     log, it, global_step, t0 = MetricLog(), 0, 0, time.time()
     while global_step < args.total_timesteps:
-        if args.anneal_lr: _anneal(opt, base, 1.0 - global_step / args.total_timesteps)
+        if args.anneal_lr:
+            _anneal(opt, base, 1.0 - global_step / args.total_timesteps)
         games = [random_bare_settings(g, max_dist=args.max_dist) for _ in range(args.n_groups)]
-        ro = group_rollout_pixels(policy, games, args.group_size, args.max_steps, args.gamma,
-                                  seed=args.seed * 100_003 + it)
-        b_adv = group_advantages(ro['returns']).reshape(-1)[ro['rollout']]   # each step takes its rollout's advantage
-        n = len(ro['actions']); global_step += n
-        mbs = max(1, n // args.num_minibatches)                            # eval mode, as in train_ppo
+        ro = group_rollout_pixels(
+            policy, games, args.group_size, args.max_steps, args.gamma, seed=args.seed * 100_003 + it
+        )
+        b_adv = group_advantages(ro['returns']).reshape(-1)[ro['rollout']]  # each step takes its rollout's advantage
+        n = len(ro['actions'])
+        global_step += n
+        mbs = max(1, n // args.num_minibatches)  # eval mode, as in train_ppo
         for _ in range(args.update_epochs):
             perm = torch.randperm(n, generator=gen)
             for s in range(0, n, mbs):
-                mb = perm[s:s + mbs]
+                mb = perm[s : s + mbs]
                 dist = Categorical(logits=policy(ro['obs'][mb].float() / 255)[0])
-                loss = grpo_loss(dist.log_prob(ro['actions'][mb]), ro['logprobs'][mb], b_adv[mb], args.clip_coef) \
-                       - args.ent_coef * dist.entropy().mean()
-                if fake is not None and bc_coef: loss = loss + bc_coef * _bc_term(policy, fake, len(mb), gen)
-                opt.zero_grad(); loss.backward()
-                nn.utils.clip_grad_norm_(policy.parameters(), args.max_grad_norm); opt.step()
+                loss = (
+                    grpo_loss(dist.log_prob(ro['actions'][mb]), ro['logprobs'][mb], b_adv[mb], args.clip_coef)
+                    - args.ent_coef * dist.entropy().mean()
+                )
+                if fake is not None and bc_coef:
+                    loss = loss + bc_coef * _bc_term(policy, fake, len(mb), gen)
+                opt.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(policy.parameters(), args.max_grad_norm)
+                opt.step()
         it += 1
         check_loss(loss.detach(), global_step, 'GRPO loss')
-        row = {'iteration': it, 'global_step': global_step, 'charts/success_rate': ro['solved'].float().mean().item(),
-               'losses/policy_loss': loss.item(), 'charts/wall_s': time.time() - t0}
+        row = {
+            'iteration': it,
+            'global_step': global_step,
+            'charts/success_rate': ro['solved'].float().mean().item(),
+            'losses/policy_loss': loss.item(),
+            'charts/wall_s': time.time() - t0,
+        }
         if it % args.eval_every == 0 or global_step >= args.total_timesteps:
             _eval_log(policy, row, args, global_step, verbose)
         log.log(**row)
@@ -415,14 +577,16 @@ def train_grpo(policy:ActPolicy, args:GRPOArgs, fake:dict|None=None, bc_coef:flo
     return policy, log
 
 # %% ../../nbs/api/73_brain_act.ipynb #1a964e6b
-def frame_pool(n:int, seed:int=0, size:int=64, walls:bool=False) -> torch.Tensor:
+def frame_pool(n: int, seed: int = 0, size: int = 64, walls: bool = False) -> torch.Tensor:
     "Frames [n, 3, size, size] of the solver's play of random games (each game's steps, shuffled, the first `n`)."
-    tr = pixel_traces(max(2, n // 5), seed=seed, walls=walls)       # about 20 steps a game: enough, rarely too many
+    tr = pixel_traces(max(2, n // 5), seed=seed, walls=walls)  # about 20 steps a game: enough, rarely too many
     idx = rng(seed).choice(len(tr['actions']), n, replace=len(tr['actions']) < n)
     return trace_batch(tr, idx, size)[0]
 
-def pretrain_encoder(cfg:ActConfig, images:torch.Tensor, steps:int=500, batch:int=64, lr:float=1e-3, seed:int=0,
-                     **kw) -> tuple:
+
+def pretrain_encoder(
+    cfg: ActConfig, images: torch.Tensor, steps: int = 500, batch: int = 64, lr: float = 1e-3, seed: int = 0, **kw
+) -> tuple:
     "`(ViTAE, losses)`: a `ViTAE` of the policy's encoder size fitted to `images` as ink (`kw`: `fit_autoencoder`'s)."
     seed_everything(seed)
     ae = ViTAE(encoder_config(cfg))

@@ -31,139 +31,227 @@ __all__ = ['BRAIN_PRESETS', 'LINE_RGB', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER',
 @dataclass
 class BrainConfig:
     "The multimodal brain."
-    img_size:int = 64         # image side in pixels
-    patch:int = 8             # patch side in pixels
-    dim:int = 64              # token width, shared by all parts
-    heads:int = 4             # attention heads
-    img_enc_layers:int = 2    # image encoder layers
-    img_dec_layers:int = 1    # image decoder layers
-    text_enc_layers:int = 2   # text encoder layers
-    text_dec_layers:int = 2   # text decoder layers
-    vocab_size:int = 200      # tokenizer vocabulary
-    max_len:int = 32          # longest text, [BOS] and [EOS] included
-    pos:str = 'learned'       # image position codes: 'learned' or 'sincos'
-    stem:str = 'linear'       # image patch embedding: 'linear' or 'conv' (see brain.vit)
-    passthrough:bool = True   # image pass-through path
-    summary:bool = False      # add a pooled image + question summary to every text-decoder input
-    ff_mult:int = 4           # feed-forward width as a multiple of dim
-    draw:str = 'image'        # image decoder output: 'image' (every pixel) or 'mask' (where to paint the line colour on the input)
 
-BRAIN_PRESETS = {'tiny': dict(img_size=32, dim=64), 'small': dict(img_size=64, dim=64),
-                 'small-conv': dict(img_size=64, dim=64, stem='conv', summary=True),
-                 'small-line': dict(img_size=64, dim=64, stem='conv', summary=True, pos='sincos', draw='mask'),   # the QA tutorial's brain
-                 'paper': dict(img_size=224, patch=16, dim=768, heads=12, img_enc_layers=6, img_dec_layers=3,
-                               text_enc_layers=4, text_dec_layers=4)}
+    img_size: int = 64  # image side in pixels
+    patch: int = 8  # patch side in pixels
+    dim: int = 64  # token width, shared by all parts
+    heads: int = 4  # attention heads
+    img_enc_layers: int = 2  # image encoder layers
+    img_dec_layers: int = 1  # image decoder layers
+    text_enc_layers: int = 2  # text encoder layers
+    text_dec_layers: int = 2  # text decoder layers
+    vocab_size: int = 200  # tokenizer vocabulary
+    max_len: int = 32  # longest text, [BOS] and [EOS] included
+    pos: str = 'learned'  # image position codes: 'learned' or 'sincos'
+    stem: str = 'linear'  # image patch embedding: 'linear' or 'conv' (see brain.vit)
+    passthrough: bool = True  # image pass-through path
+    summary: bool = False  # add a pooled image + question summary to every text-decoder input
+    ff_mult: int = 4  # feed-forward width as a multiple of dim
+    draw: str = (
+        'image'  # image decoder output: 'image' (every pixel) or 'mask' (where to paint the line colour on the input)
+    )
 
-def brain_config(preset:str='small', **overrides) -> BrainConfig:
+
+BRAIN_PRESETS = {
+    'tiny': dict(img_size=32, dim=64),
+    'small': dict(img_size=64, dim=64),
+    'small-conv': dict(img_size=64, dim=64, stem='conv', summary=True),
+    'small-line': dict(
+        img_size=64, dim=64, stem='conv', summary=True, pos='sincos', draw='mask'
+    ),  # the QA tutorial's brain
+    'paper': dict(
+        img_size=224,
+        patch=16,
+        dim=768,
+        heads=12,
+        img_enc_layers=6,
+        img_dec_layers=3,
+        text_enc_layers=4,
+        text_dec_layers=4,
+    ),
+}
+
+
+def brain_config(preset: str = 'small', **overrides) -> BrainConfig:
     "The `BrainConfig` of a named preset, with `overrides`."
-    if preset not in BRAIN_PRESETS: raise ValueError(f"unknown preset {preset!r}; known presets: {list(BRAIN_PRESETS)}")
+    if preset not in BRAIN_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known presets: {list(BRAIN_PRESETS)}")
     return cfg_from_dict(BrainConfig, {**BRAIN_PRESETS[preset], **overrides})
 
 # %% ../../nbs/api/72_brain_model.ipynb #a7d1c0e2
 class MaskDecoder(nn.Module):
     "Mask logits [B, 1, H, W] from decoder tokens [B, N, dim] and the picture [B, C, H, W]: a U-Net's upward half with pixel coordinates."
-    def __init__(self, dim:int, patch:int, channels:int=3, width:int=16):
+
+    def __init__(self, dim: int, patch: int, channels: int = 3, width: int = 16):
         super().__init__()
-        if patch < 4 or patch & (patch - 1): raise ValueError(f"patch must be a power of 2, at least 4; got {patch}")
-        self.patch, ws = patch, [width * 2**i for i in range(patch.bit_length() - 2)]   # skip widths, finest first: [16, 32] for patch 8
-        c0 = 4*channels + 2                                                # the picture at half resolution (space-to-depth) + (x, y)
-        self.down = nn.ModuleList(nn.Sequential(nn.Conv2d(c, w, 3, 1 if i == 0 else 2, 1), nn.GELU())
-                                  for i, (c, w) in enumerate(zip([c0] + ws[:-1], ws)))
-        self.up = nn.ModuleList(nn.Sequential(nn.Conv2d(c + w + (c0 if i == 0 else 0), w, 3, 1, 1), nn.GELU())
-                                for i, (c, w) in enumerate(zip(ws[1:] + [dim], ws)))
-        self.out = nn.Conv2d(ws[0], 4, 3, 1, 1)                            # 2 x 2 pixels per half-resolution position
+        if patch < 4 or patch & (patch - 1):
+            raise ValueError(f"patch must be a power of 2, at least 4; got {patch}")
+        self.patch, ws = (
+            patch,
+            [width * 2**i for i in range(patch.bit_length() - 2)],
+        )  # skip widths, finest first: [16, 32] for patch 8
+        c0 = 4 * channels + 2  # the picture at half resolution (space-to-depth) + (x, y)
+        self.down = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(c, w, 3, 1 if i == 0 else 2, 1), nn.GELU())
+            for i, (c, w) in enumerate(zip([c0] + ws[:-1], ws))
+        )
+        self.up = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(c + w + (c0 if i == 0 else 0), w, 3, 1, 1), nn.GELU())
+            for i, (c, w) in enumerate(zip(ws[1:] + [dim], ws))
+        )
+        self.out = nn.Conv2d(ws[0], 4, 3, 1, 1)  # 2 x 2 pixels per half-resolution position
 
     def forward(self, tokens, images) -> torch.Tensor:
-        B, N, D = tokens.shape; H = images.shape[-1]; g = math.isqrt(N)
-        if g * self.patch != H: raise ValueError(f"tokens must be [B, (H/{self.patch})**2, dim] for {H}-pixel images, got shape {tuple(tokens.shape)}")
+        B, N, D = tokens.shape
+        H = images.shape[-1]
+        g = math.isqrt(N)
+        if g * self.patch != H:
+            raise ValueError(
+                f"tokens must be [B, (H/{self.patch})**2, dim] for {H}-pixel images, got shape {tuple(tokens.shape)}"
+            )
         r = torch.linspace(-1, 1, H // 2, device=images.device)
-        yx = torch.stack(torch.meshgrid(r, r, indexing='ij')[::-1])[None].expand(B, -1, -1, -1)   # (b, 2, h/2, w/2): x, y
-        s0 = torch.cat([F.pixel_unshuffle(1 - images, 2), yx], 1)           # (b, 4c+2, h/2, w/2)
+        yx = torch.stack(torch.meshgrid(r, r, indexing='ij')[::-1])[None].expand(
+            B, -1, -1, -1
+        )  # (b, 2, h/2, w/2): x, y
+        s0 = torch.cat([F.pixel_unshuffle(1 - images, 2), yx], 1)  # (b, 4c+2, h/2, w/2)
         skips, x = [], s0
-        for blk in self.down: x = blk(x); skips.append(x)
-        x = tokens.transpose(1, 2).reshape(B, D, g, g)                     # (b, d, g, g)
+        for blk in self.down:
+            x = blk(x)
+            skips.append(x)
+        x = tokens.transpose(1, 2).reshape(B, D, g, g)  # (b, d, g, g)
         for i in reversed(range(len(self.up))):
             x = torch.cat([F.interpolate(x, scale_factor=2), skips[i]] + ([s0] if i == 0 else []), 1)
             x = self.up[i](x)
-        return F.pixel_shuffle(self.out(x), 2)                             # (b, 1, h, w)
+        return F.pixel_shuffle(self.out(x), 2)  # (b, 1, h, w)
 
-def mask_loss(logits:torch.Tensor, target:torch.Tensor, pos_weight:float=1.0) -> torch.Tensor:
+
+def mask_loss(logits: torch.Tensor, target: torch.Tensor, pos_weight: float = 1.0) -> torch.Tensor:
     "Binary cross-entropy (mask pixels weigh `pos_weight`) plus one minus the soft IoU, averaged over images."
     bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(pos_weight, device=logits.device))
-    p = torch.sigmoid(logits).flatten(1); t = target.flatten(1)
+    p = torch.sigmoid(logits).flatten(1)
+    t = target.flatten(1)
     inter = (p * t).sum(1)
     return bce + 1 - ((inter + 1) / (p.sum(1) + t.sum(1) - inter + 1)).mean()
-
 
 # %% ../../nbs/api/72_brain_model.ipynb #280ae44b
 LINE_RGB = torch.tensor(COLOURS['line'], dtype=torch.float32) / 255
 
+
 class Brain(nn.Module):
     "Image encoder + text encoder -> image decoder + causal text decoder."
-    def __init__(self, cfg:BrainConfig):
+
+    def __init__(self, cfg: BrainConfig):
         super().__init__()
-        if cfg.draw not in ('image', 'mask'): raise ValueError(f"draw must be 'image' or 'mask', got {cfg.draw!r}")
+        if cfg.draw not in ('image', 'mask'):
+            raise ValueError(f"draw must be 'image' or 'mask', got {cfg.draw!r}")
         self.cfg = cfg
-        self.img = ViTAE(ViTAEConfig(img_size=cfg.img_size, patch=cfg.patch, dim=cfg.dim, heads=cfg.heads,
-                                     enc_layers=cfg.img_enc_layers, dec_layers=cfg.img_dec_layers, ff_mult=cfg.ff_mult,
-                                     pos=cfg.pos, stem=cfg.stem, passthrough=cfg.passthrough))
-        tcfg = TextConfig(vocab_size=cfg.vocab_size, max_len=cfg.max_len, dim=cfg.dim, heads=cfg.heads,
-                          enc_layers=cfg.text_enc_layers, dec_layers=cfg.text_dec_layers, ff_mult=cfg.ff_mult)
+        self.img = ViTAE(
+            ViTAEConfig(
+                img_size=cfg.img_size,
+                patch=cfg.patch,
+                dim=cfg.dim,
+                heads=cfg.heads,
+                enc_layers=cfg.img_enc_layers,
+                dec_layers=cfg.img_dec_layers,
+                ff_mult=cfg.ff_mult,
+                pos=cfg.pos,
+                stem=cfg.stem,
+                passthrough=cfg.passthrough,
+            )
+        )
+        tcfg = TextConfig(
+            vocab_size=cfg.vocab_size,
+            max_len=cfg.max_len,
+            dim=cfg.dim,
+            heads=cfg.heads,
+            enc_layers=cfg.text_enc_layers,
+            dec_layers=cfg.text_dec_layers,
+            ff_mult=cfg.ff_mult,
+        )
         self.text_enc, self.text_dec = TextEncoder(tcfg), TextDecoder(tcfg)
         self.modality = nn.Parameter(torch.zeros(2, cfg.dim))
-        if cfg.draw == 'mask': self.img.head, self.mask_dec = nn.Identity(), MaskDecoder(cfg.dim, cfg.patch)   # the mask decoder reads the tokens
-        if cfg.summary: self.sum_norm, self.sum_img, self.sum_q = nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.dim), nn.Linear(cfg.dim, cfg.dim)
+        if cfg.draw == 'mask':
+            self.img.head, self.mask_dec = (
+                nn.Identity(),
+                MaskDecoder(cfg.dim, cfg.patch),
+            )  # the mask decoder reads the tokens
+        if cfg.summary:
+            self.sum_norm, self.sum_img, self.sum_q = (
+                nn.LayerNorm(cfg.dim),
+                nn.Linear(cfg.dim, cfg.dim),
+                nn.Linear(cfg.dim, cfg.dim),
+            )
 
     def memory(self, images, question, encoded=None) -> tuple:
         "`(memory [B, N+L, dim], pad [B, N+L], h)`: the image and question encodings, and the image pass-through."
-        z, h = self.img.encode(1 - images) if encoded is None else encoded                                # (b, n, d): ink, not light (white floor -> 0)
-        q = self.text_enc(question)                                         # (b, l, d)
+        z, h = (
+            self.img.encode(1 - images) if encoded is None else encoded
+        )  # (b, n, d): ink, not light (white floor -> 0)
+        q = self.text_enc(question)  # (b, l, d)
         mem = torch.cat([z + self.modality[0], q + self.modality[1]], 1)
         pad = torch.cat([torch.zeros(z.shape[:2], dtype=torch.bool, device=z.device), question == PAD_ID], 1)
         return mem, pad, h
 
     def _summary(self, mem, pad, n):
         "The decoder-input summary [B, 1, dim]: mean image token and mean question token (None unless `cfg.summary`)."
-        if not self.cfg.summary: return None
-        keep = (~pad[:, n:]).float()[..., None]                             # (b, l, 1)
+        if not self.cfg.summary:
+            return None
+        keep = (~pad[:, n:]).float()[..., None]  # (b, l, 1)
         q = (mem[:, n:] * keep).sum(1) / keep.sum(1).clamp_min(1)
         return (self.sum_img(self.sum_norm(mem[:, :n].mean(1))) + self.sum_q(q))[:, None]
 
     def _draw(self, images, mem, pad, h) -> tuple:
         "`(image [B, C, H, W], mask logits [B, 1, H, W] or None)` decoded from the memory."
         c = self.img.cfg
-        if self.cfg.draw == 'image': return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), None
-        m = self.mask_dec(self.img.decode(mem, h, pad), images)             # (b, 1, h, w)
+        if self.cfg.draw == 'image':
+            return 1 - unpatchify(self.img.decode(mem, h, pad), c.patch, c.channels), None
+        m = self.mask_dec(self.img.decode(mem, h, pad), images)  # (b, 1, h, w)
         return images + torch.sigmoid(m) * (LINE_RGB.to(images)[None, :, None, None] - images), m
 
-    def qa_forward(self, images, question, answer=None, image_target=None, changed_weight:float=1.0, encoded=None, draw:bool=True) -> dict:
+    def qa_forward(
+        self,
+        images,
+        question,
+        answer=None,
+        image_target=None,
+        changed_weight: float = 1.0,
+        encoded=None,
+        draw: bool = True,
+    ) -> dict:
         "Decode an image and (given `answer` ids, by teacher forcing) answer logits from `images` [B, C, H, W] and `question` ids [B, L]."
-        if question.shape[0] != images.shape[0]: raise ValueError(f"question must have one row per image: {question.shape[0]} != {images.shape[0]}")
-        mem, pad, h = self.memory(images, question, encoded)             # `encoded`: `img.encode(1 - images)`, reused across questions
+        if question.shape[0] != images.shape[0]:
+            raise ValueError(f"question must have one row per image: {question.shape[0]} != {images.shape[0]}")
+        mem, pad, h = self.memory(
+            images, question, encoded
+        )  # `encoded`: `img.encode(1 - images)`, reused across questions
         out = {}
-        if draw: out['image'], m = self._draw(images, mem, pad, h)         # (b, c, h, w); `draw=False`: answer only
+        if draw:
+            out['image'], m = self._draw(images, mem, pad, h)  # (b, c, h, w); `draw=False`: answer only
         losses = []
         if image_target is not None and draw:
-            changed = (image_target != images).any(1, keepdim=True).float()   # (b, 1, h, w)
+            changed = (image_target != images).any(1, keepdim=True).float()  # (b, 1, h, w)
             if m is None:
                 w = 1 + (changed_weight - 1) * changed
-                out['image_loss'] = (w * (out['image'] - image_target)**2).mean() / w.mean()
-            else: out['mask'], out['image_loss'] = m, mask_loss(m, changed, changed_weight)
+                out['image_loss'] = (w * (out['image'] - image_target) ** 2).mean() / w.mean()
+            else:
+                out['mask'], out['image_loss'] = m, mask_loss(m, changed, changed_weight)
             losses.append(out['image_loss'])
         if answer is not None:
             inp, tgt = shift(answer)
             out['logits'], out['text_loss'] = self.text_dec(inp, mem, pad, tgt, ctx=self._summary(mem, pad, h.shape[1]))
             losses.append(out['text_loss'])
-        if losses: out['loss'] = sum(losses)
+        if losses:
+            out['loss'] = sum(losses)
         return out
 
     @torch.no_grad()
     def answer(self, images, question) -> tuple:
         "`(image, answer ids)`: the decoded image (a mask paints where its logit is positive) and the greedy answer."
         mem, pad, h = self.memory(images, question)
-        ids = self.text_dec.generate(mem, pad, ctx=self._summary(mem, pad, h.shape[1]))   # greedy, PAD after [EOS]
+        ids = self.text_dec.generate(mem, pad, ctx=self._summary(mem, pad, h.shape[1]))  # greedy, PAD after [EOS]
         im, m = self._draw(images, mem, pad, h)
-        if m is not None: im = torch.where(m > 0, LINE_RGB.to(images)[None, :, None, None], images)
+        if m is not None:
+            im = torch.where(m > 0, LINE_RGB.to(images)[None, :, None, None], images)
         return im, ids
 
 # %% ../../nbs/api/72_brain_model.ipynb #fce58109
@@ -171,43 +259,66 @@ QA_KINDS = ('side', 'near', 'facing', 'count', 'line')
 QA_MARGINS = dict(side=0.04, near=0.04, facing=10.0)
 LINE_ANSWER = 'here is the line .'
 
-def qa_pool(n:int, seed:int=0, size:int=64) -> dict:
+
+def qa_pool(n: int, seed: int = 0, size: int = 64) -> dict:
     "`n` random games rendered at `size`: `images`, `line_images` (uint8 [n, H, W, 3]), their facts and `games`."
     g = rng(seed)
     games = [random_settings(g, n_walls=int(g.integers(0, 3))) for _ in range(n)]
     st = states(games)
-    return dict(games=games, images=render_batch(st, size), line_images=render_batch(st, size, overlays=('line',)),
-                facts=scene_facts(st))
+    return dict(
+        games=games,
+        images=render_batch(st, size),
+        line_images=render_batch(st, size, overlays=('line',)),
+        facts=scene_facts(st),
+    )
+
 
 def _eligible(pool, kind):
     f = pool['facts']
-    if kind in QA_MARGINS: return np.nonzero(f[f'{kind}_margin'] >= QA_MARGINS[kind])[0]
+    if kind in QA_MARGINS:
+        return np.nonzero(f[f'{kind}_margin'] >= QA_MARGINS[kind])[0]
     return np.arange(len(f['side']))
 
-def qa_examples(pool:dict, kind:str, idx) -> tuple:
+
+def qa_examples(pool: dict, kind: str, idx) -> tuple:
     "`(questions, answers)` (lists of str) of kind `kind` about pool games `idx` (first template)."
     f = pool['facts']
     ans = [LINE_ANSWER if kind == 'line' else str(f[kind][i]) for i in idx]
     return [QUESTIONS[kind][0]] * len(idx), ans
 
+
 def _chw(images) -> torch.Tensor:
     "uint8 images [N, H, W, C] -> float [N, C, H, W] in [0, 1]."
     return torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).float() / 255
 
-def qa_batch(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=QA_KINDS) -> dict:
+
+def qa_batch(pool: dict, tok: TextTokenizer, n: int, g: np.random.Generator, kinds=QA_KINDS) -> dict:
     "A training batch of `n` questions (kinds and templates drawn at random) about pool games, as tensors."
     bad = [k for k in kinds if k not in QA_KINDS]
-    if bad: raise ValueError(f"unknown question kind(s) {bad}; known kinds: {QA_KINDS}")
+    if bad:
+        raise ValueError(f"unknown question kind(s) {bad}; known kinds: {QA_KINDS}")
     kind = [kinds[i] for i in g.integers(0, len(kinds), n)]
     idx = np.array([g.choice(_eligible(pool, k)) for k in kind])
     qs = [QUESTIONS[k][g.integers(len(QUESTIONS[k]))] for k in kind]
     ans = [LINE_ANSWER if k == 'line' else str(pool['facts'][k][i]) for k, i in zip(kind, idx)]
     img = _chw(pool['images'][idx])
-    tgt = _chw(np.where(np.array([k == 'line' for k in kind])[:, None, None, None], pool['line_images'][idx], pool['images'][idx]))
-    return dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'],
-                answer=tok.encode(ans, return_tensors='pt')['ids'], kind=kind, idx=idx, answers=ans)
+    tgt = _chw(
+        np.where(
+            np.array([k == 'line' for k in kind])[:, None, None, None], pool['line_images'][idx], pool['images'][idx]
+        )
+    )
+    return dict(
+        images=img,
+        targets=tgt,
+        question=tok.encode(qs, return_tensors='pt')['ids'],
+        answer=tok.encode(ans, return_tensors='pt')['ids'],
+        kind=kind,
+        idx=idx,
+        answers=ans,
+    )
 
-def qa_kind_batches(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, kinds=QA_KINDS) -> list:
+
+def qa_kind_batches(pool: dict, tok: TextTokenizer, n: int, g: np.random.Generator, kinds=QA_KINDS) -> list:
     "One `qa_batch`-like dict per kind, all about the same `n` pool games; answers too close to call are PAD (no loss)."
     idx = g.choice(len(pool['games']), n, replace=len(pool['games']) < n)
     img = _chw(pool['images'][idx])
@@ -216,41 +327,84 @@ def qa_kind_batches(pool:dict, tok:TextTokenizer, n:int, g:np.random.Generator, 
         qs = [QUESTIONS[k][g.integers(len(QUESTIONS[k]))] for _ in idx]
         ans = [LINE_ANSWER if k == 'line' else str(pool['facts'][k][i]) for i in idx]
         a = tok.encode(ans, return_tensors='pt')['ids']
-        if k in QA_MARGINS: a[torch.from_numpy(pool['facts'][f'{k}_margin'][idx] < QA_MARGINS[k]), 1:] = PAD_ID
+        if k in QA_MARGINS:
+            a[torch.from_numpy(pool['facts'][f'{k}_margin'][idx] < QA_MARGINS[k]), 1:] = PAD_ID
         tgt = _chw(pool['line_images'][idx]) if k == 'line' else img
-        out.append(dict(images=img, targets=tgt, question=tok.encode(qs, return_tensors='pt')['ids'], answer=a, kind=[k]*n, idx=idx, answers=ans))
+        out.append(
+            dict(
+                images=img,
+                targets=tgt,
+                question=tok.encode(qs, return_tensors='pt')['ids'],
+                answer=a,
+                kind=[k] * n,
+                idx=idx,
+                answers=ans,
+            )
+        )
     return out
 
 # %% ../../nbs/api/72_brain_model.ipynb #688d3101
-def line_pixels(images:torch.Tensor, tol:float=0.3) -> torch.Tensor:
+def line_pixels(images: torch.Tensor, tol: float = 0.3) -> torch.Tensor:
     "bool [B, H, W]: pixels of `images` [B, 3, H, W] within `tol` (RGB distance) of the line colour."
     return (images.clamp(0, 1) - LINE_RGB[None, :, None, None]).norm(dim=1) < tol
 
-def iou(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor:
+
+def iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-image intersection over union of bool masks [B, H, W]."
     inter, union = (a & b).flatten(1).sum(1).float(), (a | b).flatten(1).sum(1).float()
     return torch.where(union > 0, inter / union.clamp_min(1), torch.ones_like(inter))
 
+
 class LossCurve(list):
     "The total loss per step (a list), with its image and text parts per step in `.image` and `.text`."
+
     def __init__(self, total=(), image=(), text=()):
         super().__init__(total)
         self.image, self.text = list(image), list(text)
 
-def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:int=64, lr:float=2e-3, seed:int=0,
-             kinds=QA_KINDS, changed_weight:float=10.0, log_every:int=0, fresh:int=0, image_weight:float=1.0,
-             all_kinds:bool=False, ckpt=None, ckpt_every:int=100, keep_best:bool=False, stop_at:int|None=None) -> LossCurve:
+
+def train_qa(
+    brain: Brain,
+    pool: dict,
+    tok: TextTokenizer,
+    steps: int = 1000,
+    batch: int = 64,
+    lr: float = 2e-3,
+    seed: int = 0,
+    kinds=QA_KINDS,
+    changed_weight: float = 10.0,
+    log_every: int = 0,
+    fresh: int = 0,
+    image_weight: float = 1.0,
+    all_kinds: bool = False,
+    ckpt=None,
+    ckpt_every: int = 100,
+    keep_best: bool = False,
+    stop_at: int | None = None,
+) -> LossCurve:
     "Train `brain` on QA batches from `pool` (see above: `fresh`, `all_kinds`, `ckpt`); return the loss per step."
-    g = rng(seed); size = pool['images'].shape[1]
+    g = rng(seed)
+    size = pool['images'].shape[1]
     opt = torch.optim.AdamW(brain.parameters(), lr=lr, weight_decay=0.01)
     sched = one_cycle(opt, lr, steps, 0.05)
-    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, kinds=list(kinds), changed_weight=changed_weight,
-               fresh=fresh, image_weight=image_weight, all_kinds=all_kinds, pool=None if fresh else len(pool['images']))
+    run = dict(
+        steps=steps,
+        batch=batch,
+        lr=lr,
+        seed=seed,
+        kinds=list(kinds),
+        changed_weight=changed_weight,
+        fresh=fresh,
+        image_weight=image_weight,
+        all_kinds=all_kinds,
+        pool=None if fresh else len(pool['images']),
+    )
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
     st = ck.resume(brain, opt, sched, [g])
     losses = LossCurve(st.get('losses', []), st.get('image', []), st.get('text', []))
     start, pool_seed = st.get('step', 0), st.get('pool_seed')
-    if fresh and start % fresh and pool_seed is not None: pool = qa_pool(batch * fresh, seed=pool_seed, size=size)
+    if fresh and start % fresh and pool_seed is not None:
+        pool = qa_pool(batch * fresh, seed=pool_seed, size=size)
     brain.train()
     for s in range(start, steps):
         if fresh and s % fresh == 0:
@@ -259,35 +413,70 @@ def train_qa(brain:Brain, pool:dict, tok:TextTokenizer, steps:int=1000, batch:in
         if all_kinds:
             bs = qa_kind_batches(pool, tok, batch, g, kinds)
             enc = brain.img.encode(1 - bs[0]['images'])
-            outs = [brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight, enc, k == 'line') for b, k in zip(bs, kinds)]
-            neg = next((b for b in bs if b['kind'][0] != 'line'), None)   # another kind's question must leave the picture as it is
-            if neg is not None:                                           # drawn for a quarter of the games only: decoding is costly
+            outs = [
+                brain.qa_forward(
+                    b['images'], b['question'], b['answer'], b['targets'], changed_weight, enc, k == 'line'
+                )
+                for b, k in zip(bs, kinds)
+            ]
+            neg = next(
+                (b for b in bs if b['kind'][0] != 'line'), None
+            )  # another kind's question must leave the picture as it is
+            if neg is not None:  # drawn for a quarter of the games only: decoding is costly
                 m = max(1, batch // 4)
-                outs.append(brain.qa_forward(neg['images'][:m], neg['question'][:m], None, neg['targets'][:m], changed_weight, (enc[0][:m], enc[1][:m])))
-            im, tx = [o['image_loss'] for o in outs if 'image_loss' in o], [o['text_loss'] for o in outs if 'text_loss' in o]
+                outs.append(
+                    brain.qa_forward(
+                        neg['images'][:m],
+                        neg['question'][:m],
+                        None,
+                        neg['targets'][:m],
+                        changed_weight,
+                        (enc[0][:m], enc[1][:m]),
+                    )
+                )
+            im, tx = (
+                [o['image_loss'] for o in outs if 'image_loss' in o],
+                [o['text_loss'] for o in outs if 'text_loss' in o],
+            )
             im_loss, tx_loss = sum(im) / len(im), sum(tx) / len(tx)
         else:
             b = qa_batch(pool, tok, batch, g, kinds)
             out = brain.qa_forward(b['images'], b['question'], b['answer'], b['targets'], changed_weight)
             im_loss, tx_loss = out['image_loss'], out['text_loss']
         loss = image_weight * im_loss + tx_loss
-        losses.append(check_loss(loss, s + 1, 'QA loss'))                 # NaN/inf: stop before anything is saved
-        losses.image.append(float(im_loss)); losses.text.append(float(tx_loss))
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(brain.parameters(), 1.0); opt.step(); sched.step()
+        losses.append(check_loss(loss, s + 1, 'QA loss'))  # NaN/inf: stop before anything is saved
+        losses.image.append(float(im_loss))
+        losses.text.append(float(tx_loss))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(brain.parameters(), 1.0)
+        opt.step()
+        sched.step()
         if log_every and (s + 1) % log_every == 0:
             last = lambda xs: np.mean(xs[-log_every:])
-            print(f"step {s+1}: loss {last(losses):.4f} (image {last(losses.image):.4f}, text {last(losses.text):.4f})",
-                  flush=True)
-        ck.step(s + 1, steps, brain, opt, sched, [g],
-                dict(losses=list(losses), image=losses.image, text=losses.text, pool_seed=pool_seed),
-                asdict(brain.cfg), float(np.mean(losses[-ckpt_every:])))
-        if stop_at is not None and s + 1 >= stop_at: break
+            print(
+                f"step {s + 1}: loss {last(losses):.4f} (image {last(losses.image):.4f}, text {last(losses.text):.4f})",
+                flush=True,
+            )
+        ck.step(
+            s + 1,
+            steps,
+            brain,
+            opt,
+            sched,
+            [g],
+            dict(losses=list(losses), image=losses.image, text=losses.text, pool_seed=pool_seed),
+            asdict(brain.cfg),
+            float(np.mean(losses[-ckpt_every:])),
+        )
+        if stop_at is not None and s + 1 >= stop_at:
+            break
     brain.eval()
     return losses
 
+
 @torch.no_grad()
-def evaluate_qa(brain:Brain, pool:dict, tok:TextTokenizer, n:int=200, kinds=QA_KINDS, batch:int=100) -> dict:
+def evaluate_qa(brain: Brain, pool: dict, tok: TextTokenizer, n: int = 200, kinds=QA_KINDS, batch: int = 100) -> dict:
     "Held-out accuracy per question kind (and `line_iou`), with every prediction."
     res, preds = {}, {}
     for kind in kinds:
@@ -295,10 +484,13 @@ def evaluate_qa(brain:Brain, pool:dict, tok:TextTokenizer, n:int=200, kinds=QA_K
         qs, ans = qa_examples(pool, kind, idx)
         got, ims = [], []
         for s in range(0, len(idx), batch):
-            img = _chw(pool['images'][idx[s:s+batch]])
-            im, ids = brain.answer(img, tok.encode(qs[s:s+batch], return_tensors='pt')['ids'])
-            got += tok.decode(ids); ims.append(im)
-        res[kind] = float(np.mean([a.replace(' ', '') == b.replace(' ', '') for a, b in zip(got, ans)]))  # the word decoder drops the space before '.'
+            img = _chw(pool['images'][idx[s : s + batch]])
+            im, ids = brain.answer(img, tok.encode(qs[s : s + batch], return_tensors='pt')['ids'])
+            got += tok.decode(ids)
+            ims.append(im)
+        res[kind] = float(
+            np.mean([a.replace(' ', '') == b.replace(' ', '') for a, b in zip(got, ans)])
+        )  # the word decoder drops the space before '.'
         preds[kind] = dict(idx=idx, answers=ans, predicted=got)
         if kind == 'line':
             im = torch.cat(ims)

@@ -25,38 +25,65 @@ __all__ = ['NEAR', 'FACINGS', 'NUMBERS', 'QUESTIONS', 'TEXT_PRESETS', 'scene_fac
            'fit_text_ae']
 
 # %% ../../nbs/api/71_brain_text.ipynb #a68813c1
-NEAR = 0.3                                    # near/far threshold, in unit-square distance
-FACINGS = ('right', 'down', 'left', 'up')     # heading sectors centred on 0, 90, 180, 270 degrees (clockwise on screen)
+NEAR = 0.3  # near/far threshold, in unit-square distance
+FACINGS = ('right', 'down', 'left', 'up')  # heading sectors centred on 0, 90, 180, 270 degrees (clockwise on screen)
 NUMBERS = ('zero', 'one', 'two')
+
 
 def scene_facts(games) -> dict:
     "Facts about N games (list of `Settings` or a `GameState`): arrays `side`, `near`, `facing`, `count` and their margins."
     st = games if isinstance(games, GameState) else states(games)
     ax, ay, hd = st.agent[:, 0], st.agent[:, 1], st.agent[:, 2]
     d = np.where(st.alive, np.hypot(st.gold[..., 0] - ax[:, None], st.gold[..., 1] - ay[:, None]), np.inf)  # (n, g)
-    k = d.argmin(1); i = np.arange(st.n)
+    k = d.argmin(1)
+    i = np.arange(st.n)
     dx, dist = st.gold[i, k, 0] - ax, d[i, k]
     deg = np.degrees(hd) % 360
     sector = np.round(deg / 90).astype(int) % 4
-    off = np.abs(((deg - 90*sector) + 180) % 360 - 180)               # degrees from the sector's centre
-    return dict(side=np.where(dx < 0, 'left', 'right'), near=np.where(dist < NEAR, 'near', 'far'),
-                facing=np.array(FACINGS)[sector], count=np.array(NUMBERS)[st.alive.sum(1)],
-                side_margin=np.abs(dx), near_margin=np.abs(dist - NEAR), facing_margin=45 - off, dist=dist, dx=dx)
+    off = np.abs(((deg - 90 * sector) + 180) % 360 - 180)  # degrees from the sector's centre
+    return dict(
+        side=np.where(dx < 0, 'left', 'right'),
+        near=np.where(dist < NEAR, 'near', 'far'),
+        facing=np.array(FACINGS)[sector],
+        count=np.array(NUMBERS)[st.alive.sum(1)],
+        side_margin=np.abs(dx),
+        near_margin=np.abs(dist - NEAR),
+        facing_margin=45 - off,
+        dist=dist,
+        dx=dx,
+    )
 
 # %% ../../nbs/api/71_brain_text.ipynb #7d875c0e
 QUESTIONS = {
-    'side':   ['is the gold to the left or right of the agent ?', 'is the gold on the left or on the right ?', 'which side is the gold on ?'],
-    'near':   ['is the gold near or far ?', 'how far is the gold from the agent ?', 'is the gold close to the agent or far away ?'],
-    'facing': ['which way is the agent facing ?', 'where is the agent looking ?', 'which direction does the agent face ?'],
-    'count':  ['how many gold are there ?', 'how many pieces of gold are left ?', 'count the gold .'],
-    'line':   ['draw a line from the agent to the gold .', 'show the way to the gold .', 'connect the agent and the gold .'],
+    'side': [
+        'is the gold to the left or right of the agent ?',
+        'is the gold on the left or on the right ?',
+        'which side is the gold on ?',
+    ],
+    'near': [
+        'is the gold near or far ?',
+        'how far is the gold from the agent ?',
+        'is the gold close to the agent or far away ?',
+    ],
+    'facing': [
+        'which way is the agent facing ?',
+        'where is the agent looking ?',
+        'which direction does the agent face ?',
+    ],
+    'count': ['how many gold are there ?', 'how many pieces of gold are left ?', 'count the gold .'],
+    'line': [
+        'draw a line from the agent to the gold .',
+        'show the way to the gold .',
+        'connect the agent and the gold .',
+    ],
 }
 _STATEMENTS = {
-    'side':   ['the gold is to the {} of the agent .', 'the gold is on the {} .'],
-    'near':   ['the gold is {} .', 'the agent is {} from the gold .'],
+    'side': ['the gold is to the {} of the agent .', 'the gold is on the {} .'],
+    'near': ['the gold is {} .', 'the agent is {} from the gold .'],
     'facing': ['the agent is facing {} .', 'the agent looks {} .'],
-    'count':  ['there are {} gold .', '{} gold are left .'],
+    'count': ['there are {} gold .', '{} gold are left .'],
 }
+
 
 def scene_sentences(games, seed=0) -> list:
     "One true sentence per fact per game (a random template each), as a flat list."
@@ -68,13 +95,15 @@ def scene_sentences(games, seed=0) -> list:
             out.append(tmpl[g.integers(len(tmpl))].format(f[kind][i]))
     return out
 
-def scene_corpus(n_games:int=200, seed:int=0) -> list:
+
+def scene_corpus(n_games: int = 200, seed: int = 0) -> list:
     "Sentences about `n_games` random games, plus every question template and answer word."
     games = [random_settings(g) for g in [rng(seed)] for _ in range(n_games)] if n_games else []
     answers = ['left', 'right', 'near', 'far', *FACINGS, *NUMBERS, 'here is the line .']
     return scene_sentences(games, seed) + [q for qs in QUESTIONS.values() for q in qs] + answers
 
-def brain_tokenizer(corpus=None, max_len:int=32) -> TextTokenizer:
+
+def brain_tokenizer(corpus=None, max_len: int = 32) -> TextTokenizer:
     "A word-level tokenizer (PAD=0, [BOS]/[EOS], `max_len` tokens) trained on `corpus` (default: `scene_corpus()`)."
     return train_tokenizer(corpus or scene_corpus(), kind='word', vocab_size=200, max_len=max_len)
 
@@ -82,48 +111,59 @@ def brain_tokenizer(corpus=None, max_len:int=32) -> TextTokenizer:
 @dataclass
 class TextConfig:
     "Text encoder/decoder sizes."
-    vocab_size:int = 200   # tokens (the tokenizer's vocab_size)
-    max_len:int = 32       # longest sequence, [BOS] and [EOS] included
-    dim:int = 64           # token width
-    heads:int = 4          # attention heads
-    enc_layers:int = 2     # encoder layers
-    dec_layers:int = 2     # decoder layers
-    ff_mult:int = 4        # feed-forward width as a multiple of dim
-    dropout:float = 0.0    # dropout
+
+    vocab_size: int = 200  # tokens (the tokenizer's vocab_size)
+    max_len: int = 32  # longest sequence, [BOS] and [EOS] included
+    dim: int = 64  # token width
+    heads: int = 4  # attention heads
+    enc_layers: int = 2  # encoder layers
+    dec_layers: int = 2  # decoder layers
+    ff_mult: int = 4  # feed-forward width as a multiple of dim
+    dropout: float = 0.0  # dropout
+
 
 TEXT_PRESETS = {'tiny': dict(dim=64, enc_layers=2, dec_layers=2), 'small': dict(dim=128, enc_layers=3, dec_layers=3)}
+
 
 def _check_ids(ids, max_len, what='ids'):
     if not isinstance(ids, torch.Tensor) or ids.ndim != 2 or ids.dtype != torch.long:
         raise ValueError(f"{what} must be an int64 tensor [B, L], got {getattr(ids, 'shape', type(ids).__name__)}")
-    if ids.shape[1] > max_len: raise ValueError(f"{what} has {ids.shape[1]} tokens; at most max_len={max_len}")
+    if ids.shape[1] > max_len:
+        raise ValueError(f"{what} has {ids.shape[1]} tokens; at most max_len={max_len}")
+
 
 class TextEncoder(nn.Module):
     "Token + position embedding and a transformer encoder: ids [B, L] -> [B, L, dim]."
-    def __init__(self, cfg:TextConfig):
+
+    def __init__(self, cfg: TextConfig):
         super().__init__()
         self.cfg = cfg
         self.tok = nn.Embedding(cfg.vocab_size, cfg.dim)
-        self.pos = nn.Parameter(0.02*torch.randn(cfg.max_len, cfg.dim))
-        layer = nn.TransformerEncoderLayer(cfg.dim, cfg.heads, cfg.ff_mult*cfg.dim, cfg.dropout, activation='gelu',
-                                           batch_first=True, norm_first=True)
+        self.pos = nn.Parameter(0.02 * torch.randn(cfg.max_len, cfg.dim))
+        layer = nn.TransformerEncoderLayer(
+            cfg.dim, cfg.heads, cfg.ff_mult * cfg.dim, cfg.dropout, activation='gelu', batch_first=True, norm_first=True
+        )
         self.encoder = nn.TransformerEncoder(layer, cfg.enc_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(cfg.dim)
 
     def forward(self, ids) -> torch.Tensor:
         _check_ids(ids, self.cfg.max_len)
-        x = self.tok(ids) + self.pos[:ids.shape[1]]                        # (b, l, d)
+        x = self.tok(ids) + self.pos[: ids.shape[1]]  # (b, l, d)
         return self.norm(self.encoder(x, src_key_padding_mask=ids == PAD_ID))
+
 
 class TextDecoder(nn.Module):
     "A causal decoder over tokens that cross-attends to a memory [B, M, dim]."
-    def __init__(self, cfg:TextConfig):
+
+    def __init__(self, cfg: TextConfig):
         super().__init__()
         self.cfg = cfg
         self.tok = nn.Embedding(cfg.vocab_size, cfg.dim)
-        self.pos = nn.Parameter(0.02*torch.randn(cfg.max_len, cfg.dim))
-        self.blocks = nn.ModuleList(DecoderBlock(cfg.dim, cfg.heads, cfg.ff_mult*cfg.dim, cfg.dropout, 'gelu', norm_first=True)
-                                    for _ in range(cfg.dec_layers))
+        self.pos = nn.Parameter(0.02 * torch.randn(cfg.max_len, cfg.dim))
+        self.blocks = nn.ModuleList(
+            DecoderBlock(cfg.dim, cfg.heads, cfg.ff_mult * cfg.dim, cfg.dropout, 'gelu', norm_first=True)
+            for _ in range(cfg.dec_layers)
+        )
         self.norm = nn.LayerNorm(cfg.dim)
         self.head = nn.Linear(cfg.dim, cfg.vocab_size, bias=False)
 
@@ -131,17 +171,20 @@ class TextDecoder(nn.Module):
         "`(logits [B, L, V], loss)`: next-token logits for `ids`; `targets` [B, L] (PAD ignored) gives the loss; `ctx` [B, 1, dim] is added to every input token."
         _check_ids(ids, self.cfg.max_len)
         L = ids.shape[1]
-        x = self.tok(ids) + self.pos[:L]                                   # (b, l, d)
-        if ctx is not None: x = x + ctx
+        x = self.tok(ids) + self.pos[:L]  # (b, l, d)
+        if ctx is not None:
+            x = x + ctx
         causal = nn.Transformer.generate_square_subsequent_mask(L, device=ids.device)
         for blk in self.blocks:
             x = blk(x, memory, tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=memory_pad)
-        logits = self.head(self.norm(x))                                   # (b, l, v)
-        loss = None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD_ID)
+        logits = self.head(self.norm(x))  # (b, l, v)
+        loss = (
+            None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD_ID)
+        )
         return logits, loss
 
     @torch.no_grad()
-    def generate(self, memory, memory_pad=None, max_new:int|None=None, ctx=None) -> torch.Tensor:
+    def generate(self, memory, memory_pad=None, max_new: int | None = None, ctx=None) -> torch.Tensor:
         "Greedy decoding from [BOS] (with `ctx` as in `forward`): ids [B, <= max_len], PAD after [EOS]."
         B = memory.shape[0]
         ids = torch.full((B, 1), BOS_ID, dtype=torch.long, device=memory.device)
@@ -151,8 +194,10 @@ class TextDecoder(nn.Module):
             nxt = torch.where(done, torch.full_like(nxt, PAD_ID), nxt)
             ids = torch.cat([ids, nxt[:, None]], 1)
             done |= nxt == EOS_ID
-            if done.all(): break
+            if done.all():
+                break
         return ids
+
 
 def shift(ids) -> tuple:
     "Teacher forcing: `(inputs, targets)` = `(ids[:, :-1], ids[:, 1:])`."
@@ -161,17 +206,21 @@ def shift(ids) -> tuple:
 # %% ../../nbs/api/71_brain_text.ipynb #f83eebb4
 class TextAE(nn.Module):
     "Sentence autoencoder: `TextEncoder` -> memory -> causal `TextDecoder`."
-    def __init__(self, cfg:TextConfig):
+
+    def __init__(self, cfg: TextConfig):
         super().__init__()
         self.cfg, self.enc, self.dec = cfg, TextEncoder(cfg), TextDecoder(cfg)
+
     def forward(self, ids) -> tuple:
         "`(logits, loss)` of reconstructing `ids` [B, L]."
         inp, tgt = shift(ids)
         return self.dec(inp, self.enc(ids), ids == PAD_ID, tgt)
+
     @torch.no_grad()
     def reconstruct(self, ids) -> torch.Tensor:
         "Greedy reconstruction of `ids`."
         return self.dec.generate(self.enc(ids), ids == PAD_ID, max_new=ids.shape[1])
+
 
 def token_accuracy(pred, ids) -> float:
     "Share of the non-PAD tokens of `ids` that `pred` reproduces at the same place."
@@ -179,13 +228,18 @@ def token_accuracy(pred, ids) -> float:
     m = ids[:, :L] != PAD_ID
     return ((pred[:, :L] == ids[:, :L]) & m).sum().item() / m.sum().item()
 
-def fit_text_ae(model:TextAE, ids, steps:int=300, batch:int=64, lr:float=2e-3, seed:int=0) -> list:
+
+def fit_text_ae(model: TextAE, ids, steps: int = 300, batch: int = 64, lr: float = 2e-3, seed: int = 0) -> list:
     "Train `model` to reconstruct the rows of `ids`; return the loss per step."
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
-    model.train(); losses = []
+    model.train()
+    losses = []
     for _ in range(steps):
         _, loss = model(ids[torch.randint(0, len(ids), (batch,), generator=g)])
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
     model.eval()
     return losses

@@ -26,90 +26,133 @@ __all__ = ['VIT_PRESETS', 'ViTAEConfig', 'vit_config', 'patchify', 'unpatchify',
 @dataclass
 class ViTAEConfig:
     "A ViT image autoencoder."
-    img_size:int = 32        # side of the (square) image in pixels
-    patch:int = 8            # side of a patch in pixels; must divide img_size
-    channels:int = 3         # colour channels
-    dim:int = 64             # token width
-    heads:int = 4            # attention heads; must divide dim
-    enc_layers:int = 2       # transformer encoder layers
-    dec_layers:int = 1       # decoder layers (self-attention + cross-attention + feed-forward)
-    ff_mult:int = 4          # feed-forward width as a multiple of dim
-    pos:str = 'learned'      # position codes: 'learned' or 'sincos' (fixed 2-D sine-cosine)
-    stem:str = 'linear'      # patch embedding: 'linear' (one matrix per patch) or 'conv' (stride-2 3x3 convolutions; patch a power of 2)
-    passthrough:bool = True  # add the patch embedding around the encoder and the decoder
-    dropout:float = 0.0      # dropout in attention and feed-forward
-    norm_first:bool = True   # pre-norm blocks (False: post-norm, as in the original Transformer)
+
+    img_size: int = 32  # side of the (square) image in pixels
+    patch: int = 8  # side of a patch in pixels; must divide img_size
+    channels: int = 3  # colour channels
+    dim: int = 64  # token width
+    heads: int = 4  # attention heads; must divide dim
+    enc_layers: int = 2  # transformer encoder layers
+    dec_layers: int = 1  # decoder layers (self-attention + cross-attention + feed-forward)
+    ff_mult: int = 4  # feed-forward width as a multiple of dim
+    pos: str = 'learned'  # position codes: 'learned' or 'sincos' (fixed 2-D sine-cosine)
+    stem: str = 'linear'  # patch embedding: 'linear' (one matrix per patch) or 'conv' (stride-2 3x3 convolutions; patch a power of 2)
+    passthrough: bool = True  # add the patch embedding around the encoder and the decoder
+    dropout: float = 0.0  # dropout in attention and feed-forward
+    norm_first: bool = True  # pre-norm blocks (False: post-norm, as in the original Transformer)
 
     @property
-    def grid(self) -> int: return self.img_size // self.patch  # patches per side
+    def grid(self) -> int:
+        return self.img_size // self.patch  # patches per side
+
     @property
-    def n_patches(self) -> int: return self.grid**2
+    def n_patches(self) -> int:
+        return self.grid**2
+
 
 VIT_PRESETS = {
-    'tiny':  dict(img_size=32, patch=8, dim=64, heads=4, enc_layers=2, dec_layers=1),
+    'tiny': dict(img_size=32, patch=8, dim=64, heads=4, enc_layers=2, dec_layers=1),
     'small': dict(img_size=64, patch=8, dim=128, heads=4, enc_layers=4, dec_layers=2),
     'paper': dict(img_size=224, patch=16, dim=768, heads=12, enc_layers=6, dec_layers=3),
 }
 
+
 def _check_cfg(cfg):
-    if not isinstance(cfg, ViTAEConfig): raise TypeError(f"cfg must be a ViTAEConfig, got {type(cfg).__name__}")
-    if cfg.img_size % cfg.patch: raise ValueError(f"patch ({cfg.patch}) must divide img_size ({cfg.img_size})")
-    if cfg.dim % cfg.heads: raise ValueError(f"heads ({cfg.heads}) must divide dim ({cfg.dim})")
-    if cfg.pos not in ('learned', 'sincos'): raise ValueError(f"pos must be 'learned' or 'sincos', got {cfg.pos!r}")
-    if cfg.pos == 'sincos' and cfg.dim % 4: raise ValueError(f"sincos position codes need dim divisible by 4, got {cfg.dim}")
-    if cfg.stem not in ('linear', 'conv'): raise ValueError(f"stem must be 'linear' or 'conv', got {cfg.stem!r}")
-    if cfg.stem == 'conv' and (cfg.patch < 2 or cfg.patch & (cfg.patch - 1)): raise ValueError(f"a conv stem needs patch a power of 2, got {cfg.patch}")
+    if not isinstance(cfg, ViTAEConfig):
+        raise TypeError(f"cfg must be a ViTAEConfig, got {type(cfg).__name__}")
+    if cfg.img_size % cfg.patch:
+        raise ValueError(f"patch ({cfg.patch}) must divide img_size ({cfg.img_size})")
+    if cfg.dim % cfg.heads:
+        raise ValueError(f"heads ({cfg.heads}) must divide dim ({cfg.dim})")
+    if cfg.pos not in ('learned', 'sincos'):
+        raise ValueError(f"pos must be 'learned' or 'sincos', got {cfg.pos!r}")
+    if cfg.pos == 'sincos' and cfg.dim % 4:
+        raise ValueError(f"sincos position codes need dim divisible by 4, got {cfg.dim}")
+    if cfg.stem not in ('linear', 'conv'):
+        raise ValueError(f"stem must be 'linear' or 'conv', got {cfg.stem!r}")
+    if cfg.stem == 'conv' and (cfg.patch < 2 or cfg.patch & (cfg.patch - 1)):
+        raise ValueError(f"a conv stem needs patch a power of 2, got {cfg.patch}")
     return cfg
 
-def vit_config(preset:str='tiny', **overrides) -> ViTAEConfig:
+
+def vit_config(preset: str = 'tiny', **overrides) -> ViTAEConfig:
     "The `ViTAEConfig` of a named preset, with `overrides`."
-    if preset not in VIT_PRESETS: raise ValueError(f"unknown preset {preset!r}; known presets: {list(VIT_PRESETS)}")
+    if preset not in VIT_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known presets: {list(VIT_PRESETS)}")
     return _check_cfg(cfg_from_dict(ViTAEConfig, {**VIT_PRESETS[preset], **overrides}))
 
 # %% ../../nbs/api/70_brain_vit.ipynb #7af0a95d
-def patchify(x:torch.Tensor, p:int) -> torch.Tensor:
+def patchify(x: torch.Tensor, p: int) -> torch.Tensor:
     "Images [B, C, H, W] -> patches [B, N, p*p*C] (row-major)."
-    if x.ndim != 4: raise ValueError(f"images must be [B, C, H, W], got shape {tuple(x.shape)}")
+    if x.ndim != 4:
+        raise ValueError(f"images must be [B, C, H, W], got shape {tuple(x.shape)}")
     B, C, H, W = x.shape
-    if H % p or W % p: raise ValueError(f"patch size {p} must divide the image size {H}x{W}")
-    x = x.reshape(B, C, H//p, p, W//p, p).permute(0, 2, 4, 3, 5, 1)   # (b, gh, gw, p, p, c)
-    return x.reshape(B, (H//p)*(W//p), p*p*C)
+    if H % p or W % p:
+        raise ValueError(f"patch size {p} must divide the image size {H}x{W}")
+    x = x.reshape(B, C, H // p, p, W // p, p).permute(0, 2, 4, 3, 5, 1)  # (b, gh, gw, p, p, c)
+    return x.reshape(B, (H // p) * (W // p), p * p * C)
 
-def unpatchify(x:torch.Tensor, p:int, channels:int=3) -> torch.Tensor:
+
+def unpatchify(x: torch.Tensor, p: int, channels: int = 3) -> torch.Tensor:
     "Patches [B, N, p*p*C] -> images [B, C, H, W] (square grid)."
     B, N, D = x.shape
     g = math.isqrt(N)
-    if g*g != N or D != p*p*channels: raise ValueError(f"patches must be [B, g*g, {p*p*channels}], got shape {tuple(x.shape)}")
+    if g * g != N or D != p * p * channels:
+        raise ValueError(f"patches must be [B, g*g, {p * p * channels}], got shape {tuple(x.shape)}")
     x = x.reshape(B, g, g, p, p, channels).permute(0, 5, 1, 3, 2, 4)  # (b, c, gh, p, gw, p)
-    return x.reshape(B, channels, g*p, g*p)
+    return x.reshape(B, channels, g * p, g * p)
 
 # %% ../../nbs/api/70_brain_vit.ipynb #ecf79024
-def sincos_2d(grid:int, dim:int) -> torch.Tensor:
+def sincos_2d(grid: int, dim: int) -> torch.Tensor:
     "Fixed 2-D sine-cosine position codes [grid*grid, dim] (row-major)."
-    if dim % 4: raise ValueError(f"dim must be divisible by 4, got {dim}")
+    if dim % 4:
+        raise ValueError(f"dim must be divisible by 4, got {dim}")
     q = dim // 4
-    freq = 1.0 / (10000 ** (torch.arange(q, dtype=torch.float32) / q))     # (q,)
-    r, c = torch.meshgrid(torch.arange(grid, dtype=torch.float32), torch.arange(grid, dtype=torch.float32), indexing='ij')
-    def enc(v): a = v.reshape(-1, 1) * freq; return torch.cat([a.sin(), a.cos()], 1)   # (n, 2q)
-    return torch.cat([enc(r), enc(c)], 1)                                   # (n, dim)
+    freq = 1.0 / (10000 ** (torch.arange(q, dtype=torch.float32) / q))  # (q,)
+    r, c = torch.meshgrid(
+        torch.arange(grid, dtype=torch.float32), torch.arange(grid, dtype=torch.float32), indexing='ij'
+    )
+
+    def enc(v):
+        a = v.reshape(-1, 1) * freq
+        return torch.cat([a.sin(), a.cos()], 1)  # (n, 2q)
+
+    return torch.cat([enc(r), enc(c)], 1)  # (n, dim)
+
 
 class PosCode(nn.Module):
     "Position codes [N, dim] for a grid of patches: learned or fixed sin-cos."
-    def __init__(self, kind:str, grid:int, dim:int):
+
+    def __init__(self, kind: str, grid: int, dim: int):
         super().__init__()
         self.kind = kind
-        if kind == 'learned': self.code = nn.Parameter(0.02*torch.randn(grid*grid, dim))
-        elif kind == 'sincos': self.register_buffer('code', sincos_2d(grid, dim), persistent=False)
-        else: raise ValueError(f"kind must be 'learned' or 'sincos', got {kind!r}")
-    def forward(self) -> torch.Tensor: return self.code
+        if kind == 'learned':
+            self.code = nn.Parameter(0.02 * torch.randn(grid * grid, dim))
+        elif kind == 'sincos':
+            self.register_buffer('code', sincos_2d(grid, dim), persistent=False)
+        else:
+            raise ValueError(f"kind must be 'learned' or 'sincos', got {kind!r}")
+
+    def forward(self) -> torch.Tensor:
+        return self.code
 
 # %% ../../nbs/api/70_brain_vit.ipynb #440678fa
 class DecoderBlock(nn.Module):
     "Self-attention, cross-attention to `memory`, feed-forward; plus an optional pass-through added to the output."
-    def __init__(self, d_model:int, nhead:int, dim_feedforward:int=2048, dropout:float=0.0,
-                 activation:str='relu', norm_first:bool=False, layer_norm_eps:float=1e-5):
+
+    def __init__(
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.0,
+        activation: str = 'relu',
+        norm_first: bool = False,
+        layer_norm_eps: float = 1e-5,
+    ):
         super().__init__()
-        if activation not in ('relu', 'gelu'): raise ValueError(f"activation must be 'relu' or 'gelu', got {activation!r}")
+        if activation not in ('relu', 'gelu'):
+            raise ValueError(f"activation must be 'relu' or 'gelu', got {activation!r}")
         self.self_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
         self.multihead_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
         self.linear1, self.linear2 = nn.Linear(d_model, dim_feedforward), nn.Linear(dim_feedforward, d_model)
@@ -119,62 +162,100 @@ class DecoderBlock(nn.Module):
         self.norm_first = norm_first
 
     def _sa(self, x, mask, kpm, causal):
-        return self.dropout1(self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=kpm, is_causal=causal, need_weights=False)[0])
-    def _ca(self, x, mem, mask, kpm):
-        return self.dropout2(self.multihead_attn(x, mem, mem, attn_mask=mask, key_padding_mask=kpm, need_weights=False)[0])
-    def _ff(self, x): return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+        return self.dropout1(
+            self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=kpm, is_causal=causal, need_weights=False)[0]
+        )
 
-    def forward(self, tgt, memory=None, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal:bool=False, memory_is_causal:bool=False, passthrough=None):
-        x = tgt                                                            # (b, t, d)
+    def _ca(self, x, mem, mask, kpm):
+        return self.dropout2(
+            self.multihead_attn(x, mem, mem, attn_mask=mask, key_padding_mask=kpm, need_weights=False)[0]
+        )
+
+    def _ff(self, x):
+        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+    def forward(
+        self,
+        tgt,
+        memory=None,
+        tgt_mask=None,
+        memory_mask=None,
+        tgt_key_padding_mask=None,
+        memory_key_padding_mask=None,
+        tgt_is_causal: bool = False,
+        memory_is_causal: bool = False,
+        passthrough=None,
+    ):
+        x = tgt  # (b, t, d)
         if self.norm_first:
             x = x + self._sa(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
-            if memory is not None: x = x + self._ca(self.norm2(x), memory, memory_mask, memory_key_padding_mask)
+            if memory is not None:
+                x = x + self._ca(self.norm2(x), memory, memory_mask, memory_key_padding_mask)
             x = x + self._ff(self.norm3(x))
         else:
             x = self.norm1(x + self._sa(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
-            if memory is not None: x = self.norm2(x + self._ca(x, memory, memory_mask, memory_key_padding_mask))
+            if memory is not None:
+                x = self.norm2(x + self._ca(x, memory, memory_mask, memory_key_padding_mask))
             x = self.norm3(x + self._ff(x))
         return x if passthrough is None else x + passthrough
 
 # %% ../../nbs/api/70_brain_vit.ipynb #9b3295a4
-def conv_stem(channels:int, dim:int, patch:int) -> nn.Sequential:
+def conv_stem(channels: int, dim: int, patch: int) -> nn.Sequential:
     "Images [B, C, H, W] -> features [B, dim, H/patch, W/patch] by stride-2 3x3 convolutions (`patch` a power of 2)."
-    if patch < 2 or patch & (patch - 1): raise ValueError(f"patch must be a power of 2, got {patch}")
+    if patch < 2 or patch & (patch - 1):
+        raise ValueError(f"patch must be a power of 2, got {patch}")
     layers, c = [], channels
     for i in range(patch.bit_length() - 1):
         o = min(dim, 16 * 2**i)
-        layers += [nn.Conv2d(c, o, 3, 2, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]; c = o
+        layers += [nn.Conv2d(c, o, 3, 2, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+        c = o
     return nn.Sequential(*layers, nn.Conv2d(c, dim, 1))
 
 # %% ../../nbs/api/70_brain_vit.ipynb #894fa8cc
 class ViTAE(nn.Module):
     "ViT image autoencoder with position-query decoding and an optional pass-through path."
-    def __init__(self, cfg:ViTAEConfig):
+
+    def __init__(self, cfg: ViTAEConfig):
         super().__init__()
         self.cfg = cfg = _check_cfg(cfg)
-        pdim = cfg.patch*cfg.patch*cfg.channels
+        pdim = cfg.patch * cfg.patch * cfg.channels
         self.embed = nn.Linear(pdim, cfg.dim) if cfg.stem == 'linear' else conv_stem(cfg.channels, cfg.dim, cfg.patch)
         self.pos = PosCode(cfg.pos, cfg.grid, cfg.dim)
-        layer = nn.TransformerEncoderLayer(cfg.dim, cfg.heads, cfg.ff_mult*cfg.dim, cfg.dropout, activation='gelu',
-                                           batch_first=True, norm_first=cfg.norm_first)
-        self.encoder = nn.TransformerEncoder(layer, cfg.enc_layers, enable_nested_tensor=False) if cfg.enc_layers else None
-        self.decoder = nn.ModuleList(DecoderBlock(cfg.dim, cfg.heads, cfg.ff_mult*cfg.dim, cfg.dropout, 'gelu', cfg.norm_first)
-                                     for _ in range(cfg.dec_layers))
+        layer = nn.TransformerEncoderLayer(
+            cfg.dim,
+            cfg.heads,
+            cfg.ff_mult * cfg.dim,
+            cfg.dropout,
+            activation='gelu',
+            batch_first=True,
+            norm_first=cfg.norm_first,
+        )
+        self.encoder = (
+            nn.TransformerEncoder(layer, cfg.enc_layers, enable_nested_tensor=False) if cfg.enc_layers else None
+        )
+        self.decoder = nn.ModuleList(
+            DecoderBlock(cfg.dim, cfg.heads, cfg.ff_mult * cfg.dim, cfg.dropout, 'gelu', cfg.norm_first)
+            for _ in range(cfg.dec_layers)
+        )
         self.norm = nn.LayerNorm(cfg.dim)
         self.head = nn.Linear(cfg.dim, pdim)
 
     def _check_images(self, images):
         c = self.cfg
-        if not isinstance(images, torch.Tensor) or images.ndim != 4 or tuple(images.shape[1:]) != (c.channels, c.img_size, c.img_size):
+        if (
+            not isinstance(images, torch.Tensor)
+            or images.ndim != 4
+            or tuple(images.shape[1:]) != (c.channels, c.img_size, c.img_size)
+        ):
             got = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
             raise ValueError(f"images must be a float tensor [B, {c.channels}, {c.img_size}, {c.img_size}], got {got}")
 
     def embed_patches(self, images) -> torch.Tensor:
         "Patch embedding plus position codes [B, N, dim]."
         self._check_images(images)
-        if self.cfg.stem == 'conv': return self.embed(images).flatten(2).transpose(1, 2) + self.pos()   # (b, n, d)
-        return self.embed(patchify(images, self.cfg.patch)) + self.pos()   # (b, n, d)
+        if self.cfg.stem == 'conv':
+            return self.embed(images).flatten(2).transpose(1, 2) + self.pos()  # (b, n, d)
+        return self.embed(patchify(images, self.cfg.patch)) + self.pos()  # (b, n, d)
 
     def encode(self, images) -> tuple:
         "`(z, h)`: the encoding [B, N, dim] and the embedded patches [B, N, dim]."
@@ -185,13 +266,19 @@ class ViTAE(nn.Module):
     def decode(self, memory, h=None, memory_key_padding_mask=None) -> torch.Tensor:
         "Patch predictions [B, N, p*p*C] from position queries attending to `memory` (`h`: the pass-through)."
         B = memory.shape[0]
-        x = self.pos().expand(B, -1, -1)                                   # (b, n, d)
+        x = self.pos().expand(B, -1, -1)  # (b, n, d)
         skip = h if self.cfg.passthrough else None
-        if skip is not None: x = x + skip
+        if skip is not None:
+            x = x + skip
         for i, blk in enumerate(self.decoder):
-            x = blk(x, memory, memory_key_padding_mask=memory_key_padding_mask,
-                    passthrough=skip if i == len(self.decoder) - 1 else None)
-        if not len(self.decoder) and skip is not None: x = x + skip
+            x = blk(
+                x,
+                memory,
+                memory_key_padding_mask=memory_key_padding_mask,
+                passthrough=skip if i == len(self.decoder) - 1 else None,
+            )
+        if not len(self.decoder) and skip is not None:
+            x = x + skip
         return self.head(self.norm(x))
 
     def forward(self, images, targets=None, context=None, context_pad=None) -> tuple:
@@ -200,55 +287,74 @@ class ViTAE(nn.Module):
         mem, kpm = z, None
         if context is not None:
             mem = torch.cat([z, context], 1)
-            if context_pad is not None: kpm = torch.cat([torch.zeros(z.shape[:2], dtype=torch.bool, device=z.device), context_pad], 1)
+            if context_pad is not None:
+                kpm = torch.cat([torch.zeros(z.shape[:2], dtype=torch.bool, device=z.device), context_pad], 1)
         out = unpatchify(self.decode(mem, h, kpm), self.cfg.patch, self.cfg.channels)
         loss = None if targets is None else F.mse_loss(out, targets)
         return out, loss
 
 # %% ../../nbs/api/70_brain_vit.ipynb #a0855f98
-def moving_squares(n:int, size:int=32, square:int=6, seed:int=0) -> tuple:
+def moving_squares(n: int, size: int = 32, square: int = 6, seed: int = 0) -> tuple:
     "`(images float32[n, 3, size, size], centres float32[n, 2] (x, y) in pixels)`: one coloured square on white."
-    if not 0 < square < size: raise ValueError(f"square must be in 1..{size-1}, got {square}")
+    if not 0 < square < size:
+        raise ValueError(f"square must be in 1..{size - 1}, got {square}")
     g = torch.Generator().manual_seed(seed)
     xy = torch.randint(0, size - square + 1, (n, 2), generator=g)
-    colour = torch.rand(n, 3, generator=g) * 0.8                          # never white
+    colour = torch.rand(n, 3, generator=g) * 0.8  # never white
     img = torch.ones(n, 3, size, size)
     ar = torch.arange(size)
-    inside = ((ar[None, :] >= xy[:, :1]) & (ar[None, :] < xy[:, :1] + square))[:, None, :] & \
-             ((ar[None, :] >= xy[:, 1:]) & (ar[None, :] < xy[:, 1:] + square))[:, :, None]   # (n, y, x)
+    inside = ((ar[None, :] >= xy[:, :1]) & (ar[None, :] < xy[:, :1] + square))[:, None, :] & (
+        (ar[None, :] >= xy[:, 1:]) & (ar[None, :] < xy[:, 1:] + square)
+    )[:, :, None]  # (n, y, x)
     img = torch.where(inside[:, None], colour[:, :, None, None], img)
     return img, xy.float() + square / 2
 
-def square_position(images:torch.Tensor, background:float=1.0) -> torch.Tensor:
+
+def square_position(images: torch.Tensor, background: float = 1.0) -> torch.Tensor:
     "Centres (x, y) [B, 2] in pixels read off images: centroid of the pixels at least half as far from `background` as the farthest."
-    dev = (images - background).abs().sum(1)                             # (b, h, w)
-    w = (dev >= 0.5*dev.flatten(1).max(1).values[:, None, None]).float() * dev
+    dev = (images - background).abs().sum(1)  # (b, h, w)
+    w = (dev >= 0.5 * dev.flatten(1).max(1).values[:, None, None]).float() * dev
     H, W = dev.shape[1:]
     ys, xs = torch.arange(H, dtype=torch.float32) + 0.5, torch.arange(W, dtype=torch.float32) + 0.5
     tot = w.sum((1, 2)).clamp_min(1e-8)
     return torch.stack([(w.sum(1) * xs).sum(1) / tot, (w.sum(2) * ys).sum(1) / tot], 1)
 
-def psnr(pred:torch.Tensor, target:torch.Tensor) -> float:
+
+def psnr(pred: torch.Tensor, target: torch.Tensor) -> float:
     "Peak signal-to-noise ratio in dB of images in [0, 1]."
     mse = F.mse_loss(pred.clamp(0, 1), target).item()
     return 10 * math.log10(1 / max(mse, 1e-12))
 
 # %% ../../nbs/api/70_brain_vit.ipynb #3f84c286
-def one_cycle(opt, lr:float, steps:int, pct_start:float):
+def one_cycle(opt, lr: float, steps: int, pct_start: float):
     "torch's `OneCycleLR` to `lr` over `steps`, whose one-step warm-up (a division by zero in torch) becomes two."
-    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
     pct = float(pct_start)
-    if float(pct * steps) - 1 == 0: pct = 2 / steps if steps > 2 else 0.5 / steps
+    if float(pct * steps) - 1 == 0:
+        pct = 2 / steps if steps > 2 else 0.5 / steps
     return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=pct)
 
-def fit_autoencoder(model:ViTAE, images:torch.Tensor, steps:int=500, batch:int=64, lr:float=1e-3, seed:int=0,
-                    targets=None, ckpt=None, ckpt_every:int=100, keep_best:bool=False, stop_at:int|None=None) -> list:
+
+def fit_autoencoder(
+    model: ViTAE,
+    images: torch.Tensor,
+    steps: int = 500,
+    batch: int = 64,
+    lr: float = 1e-3,
+    seed: int = 0,
+    targets=None,
+    ckpt=None,
+    ckpt_every: int = 100,
+    keep_best: bool = False,
+    stop_at: int | None = None,
+) -> list:
     "Train `model` to map `images` to `targets` (default: themselves) with AdamW; return the loss per step."
     targets = images if targets is None else targets
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = one_cycle(opt, lr, steps, 0.1)
-    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_images=len(images))    # a resume must match these
+    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_images=len(images))  # a resume must match these
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
     st = ck.resume(model, opt, sched, [g])
     losses = list(st.get('losses', []))
@@ -256,16 +362,30 @@ def fit_autoencoder(model:ViTAE, images:torch.Tensor, steps:int=500, batch:int=6
     for s in range(st.get('step', 0), steps):
         idx = torch.randint(0, len(images), (batch,), generator=g)
         _, loss = model(images[idx], targets[idx])
-        losses.append(check_loss(loss, s + 1))                              # NaN/inf: stop before anything is saved
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-        ck.step(s + 1, steps, model, opt, sched, [g], dict(losses=losses), asdict(model.cfg),
-                float(np.mean(losses[-ckpt_every:])))
-        if stop_at is not None and s + 1 >= stop_at: break
+        losses.append(check_loss(loss, s + 1))  # NaN/inf: stop before anything is saved
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        ck.step(
+            s + 1,
+            steps,
+            model,
+            opt,
+            sched,
+            [g],
+            dict(losses=losses),
+            asdict(model.cfg),
+            float(np.mean(losses[-ckpt_every:])),
+        )
+        if stop_at is not None and s + 1 >= stop_at:
+            break
     model.eval()
     return losses
 
+
 @torch.no_grad()
-def evaluate_squares(model:ViTAE, images, centres) -> dict:
+def evaluate_squares(model: ViTAE, images, centres) -> dict:
     "PSNR and mean square-position error (pixels) of `model`'s reconstructions."
     rec, _ = model(images)
     return dict(psnr=psnr(rec, images), pos_err=(square_position(rec.clamp(0, 1)) - centres).norm(dim=1).mean().item())

@@ -23,51 +23,79 @@ BABYAI_LEVELS = ('BabyAI-GoToRedBall-v0', 'BabyAI-GoToLocal-v0', 'BabyAI-PickupL
 CELL_HIGH = (10, 5, 2)  # largest object index, colour index, state in minigrid's symbolic view
 MISSION_CHARSET = 'abcdefghijklmnopqrstuvwxyz ,'
 
+
 def have_babyai() -> bool:
     "Whether the optional `minigrid` and `minari` packages are installed."
     import importlib.util
-    try: return all(importlib.util.find_spec(m) is not None for m in ('minigrid', 'minari', 'h5py'))
-    except (ImportError, ValueError): return False
+
+    try:
+        return all(importlib.util.find_spec(m) is not None for m in ('minigrid', 'minari', 'h5py'))
+    except (ImportError, ValueError):
+        return False
+
 
 class MissionText(gym.ObservationWrapper):
     "BabyAI observations with the mission as a `Text` space and the view bounded per channel."
-    def __init__(self, env, max_length:int=128):
+
+    def __init__(self, env, max_length: int = 128):
         super().__init__(env)
         o = env.observation_space
-        if not isinstance(o, spaces.Dict) or 'mission' not in o.spaces: raise ValueError(f"env must have a Dict observation with a 'mission', got {o}")
+        if not isinstance(o, spaces.Dict) or 'mission' not in o.spaces:
+            raise ValueError(f"env must have a Dict observation with a 'mission', got {o}")
         high = np.broadcast_to(np.array(CELL_HIGH, np.uint8), o['image'].shape).copy()
-        self.observation_space = spaces.Dict(direction=o['direction'], image=spaces.Box(0, high, dtype=np.uint8),
-                                             mission=spaces.Text(max_length=max_length, charset=MISSION_CHARSET))
-    def observation(self, obs): return dict(direction=np.int64(obs['direction']), image=obs['image'], mission=obs['mission'])
+        self.observation_space = spaces.Dict(
+            direction=o['direction'],
+            image=spaces.Box(0, high, dtype=np.uint8),
+            mission=spaces.Text(max_length=max_length, charset=MISSION_CHARSET),
+        )
 
-def make_babyai_env(level:str='BabyAI-GoToRedBall-v0', **kw) -> gym.Env:
+    def observation(self, obs):
+        return dict(direction=np.int64(obs['direction']), image=obs['image'], mission=obs['mission'])
+
+
+def make_babyai_env(level: str = 'BabyAI-GoToRedBall-v0', **kw) -> gym.Env:
     "A BabyAI level wrapped by `MissionText`."
-    if not have_babyai(): raise ImportError("BabyAI needs the control extra: pip install minigrid 'minari[create,hdf5]'")
+    if not have_babyai():
+        raise ImportError("BabyAI needs the control extra: pip install minigrid 'minari[create,hdf5]'")
     import minigrid  # registers the BabyAI ids
-    if not isinstance(level, str) or not level.startswith('BabyAI-'): raise ValueError(f"level must be a BabyAI id such as 'BabyAI-GoToRedBall-v0', got {level!r}")
+
+    if not isinstance(level, str) or not level.startswith('BabyAI-'):
+        raise ValueError(f"level must be a BabyAI id such as 'BabyAI-GoToRedBall-v0', got {level!r}")
     return MissionText(gym.make(level, **kw))
 
 # %% ../../nbs/api/61_control_babyai.ipynb #2daacb4e
-def bot_episode(env, seed:int, max_steps:int|None=None) -> dict:
+def bot_episode(env, seed: int, max_steps: int | None = None) -> dict:
     "Play one episode of `env` (a `make_babyai_env`) with minigrid's BabyAIBot; observations, actions, rewards, success."
     from minigrid.utils.baby_ai_bot import BabyAIBot
-    with contextlib.redirect_stdout(io.StringIO()):    # minigrid prints its rejected placements
+
+    with contextlib.redirect_stdout(io.StringIO()):  # minigrid prints its rejected placements
         obs, _ = env.reset(seed=int(seed))
     bot, o, acts, rews = BabyAIBot(env.unwrapped), [obs], [], []
     done, limit = False, max_steps or env.unwrapped.max_steps
     while not done and len(acts) < limit:
         a = int(bot.replan())
         obs, r, term, trunc, _ = env.step(a)
-        o.append(obs); acts.append(a); rews.append(float(r)); done = term or trunc
-    return dict(seed=int(seed), mission=o[0]['mission'], obs=o, actions=np.array(acts, np.int64),
-                rewards=np.array(rews, np.float32), success=bool(rews and rews[-1] > 0))
+        o.append(obs)
+        acts.append(a)
+        rews.append(float(r))
+        done = term or trunc
+    return dict(
+        seed=int(seed),
+        mission=o[0]['mission'],
+        obs=o,
+        actions=np.array(acts, np.int64),
+        rewards=np.array(rews, np.float32),
+        success=bool(rews and rews[-1] > 0),
+    )
 
 # %% ../../nbs/api/61_control_babyai.ipynb #b8487994
-def babyai_dataset_id(level:str) -> str:
+def babyai_dataset_id(level: str) -> str:
     "Minari id of the bot's dataset for `level`, e.g. 'lcdt/babyai-gotoredball/bot-v0'."
     m = re.fullmatch(r'BabyAI-(\w+)-v\d+', level)
-    if not m: raise ValueError(f"level must be a BabyAI id such as 'BabyAI-GoToRedBall-v0', got {level!r}")
+    if not m:
+        raise ValueError(f"level must be a BabyAI id such as 'BabyAI-GoToRedBall-v0', got {level!r}")
     return f"lcdt/babyai-{m.group(1).lower()}/bot-v0"
+
 
 @contextlib.contextmanager
 def minari_root(root):
@@ -75,39 +103,61 @@ def minari_root(root):
     old = os.environ.get('MINARI_DATASETS_PATH')
     Path(root).mkdir(parents=True, exist_ok=True)
     os.environ['MINARI_DATASETS_PATH'] = str(Path(root).resolve())
-    try: yield Path(root)
+    try:
+        yield Path(root)
     finally:
-        if old is None: os.environ.pop('MINARI_DATASETS_PATH', None)
-        else: os.environ['MINARI_DATASETS_PATH'] = old
+        if old is None:
+            os.environ.pop('MINARI_DATASETS_PATH', None)
+        else:
+            os.environ['MINARI_DATASETS_PATH'] = old
 
-def generate_babyai_dataset(level:str='BabyAI-GoToRedBall-v0', n_episodes:int=100, seed:int=0, root='runs/babyai', overwrite:bool=False):
+
+def generate_babyai_dataset(
+    level: str = 'BabyAI-GoToRedBall-v0',
+    n_episodes: int = 100,
+    seed: int = 0,
+    root='runs/babyai',
+    overwrite: bool = False,
+):
     "Record `n_episodes` bot episodes of `level` (seeds `seed`..) as a local Minari dataset under `root`; returns it."
     import minari
     from minari import DataCollector
-    if not isinstance(n_episodes, int) or n_episodes < 1: raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
+
+    if not isinstance(n_episodes, int) or n_episodes < 1:
+        raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
     dsid = babyai_dataset_id(level)
     with minari_root(root) as r:
         if (r / dsid).exists():
-            if not overwrite: raise FileExistsError(f"dataset {dsid} already exists under {r} (pass overwrite=True)")
+            if not overwrite:
+                raise FileExistsError(f"dataset {dsid} already exists under {r} (pass overwrite=True)")
             shutil.rmtree(r / dsid)
         env = DataCollector(make_babyai_env(level), record_infos=False)
         t0, n_ok = time.time(), 0
         for i in range(n_episodes):
             n_ok += bot_episode(env, seed + i)['success']
-        with warnings.catch_warnings():                    # minari warns about the unset author_email and eval_env
+        with warnings.catch_warnings():  # minari warns about the unset author_email and eval_env
             warnings.simplefilter('ignore', UserWarning)
-            ds = env.create_dataset(dataset_id=dsid, algorithm_name='minigrid.utils.baby_ai_bot.BabyAIBot', author='lcdt',
-                                    code_permalink='https://github.com/lcdt-lab/lcdt', description=f"BabyAIBot on {level}, seeds {seed}..{seed + n_episodes - 1}; "
-                                    f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. Missions are a Text space (lcdt.control.babyai.MissionText).")
+            ds = env.create_dataset(
+                dataset_id=dsid,
+                algorithm_name='minigrid.utils.baby_ai_bot.BabyAIBot',
+                author='lcdt',
+                code_permalink='https://github.com/lcdt-lab/lcdt',
+                description=f"BabyAIBot on {level}, seeds {seed}..{seed + n_episodes - 1}; "
+                f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. Missions are a Text space (lcdt.control.babyai.MissionText).",
+            )
         env.close()
     return ds
 
-def load_babyai_dataset(level:str='BabyAI-GoToRedBall-v0', root='runs/babyai'):
+
+def load_babyai_dataset(level: str = 'BabyAI-GoToRedBall-v0', root='runs/babyai'):
     "The bot's dataset for `level` from `root`, through `minari.load_dataset`."
     import minari
+
     dsid = babyai_dataset_id(level)
-    if not (Path(root) / dsid).exists(): raise FileNotFoundError(f"no dataset {dsid} under {root} (run lcdt-babyai-data first)")
-    with minari_root(root): return minari.load_dataset(dsid)
+    if not (Path(root) / dsid).exists():
+        raise FileNotFoundError(f"no dataset {dsid} under {root} (run lcdt-babyai-data first)")
+    with minari_root(root):
+        return minari.load_dataset(dsid)
 
 # %% ../../nbs/api/61_control_babyai.ipynb #52d8a63f
 def episode_steps(ep) -> dict:
@@ -116,24 +166,37 @@ def episode_steps(ep) -> dict:
     T = len(ep.actions)
     mission = o['mission'][0]
     mission = mission.decode() if isinstance(mission, bytes) else str(mission)
-    obs = dict(direction=np.asarray(o['direction'][:T], np.int64), image=np.asarray(o['image'][:T], np.uint8),
-               mission=np.array([mission] * T, dtype=object))
-    return dict(obs=obs, actions=np.asarray(ep.actions, np.int64), rewards=np.asarray(ep.rewards, np.float32),
-                mission=mission, success=bool(T and ep.rewards[-1] > 0))
+    obs = dict(
+        direction=np.asarray(o['direction'][:T], np.int64),
+        image=np.asarray(o['image'][:T], np.uint8),
+        mission=np.array([mission] * T, dtype=object),
+    )
+    return dict(
+        obs=obs,
+        actions=np.asarray(ep.actions, np.int64),
+        rewards=np.asarray(ep.rewards, np.float32),
+        mission=mission,
+        success=bool(T and ep.rewards[-1] > 0),
+    )
+
 
 def episode_seeds(ds) -> list:
     "The reset seed of each episode of a Minari dataset."
     return [int(m['seed']) for m in ds.storage.get_episode_metadata(range(ds.total_episodes))]
 
-def verify_against_bot(ds, level:str, n:int|None=None) -> int:
+
+def verify_against_bot(ds, level: str, n: int | None = None) -> int:
     "Replay the bot on the seeds of the first `n` episodes; raise if any action, view or mission differs; return the count checked."
     env = make_babyai_env(level)
     seeds = episode_seeds(ds)[:n]
     for i, (ep, s) in enumerate(zip(ds.iterate_episodes(range(len(seeds))), seeds)):
         st, ref = episode_steps(ep), bot_episode(env, s)
-        if not np.array_equal(st['actions'], ref['actions']): raise ValueError(f"episode {i} (seed {s}): actions differ from the bot's")
-        if not np.array_equal(st['obs']['image'], np.stack([o['image'] for o in ref['obs'][:-1]])): raise ValueError(f"episode {i} (seed {s}): views differ")
-        if st['mission'] != ref['mission']: raise ValueError(f"episode {i} (seed {s}): mission {st['mission']!r} != {ref['mission']!r}")
+        if not np.array_equal(st['actions'], ref['actions']):
+            raise ValueError(f"episode {i} (seed {s}): actions differ from the bot's")
+        if not np.array_equal(st['obs']['image'], np.stack([o['image'] for o in ref['obs'][:-1]])):
+            raise ValueError(f"episode {i} (seed {s}): views differ")
+        if st['mission'] != ref['mission']:
+            raise ValueError(f"episode {i} (seed {s}): mission {st['mission']!r} != {ref['mission']!r}")
     return len(seeds)
 
 # %% ../../nbs/api/61_control_babyai.ipynb #47332a58
@@ -142,30 +205,45 @@ def dataset_stats(ds) -> dict:
     lens, succ, missions, acts = [], [], set(), np.zeros(7, np.int64)
     for ep in ds.iterate_episodes():
         st = episode_steps(ep)
-        lens.append(len(st['actions'])); succ.append(st['success']); missions.add(st['mission'])
+        lens.append(len(st['actions']))
+        succ.append(st['success'])
+        missions.add(st['mission'])
         acts += np.bincount(st['actions'], minlength=7)[:7]
-    return dict(episodes=len(lens), steps=int(sum(lens)), mean_len=float(np.mean(lens)), max_len=int(max(lens)),
-                success=float(np.mean(succ)), missions=len(missions), action_counts=acts.tolist())
+    return dict(
+        episodes=len(lens),
+        steps=int(sum(lens)),
+        mean_len=float(np.mean(lens)),
+        max_len=int(max(lens)),
+        success=float(np.mean(succ)),
+        missions=len(missions),
+        action_counts=acts.tolist(),
+    )
 
 # %% ../../nbs/api/61_control_babyai.ipynb #e2cbf6c2
-def make_babyai_datasets(levels=BABYAI_LEVELS, n_episodes:int=1000, seed:int=0, root='runs/babyai', overwrite:bool=False) -> dict:
+def make_babyai_datasets(
+    levels=BABYAI_LEVELS, n_episodes: int = 1000, seed: int = 0, root='runs/babyai', overwrite: bool = False
+) -> dict:
     "Generate the bot's dataset for each level; statistics per level."
     out = {}
-    for lv in ([levels] if isinstance(levels, str) else levels):
+    for lv in [levels] if isinstance(levels, str) else levels:
         t0 = time.time()
         ds = generate_babyai_dataset(lv, n_episodes, seed, root, overwrite)
         out[lv] = dict(dataset_id=babyai_dataset_id(lv), seconds=round(time.time() - t0, 1), **dataset_stats(ds))
     return out
 
+
 @call_parse
 def lcdt_babyai_data(
-    levels:str=','.join(BABYAI_LEVELS),  # comma-separated BabyAI level ids
-    episodes:int=1000,  # bot episodes per level (seeds seed, seed+1, ...)
-    seed:int=0,  # first reset seed
-    root:str='runs/babyai',  # folder for the Minari datasets (MINARI_DATASETS_PATH)
-    overwrite:bool=False,  # replace existing datasets
+    levels: str = ','.join(BABYAI_LEVELS),  # comma-separated BabyAI level ids
+    episodes: int = 1000,  # bot episodes per level (seeds seed, seed+1, ...)
+    seed: int = 0,  # first reset seed
+    root: str = 'runs/babyai',  # folder for the Minari datasets (MINARI_DATASETS_PATH)
+    overwrite: bool = False,  # replace existing datasets
 ):
     "Record BabyAI bot episodes as local Minari datasets and print their statistics."
     import json
-    for lv, s in make_babyai_datasets([l.strip() for l in levels.split(',') if l.strip()], episodes, seed, root, overwrite).items():
+
+    for lv, s in make_babyai_datasets(
+        [l.strip() for l in levels.split(',') if l.strip()], episodes, seed, root, overwrite
+    ).items():
         print(json.dumps(dict(level=lv, **s)))

@@ -10,7 +10,15 @@ import math, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-from ..core import atomic_write_json, cfg_to_dict, cfg_from_dict, load_tensors, read_json, save_tensors, seed_everything
+from lcdt.core import (
+    atomic_write_json,
+    cfg_to_dict,
+    cfg_from_dict,
+    load_tensors,
+    read_json,
+    save_tensors,
+    seed_everything,
+)
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
 
 # %% auto #0
@@ -22,31 +30,40 @@ __all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'TokenizedE
 @dataclass
 class GatoConfig:
     "Shape of the Gato-like policy."
-    vocab_size:int = 2100  # token ids (TimestepTokenizer.vocab_size)
-    tokens_per_step:int = 64  # tokens per timestep (TimestepTokenizer.n_tokens)
-    n_steps:int = 2  # timesteps of the episode in the context (the current one included)
-    prompt_steps:int = 1  # timesteps of demonstration prompt before them (0: no prompt slots)
-    n_layer:int = 2  # transformer blocks
-    n_head:int = 4  # attention heads
-    n_embd:int = 64  # width
-    dropout:float = 0.0  # dropout in attention and MLP
-    patch_dim:int = 0  # values per image patch (0: no images in patch mode)
-    patch_id:int = -1  # placeholder id at image-patch positions (TokenLayout.patch)
-    resid_hidden:int = 64  # hidden width of the patch-embedding residual block
+
+    vocab_size: int = 2100  # token ids (TimestepTokenizer.vocab_size)
+    tokens_per_step: int = 64  # tokens per timestep (TimestepTokenizer.n_tokens)
+    n_steps: int = 2  # timesteps of the episode in the context (the current one included)
+    prompt_steps: int = 1  # timesteps of demonstration prompt before them (0: no prompt slots)
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 4  # attention heads
+    n_embd: int = 64  # width
+    dropout: float = 0.0  # dropout in attention and MLP
+    patch_dim: int = 0  # values per image patch (0: no images in patch mode)
+    patch_id: int = -1  # placeholder id at image-patch positions (TokenLayout.patch)
+    resid_hidden: int = 64  # hidden width of the patch-embedding residual block
 
     @property
-    def n_slots(self) -> int: return self.prompt_steps + self.n_steps
-    @property
-    def block_size(self) -> int: return self.n_slots * self.tokens_per_step
+    def n_slots(self) -> int:
+        return self.prompt_steps + self.n_steps
 
-GATO_PRESETS = dict(tiny=dict(n_layer=1, n_head=2, n_embd=32, n_steps=2, prompt_steps=1),
-                    small=dict(n_layer=2, n_head=4, n_embd=96, n_steps=2, prompt_steps=1),
-                    base=dict(n_layer=4, n_head=8, n_embd=256, n_steps=8, prompt_steps=4))
+    @property
+    def block_size(self) -> int:
+        return self.n_slots * self.tokens_per_step
+
+
+GATO_PRESETS = dict(
+    tiny=dict(n_layer=1, n_head=2, n_embd=32, n_steps=2, prompt_steps=1),
+    small=dict(n_layer=2, n_head=4, n_embd=96, n_steps=2, prompt_steps=1),
+    base=dict(n_layer=4, n_head=8, n_embd=256, n_steps=8, prompt_steps=4),
+)
 
 # %% ../../nbs/api/62_control_policy.ipynb #5cdba42c
 def _torch():
     import torch, torch.nn as nn, torch.nn.functional as F
+
     return torch, nn, F
+
 
 def _modules():
     "Build the nn.Module classes (torch is imported only when a model is made)."
@@ -54,28 +71,42 @@ def _modules():
 
     class PatchEmbed(nn.Module):
         "Residual block embedding one image patch: linear skip + (linear, GELU, linear)."
+
         def __init__(self, d_in, hidden, d):
             super().__init__()
-            self.skip, self.fc1, self.fc2, self.ln = nn.Linear(d_in, d), nn.Linear(d_in, hidden), nn.Linear(hidden, d), nn.LayerNorm(d_in)
-        def forward(self, x): return self.skip(x) + self.fc2(F.gelu(self.fc1(self.ln(x))))
+            self.skip, self.fc1, self.fc2, self.ln = (
+                nn.Linear(d_in, d),
+                nn.Linear(d_in, hidden),
+                nn.Linear(hidden, d),
+                nn.LayerNorm(d_in),
+            )
+
+        def forward(self, x):
+            return self.skip(x) + self.fc2(F.gelu(self.fc1(self.ln(x))))
 
     class Block(nn.Module):
         def __init__(self, c):
             super().__init__()
             self.ln1, self.ln2 = nn.LayerNorm(c.n_embd), nn.LayerNorm(c.n_embd)
             self.qkv, self.proj = nn.Linear(c.n_embd, 3 * c.n_embd), nn.Linear(c.n_embd, c.n_embd)
-            self.mlp = nn.Sequential(nn.Linear(c.n_embd, 4 * c.n_embd), nn.GELU(), nn.Linear(4 * c.n_embd, c.n_embd), nn.Dropout(c.dropout))
+            self.mlp = nn.Sequential(
+                nn.Linear(c.n_embd, 4 * c.n_embd), nn.GELU(), nn.Linear(4 * c.n_embd, c.n_embd), nn.Dropout(c.dropout)
+            )
             self.nh, self.p = c.n_head, c.dropout
+
         def forward(self, x, mask):
             B, L, D = x.shape
-            q, k, v = self.qkv(self.ln1(x)).view(B, L, 3, self.nh, D // self.nh).permute(2, 0, 3, 1, 4)   # (3, b, h, L, d/h)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.)
+            q, k, v = (
+                self.qkv(self.ln1(x)).view(B, L, 3, self.nh, D // self.nh).permute(2, 0, 3, 1, 4)
+            )  # (3, b, h, L, d/h)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.0)
             x = x + self.proj(y.transpose(1, 2).reshape(B, L, D))
             return x + self.mlp(self.ln2(x))
 
     class GatoPolicy(nn.Module):
         "Decoder-only transformer over control tokens; `forward(ids, valid, patches, loss_mask) -> (logits, loss)`."
-        def __init__(self, cfg:GatoConfig):
+
+        def __init__(self, cfg: GatoConfig):
             super().__init__()
             self.cfg = cfg
             self.tok = nn.Embedding(cfg.vocab_size, cfg.n_embd)
@@ -85,166 +116,229 @@ def _modules():
             self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
             self.ln_f = nn.LayerNorm(cfg.n_embd)
             self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
-            self.head.weight = self.tok.weight                                   # tied, as in GPT
+            self.head.weight = self.tok.weight  # tied, as in GPT
             self.apply(self._init)
+
         def _init(self, m):
-            if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, std=0.02)
-            if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
-        def n_params(self) -> int: return sum(p.numel() for p in self.parameters())
+            if isinstance(m, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(m.weight, std=0.02)
+            if isinstance(m, nn.Linear) and m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+        def n_params(self) -> int:
+            return sum(p.numel() for p in self.parameters())
 
         def hidden(self, ids, valid, patches=None):
             "Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens."
             B, L = ids.shape
-            if L > self.cfg.block_size: raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
+            if L > self.cfg.block_size:
+                raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
             is_patch = ids == self.cfg.patch_id
-            x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))                 # (b, L, d)
+            x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))  # (b, L, d)
             if self.patch is not None and patches is not None and is_patch.any():
                 x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
             pos = torch.arange(L, device=ids.device)
             x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
             causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
-            mask = (causal & (valid[:, None, :] | torch.eye(L, dtype=torch.bool, device=ids.device)))[:, None]   # (b, 1, L, L)
-            for b in self.blocks: x = b(x, mask)
+            mask = (causal & (valid[:, None, :] | torch.eye(L, dtype=torch.bool, device=ids.device)))[
+                :, None
+            ]  # (b, 1, L, L)
+            for b in self.blocks:
+                x = b(x, mask)
             return self.ln_f(x)
 
         def forward(self, ids, valid, patches=None, loss_mask=None):
             "Logits for every position; with `loss_mask` (b, L) marking action tokens, the logits predicting them and their cross-entropy."
             h = self.hidden(ids, valid, patches)
-            if loss_mask is None: return self.head(h), None
-            sel = loss_mask[:, 1:]                                                 # token i+1 is predicted at position i
-            logits = self.head(h[:, :-1][sel])                                     # (n_act, V)
+            if loss_mask is None:
+                return self.head(h), None
+            sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
+            logits = self.head(h[:, :-1][sel])  # (n_act, V)
             return logits, F.cross_entropy(logits, ids[:, 1:][sel])
 
     return GatoPolicy
 
+
 _CLASSES = {}
-def GatoPolicy(cfg:GatoConfig|None=None, **kw):
+
+
+def GatoPolicy(cfg: GatoConfig | None = None, **kw):
     "A Gato-like policy of `cfg` (or `GatoConfig(**kw)`)."
     cfg = cfg or GatoConfig(**kw)
-    if not isinstance(cfg, GatoConfig): raise TypeError(f"cfg must be a GatoConfig, got {type(cfg).__name__}")
-    if cfg.n_embd % cfg.n_head: raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
-    if 'GatoPolicy' not in _CLASSES: _CLASSES['GatoPolicy'] = _modules()
+    if not isinstance(cfg, GatoConfig):
+        raise TypeError(f"cfg must be a GatoConfig, got {type(cfg).__name__}")
+    if cfg.n_embd % cfg.n_head:
+        raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
+    if 'GatoPolicy' not in _CLASSES:
+        _CLASSES['GatoPolicy'] = _modules()
     return _CLASSES['GatoPolicy'](cfg)
 
 # %% ../../nbs/api/62_control_policy.ipynb #b686e199
 class TokenizedEpisodes:
     "Episodes as timestep tokens `ids [S, tokens_per_step]` with episode starts, lengths and task index."
+
     def __init__(self, ids, lengths, tasks, act_mask, patches=None):
         self.ids, self.act_mask = np.asarray(ids, np.int64), np.asarray(act_mask, bool)
         self.lengths, self.tasks = np.asarray(lengths, np.int64), np.asarray(tasks, np.int64)
-        if self.lengths.sum() != len(self.ids): raise ValueError(f"lengths sum to {self.lengths.sum()} but ids holds {len(self.ids)} steps")
-        if (self.lengths < 1).any(): raise ValueError("every episode needs at least one step")
+        if self.lengths.sum() != len(self.ids):
+            raise ValueError(f"lengths sum to {self.lengths.sum()} but ids holds {len(self.ids)} steps")
+        if (self.lengths < 1).any():
+            raise ValueError("every episode needs at least one step")
         self.patches = patches
         self.starts = np.r_[0, np.cumsum(self.lengths)[:-1]]
         self.ep_of_step = np.repeat(np.arange(len(self.lengths)), self.lengths)
         self.order = np.argsort(self.tasks, kind='stable')
         self.task_start = np.searchsorted(self.tasks[self.order], np.arange(self.tasks.max() + 1))
         self.task_count = np.bincount(self.tasks, minlength=self.tasks.max() + 1)
-    def __len__(self): return len(self.lengths)
-    def __repr__(self): return f"TokenizedEpisodes({len(self)} episodes, {len(self.ids)} steps, {self.ids.shape[1]} tokens/step)"
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def __repr__(self):
+        return f"TokenizedEpisodes({len(self)} episodes, {len(self.ids)} steps, {self.ids.shape[1]} tokens/step)"
 
     @classmethod
-    def from_episodes(cls, tt:TimestepTokenizer, episodes, tasks):
+    def from_episodes(cls, tt: TimestepTokenizer, episodes, tasks):
         "Tokenize `episodes` (dicts with batched `obs` and `actions`, as `episode_steps` gives) with task index `tasks[i]`."
         encs = [tt.encode(e['obs'], e['actions']) for e in episodes]
         pt = [e['patches'] for e in encs]
-        return cls(np.concatenate([e['ids'] for e in encs]), [len(e['actions']) for e in episodes], tasks, encs[0]['act_mask'],
-                   None if pt[0] is None else np.concatenate(pt))
+        return cls(
+            np.concatenate([e['ids'] for e in encs]),
+            [len(e['actions']) for e in episodes],
+            tasks,
+            encs[0]['act_mask'],
+            None if pt[0] is None else np.concatenate(pt),
+        )
 
-    def prompt_steps(self, eps, n:int, mode:str, r):
+    def prompt_steps(self, eps, n: int, mode: str, r):
         "Timestep indices (b, n) and validity of `n` prompt timesteps of episodes `eps` chosen by `mode`."
         L = self.lengths[eps][:, None]
-        if mode == 'end': t = L - n + np.arange(n)
-        elif mode == 'start': t = np.broadcast_to(np.arange(n), (len(eps), n))
-        elif mode == 'uniform': t = np.sort(r.integers(0, L, (len(eps), n)), 1)
-        else: raise ValueError(f"prompt mode must be 'end', 'start' or 'uniform', got {mode!r}")
+        if mode == 'end':
+            t = L - n + np.arange(n)
+        elif mode == 'start':
+            t = np.broadcast_to(np.arange(n), (len(eps), n))
+        elif mode == 'uniform':
+            t = np.sort(r.integers(0, L, (len(eps), n)), 1)
+        else:
+            raise ValueError(f"prompt mode must be 'end', 'start' or 'uniform', got {mode!r}")
         return self.starts[eps][:, None] + np.clip(t, 0, L - 1), (t >= 0) & (t < L)
 
-    def demos(self, task:int, n:int, r):
+    def demos(self, task: int, n: int, r):
         "`n` episode indices of `task`, drawn with replacement."
-        if task >= len(self.task_count) or self.task_count[task] == 0: raise ValueError(f"no episodes of task {task}")
+        if task >= len(self.task_count) or self.task_count[task] == 0:
+            raise ValueError(f"no episodes of task {task}")
         return self.order[self.task_start[task] + r.integers(0, self.task_count[task], n)]
 
-    def sample(self, batch:int, cfg:GatoConfig, prompt_prob:float=0.25, prompt_mode:str='end', r=None) -> dict:
+    def sample(self, batch: int, cfg: GatoConfig, prompt_prob: float = 0.25, prompt_mode: str = 'end', r=None) -> dict:
         "A training batch: ids, valid (b, L), loss_mask on the episode's action tokens, patches or None."
         r = r if r is not None else np.random.default_rng()
         K, P, n = cfg.n_steps, cfg.prompt_steps, self.ids.shape[1]
-        s = r.integers(0, len(self.ids), batch); e = self.ep_of_step[s]; t = s - self.starts[e]
-        st = t[:, None] - (K - 1) + np.arange(K)                               # (b, K) timesteps of the episode part
+        s = r.integers(0, len(self.ids), batch)
+        e = self.ep_of_step[s]
+        t = s - self.starts[e]
+        st = t[:, None] - (K - 1) + np.arange(K)  # (b, K) timesteps of the episode part
         idx, val = self.starts[e][:, None] + np.maximum(st, 0), st >= 0
         if P:
             d = np.array([self.demos(k, 1, r)[0] for k in self.tasks[e]])
             pidx, pval = self.prompt_steps(d, P, prompt_mode, r)
             pval &= (r.random(batch) < prompt_prob)[:, None]
             idx, val = np.concatenate([pidx, idx], 1), np.concatenate([pval, val], 1)
-        ids = self.ids[idx].reshape(batch, -1)                                 # (b, (P+K)*n)
+        ids = self.ids[idx].reshape(batch, -1)  # (b, (P+K)*n)
         valid = np.repeat(val, n, 1)
         lm = valid & np.tile(self.act_mask, P + K) & (np.arange((P + K) * n) >= P * n)
         out = dict(ids=ids, valid=valid, loss_mask=lm, patches=None)
-        if self.patches is not None: out['patches'] = self.patches[idx].reshape(batch, -1, self.patches.shape[-1])
+        if self.patches is not None:
+            out['patches'] = self.patches[idx].reshape(batch, -1, self.patches.shape[-1])
         return out
 
 # %% ../../nbs/api/62_control_policy.ipynb #96720590
 @dataclass
 class TrainConfig:
     "How to train the policy."
-    steps:int = 2000  # optimizer steps
-    batch_size:int = 64  # sequences per step
-    lr:float = 1e-3  # peak learning rate
-    warmup:int = 100  # linear warmup steps, then cosine decay to lr/10
-    weight_decay:float = 0.1  # AdamW decay on matrices
-    grad_clip:float = 1.0  # gradient norm clip
-    prompt_prob:float = 0.25  # share of sequences with a demonstration prompt
-    prompt_mode:str = 'end'  # which demo timesteps: 'end', 'start' or 'uniform'
-    max_minutes:float = 0.  # stop early after this long (0: no limit)
-    log_every:int = 50  # steps between logged losses
-    seed:int = 0  # seed for initialisation and sampling
 
-def _lr(step, tc, elapsed:float=0.):
+    steps: int = 2000  # optimizer steps
+    batch_size: int = 64  # sequences per step
+    lr: float = 1e-3  # peak learning rate
+    warmup: int = 100  # linear warmup steps, then cosine decay to lr/10
+    weight_decay: float = 0.1  # AdamW decay on matrices
+    grad_clip: float = 1.0  # gradient norm clip
+    prompt_prob: float = 0.25  # share of sequences with a demonstration prompt
+    prompt_mode: str = 'end'  # which demo timesteps: 'end', 'start' or 'uniform'
+    max_minutes: float = 0.0  # stop early after this long (0: no limit)
+    log_every: int = 50  # steps between logged losses
+    seed: int = 0  # seed for initialisation and sampling
+
+
+def _lr(step, tc, elapsed: float = 0.0):
     "Warmup, then cosine to lr/10 over the steps or, with `max_minutes`, over whichever runs out first."
-    if step < tc.warmup: return tc.lr * (step + 1) / tc.warmup
+    if step < tc.warmup:
+        return tc.lr * (step + 1) / tc.warmup
     p = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
-    if tc.max_minutes: p = max(p, elapsed / (60 * tc.max_minutes))
-    return tc.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1., p))))
+    if tc.max_minutes:
+        p = max(p, elapsed / (60 * tc.max_minutes))
+    return tc.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
 
-def train_policy(data:TokenizedEpisodes, cfg:GatoConfig, tc:TrainConfig|None=None, model=None, progress:bool=False):
+
+def train_policy(
+    data: TokenizedEpisodes, cfg: GatoConfig, tc: TrainConfig | None = None, model=None, progress: bool = False
+):
     "Train a `GatoPolicy` on `data` with the loss on action tokens; returns (model, metrics list)."
     torch, nn, F = _torch()
     tc = tc or TrainConfig()
-    seed_everything(tc.seed); r = np.random.default_rng(tc.seed)
+    seed_everything(tc.seed)
+    r = np.random.default_rng(tc.seed)
     model = model or GatoPolicy(cfg)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.)], lr=tc.lr, betas=(0.9, 0.95))
-    metrics, t0, run = [], time.time(), 0.
+    opt = torch.optim.AdamW(
+        [dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.0)],
+        lr=tc.lr,
+        betas=(0.9, 0.95),
+    )
+    metrics, t0, run = [], time.time(), 0.0
     model.train()
     for step in range(tc.steps):
         b = data.sample(tc.batch_size, cfg, tc.prompt_prob, tc.prompt_mode, r)
         lr = _lr(step, tc, time.time() - t0)
-        for g in opt.param_groups: g['lr'] = lr
-        _, loss = model(torch.from_numpy(b['ids']), torch.from_numpy(b['valid']),
-                        None if b['patches'] is None else torch.from_numpy(b['patches']), torch.from_numpy(b['loss_mask']))
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip); opt.step()
+        for g in opt.param_groups:
+            g['lr'] = lr
+        _, loss = model(
+            torch.from_numpy(b['ids']),
+            torch.from_numpy(b['valid']),
+            None if b['patches'] is None else torch.from_numpy(b['patches']),
+            torch.from_numpy(b['loss_mask']),
+        )
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
+        opt.step()
         run = loss.item() if step == 0 else 0.95 * run + 0.05 * loss.item()
         if (step + 1) % tc.log_every == 0 or step == tc.steps - 1:
             metrics.append(dict(step=step + 1, loss=run, lr=lr, seconds=round(time.time() - t0, 2)))
-            if progress: print(metrics[-1], flush=True)
-        if tc.max_minutes and time.time() - t0 > 60 * tc.max_minutes: break
+            if progress:
+                print(metrics[-1], flush=True)
+        if tc.max_minutes and time.time() - t0 > 60 * tc.max_minutes:
+            break
     model.eval()
     return model, metrics
 
-def save_policy(path, model, tc:TrainConfig|None=None, extra:dict|None=None) -> Path:
+
+def save_policy(path, model, tc: TrainConfig | None = None, extra: dict | None = None) -> Path:
     "Write `model.safetensors` and `config.json` (model config, train config, `extra`) into folder `path`."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     save_tensors(path / 'model.safetensors', {k: v for k, v in model.state_dict().items() if k != 'head.weight'})
-    atomic_write_json(path / 'config.json', dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {})))
+    atomic_write_json(
+        path / 'config.json', dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {}))
+    )
     return path
+
 
 def load_policy(path):
     "A `GatoPolicy` saved by `save_policy` (eval mode) and its config.json."
     path = Path(path)
-    if not (path / 'config.json').exists(): raise FileNotFoundError(f"no policy at {path} (config.json missing)")
+    if not (path / 'config.json').exists():
+        raise FileNotFoundError(f"no policy at {path} (config.json missing)")
     meta = read_json(path / 'config.json')
     m = GatoPolicy(cfg_from_dict(GatoConfig, meta['model']))
     m.load_state_dict(load_tensors(path / 'model.safetensors'), strict=False)
@@ -252,21 +346,39 @@ def load_policy(path):
 
 # %% ../../nbs/api/62_control_policy.ipynb #05cf02a7
 def _stack_obs(obs_list):
-    return dict(direction=np.array([o['direction'] for o in obs_list], np.int64), image=np.stack([o['image'] for o in obs_list]),
-                mission=np.array([o['mission'] for o in obs_list], dtype=object))
+    return dict(
+        direction=np.array([o['direction'] for o in obs_list], np.int64),
+        image=np.stack([o['image'] for o in obs_list]),
+        mission=np.array([o['mission'] for o in obs_list], dtype=object),
+    )
 
-def rollout_policy(model, tt:TimestepTokenizer, level:str, n_episodes:int=200, seed:int=1_000_000, demos:TokenizedEpisodes|None=None,
-                   task:int=0, prompt_mode:str='end', temperature:float=1.0, greedy:bool=False, max_steps:int|None=None) -> dict:
+
+def rollout_policy(
+    model,
+    tt: TimestepTokenizer,
+    level: str,
+    n_episodes: int = 200,
+    seed: int = 1_000_000,
+    demos: TokenizedEpisodes | None = None,
+    task: int = 0,
+    prompt_mode: str = 'end',
+    temperature: float = 1.0,
+    greedy: bool = False,
+    max_steps: int | None = None,
+) -> dict:
     "Success rate and episode lengths of `model` on `n_episodes` seeds of `level` (from `seed`), all stepped together."
     torch, nn, F = _torch()
     from lcdt.control.babyai import make_babyai_env
+
     cfg, n, K, P = model.cfg, tt.n_tokens, model.cfg.n_steps, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
     envs = [make_babyai_env(level) for _ in range(n_episodes)]
     import contextlib, io
-    with contextlib.redirect_stdout(io.StringIO()): obs = [e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        obs = [e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]
     limit = max_steps or envs[0].unwrapped.max_steps
-    hist = np.zeros((n_episodes, limit, n), np.int64)                          # tokens of each env's timesteps
+    hist = np.zeros((n_episodes, limit, n), np.int64)  # tokens of each env's timesteps
     pidx = pval = None
     if P and demos is not None:
         pidx, pval = demos.prompt_steps(demos.demos(task, n_episodes, r), P, prompt_mode, r)
@@ -274,79 +386,134 @@ def rollout_policy(model, tt:TimestepTokenizer, level:str, n_episodes:int=200, s
     lo, n_act = tt.layout.discrete, tt.act.space.n
     for t in range(limit):
         live = np.nonzero(alive)[0]
-        if not len(live): break
+        if not len(live):
+            break
         o = tt.obs.encode(_stack_obs([obs[i] for i in live]))['ids']
-        hist[live, t, :tt.n_obs] = o; hist[live, t, tt.n_obs] = tt.layout.separator
+        hist[live, t, : tt.n_obs] = o
+        hist[live, t, tt.n_obs] = tt.layout.separator
         st = t - (K - 1) + np.arange(K)
-        ids = hist[live][:, np.maximum(st, 0)]                                  # (b, K, n)
+        ids = hist[live][:, np.maximum(st, 0)]  # (b, K, n)
         val = np.broadcast_to(st >= 0, (len(live), K))
         if P:
-            if pidx is not None: ids, val = np.concatenate([demos.ids[pidx[live]], ids], 1), np.concatenate([pval[live], val], 1)
-            else: ids, val = np.concatenate([np.zeros((len(live), P, n), np.int64), ids], 1), np.concatenate([np.zeros((len(live), P), bool), val], 1)
+            if pidx is not None:
+                ids, val = np.concatenate([demos.ids[pidx[live]], ids], 1), np.concatenate([pval[live], val], 1)
+            else:
+                ids, val = (
+                    np.concatenate([np.zeros((len(live), P, n), np.int64), ids], 1),
+                    np.concatenate([np.zeros((len(live), P), bool), val], 1),
+                )
         ids, valid = torch.from_numpy(ids.reshape(len(live), -1)), torch.from_numpy(np.repeat(val, n, 1))
         with torch.no_grad():
-            h = model.hidden(ids, valid)[:, (P + K - 1) * n + tt.n_obs]          # hidden state at the current separator
-            logits = model.head(h)[:, lo:lo + n_act]                          # (b, n_actions)
+            h = model.hidden(ids, valid)[:, (P + K - 1) * n + tt.n_obs]  # hidden state at the current separator
+            logits = model.head(h)[:, lo : lo + n_act]  # (b, n_actions)
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
             hist[i, t, tt.n_obs + 1] = lo + int(a[j])
-            obs[i], rew, term, trunc, _ = envs[i].step(int(a[j])); length[i] += 1
-            if term or trunc: alive[i] = False; success[i] = rew > 0
+            obs[i], rew, term, trunc, _ = envs[i].step(int(a[j]))
+            length[i] += 1
+            if term or trunc:
+                alive[i] = False
+                success[i] = rew > 0
     return dict(level=level, episodes=n_episodes, success=float(success.mean()), mean_len=float(length.mean()))
 
-def rollout_random(level:str, n_episodes:int=200, seed:int=1_000_000) -> dict:
+
+def rollout_random(level: str, n_episodes: int = 200, seed: int = 1_000_000) -> dict:
     "Success rate of uniformly random actions on the same seeds."
     from lcdt.control.babyai import make_babyai_env
     import contextlib, io
+
     env, r, succ, lens = make_babyai_env(level), np.random.default_rng(seed), [], []
     for i in range(n_episodes):
-        with contextlib.redirect_stdout(io.StringIO()): env.reset(seed=seed + i)
+        with contextlib.redirect_stdout(io.StringIO()):
+            env.reset(seed=seed + i)
         done, k = False, 0
         while not done:
-            _, rew, term, trunc, _ = env.step(int(r.integers(env.action_space.n))); done = term or trunc; k += 1
-        succ.append(rew > 0); lens.append(k)
+            _, rew, term, trunc, _ = env.step(int(r.integers(env.action_space.n)))
+            done = term or trunc
+            k += 1
+        succ.append(rew > 0)
+        lens.append(k)
     return dict(level=level, episodes=n_episodes, success=float(np.mean(succ)), mean_len=float(np.mean(lens)))
 
-def rollout_bot(level:str, n_episodes:int=200, seed:int=1_000_000) -> dict:
+
+def rollout_bot(level: str, n_episodes: int = 200, seed: int = 1_000_000) -> dict:
     "Success rate of minigrid's BabyAIBot on the same seeds (the upper bound)."
     from lcdt.control.babyai import bot_episode, make_babyai_env
+
     env = make_babyai_env(level)
     eps = [bot_episode(env, seed + i) for i in range(n_episodes)]
-    return dict(level=level, episodes=n_episodes, success=float(np.mean([e['success'] for e in eps])), mean_len=float(np.mean([len(e['actions']) for e in eps])))
+    return dict(
+        level=level,
+        episodes=n_episodes,
+        success=float(np.mean([e['success'] for e in eps])),
+        mean_len=float(np.mean([len(e['actions']) for e in eps])),
+    )
 
 # %% ../../nbs/api/62_control_policy.ipynb #c8b27323
-def babyai_tokenizer(missions, text_len:int=12) -> TimestepTokenizer:
+def babyai_tokenizer(missions, text_len: int = 12) -> TimestepTokenizer:
     "Timestep tokenizer for BabyAI: symbolic cells, a word-level mission tokenizer trained on `missions`, Discrete(7) actions."
     from gymnasium import spaces
     from lcdt.text.tokenizer import train_tokenizer
     from lcdt.control.babyai import CELL_HIGH, MissionText, MISSION_CHARSET
+
     ttok = train_tokenizer(sorted(set(missions)), kind='word', vocab_size=200)
     high = np.broadcast_to(np.array(CELL_HIGH, np.uint8), (7, 7, 3)).copy()
-    obs = spaces.Dict(direction=spaces.Discrete(4), image=spaces.Box(0, high, dtype=np.uint8), mission=spaces.Text(max_length=128, charset=MISSION_CHARSET))
+    obs = spaces.Dict(
+        direction=spaces.Discrete(4),
+        image=spaces.Box(0, high, dtype=np.uint8),
+        mission=spaces.Text(max_length=128, charset=MISSION_CHARSET),
+    )
     return TimestepTokenizer(obs, spaces.Discrete(7), ControlTokenizerConfig(image='cells', text_len=text_len), ttok)
 
-def load_babyai_episodes(levels, root='runs/babyai', n:int|None=None):
+
+def load_babyai_episodes(levels, root='runs/babyai', n: int | None = None):
     "Per-step episodes (`episode_steps`) and task indices of the bot datasets of `levels`."
     from lcdt.control.babyai import episode_steps, load_babyai_dataset
+
     eps, tasks = [], []
     for k, lv in enumerate(levels):
         ds = load_babyai_dataset(lv, root)
         for ep in ds.iterate_episodes(range(min(n or ds.total_episodes, ds.total_episodes))):
-            eps.append(episode_steps(ep)); tasks.append(k)
+            eps.append(episode_steps(ep))
+            tasks.append(k)
     return eps, tasks
 
 # %% ../../nbs/api/62_control_policy.ipynb #6c1dcd10
-EXPERIMENT = dict(model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),
-                  train=dict(steps=20000, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, prompt_mode='end', max_minutes=19.5, log_every=50))
+EXPERIMENT = dict(
+    model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),
+    train=dict(
+        steps=20000,
+        batch_size=32,
+        lr=2e-3,
+        warmup=100,
+        prompt_prob=0.25,
+        prompt_mode='end',
+        max_minutes=19.5,
+        log_every=50,
+    ),
+)
 
-def babyai_experiment(levels=None, root='runs/babyai', out='runs/babyai/gato', n_train:int|None=None, n_eval:int=200,
-                      model_kw:dict|None=None, train_kw:dict|None=None, threads:int=1, force:bool=False, progress:bool=False) -> dict:
+
+def babyai_experiment(
+    levels=None,
+    root='runs/babyai',
+    out='runs/babyai/gato',
+    n_train: int | None = None,
+    n_eval: int = 200,
+    model_kw: dict | None = None,
+    train_kw: dict | None = None,
+    threads: int = 1,
+    force: bool = False,
+    progress: bool = False,
+) -> dict:
     "Train on the bot datasets of `levels`, evaluate on held-out seeds against the bot and random; results dict (cached in `out`)."
     import torch, json
     from lcdt.control.babyai import BABYAI_LEVELS
     from lcdt.core import atomic_write_text
+
     out = Path(out)
-    if (out / 'results.json').exists() and not force: return read_json(out / 'results.json')
+    if (out / 'results.json').exists() and not force:
+        return read_json(out / 'results.json')
     levels = list(levels or BABYAI_LEVELS)
     torch.set_num_threads(threads)
     t0 = time.time()
@@ -365,12 +532,33 @@ def babyai_experiment(levels=None, root='runs/babyai', out='runs/babyai/gato', n
     evals = {}
     for k, lv in enumerate(levels):
         t2 = time.time()
-        evals[lv] = dict(gato=rollout_policy(model, tt, lv, n_eval, task=k)['success'],
-                         gato_prompted=rollout_policy(model, tt, lv, n_eval, demos=data, task=k, prompt_mode=tc.prompt_mode)['success'],
-                         bot=rollout_bot(lv, n_eval)['success'], random=rollout_random(lv, n_eval)['success'], eval_seconds=round(time.time() - t2, 1))
-        if progress: print(lv, evals[lv], flush=True)
-    res = dict(levels=levels, episodes=len(data), steps=int(len(data.ids)), tokens_per_step=tt.n_tokens, n_params=model.n_params(),
-               model=cfg_to_dict(cfg), train=cfg_to_dict(tc), train_steps=mets[-1]['step'], final_loss=mets[-1]['loss'],
-               prep_seconds=round(prep, 1), train_seconds=round(train_s, 1), threads=threads, n_eval=n_eval, eval=evals, metrics=mets)
+        evals[lv] = dict(
+            gato=rollout_policy(model, tt, lv, n_eval, task=k)['success'],
+            gato_prompted=rollout_policy(model, tt, lv, n_eval, demos=data, task=k, prompt_mode=tc.prompt_mode)[
+                'success'
+            ],
+            bot=rollout_bot(lv, n_eval)['success'],
+            random=rollout_random(lv, n_eval)['success'],
+            eval_seconds=round(time.time() - t2, 1),
+        )
+        if progress:
+            print(lv, evals[lv], flush=True)
+    res = dict(
+        levels=levels,
+        episodes=len(data),
+        steps=int(len(data.ids)),
+        tokens_per_step=tt.n_tokens,
+        n_params=model.n_params(),
+        model=cfg_to_dict(cfg),
+        train=cfg_to_dict(tc),
+        train_steps=mets[-1]['step'],
+        final_loss=mets[-1]['loss'],
+        prep_seconds=round(prep, 1),
+        train_seconds=round(train_s, 1),
+        threads=threads,
+        n_eval=n_eval,
+        eval=evals,
+        metrics=mets,
+    )
     atomic_write_json(out / 'results.json', res)
     return res

@@ -20,61 +20,79 @@ __all__ = ['ControlTokenizerConfig', 'mu_law', 'inv_mu_law', 'bin_continuous', '
 @dataclass
 class ControlTokenizerConfig:
     "How values become tokens."
-    mu:float = 100.  # mu-law companding strength
-    M:float = 256.  # mu-law scale: |x| = M maps to 1
-    n_bins:int = 1024  # uniform bins for continuous values in [-1, 1]
-    n_discrete:int = 1024  # tokens for discrete values 0..n_discrete-1
-    text_len:int = 12  # tokens per Text value ([BOS] ... [EOS], padded / truncated)
-    image:str = 'patches'  # 3-D image Boxes: 'patches', 'cells' (one discrete token per symbolic cell) or 'values'
-    patch_size:int = 4  # side of a square image patch (image='patches')
+
+    mu: float = 100.0  # mu-law companding strength
+    M: float = 256.0  # mu-law scale: |x| = M maps to 1
+    n_bins: int = 1024  # uniform bins for continuous values in [-1, 1]
+    n_discrete: int = 1024  # tokens for discrete values 0..n_discrete-1
+    text_len: int = 12  # tokens per Text value ([BOS] ... [EOS], padded / truncated)
+    image: str = 'patches'  # 3-D image Boxes: 'patches', 'cells' (one discrete token per symbolic cell) or 'values'
+    patch_size: int = 4  # side of a square image patch (image='patches')
+
 
 def _check_cfg(cfg):
     cfg = cfg or ControlTokenizerConfig()
-    if not isinstance(cfg, ControlTokenizerConfig): raise TypeError(f"cfg must be a ControlTokenizerConfig, got {type(cfg).__name__}")
+    if not isinstance(cfg, ControlTokenizerConfig):
+        raise TypeError(f"cfg must be a ControlTokenizerConfig, got {type(cfg).__name__}")
     validate_cfg(cfg)
-    if cfg.image not in ('patches', 'cells', 'values'): raise ValueError(f"image must be 'patches', 'cells' or 'values', got {cfg.image!r}")
-    if cfg.patch_size < 1: raise ValueError(f"patch_size must be >= 1, got {cfg.patch_size}")
+    if cfg.image not in ('patches', 'cells', 'values'):
+        raise ValueError(f"image must be 'patches', 'cells' or 'values', got {cfg.image!r}")
+    if cfg.patch_size < 1:
+        raise ValueError(f"patch_size must be >= 1, got {cfg.patch_size}")
     return cfg
 
-def mu_law(x, mu:float=100., M:float=256.):
+
+def mu_law(x, mu: float = 100.0, M: float = 256.0):
     "Gato's mu-law companding: maps [-M, M] onto [-1, 1], finely near 0."
     x = np.asarray(x, dtype=np.float64)
     return np.sign(x) * np.log1p(np.abs(x) * mu) / math.log1p(M * mu)
 
-def inv_mu_law(y, mu:float=100., M:float=256.):
+
+def inv_mu_law(y, mu: float = 100.0, M: float = 256.0):
     "Inverse of `mu_law`."
     y = np.asarray(y, dtype=np.float64)
     return np.sign(y) * np.expm1(np.abs(y) * math.log1p(M * mu)) / mu
 
-def _as_ints(a, where:str) -> np.ndarray:
+
+def _as_ints(a, where: str) -> np.ndarray:
     "`a` as int64, refusing non-numbers, NaN/inf and fractions with an error naming `where`."
     a = np.asarray(a)
-    if a.dtype == bool: return a.astype(np.int64)
+    if a.dtype == bool:
+        return a.astype(np.int64)
     if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
         raise TypeError(f"{where}: expected integers, got dtype {a.dtype}")
     if np.issubdtype(a.dtype, np.floating):
-        if not np.isfinite(a).all(): raise ValueError(f"{where}: expected integers, got NaN or inf")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{where}: expected integers, got NaN or inf")
         frac = a != np.round(a)
-        if frac.any(): raise ValueError(f"{where}: expected integers, got {float(a[frac].flat[0])!r}")
+        if frac.any():
+            raise ValueError(f"{where}: expected integers, got {float(a[frac].flat[0])!r}")
     return a.astype(np.int64)
 
-def _in_range(a, lo, hi, where:str, what:str='value'):
+
+def _in_range(a, lo, hi, where: str, what: str = 'value'):
     "Raise a `ValueError` naming `where` if an int in `a` lies outside [lo, hi) (bounds broadcast)."
     bad = (a < lo) | (a >= hi)
-    if not bad.any(): return a
+    if not bad.any():
+        return a
     i = np.argwhere(bad)[0]
     lo_i, hi_i = np.broadcast_to(lo, a.shape)[tuple(i)], np.broadcast_to(hi, a.shape)[tuple(i)]
-    raise ValueError(f"{where}: {what} {a[tuple(i)]} at index {tuple(int(j) for j in i)} is outside [{lo_i}, {hi_i - 1}]")
+    raise ValueError(
+        f"{where}: {what} {a[tuple(i)]} at index {tuple(int(j) for j in i)} is outside [{lo_i}, {hi_i - 1}]"
+    )
 
-def bin_continuous(x, cfg:ControlTokenizerConfig|None=None):
+
+def bin_continuous(x, cfg: ControlTokenizerConfig | None = None):
     "Bin indices in [0, n_bins) of continuous values (mu-law, clip to [-1, 1], uniform bins); NaN is refused."
     cfg = _check_cfg(cfg)
     x = np.asarray(x, dtype=np.float64)
-    if np.isnan(x).any(): raise ValueError(f"continuous values must not be NaN (got {int(np.isnan(x).sum())} NaN of {x.size})")
+    if np.isnan(x).any():
+        raise ValueError(f"continuous values must not be NaN (got {int(np.isnan(x).sum())} NaN of {x.size})")
     y = np.clip(mu_law(x, cfg.mu, cfg.M), -1, 1)
     return np.minimum(((y + 1) / 2 * cfg.n_bins).astype(np.int64), cfg.n_bins - 1)
 
-def unbin_continuous(b, cfg:ControlTokenizerConfig|None=None):
+
+def unbin_continuous(b, cfg: ControlTokenizerConfig | None = None):
     "Values at the centres of bins `b` (inverse of `bin_continuous` up to half a bin in mu-law space)."
     cfg = _check_cfg(cfg)
     b = _in_range(_as_ints(b, 'bins'), 0, cfg.n_bins, 'bins', 'bin')
@@ -84,100 +102,154 @@ def unbin_continuous(b, cfg:ControlTokenizerConfig|None=None):
 # %% ../../nbs/api/60_control_tokenize.ipynb #b2e36c50
 class TokenLayout:
     "Offsets of the token ranges: text ids, then discrete, continuous, and the separator."
-    def __init__(self, text_vocab:int=0, cfg:ControlTokenizerConfig|None=None):
-        if not isinstance(text_vocab, (int, np.integer)) or text_vocab < 0: raise ValueError(f"text_vocab must be an int >= 0, got {text_vocab!r}")
+
+    def __init__(self, text_vocab: int = 0, cfg: ControlTokenizerConfig | None = None):
+        if not isinstance(text_vocab, (int, np.integer)) or text_vocab < 0:
+            raise ValueError(f"text_vocab must be an int >= 0, got {text_vocab!r}")
         self.cfg = _check_cfg(cfg)
         self.text_vocab = int(text_vocab)
-        self.discrete = self.text_vocab                        # first discrete id
+        self.discrete = self.text_vocab  # first discrete id
         self.continuous = self.discrete + self.cfg.n_discrete  # first continuous id
-        self.separator = self.continuous + self.cfg.n_bins     # the '|' between observation and action
-        self.patch = self.separator + 1                        # placeholder id at image-patch positions
+        self.separator = self.continuous + self.cfg.n_bins  # the '|' between observation and action
+        self.patch = self.separator + 1  # placeholder id at image-patch positions
         self.vocab_size = self.patch + 1
-    def __repr__(self): return f"TokenLayout(text={self.text_vocab}, discrete={self.discrete}, continuous={self.continuous}, separator={self.separator}, vocab_size={self.vocab_size})"
+
+    def __repr__(self):
+        return f"TokenLayout(text={self.text_vocab}, discrete={self.discrete}, continuous={self.continuous}, separator={self.separator}, vocab_size={self.vocab_size})"
+
     def kind(self, ids):
         "Per-id kind: 0 text, 1 discrete, 2 continuous, 3 separator, 4 patch."
         ids = np.asarray(ids)
-        return (ids >= self.discrete).astype(np.int8) + (ids >= self.continuous) + (ids >= self.separator) + (ids >= self.patch)
+        return (
+            (ids >= self.discrete).astype(np.int8)
+            + (ids >= self.continuous)
+            + (ids >= self.separator)
+            + (ids >= self.patch)
+        )
 
 # %% ../../nbs/api/60_control_tokenize.ipynb #a444e59f
 _SUPPORTED = 'Box, Discrete, MultiDiscrete, MultiBinary, Text, Dict, Tuple'
 
-def _is_int_box(s): return np.issubdtype(s.dtype, np.integer) and np.all(np.isfinite(s.low)) and np.all(np.isfinite(s.high))
+
+def _is_int_box(s):
+    return np.issubdtype(s.dtype, np.integer) and np.all(np.isfinite(s.low)) and np.all(np.isfinite(s.high))
+
 
 def _plan(space, cfg, path=()):
     "List of (path, kind, space, n_tokens) leaves of `space`."
     from gymnasium import spaces as S
-    if isinstance(space, S.Dict): return [l for k, s in space.spaces.items() for l in _plan(s, cfg, path + (k,))]
-    if isinstance(space, S.Tuple): return [l for i, s in enumerate(space.spaces) for l in _plan(s, cfg, path + (i,))]
+
+    if isinstance(space, S.Dict):
+        return [l for k, s in space.spaces.items() for l in _plan(s, cfg, path + (k,))]
+    if isinstance(space, S.Tuple):
+        return [l for i, s in enumerate(space.spaces) for l in _plan(s, cfg, path + (i,))]
     if isinstance(space, S.Discrete):
-        if space.n > cfg.n_discrete: raise ValueError(f"{space} has more values than n_discrete={cfg.n_discrete}")
+        if space.n > cfg.n_discrete:
+            raise ValueError(f"{space} has more values than n_discrete={cfg.n_discrete}")
         return [(path, 'discrete', space, 1)]
     if isinstance(space, S.MultiDiscrete):
-        if np.max(space.nvec) > cfg.n_discrete: raise ValueError(f"{space} has more values than n_discrete={cfg.n_discrete}")
+        if np.max(space.nvec) > cfg.n_discrete:
+            raise ValueError(f"{space} has more values than n_discrete={cfg.n_discrete}")
         return [(path, 'multidiscrete', space, int(np.prod(space.shape)))]
-    if isinstance(space, S.MultiBinary): return [(path, 'binary', space, int(np.prod(space.shape)))]
-    if isinstance(space, S.Text): return [(path, 'text', space, cfg.text_len)]
+    if isinstance(space, S.MultiBinary):
+        return [(path, 'binary', space, int(np.prod(space.shape)))]
+    if isinstance(space, S.Text):
+        return [(path, 'text', space, cfg.text_len)]
     if isinstance(space, S.Box):
         if len(space.shape) == 3 and cfg.image == 'patches' and space.dtype == np.uint8:
-            h, w, c = space.shape; p = cfg.patch_size
-            if h % p or w % p: raise ValueError(f"image {space} is not divisible into {p}x{p} patches (set patch_size)")
+            h, w, c = space.shape
+            p = cfg.patch_size
+            if h % p or w % p:
+                raise ValueError(f"image {space} is not divisible into {p}x{p} patches (set patch_size)")
             return [(path, 'patches', space, (h // p) * (w // p))]
         if len(space.shape) == 3 and cfg.image == 'cells' and _is_int_box(space):
-            radix = (space.high.reshape(-1, space.shape[-1]).max(0).astype(np.int64) - space.low.reshape(-1, space.shape[-1]).min(0) + 1)
-            if np.prod(radix) > cfg.n_discrete: raise ValueError(f"image {space} has {np.prod(radix)} cell values, more than n_discrete={cfg.n_discrete} (tighten its bounds)")
+            radix = (
+                space.high.reshape(-1, space.shape[-1]).max(0).astype(np.int64)
+                - space.low.reshape(-1, space.shape[-1]).min(0)
+                + 1
+            )
+            if np.prod(radix) > cfg.n_discrete:
+                raise ValueError(
+                    f"image {space} has {np.prod(radix)} cell values, more than n_discrete={cfg.n_discrete} (tighten its bounds)"
+                )
             return [(path, 'cells', space, space.shape[0] * space.shape[1])]
-        if _is_int_box(space) and np.all(space.high.astype(np.float64) - space.low < cfg.n_discrete): return [(path, 'intbox', space, int(np.prod(space.shape)))]
-        if np.issubdtype(space.dtype, np.floating): return [(path, 'continuous', space, int(np.prod(space.shape)))]
-        raise ValueError(f"{space}: an integer Box needs finite bounds with fewer than n_discrete={cfg.n_discrete} values")
+        if _is_int_box(space) and np.all(space.high.astype(np.float64) - space.low < cfg.n_discrete):
+            return [(path, 'intbox', space, int(np.prod(space.shape)))]
+        if np.issubdtype(space.dtype, np.floating):
+            return [(path, 'continuous', space, int(np.prod(space.shape)))]
+        raise ValueError(
+            f"{space}: an integer Box needs finite bounds with fewer than n_discrete={cfg.n_discrete} values"
+        )
     raise TypeError(f"unsupported space {space!r} ({type(space).__name__}); supported: {_SUPPORTED}")
 
-def tokens_per_timestep(space, cfg:ControlTokenizerConfig|None=None) -> int:
+
+def tokens_per_timestep(space, cfg: ControlTokenizerConfig | None = None) -> int:
     "Number of tokens (image patches included) one value of `space` becomes."
     return sum(l[3] for l in _plan(space, _check_cfg(cfg)))
 
 # %% ../../nbs/api/60_control_tokenize.ipynb #88ffb05b
 def _get(x, path):
-    for k in path: x = x[k]
+    for k in path:
+        x = x[k]
     return x
 
+
 def _put(out, path, v):
-    for k in path[:-1]: out = out[k]
+    for k in path[:-1]:
+        out = out[k]
     out[path[-1]] = v
+
 
 def _skeleton(space):
     from gymnasium import spaces as S
-    if isinstance(space, S.Dict): return {k: _skeleton(s) for k, s in space.spaces.items()}
-    if isinstance(space, S.Tuple): return [_skeleton(s) for s in space.spaces]
+
+    if isinstance(space, S.Dict):
+        return {k: _skeleton(s) for k, s in space.spaces.items()}
+    if isinstance(space, S.Tuple):
+        return [_skeleton(s) for s in space.spaces]
     return None
+
 
 def _tuples(space, x):
     from gymnasium import spaces as S
-    if isinstance(space, S.Dict): return {k: _tuples(s, x[k]) for k, s in space.spaces.items()}
-    if isinstance(space, S.Tuple): return tuple(_tuples(s, v) for s, v in zip(space.spaces, x))
+
+    if isinstance(space, S.Dict):
+        return {k: _tuples(s, x[k]) for k, s in space.spaces.items()}
+    if isinstance(space, S.Tuple):
+        return tuple(_tuples(s, v) for s, v in zip(space.spaces, x))
     return x
+
 
 class SpaceTokenizer:
     "Gato tokenization of batches of values of one Gymnasium space."
-    def __init__(self, space, cfg:ControlTokenizerConfig|None=None, text_tokenizer=None, layout:TokenLayout|None=None):
+
+    def __init__(
+        self, space, cfg: ControlTokenizerConfig | None = None, text_tokenizer=None, layout: TokenLayout | None = None
+    ):
         self.space, self.cfg = space, _check_cfg(cfg)
         self.plan = _plan(space, self.cfg)
         self.text_tokenizer = text_tokenizer
         if any(l[1] == 'text' for l in self.plan) and text_tokenizer is None:
-            raise ValueError(f"text_tokenizer is needed: {space} holds a Text space (pass a lcdt.text.tokenizer.TextTokenizer)")
+            raise ValueError(
+                f"text_tokenizer is needed: {space} holds a Text space (pass a lcdt.text.tokenizer.TextTokenizer)"
+            )
         self.layout = layout or TokenLayout(text_tokenizer.vocab_size if text_tokenizer is not None else 0, self.cfg)
         self.n_tokens = sum(l[3] for l in self.plan)
-        self.patch_dim = next((self.cfg.patch_size ** 2 * l[2].shape[2] for l in self.plan if l[1] == 'patches'), 0)
+        self.patch_dim = next((self.cfg.patch_size**2 * l[2].shape[2] for l in self.plan if l[1] == 'patches'), 0)
 
-    def __repr__(self): return f"SpaceTokenizer({self.space}, n_tokens={self.n_tokens})"
+    def __repr__(self):
+        return f"SpaceTokenizer({self.space}, n_tokens={self.n_tokens})"
 
     def _leaf_encode(self, kind, s, x, n, where='value'):
         L, cfg = self.layout, self.cfg
         if kind == 'text':
-            if isinstance(x, str): x = [x]
+            if isinstance(x, str):
+                x = [x]
             t = self.text_tokenizer.encode([str(t) for t in x], max_len=cfg.text_len)['ids'].reshape(len(x), -1)
             return np.pad(t, ((0, 0), (0, n - t.shape[1])), constant_values=self.text_tokenizer.pad_id), None
         x = np.asarray(x)
-        if x.ndim == 0: raise ValueError(f"{where}: expected a batch (leading axis N) of values of {s}, got a scalar")
+        if x.ndim == 0:
+            raise ValueError(f"{where}: expected a batch (leading axis N) of values of {s}, got a scalar")
         if kind == 'discrete':
             v = _in_range(_as_ints(x, where).reshape(-1, 1) - s.start, 0, s.n, where)
             return v + L.discrete, None
@@ -188,16 +260,21 @@ class SpaceTokenizer:
             return v + L.discrete, None
         if kind == 'intbox':
             lo = s.low.reshape(1, -1).astype(np.int64)
-            v = _in_range(_as_ints(x, where).reshape(len(x), -1) - lo, 0, s.high.reshape(1, -1).astype(np.int64) - lo + 1, where)
+            v = _in_range(
+                _as_ints(x, where).reshape(len(x), -1) - lo, 0, s.high.reshape(1, -1).astype(np.int64) - lo + 1, where
+            )
             return v + L.discrete, None
-        if kind == 'continuous': return bin_continuous(x.reshape(len(x), -1), cfg) + L.continuous, None
+        if kind == 'continuous':
+            return bin_continuous(x.reshape(len(x), -1), cfg) + L.continuous, None
         if kind == 'cells':
-            c = s.shape[-1]; lo, radix = self._radix(s)
+            c = s.shape[-1]
+            lo, radix = self._radix(s)
             v = _in_range(_as_ints(x, where).reshape(len(x), -1, c) - lo, 0, radix, where)  # (n, h*w, c)
-            mult = np.cumprod(np.r_[1, radix[::-1][:-1]])[::-1]                      # mixed radix, first channel most significant
+            mult = np.cumprod(np.r_[1, radix[::-1][:-1]])[::-1]  # mixed radix, first channel most significant
             return (v * mult).sum(-1) + L.discrete, None
         if kind == 'patches':
-            h, w, c = s.shape; p = cfg.patch_size
+            h, w, c = s.shape
+            p = cfg.patch_size
             _in_range(_as_ints(x, where), 0, 256, where, 'pixel')
             v = x.reshape(len(x), h // p, p, w // p, p, c).transpose(0, 1, 3, 2, 4, 5).reshape(len(x), n, p * p * c)
             v = (v.astype(np.float32) / 255 * 2 - 1) / math.sqrt(p)
@@ -208,17 +285,25 @@ class SpaceTokenizer:
         "Each leaf's ids must lie in its kind's range of the layout."
         L, i = self.layout, 0
         for path, kind, s, n in self.plan:
-            t, i = ids[:, i:i + n], i + n
+            t, i = ids[:, i : i + n], i + n
             where = 'ids of ' + ('/'.join(map(str, path)) or 'value')
-            if kind == 'text': _in_range(t, 0, L.discrete if L.text_vocab else 1, where, 'id')
-            elif kind == 'continuous': _in_range(t, L.continuous, L.separator, where, 'id')
-            elif kind == 'patches': _in_range(t, L.patch, L.patch + 1, where, 'id')
+            if kind == 'text':
+                _in_range(t, 0, L.discrete if L.text_vocab else 1, where, 'id')
+            elif kind == 'continuous':
+                _in_range(t, L.continuous, L.separator, where, 'id')
+            elif kind == 'patches':
+                _in_range(t, L.patch, L.patch + 1, where, 'id')
             else:
-                if kind == 'discrete': hi = s.n
-                elif kind == 'multidiscrete': hi = s.nvec.reshape(1, -1)
-                elif kind == 'binary': hi = 2
-                elif kind == 'intbox': hi = (s.high.reshape(1, -1).astype(np.int64) - s.low.reshape(1, -1).astype(np.int64) + 1)
-                else: hi = int(np.prod(self._radix(s)[1]))
+                if kind == 'discrete':
+                    hi = s.n
+                elif kind == 'multidiscrete':
+                    hi = s.nvec.reshape(1, -1)
+                elif kind == 'binary':
+                    hi = 2
+                elif kind == 'intbox':
+                    hi = s.high.reshape(1, -1).astype(np.int64) - s.low.reshape(1, -1).astype(np.int64) + 1
+                else:
+                    hi = int(np.prod(self._radix(s)[1]))
                 _in_range(t, L.discrete, L.discrete + np.asarray(hi, np.int64), where, 'id')
 
     def _radix(self, s):
@@ -231,63 +316,100 @@ class SpaceTokenizer:
         ids, patches = [], []
         for path, kind, s, n in self.plan:
             where = '/'.join(map(str, path)) or 'value'
-            try: v = _get(x, path)
-            except (KeyError, IndexError, TypeError): raise ValueError(f"x has no part {where!r} (expected a batch of {self.space})") from None
-            try: i, p = self._leaf_encode(kind, s, v, n, where)
+            try:
+                v = _get(x, path)
+            except (KeyError, IndexError, TypeError):
+                raise ValueError(f"x has no part {where!r} (expected a batch of {self.space})") from None
+            try:
+                i, p = self._leaf_encode(kind, s, v, n, where)
             except ValueError as e:
-                if str(e).startswith(where): raise
+                if str(e).startswith(where):
+                    raise
                 raise ValueError(f"{where}: values do not fit {s} ({e})") from None
-            if i.shape[1] != n: raise ValueError(f"value at {'/'.join(map(str, path)) or 'root'} gives {i.shape[1]} tokens, expected {n} for {s}")
+            if i.shape[1] != n:
+                raise ValueError(
+                    f"value at {'/'.join(map(str, path)) or 'root'} gives {i.shape[1]} tokens, expected {n} for {s}"
+                )
             ids.append(i)
-            if p is not None: patches.append(p)
+            if p is not None:
+                patches.append(p)
         ns = {len(i) for i in ids}
-        if len(ns) != 1: raise ValueError(f"x must hold the same batch size in every part, got {sorted(ns)}")
+        if len(ns) != 1:
+            raise ValueError(f"x must hold the same batch size in every part, got {sorted(ns)}")
         return dict(ids=np.concatenate(ids, 1), patches=np.concatenate(patches, 1) if patches else None)
 
     def decode(self, ids, patches=None):
         "The batch of values that `ids` (and `patches`) encode, in the layout `encode` takes."
         ids = _as_ints(ids, 'ids')
-        if ids.ndim != 2 or ids.shape[1] != self.n_tokens: raise ValueError(f"ids must be [N, {self.n_tokens}], got {list(ids.shape)}")
+        if ids.ndim != 2 or ids.shape[1] != self.n_tokens:
+            raise ValueError(f"ids must be [N, {self.n_tokens}], got {list(ids.shape)}")
         self._check_ids(ids)
         out, i, ip = {'_': _skeleton(self.space)}, 0, 0
         L, cfg = self.layout, self.cfg
         for path, kind, s, n in self.plan:
-            t, N = ids[:, i:i + n], len(ids); i += n
-            if kind == 'text': v = np.array([self.text_tokenizer.decode(r) for r in t], dtype=object)
-            elif kind == 'discrete': v = (t[:, 0] - L.discrete + s.start).astype(s.dtype)
+            t, N = ids[:, i : i + n], len(ids)
+            i += n
+            if kind == 'text':
+                v = np.array([self.text_tokenizer.decode(r) for r in t], dtype=object)
+            elif kind == 'discrete':
+                v = (t[:, 0] - L.discrete + s.start).astype(s.dtype)
             elif kind in ('multidiscrete', 'binary'):
-                v = (t - L.discrete + np.broadcast_to(getattr(s, 'start', 0), s.shape).reshape(1, -1)).reshape(N, *s.shape).astype(s.dtype)
-            elif kind == 'intbox': v = (t - L.discrete + s.low.reshape(1, -1).astype(np.int64)).reshape(N, *s.shape).astype(s.dtype)
-            elif kind == 'continuous': v = np.clip(unbin_continuous(t - L.continuous, cfg).reshape(N, *s.shape), s.low, s.high).astype(s.dtype)
+                v = (
+                    (t - L.discrete + np.broadcast_to(getattr(s, 'start', 0), s.shape).reshape(1, -1))
+                    .reshape(N, *s.shape)
+                    .astype(s.dtype)
+                )
+            elif kind == 'intbox':
+                v = (t - L.discrete + s.low.reshape(1, -1).astype(np.int64)).reshape(N, *s.shape).astype(s.dtype)
+            elif kind == 'continuous':
+                v = np.clip(unbin_continuous(t - L.continuous, cfg).reshape(N, *s.shape), s.low, s.high).astype(s.dtype)
             elif kind == 'cells':
-                lo, radix = self._radix(s); r = t - L.discrete; vals = []
-                for k in radix[::-1]: vals.append(r % k); r = r // k
+                lo, radix = self._radix(s)
+                r = t - L.discrete
+                vals = []
+                for k in radix[::-1]:
+                    vals.append(r % k)
+                    r = r // k
                 v = (np.stack(vals[::-1], -1) + lo).reshape(N, *s.shape).astype(s.dtype)
             else:
-                h, w, c = s.shape; p = cfg.patch_size
-                q = np.asarray(patches)[:, ip:ip + n] * math.sqrt(p); ip += n
-                q = np.rint((q + 1) / 2 * 255).clip(0, 255).reshape(N, h // p, w // p, p, p, c).transpose(0, 1, 3, 2, 4, 5)
+                h, w, c = s.shape
+                p = cfg.patch_size
+                q = np.asarray(patches)[:, ip : ip + n] * math.sqrt(p)
+                ip += n
+                q = (
+                    np.rint((q + 1) / 2 * 255)
+                    .clip(0, 255)
+                    .reshape(N, h // p, w // p, p, p, c)
+                    .transpose(0, 1, 3, 2, 4, 5)
+                )
                 v = q.reshape(N, h, w, c).astype(s.dtype)
             _put(out, ('_',) + path, v)
         return _tuples(self.space, out['_'])
 
 # %% ../../nbs/api/60_control_tokenize.ipynb #b05297fb
-def sample_batch(space, n:int, seed:int=0):
+def sample_batch(space, n: int, seed: int = 0):
     "`n` samples of `space` stacked into the batch layout `SpaceTokenizer.encode` takes."
     space.seed(seed)
     xs = [space.sample() for _ in range(n)]
+
     def stack(s, vs):
         from gymnasium import spaces as S
-        if isinstance(s, S.Dict): return {k: stack(c, [v[k] for v in vs]) for k, c in s.spaces.items()}
-        if isinstance(s, S.Tuple): return tuple(stack(c, [v[i] for v in vs]) for i, c in enumerate(s.spaces))
-        if isinstance(s, S.Text): return np.array(vs, dtype=object)
+
+        if isinstance(s, S.Dict):
+            return {k: stack(c, [v[k] for v in vs]) for k, c in s.spaces.items()}
+        if isinstance(s, S.Tuple):
+            return tuple(stack(c, [v[i] for v in vs]) for i, c in enumerate(s.spaces))
+        if isinstance(s, S.Text):
+            return np.array(vs, dtype=object)
         return np.stack([np.asarray(v) for v in vs])
+
     return stack(space, xs)
 
 # %% ../../nbs/api/60_control_tokenize.ipynb #1410fcd4
 class TimestepTokenizer:
     "Tokens of whole timesteps: observation tokens, the separator, action tokens (one shared layout)."
-    def __init__(self, obs_space, act_space, cfg:ControlTokenizerConfig|None=None, text_tokenizer=None):
+
+    def __init__(self, obs_space, act_space, cfg: ControlTokenizerConfig | None = None, text_tokenizer=None):
         cfg = _check_cfg(cfg)
         self.obs = SpaceTokenizer(obs_space, cfg, text_tokenizer)
         self.layout = self.obs.layout
@@ -295,12 +417,15 @@ class TimestepTokenizer:
         self.cfg, self.n_obs, self.n_act = cfg, self.obs.n_tokens, self.act.n_tokens
         self.n_tokens = self.n_obs + 1 + self.n_act
         self.vocab_size = self.layout.vocab_size
-    def __repr__(self): return f"TimestepTokenizer(obs={self.n_obs}, act={self.n_act}, tokens_per_timestep={self.n_tokens}, vocab_size={self.vocab_size})"
+
+    def __repr__(self):
+        return f"TimestepTokenizer(obs={self.n_obs}, act={self.n_act}, tokens_per_timestep={self.n_tokens}, vocab_size={self.vocab_size})"
 
     def encode(self, obs, act) -> dict:
         "`{'ids': [N, n_tokens], 'patches': [N, P, D] | None, 'act_mask': bool [n_tokens]}` for a batch of steps."
         o, a = self.obs.encode(obs), self.act.encode(act)
-        if len(o['ids']) != len(a['ids']): raise ValueError(f"obs and act must hold the same number of steps, got {len(o['ids'])} and {len(a['ids'])}")
+        if len(o['ids']) != len(a['ids']):
+            raise ValueError(f"obs and act must hold the same number of steps, got {len(o['ids'])} and {len(a['ids'])}")
         sep = np.full((len(o['ids']), 1), self.layout.separator, np.int64)
         mask = np.r_[np.zeros(self.n_obs + 1, bool), np.ones(self.n_act, bool)]
         return dict(ids=np.concatenate([o['ids'], sep, a['ids']], 1), patches=o['patches'], act_mask=mask)
@@ -308,6 +433,8 @@ class TimestepTokenizer:
     def decode(self, ids, patches=None):
         "(obs, act) batches from timestep tokens."
         ids = np.asarray(ids)
-        if ids.ndim != 2 or ids.shape[1] != self.n_tokens: raise ValueError(f"ids must be [N, {self.n_tokens}], got {list(ids.shape)}")
-        if not (ids[:, self.n_obs] == self.layout.separator).all(): raise ValueError("ids have no separator between observation and action")
-        return self.obs.decode(ids[:, :self.n_obs], patches), self.act.decode(ids[:, self.n_obs + 1:])
+        if ids.ndim != 2 or ids.shape[1] != self.n_tokens:
+            raise ValueError(f"ids must be [N, {self.n_tokens}], got {list(ids.shape)}")
+        if not (ids[:, self.n_obs] == self.layout.separator).all():
+            raise ValueError("ids have no separator between observation and action")
+        return self.obs.decode(ids[:, : self.n_obs], patches), self.act.decode(ids[:, self.n_obs + 1 :])

@@ -26,51 +26,98 @@ __all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLE
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
     "A `policy_fn` for `BatchNav.rollout`: the LCDT prompted per robot, with its own K-step history."
-    def __init__(self, model, tokenizer, texts:list, bds, device:str='cpu', generator=None, nav=None, temperature:float=1.0):
+
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        texts: list,
+        bds,
+        device: str = 'cpu',
+        generator=None,
+        nav=None,
+        temperature: float = 1.0,
+    ):
         import torch
+
         cfg = model.cfg
-        reads_pose = [w for on, w in ((cfg.obs_mode == 'pose', "obs_mode 'pose'"), (cfg.bd_mode == 'togo', "bd_mode 'togo'"), (cfg.memory, "memory=True")) if on]
-        if reads_pose and nav is None: raise ValueError(f"{reads_pose[0]} needs nav: the BatchNav whose robots' poses the policy reads")
+        reads_pose = [
+            w
+            for on, w in (
+                (cfg.obs_mode == 'pose', "obs_mode 'pose'"),
+                (cfg.bd_mode == 'togo', "bd_mode 'togo'"),
+                (cfg.memory, "memory=True"),
+            )
+            if on
+        ]
+        if reads_pose and nav is None:
+            raise ValueError(f"{reads_pose[0]} needs nav: the BatchNav whose robots' poses the policy reads")
         self.nav = nav
         self.model, self.device, self.gen, self.temperature = model, device, generator, temperature
         N = len(texts)
         L = cfg.max_text_len
-        ids = np.zeros((N, L), np.int64); mask = np.zeros((N, L), bool)
+        ids = np.zeros((N, L), np.int64)
+        mask = np.zeros((N, L), bool)
         has = [i for i, t in enumerate(texts) if t]
         bd = np.asarray(bds, np.float32)
-        self.fixed = dict(bd=torch.from_numpy(np.nan_to_num(bd)).to(device), bd_mask=torch.from_numpy(np.isfinite(bd).all(1)).to(device))
+        self.fixed = dict(
+            bd=torch.from_numpy(np.nan_to_num(bd)).to(device),
+            bd_mask=torch.from_numpy(np.isfinite(bd).all(1)).to(device),
+        )
         if cfg.text_encoder == 'learned':
             for i, e in zip(has, encode_texts(tokenizer, [texts[i] for i in has], L)):
-                ids[i, :len(e)] = e; mask[i, :len(e)] = True
+                ids[i, : len(e)] = e
+                mask[i, : len(e)] = True
             tb = dict(text=torch.from_numpy(ids).to(device), text_mask=torch.from_numpy(mask).to(device))
         else:
             from lcdt.dt.train import text_encoder
+
             emb = np.zeros((N, cfg.text_dim), np.float32)
-            if has: emb[has] = text_encoder(cfg.text_encoder).precompute([texts[i] for i in has]).cpu().numpy()
-            tb = dict(text_emb=torch.from_numpy(emb).to(device), text_mask=torch.from_numpy(np.isin(np.arange(N), has)).to(device))
+            if has:
+                emb[has] = text_encoder(cfg.text_encoder).precompute([texts[i] for i in has]).cpu().numpy()
+            tb = dict(
+                text_emb=torch.from_numpy(emb).to(device),
+                text_mask=torch.from_numpy(np.isin(np.arange(N), has)).to(device),
+            )
         self.prompt = model.encode_prompt(tb)
         K = cfg.context
         self.obs, self.act = np.zeros((N, K, cfg.obs_dim), np.float32), np.zeros((N, K, cfg.act_dim), np.float32)
         self.ts, self.valid, self.t = np.zeros((N, K), np.int64), np.zeros((N, K), bool), 0
-        self.pose = np.zeros((N, K, 3), np.float32)                        # (x, y, heading) before each step
-        self.memory, self.mem_now = np.zeros((N, K), np.int64), np.zeros(N, np.int64)  # route memory before each step, and now
+        self.pose = np.zeros((N, K, 3), np.float32)  # (x, y, heading) before each step
+        self.memory, self.mem_now = (
+            np.zeros((N, K), np.int64),
+            np.zeros(N, np.int64),
+        )  # route memory before each step, and now
 
     def __call__(self, obs):
         import torch
-        self.obs = np.roll(self.obs, -1, 1); self.act = np.roll(self.act, -1, 1)
-        self.ts = np.roll(self.ts, -1, 1); self.valid = np.roll(self.valid, -1, 1); self.pose = np.roll(self.pose, -1, 1)
-        if self.nav is not None: self.pose[:, -1] = np.stack([self.nav.x, self.nav.y, self.nav.theta], -1)
-        if self.model.cfg.memory:                                          # add where the robots are now
+
+        self.obs = np.roll(self.obs, -1, 1)
+        self.act = np.roll(self.act, -1, 1)
+        self.ts = np.roll(self.ts, -1, 1)
+        self.valid = np.roll(self.valid, -1, 1)
+        self.pose = np.roll(self.pose, -1, 1)
+        if self.nav is not None:
+            self.pose[:, -1] = np.stack([self.nav.x, self.nav.y, self.nav.theta], -1)
+        if self.model.cfg.memory:  # add where the robots are now
             self.mem_now |= route_memory(self.pose[:, -1:, :2])[:, 0]
-            self.memory = np.roll(self.memory, -1, 1); self.memory[:, -1] = self.mem_now
-        if self.model.cfg.obs_mode == 'pose':                              # the pose the robots observed `obs` at
+            self.memory = np.roll(self.memory, -1, 1)
+            self.memory[:, -1] = self.mem_now
+        if self.model.cfg.obs_mode == 'pose':  # the pose the robots observed `obs` at
             obs = np.concatenate([obs, pose_features(self.nav.x, self.nav.y, self.nav.theta)], -1)
         self.obs[:, -1], self.act[:, -1], self.ts[:, -1], self.valid[:, -1] = obs, 0.0, self.t, True
-        win = dict(obs=torch.from_numpy(self.obs), act=torch.from_numpy(self.act),
-                   timestep=torch.from_numpy(self.ts), step_mask=torch.from_numpy(self.valid), pose=torch.from_numpy(self.pose),
-                   memory=torch.from_numpy(self.memory))
+        win = dict(
+            obs=torch.from_numpy(self.obs),
+            act=torch.from_numpy(self.act),
+            timestep=torch.from_numpy(self.ts),
+            step_mask=torch.from_numpy(self.valid),
+            pose=torch.from_numpy(self.pose),
+            memory=torch.from_numpy(self.memory),
+        )
         win = {k: v.to(self.device) for k, v in win.items()} | self.fixed
-        a = self.model.act_cached(self.prompt, win, self.gen, self.temperature).float().cpu().numpy().astype(np.float32)  # (N, 2)
+        a = (
+            self.model.act_cached(self.prompt, win, self.gen, self.temperature).float().cpu().numpy().astype(np.float32)
+        )  # (N, 2)
         self.act[:, -1] = a
         self.t += 1
         return a
@@ -78,41 +125,66 @@ class LCDTPolicy:
 # %% ../../nbs/api/12_dt_evaluate.ipynb #61a21894
 def _ckpt_dir(checkpoint):
     from lcdt.checkpoint import recover_checkpoint
-    p = Path(checkpoint)
-    if p.is_dir() and not (p/'config.json').exists() and not (p/'model').exists():
-        recover_checkpoint(p/'model')                                # a kill between the two renames of a save
-    if (p/'model'/'config.json').exists(): p = p/'model'
 
-    if not (p/'config.json').exists(): raise FileNotFoundError(f"no LCDT checkpoint at {checkpoint} (expected model/config.json or config.json)")
+    p = Path(checkpoint)
+    if p.is_dir() and not (p / 'config.json').exists() and not (p / 'model').exists():
+        recover_checkpoint(p / 'model')  # a kill between the two renames of a save
+    if (p / 'model' / 'config.json').exists():
+        p = p / 'model'
+
+    if not (p / 'config.json').exists():
+        raise FileNotFoundError(f"no LCDT checkpoint at {checkpoint} (expected model/config.json or config.json)")
     return p
 
-def load_checkpoint(checkpoint, device:str|None=None):
+
+def load_checkpoint(checkpoint, device: str | None = None):
     "The model and tokenizer of `checkpoint` (a `model/` directory or a run directory holding one), checked to match."
     from lcdt.dt.train import load_tokenizer
+
     p = _ckpt_dir(checkpoint)
-    tp = p/'tokenizer.json' if (p/'tokenizer.json').exists() else p.parent/'tokenizer.json'
-    return load_model(p, get_device(device), tokenizer=tp), load_tokenizer(tp)   # refuses a tokenizer not its own
+    tp = p / 'tokenizer.json' if (p / 'tokenizer.json').exists() else p.parent / 'tokenizer.json'
+    return load_model(p, get_device(device), tokenizer=tp), load_tokenizer(tp)  # refuses a tokenizer not its own
+
 
 def _prompts(texts, bds):
-    if texts is None and bds is None: raise ValueError("give texts, bds or both (a list of N texts, an array [N, 2] of BDs)")
-    if isinstance(texts, str): raise TypeError("texts must be a list of strings (or None entries), not one string")
+    if texts is None and bds is None:
+        raise ValueError("give texts, bds or both (a list of N texts, an array [N, 2] of BDs)")
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings (or None entries), not one string")
     if bds is not None:
         bds = np.asarray(bds, np.float32)
-        if bds.ndim != 2 or bds.shape[1] != 2: raise ValueError(f"bds must be an array [N, 2] of target final positions, got shape {bds.shape}")
+        if bds.ndim != 2 or bds.shape[1] != 2:
+            raise ValueError(f"bds must be an array [N, 2] of target final positions, got shape {bds.shape}")
     N = len(texts) if texts is not None else len(bds)
-    if texts is None: texts = [None] * N
-    if bds is None: bds = np.full((N, 2), np.nan, np.float32)
-    if len(bds) != N: raise ValueError(f"texts and bds must have the same length, got {N} and {len(bds)}")
+    if texts is None:
+        texts = [None] * N
+    if bds is None:
+        bds = np.full((N, 2), np.nan, np.float32)
+    if len(bds) != N:
+        raise ValueError(f"texts and bds must have the same length, got {N} and {len(bds)}")
     return list(texts), bds
 
-def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=False, temperature:float=1.0, device:str|None=None):
+
+def follow(
+    checkpoint,
+    texts,
+    bds,
+    seed: int = 0,
+    n_steps: int = 400,
+    sample: bool = False,
+    temperature: float = 1.0,
+    device: str | None = None,
+):
     "Roll out the LCDT at `checkpoint` for prompts `texts` [N] and `bds` [N, 2] (argmax actions, or with `sample` drawn at `temperature`, seeded); return the `Rollout` (pos [N, T, 2], ...)."
     import torch
     from lcdt.nav.env import BatchNav
+
     texts, bds = _prompts(texts, bds)
-    if sample and not temperature > 0: raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
+    if sample and not temperature > 0:
+        raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
     model, tok = checkpoint if isinstance(checkpoint, tuple) else load_checkpoint(checkpoint, device)
-    if isinstance(checkpoint, tuple): check_tokenizer(model.cfg, tok)
+    if isinstance(checkpoint, tuple):
+        check_tokenizer(model.cfg, tok)
     dev = str(next(model.parameters()).device)
     gen = torch.Generator(dev).manual_seed(seed) if sample else None
     nav = BatchNav(len(texts), seed=seed)
@@ -121,10 +193,12 @@ def follow(checkpoint, texts, bds, seed:int=0, n_steps:int=400, sample:bool=Fals
 # %% ../../nbs/api/12_dt_evaluate.ipynb #47318d16
 SUCCESS_PX = 42.0  # a rollout reaches its BD when it ends within this distance (px)
 
+
 def score_rollouts(pos, texts=None, bds=None, scene=None, judge=None) -> dict:
     "Per-prompt `dist`, `success` (vs `bds`) and `judge` (vs `texts`) of positions `pos [N, T, 2]`, plus the events."
     from lcdt.nav.scene import annotate_batch, default_scene
     from lcdt.text.describe import RuleJudge
+
     pos = np.asarray(pos)
     scene, judge = scene or default_scene(), judge or RuleJudge()
     out = dict(events=annotate_batch(pos, scene))
@@ -135,116 +209,181 @@ def score_rollouts(pos, texts=None, bds=None, scene=None, judge=None) -> dict:
         out['judge'] = np.array([judge.score(t, e) if t else np.nan for t, e in zip(texts, out['events'])])
     return out
 
-def summarise_scores(s:dict) -> dict:
+
+def summarise_scores(s: dict) -> dict:
     "Means of a `score_rollouts` result: `bd_success`, `mean_dist`, `judge`."
     r = {}
-    if 'success' in s: r.update(bd_success=round(float(np.mean(s['success'])), 4), mean_dist=round(float(np.mean(s['dist'])), 2))
-    if 'judge' in s: r['judge'] = round(float(np.nanmean(s['judge'])), 4)
+    if 'success' in s:
+        r.update(bd_success=round(float(np.mean(s['success'])), 4), mean_dist=round(float(np.mean(s['dist'])), 2))
+    if 'judge' in s:
+        r['judge'] = round(float(np.nanmean(s['judge'])), 4)
     return r
+
 
 def paired_gain(a, b) -> dict:
     "Per-prompt differences `a - b` of two score arrays over the same prompts (NaNs dropped): mean `gain`, its standard error `se`, `z` = gain / se (None when every difference is equal), prompts `better` / `worse` / `n`."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    if a.shape != b.shape or a.ndim != 1: raise ValueError(f"a and b must be 1-D score arrays over the same prompts, got shapes {a.shape} and {b.shape}")
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"a and b must be 1-D score arrays over the same prompts, got shapes {a.shape} and {b.shape}")
     d = (a - b)[~(np.isnan(a) | np.isnan(b))]
-    if len(d) < 2: raise ValueError(f"a paired gain needs at least 2 prompts scored in both, got {len(d)}")
+    if len(d) < 2:
+        raise ValueError(f"a paired gain needs at least 2 prompts scored in both, got {len(d)}")
     se = float(d.std(ddof=1) / np.sqrt(len(d)))
-    return dict(gain=round(float(d.mean()), 4), se=round(se, 4), z=round(float(d.mean()) / se, 2) if se > 0 else None,
-                better=int((d > 0).sum()), worse=int((d < 0).sum()), n=len(d))
+    return dict(
+        gain=round(float(d.mean()), 4),
+        se=round(se, 4),
+        z=round(float(d.mean()) / se, 2) if se > 0 else None,
+        better=int((d > 0).sum()),
+        worse=int((d < 0).sum()),
+        n=len(d),
+    )
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #fbab3a23
-LENGTH_BINS = ((0, 1), (2, 3), (4, None))  # prompts grouped by how many objects and colours they name (inclusive; None = no limit)
+LENGTH_BINS = (
+    (0, 1),
+    (2, 3),
+    (4, None),
+)  # prompts grouped by how many objects and colours they name (inclusive; None = no limit)
+
 
 def gain_by_length(texts, a, b, bins=LENGTH_BINS) -> list:
     "`paired_gain(a, b)` within each group of prompts `texts` by how many things they name (`mentions`), with the group's mean scores `a_mean`, `b_mean`; groups of fewer than 2 prompts are left out."
     from lcdt.text.describe import mentions
+
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    if not len(texts) == len(a) == len(b): raise ValueError(f"texts, a and b must cover the same prompts, got {len(texts)}, {len(a)} and {len(b)}")
+    if not len(texts) == len(a) == len(b):
+        raise ValueError(f"texts, a and b must cover the same prompts, got {len(texts)}, {len(a)} and {len(b)}")
     n = np.array([len(mentions(t)) if t else 0 for t in texts])
     rows = []
     for lo, hi in bins:
         m = (n >= lo) & (n <= hi if hi is not None else True)
-        if m.sum() < 2: continue
-        rows.append(dict(names=f"{lo}-{hi}" if hi is not None else f"{lo}+", a_mean=round(float(np.nanmean(a[m])), 4),
-                         b_mean=round(float(np.nanmean(b[m])), 4), **paired_gain(a[m], b[m])))
+        if m.sum() < 2:
+            continue
+        rows.append(
+            dict(
+                names=f"{lo}-{hi}" if hi is not None else f"{lo}+",
+                a_mean=round(float(np.nanmean(a[m])), 4),
+                b_mean=round(float(np.nanmean(b[m])), 4),
+                **paired_gain(a[m], b[m]),
+            )
+        )
     return rows
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #029cccc9
 HUMAN_INSTRUCTIONS = 'nav_instructions.jsonl'  # shipped in lcdt/resources: the project's own human-phrased set
 INSTRUCTION_STYLES = ('short', 'polite', 'indirect', 'route', 'negation')
 
+
 def _instructions_text(path):
     if path is None:
         from importlib.resources import files
-        return 'lcdt/resources/' + HUMAN_INSTRUCTIONS, files('lcdt').joinpath('resources', HUMAN_INSTRUCTIONS).read_text()
+
+        return 'lcdt/resources/' + HUMAN_INSTRUCTIONS, files('lcdt').joinpath(
+            'resources', HUMAN_INSTRUCTIONS
+        ).read_text()
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no instructions file at {path}: expected a JSONL file of text, visits, end")
     return str(path), path.read_text(encoding='utf-8')
 
+
 def load_instructions(path=None) -> list:
     "Human-written instructions (`text`, `visits`, `end`): the packaged set, or a JSONL file at `path`."
     from lcdt.nav.scene import OBJECTS
+
     name, text = _instructions_text(path)
     rows = []
     for i, line in enumerate(text.splitlines()):
-        if not line.strip(): continue
-        try: r = json.loads(line)
-        except json.JSONDecodeError as e: raise ValueError(f"{name}:{i+1} is not valid JSON ({e})") from None
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{name}:{i + 1} is not valid JSON ({e})") from None
         if not isinstance(r, dict) or not {'text', 'visits', 'end'} <= set(r):
-            raise ValueError(f"{name}:{i+1} needs keys text, visits, end; got {r!r:.80}")
+            raise ValueError(f"{name}:{i + 1} needs keys text, visits, end; got {r!r:.80}")
         named = [r['end'], *r['visits'], *r.get('avoid', [])]
         bad = [o for o in named if o not in OBJECTS]
-        if bad: raise ValueError(f"{name}:{i+1} names unknown object(s) {bad}: expected some of {OBJECTS}")
+        if bad:
+            raise ValueError(f"{name}:{i + 1} names unknown object(s) {bad}: expected some of {OBJECTS}")
         rows.append(r)
     return rows
 
-def object_centre(name:str, scene=None) -> np.ndarray:
+
+def object_centre(name: str, scene=None) -> np.ndarray:
     "Centre (x, y) of the scene object `name`."
     from lcdt.nav.scene import default_scene
+
     scene = scene or default_scene()
-    if name not in scene.objects: raise ValueError(f"unknown object {name!r}: expected one of {list(scene.objects)}")
+    if name not in scene.objects:
+        raise ValueError(f"unknown object {name!r}: expected one of {list(scene.objects)}")
     x0, y0, x1, y1 = scene.objects[name]
     return np.array([(x0 + x1) / 2, (y0 + y1) / 2], np.float32)
+
 
 def instruction_scores(pos, rows, events, scene=None) -> dict:
     "Per instruction: `end` (the rollout ends on/near the `end` object) and `follow` (visits in order, then end)."
     from lcdt.nav.scene import default_scene
+
     scene = scene or default_scene()
     end = np.array([scene.describe_point(p[-1]).obj == r['end'] for p, r in zip(np.asarray(pos), rows)])
     fol = []
     for e, r, ok in zip(events, rows, end):
         objs, k = [x[2] for x in e], 0
         for o in objs:
-            if k < len(r['visits']) and o == r['visits'][k]: k += 1
+            if k < len(r['visits']) and o == r['visits'][k]:
+                k += 1
         fol.append(bool(ok) and k == len(r['visits']))
     return dict(end=end, follow=np.array(fol))
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
-EVAL_PRESETS = {'tiny': dict(n_prompts=24, threads=1, temperature=1.0), 'small': dict(n_prompts=200, threads=1, temperature=0.75),
-                'paper': dict(n_prompts=1000, threads=0, temperature=0.75)}  # temperature: the LCDT's action sampling (0 = argmax)
+EVAL_PRESETS = {
+    'tiny': dict(n_prompts=24, threads=1, temperature=1.0),
+    'small': dict(n_prompts=200, threads=1, temperature=0.75),
+    'paper': dict(n_prompts=1000, threads=0, temperature=0.75),
+}  # temperature: the LCDT's action sampling (0 = argmax)
 OBS_MODE = 'laser5'  # the controllers' observation (3 lasers + 2 bumpers); the LCDT's is its config's `obs_mode`
-BD_TEXT = {'final': 'the target BD only', 'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)'}
-OBS_TEXT = {'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
-            'pose': '3 lasers + 2 bumpers + x, y and heading before each step'}
+BD_TEXT = {
+    'final': 'the target BD only',
+    'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)',
+}
+OBS_TEXT = {
+    'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
+    'pose': '3 lasers + 2 bumpers + x, y and heading before each step',
+}
 
-def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, instructions=None, device:str|None=None, log=print,
-                 temperature:float|None=None) -> dict:
+
+def evaluate_run(
+    run,
+    preset: str = 'tiny',
+    n_prompts: int | None = None,
+    seed: int = 0,
+    instructions=None,
+    device: str | None = None,
+    log=print,
+    temperature: float | None = None,
+) -> dict:
     "Evaluate `run/model` on test prompts, baselines and human instructions (actions sampled at `temperature`, 0 = argmax, default the preset's); write `eval.json` and `eval_rollouts.npz`."
     from lcdt.dt.train import load_split
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import policy_fn_from_params, init_params
     from lcdt.nav.scene import default_scene
-    if preset not in EVAL_PRESETS: raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
+
+    if preset not in EVAL_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
     t0, scene, g = time.time(), default_scene(), rng(seed)
     if EVAL_PRESETS[preset]['threads']:
-        import torch; torch.set_num_threads(EVAL_PRESETS[preset]['threads'])
+        import torch
+
+        torch.set_num_threads(EVAL_PRESETS[preset]['threads'])
     n_prompts = n_prompts or EVAL_PRESETS[preset]['n_prompts']
     temp = EVAL_PRESETS[preset]['temperature'] if temperature is None else float(temperature)
-    if temp < 0: raise ValueError(f"temperature must be >= 0 (0 = argmax actions), got {temp}")
+    if temp < 0:
+        raise ValueError(f"temperature must be >= 0 (0 = argmax actions), got {temp}")
     test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
-    if len(test['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'test' entries to prompt with")
+    if len(test['bd']) == 0:
+        raise ValueError(f"the dataset in {run.path} has no 'test' entries to prompt with")
     idx = np.sort(g.choice(len(test['bd']), min(n_prompts, len(test['bd'])), replace=False))
     texts = [test['texts'][i][g.integers(len(test['texts'][i]))] if test['texts'][i] else None for i in idx]
     bds = test['bd'][idx].astype(np.float32)
@@ -259,205 +398,403 @@ def evaluate_run(run, preset:str='tiny', n_prompts:int|None=None, seed:int=0, in
     all_b = np.concatenate([bds, nan, bds, np.full((H, 2), np.nan, np.float32), hbds, hbds])
     ck = load_checkpoint(run.path, device)
     roll = follow(ck, all_t, all_b, seed=seed, sample=temp > 0, temperature=temp or 1.0)
-    parts = dict(zip(['lcdt', 'lcdt_text_only', 'lcdt_bd_only', 'human_text', 'human_text_bd', 'human_bd_only'],
-                     np.split(roll.pos, np.cumsum([N, N, N, H, H]))))
+    parts = dict(
+        zip(
+            ['lcdt', 'lcdt_text_only', 'lcdt_bd_only', 'human_text', 'human_text_bd', 'human_bd_only'],
+            np.split(roll.pos, np.cumsum([N, N, N, H, H])),
+        )
+    )
     # baselines: nearest training controller by BD, random controllers
     near = np.linalg.norm(train['bd'][None] - bds[:, None], axis=2).argmin(1)
     ctrl = np.concatenate([train['params'][near], init_params(N, g)]).astype(np.float32)
     base = BatchNav(2 * N, seed=seed).rollout(policy_fn_from_params(ctrl), roll.pos.shape[1])
     parts['nearest_archive'], parts['random'] = base.pos[:N], base.pos[N:]
-    if 'pos' in test: parts['test_controller'] = test['pos'][idx]
+    if 'pos' in test:
+        parts['test_controller'] = test['pos'][idx]
     table, per = {}, {}
     for name in ['lcdt', 'lcdt_text_only', 'lcdt_bd_only', 'nearest_archive', 'random', 'test_controller']:
-        if name not in parts: continue
+        if name not in parts:
+            continue
         s = score_rollouts(parts[name], texts, bds, scene)
         table[name], per[name] = summarise_scores(s), s
     human = {}
     for name in ['human_text', 'human_text_bd', 'human_bd_only']:
-        if not H: break
+        if not H:
+            break
         ev = score_rollouts(parts[name], scene=scene)['events']
         hs = instruction_scores(parts[name], rows, ev, scene)
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
-    gains = {b: paired_gain(per['lcdt']['judge'], per[b]['judge']) for b in ('lcdt_bd_only', 'nearest_archive', 'random') if N > 1}
+    gains = {
+        b: paired_gain(per['lcdt']['judge'], per[b]['judge'])
+        for b in ('lcdt_bd_only', 'nearest_archive', 'random')
+        if N > 1
+    }
     by_len = gain_by_length(texts, per['lcdt']['judge'], per['lcdt_bd_only']['judge']) if N > 1 else []
-    res = dict(preset=preset, obs_mode=ck[0].cfg.obs_mode, bd_mode=ck[0].cfg.bd_mode, temperature=temp, n_prompts=N, n_human=H, success_px=SUCCESS_PX, seed=seed, table=table,
-               judge_gain=gains, judge_gain_by_length=by_len, human=human,
-               prompts=[dict(id=int(test['id'][i]), text=t, bd=[round(float(x), 1) for x in b],
-                             lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
-                             lcdt_dist=round(float(per['lcdt']['dist'][j]), 1))
-                        for j, (i, t, b) in enumerate(zip(idx, texts, bds))],
-               human_rows=[dict(r, **{f"{m}_end": bool(per[m]['end'][j]) for m in human}) for j, r in enumerate(rows)],
-               seconds=round(time.time() - t0, 2))
-    atomic_write_json(run/'eval.json', res)
+    res = dict(
+        preset=preset,
+        obs_mode=ck[0].cfg.obs_mode,
+        bd_mode=ck[0].cfg.bd_mode,
+        temperature=temp,
+        n_prompts=N,
+        n_human=H,
+        success_px=SUCCESS_PX,
+        seed=seed,
+        table=table,
+        judge_gain=gains,
+        judge_gain_by_length=by_len,
+        human=human,
+        prompts=[
+            dict(
+                id=int(test['id'][i]),
+                text=t,
+                bd=[round(float(x), 1) for x in b],
+                lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
+                lcdt_dist=round(float(per['lcdt']['dist'][j]), 1),
+            )
+            for j, (i, t, b) in enumerate(zip(idx, texts, bds))
+        ],
+        human_rows=[dict(r, **{f"{m}_end": bool(per[m]['end'][j]) for m in human}) for j, r in enumerate(rows)],
+        seconds=round(time.time() - t0, 2),
+    )
+    atomic_write_json(run / 'eval.json', res)
     from lcdt.core import atomic_write_bytes
     import io
+
     buf = io.BytesIO()
     np.savez(buf, bds=bds, hbds=hbds, **{k: v.astype(np.float32) for k, v in parts.items()})
-    atomic_write_bytes(run/'eval_rollouts.npz', buf.getvalue())
+    atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
     return res
 
-def eval_settings(preset:str='tiny', n_prompts:int|None=None, seed:int=0, temperature:float|None=None) -> dict:
+
+def eval_settings(
+    preset: str = 'tiny', n_prompts: int | None = None, seed: int = 0, temperature: float | None = None
+) -> dict:
     "The evaluation's settings (its marker's config hash covers them): prompts, seed and temperature, resolved."
     if preset not in EVAL_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
     ep = EVAL_PRESETS[preset]
-    return dict(n_prompts=n_prompts or ep['n_prompts'], seed=seed,
-                temperature=ep['temperature'] if temperature is None else float(temperature))
+    return dict(
+        n_prompts=n_prompts or ep['n_prompts'],
+        seed=seed,
+        temperature=ep['temperature'] if temperature is None else float(temperature),
+    )
 
-def stage_evaluate(run:RunDir, preset:str) -> dict:
+
+def stage_evaluate(run: RunDir, preset: str) -> dict:
     "Pipeline stage: evaluate the trained LCDT and the baselines; write `eval.json`."
     r = evaluate_run(run, preset)
-    fig = {f"{k}_{m}": v for k, t in r['table'].items() for m, v in t.items() if k in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive')}
+    fig = {
+        f"{k}_{m}": v
+        for k, t in r['table'].items()
+        for m, v in t.items()
+        if k in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive')
+    }
     fig.update({f"{k}_end_rate": v['end_rate'] for k, v in r['human'].items()})
     return dict(n_prompts=r['n_prompts'], obs_mode=r['obs_mode'], **fig)
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #4fd7609f
 METHOD_NAMES = {  # table row: (method, what it is given)
-    'lcdt': ('LCDT', 'text + BD'), 'lcdt_text_only': ('LCDT', 'text only'), 'lcdt_bd_only': ('LCDT (text masked)', 'BD only'),
-    'nearest_archive': ('nearest archive controller', 'BD only'), 'random': ('random controllers', 'nothing'),
-    'test_controller': ("test entry's own controller (ceiling)", 'is the answer')}
-HUMAN_NAMES = {'human_text': 'text only', 'human_text_bd': "text + BD at the end object's centre", 'human_bd_only': "BD at the end object's centre, no text"}
+    'lcdt': ('LCDT', 'text + BD'),
+    'lcdt_text_only': ('LCDT', 'text only'),
+    'lcdt_bd_only': ('LCDT (text masked)', 'BD only'),
+    'nearest_archive': ('nearest archive controller', 'BD only'),
+    'random': ('random controllers', 'nothing'),
+    'test_controller': ("test entry's own controller (ceiling)", 'is the answer'),
+}
+HUMAN_NAMES = {
+    'human_text': 'text only',
+    'human_text_bd': "text + BD at the end object's centre",
+    'human_bd_only': "BD at the end object's centre, no text",
+}
 
-def draw_scene(ax, scene=None, labels:bool=True):
+
+def draw_scene(ax, scene=None, labels: bool = True):
     "Draw the room (tiles, objects, walls) on matplotlib axes `ax`, y pointing down as in the simulator."
     from lcdt.nav import scene as sc
+
     scene = scene or sc.default_scene()
     rgb = getattr(sc, 'TILE_RGB', {})
     for c, (x0, y0, x1, y1) in scene.tiles.items():
         col = np.array(rgb.get(c, (220, 220, 220))) / 255
-        ax.add_patch(__import__('matplotlib.patches', fromlist=['x']).Rectangle((x0, y0), x1 - x0, y1 - y0, color=col, alpha=.35, lw=0))
+        ax.add_patch(
+            __import__('matplotlib.patches', fromlist=['x']).Rectangle(
+                (x0, y0), x1 - x0, y1 - y0, color=col, alpha=0.35, lw=0
+            )
+        )
     for n, (x0, y0, x1, y1) in scene.objects.items():
-        ax.add_patch(__import__('matplotlib.patches', fromlist=['x']).Rectangle((x0, y0), x1 - x0, y1 - y0, fc='0.55', ec='0.2', lw=.6, alpha=.8))
-        if labels: ax.text((x0 + x1) / 2, (y0 + y1) / 2, n, fontsize=5, ha='center', va='center', color='w')
-    for x0, y0, x1, y1 in np.asarray(scene.walls): ax.plot([x0, x1], [y0, y1], 'k-', lw=1.5)
-    ax.set_xlim(0, scene.size); ax.set_ylim(scene.size, 0); ax.set_aspect('equal'); ax.set_xticks([]); ax.set_yticks([])
+        ax.add_patch(
+            __import__('matplotlib.patches', fromlist=['x']).Rectangle(
+                (x0, y0), x1 - x0, y1 - y0, fc='0.55', ec='0.2', lw=0.6, alpha=0.8
+            )
+        )
+        if labels:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, n, fontsize=5, ha='center', va='center', color='w')
+    for x0, y0, x1, y1 in np.asarray(scene.walls):
+        ax.plot([x0, x1], [y0, y1], 'k-', lw=1.5)
+    ax.set_xlim(0, scene.size)
+    ax.set_ylim(scene.size, 0)
+    ax.set_aspect('equal')
+    ax.set_xticks([])
+    ax.set_yticks([])
+
 
 def _wrap(t, w=38):
     import textwrap
+
     return '\n'.join(textwrap.wrap(t or '(no text)', w)[:4])
 
-def plot_rollouts(pos, texts, bds, path, ncol:int=3, extra=None, titles=None):
+
+def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None):
     "Save a grid of rollouts `pos [n, T, 2]` over the room, each titled by its prompt, to `path` (PNG)."
-    import matplotlib; matplotlib.use('Agg', force=False)
+    import matplotlib
+
+    matplotlib.use('Agg', force=False)
     import matplotlib.pyplot as plt
-    n = len(pos); nrow = math.ceil(n / ncol)
+
+    n = len(pos)
+    nrow = math.ceil(n / ncol)
     fig, axs = plt.subplots(nrow, ncol, figsize=(3 * ncol, 3.5 * nrow), dpi=80, squeeze=False)
     for j, ax in enumerate(axs.flat):
-        if j >= n: ax.axis('off'); continue
+        if j >= n:
+            ax.axis('off')
+            continue
         draw_scene(ax)
-        if extra is not None: ax.plot(extra[j][:, 0], extra[j][:, 1], '-', color='tab:gray', lw=1, alpha=.7)
+        if extra is not None:
+            ax.plot(extra[j][:, 0], extra[j][:, 1], '-', color='tab:gray', lw=1, alpha=0.7)
         ax.plot(pos[j][:, 0], pos[j][:, 1], '-', color='tab:blue', lw=1.5)
         ax.plot(*pos[j][-1], 'o', color='tab:blue', ms=4)
         if bds is not None and np.isfinite(bds[j]).all():
-            ax.add_patch(plt.Circle(bds[j], SUCCESS_PX, fill=False, ec='tab:red', lw=1.2)); ax.plot(*bds[j], 'x', color='tab:red')
+            ax.add_patch(plt.Circle(bds[j], SUCCESS_PX, fill=False, ec='tab:red', lw=1.2))
+            ax.plot(*bds[j], 'x', color='tab:red')
         ax.set_title((titles[j] + '\n' if titles else '') + _wrap(texts[j]), fontsize=7)
-    fig.tight_layout(); fig.savefig(path); plt.close(fig)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
     return Path(path)
+
 
 def plot_curves(rows, path):
     "Save the training and validation loss curves of `metrics.jsonl` rows to `path` (PNG)."
-    import matplotlib; matplotlib.use('Agg', force=False)
+    import matplotlib
+
+    matplotlib.use('Agg', force=False)
     import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(1, 2, figsize=(8, 2.8), dpi=80)
     tr = [(r['step'], r['loss']) for r in rows if 'loss' in r]
     va = [(r['step'], r['val_loss']) for r in rows if 'val_loss' in r]
-    if tr: ax[0].plot(*zip(*tr), label='train')
-    if va: ax[0].plot(*zip(*va), 'o-', label='val')
-    ax[0].set_yscale('log'); ax[0].set_xlabel('step'); ax[0].set_title('action loss'); ax[0].legend()
+    if tr:
+        ax[0].plot(*zip(*tr), label='train')
+    if va:
+        ax[0].plot(*zip(*va), 'o-', label='val')
+    ax[0].set_yscale('log')
+    ax[0].set_xlabel('step')
+    ax[0].set_title('action loss')
+    ax[0].legend()
     lr = [(r['step'], r['lr']) for r in rows if 'lr' in r]
-    if lr: ax[1].plot(*zip(*lr))
-    ax[1].set_xlabel('step'); ax[1].set_title('learning rate')
-    fig.tight_layout(); fig.savefig(path); plt.close(fig)
+    if lr:
+        ax[1].plot(*zip(*lr))
+    ax[1].set_xlabel('step')
+    ax[1].set_title('learning rate')
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
     return Path(path)
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #023f234d
 def _md_table(header, rows):
-    return '\n'.join(['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows])
+    return '\n'.join(
+        ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+        + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows]
+    )
 
-def _decoding(t): return 'argmax of the action head' if not t else f'sampled from the action head at temperature {t:g} (seeded)'
-def _pct(x): return '—' if x is None else f"{100 * x:.1f}%"
-def _num(x, f='{:.3f}'): return '—' if x is None else f.format(x)
 
-def gain_table(judge_gain:dict) -> str:
+def _decoding(t):
+    return 'argmax of the action head' if not t else f'sampled from the action head at temperature {t:g} (seeded)'
+
+
+def _pct(x):
+    return '—' if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x, f='{:.3f}'):
+    return '—' if x is None else f.format(x)
+
+
+def gain_table(judge_gain: dict) -> str:
     "Markdown table of `evaluate_run`'s `judge_gain` (method -> `paired_gain`): gain, standard error, z and better / worse prompts."
-    return _md_table(['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
-                     [[METHOD_NAMES[m][0], f"{g['gain']:+.3f}", f"{g['se']:.3f}", _num(g['z'], '{:.1f}'), f"{g['better']} / {g['worse']}"]
-                      for m, g in judge_gain.items()])
+    return _md_table(
+        ['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
+        [
+            [
+                METHOD_NAMES[m][0],
+                f"{g['gain']:+.3f}",
+                f"{g['se']:.3f}",
+                _num(g['z'], '{:.1f}'),
+                f"{g['better']} / {g['worse']}",
+            ]
+            for m, g in judge_gain.items()
+        ],
+    )
 
-def length_table(by_length:list) -> str:
+
+def length_table(by_length: list) -> str:
     "Markdown table of `evaluate_run`'s `judge_gain_by_length` (`gain_by_length` rows): the LCDT against the text masked, by how many things the prompts name."
-    return _md_table(['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
-                     [[r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')] for r in by_length])
+    return _md_table(
+        ['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
+        [
+            [r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')]
+            for r in by_length
+        ],
+    )
 
-def write_report(run, preset:str='tiny', n_show:int=6) -> Path:
+
+def write_report(run, preset: str = 'tiny', n_show: int = 6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl` and the rollouts."
     from lcdt.dt.train import read_metrics, read_checkpoint_state
+
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
-    ev = read_json(run/'eval.json')
-    rows = read_metrics(run/'metrics.jsonl')
-    ro = np.load(run/'eval_rollouts.npz', allow_pickle=False)
-    ck = read_json(run/'model'/'config.json') if (run/'model'/'config.json').exists() else {}
-    st = read_checkpoint_state(run/'model') if (run/'model'/'state.json').exists() else {}
-    plot_curves(rows, run/'report_training.png')
+    ev = read_json(run / 'eval.json')
+    rows = read_metrics(run / 'metrics.jsonl')
+    ro = np.load(run / 'eval_rollouts.npz', allow_pickle=False)
+    ck = read_json(run / 'model' / 'config.json') if (run / 'model' / 'config.json').exists() else {}
+    st = read_checkpoint_state(run / 'model') if (run / 'model' / 'state.json').exists() else {}
+    plot_curves(rows, run / 'report_training.png')
     k = min(n_show, ev['n_prompts'])
     P = ev['prompts'][:k]
-    plot_rollouts(ro['lcdt'][:k], [p['text'] for p in P], ro['bds'][:k], run/'report_rollouts.png',
-                  extra=ro['test_controller'][:k] if 'test_controller' in ro else None)
-    plot_rollouts(ro['lcdt_text_only'][:k], [p['text'] for p in P], None, run/'report_rollouts_text_only.png')
+    plot_rollouts(
+        ro['lcdt'][:k],
+        [p['text'] for p in P],
+        ro['bds'][:k],
+        run / 'report_rollouts.png',
+        extra=ro['test_controller'][:k] if 'test_controller' in ro else None,
+    )
+    plot_rollouts(ro['lcdt_text_only'][:k], [p['text'] for p in P], None, run / 'report_rollouts_text_only.png')
     if ev['n_human']:
         hr = ev['human_rows'][:n_show]
-        plot_rollouts(ro['human_text'][:len(hr)], [r['text'] for r in hr], None, run/'report_human.png',
-                      titles=[f"end: {r['end']} ({'reached' if r.get('human_text_end') else 'missed'})" for r in hr])
+        plot_rollouts(
+            ro['human_text'][: len(hr)],
+            [r['text'] for r in hr],
+            None,
+            run / 'report_human.png',
+            titles=[f"end: {r['end']} ({'reached' if r.get('human_text_end') else 'missed'})" for r in hr],
+        )
     t = ev['table']
-    md = [f"# LCDT report — preset `{preset}`", "",
-          f"Language-conditioned decision transformer over the navigation archive. Observation mode: **{ev['obs_mode']}** "
-          f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
-          f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Actions: {_decoding(ev.get('temperature', 0))}. Run directory: `{run.path}`.", "",
-          f"## Held-out prompts ({ev['n_prompts']} test entries)", "",
-          f"BD success: final position within {ev['success_px']:.0f} px of the target BD. Judge: `RuleJudge` score of the "
-          "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).", "",
-          _md_table(['method', 'given', 'BD success', 'mean final distance (px)', 'judge score'],
-                    [[*METHOD_NAMES[m], _pct(v.get('bd_success')), _num(v.get('mean_dist'), '{:.1f}'), _num(v.get('judge'))]
-                     for m, v in t.items()]), ""]
+    md = [
+        f"# LCDT report — preset `{preset}`",
+        "",
+        f"Language-conditioned decision transformer over the navigation archive. Observation mode: **{ev['obs_mode']}** "
+        f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
+        f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Actions: {_decoding(ev.get('temperature', 0))}. Run directory: `{run.path}`.",
+        "",
+        f"## Held-out prompts ({ev['n_prompts']} test entries)",
+        "",
+        f"BD success: final position within {ev['success_px']:.0f} px of the target BD. Judge: `RuleJudge` score of the "
+        "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).",
+        "",
+        _md_table(
+            ['method', 'given', 'BD success', 'mean final distance (px)', 'judge score'],
+            [
+                [*METHOD_NAMES[m], _pct(v.get('bd_success')), _num(v.get('mean_dist'), '{:.1f}'), _num(v.get('judge'))]
+                for m, v in t.items()
+            ],
+        ),
+        "",
+    ]
     if ev.get('judge_gain'):
-        md += ["Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
-               "above 2 is a clear difference):", "",
-               gain_table(ev['judge_gain']), ""]
+        md += [
+            "Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
+            "above 2 is a clear difference):",
+            "",
+            gain_table(ev['judge_gain']),
+            "",
+        ]
     if ev.get('judge_gain_by_length'):
-        md += ["The same against the LCDT with its text masked, by how many objects and colours the prompt names (a prompt "
-               "naming one thing says no more than its BD):", "",
-               length_table(ev['judge_gain_by_length']), ""]
+        md += [
+            "The same against the LCDT with its text masked, by how many objects and colours the prompt names (a prompt "
+            "naming one thing says no more than its BD):",
+            "",
+            length_table(ev['judge_gain_by_length']),
+            "",
+        ]
     if ev['human']:
-        md += [f"## Human-written instructions ({ev['n_human']}, never trained on)", "",
-               "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
-               "objects also appear in order before it.", "",
-               _md_table(['prompt', 'ends at the object', 'follows (visits + end)'],
-                         [[HUMAN_NAMES[m], _pct(v['end_rate']), _pct(v['follow_rate'])] for m, v in ev['human'].items()]), ""]
-    md += ["## Training", "", f"Model: {ck.get('n_layer')} layers, {ck.get('n_embd')} dims, {ck.get('n_head')} heads, "
-           f"context {ck.get('context')} steps, head `{ck.get('head')}`, text encoder `{ck.get('text_encoder')}`, "
-           f"past actions as inputs: {'yes' if ck.get('use_actions', True) else 'no'}; "
-           f"{st.get('step', '?')} steps.", "", "![training curves](report_training.png)", "",
-           "## Rollouts", "", "LCDT rollouts (blue) from held-out prompts (text + BD); the red circle is the target BD's "
-           f"{ev['success_px']:.0f} px disc, the grey line the test entry's own trajectory.", "",
-           "![rollouts](report_rollouts.png)", "", "The same texts without a BD:", "", "![text-only rollouts](report_rollouts_text_only.png)", ""]
-    if ev['n_human']: md += ["Human-written instructions, text only:", "", "![human instructions](report_human.png)", ""]
+        md += [
+            f"## Human-written instructions ({ev['n_human']}, never trained on)",
+            "",
+            "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
+            "objects also appear in order before it.",
+            "",
+            _md_table(
+                ['prompt', 'ends at the object', 'follows (visits + end)'],
+                [[HUMAN_NAMES[m], _pct(v['end_rate']), _pct(v['follow_rate'])] for m, v in ev['human'].items()],
+            ),
+            "",
+        ]
+    md += [
+        "## Training",
+        "",
+        f"Model: {ck.get('n_layer')} layers, {ck.get('n_embd')} dims, {ck.get('n_head')} heads, "
+        f"context {ck.get('context')} steps, head `{ck.get('head')}`, text encoder `{ck.get('text_encoder')}`, "
+        f"past actions as inputs: {'yes' if ck.get('use_actions', True) else 'no'}; "
+        f"{st.get('step', '?')} steps.",
+        "",
+        "![training curves](report_training.png)",
+        "",
+        "## Rollouts",
+        "",
+        "LCDT rollouts (blue) from held-out prompts (text + BD); the red circle is the target BD's "
+        f"{ev['success_px']:.0f} px disc, the grey line the test entry's own trajectory.",
+        "",
+        "![rollouts](report_rollouts.png)",
+        "",
+        "The same texts without a BD:",
+        "",
+        "![text-only rollouts](report_rollouts_text_only.png)",
+        "",
+    ]
+    if ev['n_human']:
+        md += ["Human-written instructions, text only:", "", "![human instructions](report_human.png)", ""]
     md += ["| prompt | target BD | final distance (px) | judge |", "|---|---|---|---|"]
-    md += [f"| {p['text']} | ({p['bd'][0]:.0f}, {p['bd'][1]:.0f}) | {p['lcdt_dist']:.1f} | {_num(p['lcdt_judge'], '{:.2f}')} |" for p in P]
+    md += [
+        f"| {p['text']} | ({p['bd'][0]:.0f}, {p['bd'][1]:.0f}) | {p['lcdt_dist']:.1f} | {_num(p['lcdt_judge'], '{:.2f}')} |"
+        for p in P
+    ]
     stages = [(s, run.stage_info(s)) for s in run.done_stages()]
     if stages:
-        md += ["", "## Pipeline stages", "", _md_table(['stage', 'seconds', 'figures'],
-               [[s, i.get('seconds', ''), ', '.join(f"{a}={b}" for a, b in i.items() if a not in ('stage', 'preset', 'seconds'))[:300]] for s, i in stages])]
+        md += [
+            "",
+            "## Pipeline stages",
+            "",
+            _md_table(
+                ['stage', 'seconds', 'figures'],
+                [
+                    [
+                        s,
+                        i.get('seconds', ''),
+                        ', '.join(f"{a}={b}" for a, b in i.items() if a not in ('stage', 'preset', 'seconds'))[:300],
+                    ]
+                    for s, i in stages
+                ],
+            ),
+        ]
     text = '\n'.join(md) + '\n'
-    atomic_write_text(run/'report.md', text)
+    atomic_write_text(run / 'report.md', text)
     import mistune
-    body = mistune.create_markdown(plugins=['table'])(text)
-    atomic_write_text(run/'report.html', f"<!doctype html><html><head><meta charset='utf-8'><title>LCDT report ({html.escape(preset)})</title>"
-                      "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;line-height:1.4}table{border-collapse:collapse}"
-                      "td,th{border:1px solid #ccc;padding:3px 8px}img{max-width:100%}</style></head><body>" + body + "</body></html>\n")
-    return run/'report.md'
 
-def stage_report(run:RunDir, preset:str) -> dict:
+    body = mistune.create_markdown(plugins=['table'])(text)
+    atomic_write_text(
+        run / 'report.html',
+        f"<!doctype html><html><head><meta charset='utf-8'><title>LCDT report ({html.escape(preset)})</title>"
+        "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;line-height:1.4}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:3px 8px}img{max-width:100%}</style></head><body>"
+        + body
+        + "</body></html>\n",
+    )
+    return run / 'report.md'
+
+
+def stage_report(run: RunDir, preset: str) -> dict:
     "Pipeline stage: write `report.md` / `report.html` with figures."
     p = write_report(run, preset)
     return dict(report=str(p.name), figures=sorted(f.name for f in run.path.glob('report_*.png')))
@@ -465,20 +802,36 @@ def stage_report(run:RunDir, preset:str) -> dict:
 # %% ../../nbs/api/12_dt_evaluate.ipynb #d5a9f843
 @call_parse
 def lcdt_eval(
-    out:str='runs/tiny', # run directory with model/, dataset/ and tokenizer.json
-    preset:str='tiny', # tiny | small | paper (sets the number of prompts)
-    n_prompts:int=0, # number of test prompts (0 = the preset's)
-    seed:int=0, # seed of the prompt choice, the random baseline and the action sampling
-    temperature:float=-1, # action sampling temperature (0 = argmax; -1 = the preset's)
-    no_report:bool=False, # skip writing report.md / report.html
+    out: str = 'runs/tiny',  # run directory with model/, dataset/ and tokenizer.json
+    preset: str = 'tiny',  # tiny | small | paper (sets the number of prompts)
+    n_prompts: int = 0,  # number of test prompts (0 = the preset's)
+    seed: int = 0,  # seed of the prompt choice, the random baseline and the action sampling
+    temperature: float = -1,  # action sampling temperature (0 = argmax; -1 = the preset's)
+    no_report: bool = False,  # skip writing report.md / report.html
 ):
     "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
     from lcdt.pipeline import mark_stage
+
     temp = None if temperature < 0 else temperature
     r = evaluate_run(out, preset, n_prompts or None, seed, temperature=temp)
-    print(json.dumps(dict(table=r['table'], judge_gain=r['judge_gain'], judge_gain_by_length=r['judge_gain_by_length'], human=r['human'], obs_mode=r['obs_mode'], temperature=r['temperature'], n_prompts=r['n_prompts']), indent=1))
-    mark_stage(out, 'evaluate', eval_settings(preset, n_prompts or None, seed, temp), preset=preset,
-               n_prompts=r['n_prompts'])
-    if no_report: return
+    print(
+        json.dumps(
+            dict(
+                table=r['table'],
+                judge_gain=r['judge_gain'],
+                judge_gain_by_length=r['judge_gain_by_length'],
+                human=r['human'],
+                obs_mode=r['obs_mode'],
+                temperature=r['temperature'],
+                n_prompts=r['n_prompts'],
+            ),
+            indent=1,
+        )
+    )
+    mark_stage(
+        out, 'evaluate', eval_settings(preset, n_prompts or None, seed, temp), preset=preset, n_prompts=r['n_prompts']
+    )
+    if no_report:
+        return
     print(f"report: {write_report(out, preset)}")
     mark_stage(out, 'report', {}, preset=preset)

@@ -28,35 +28,42 @@ __all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_T
 @dataclass
 class DTConfig:
     "Hyper-parameters of the language-conditioned decision transformer."
-    n_layer: int = 2            # transformer blocks
-    n_head: int = 2             # attention heads per block
-    n_embd: int = 32            # width of every token's embedding
-    dropout: float = 0.0        # dropout in attention, MLPs and on the embeddings
-    bias: bool = True           # biases in Linear and LayerNorm layers
-    context: int = 4            # K: steps (bd, obs, act) in the window the model sees
-    max_text_len: int = 24      # text tokens kept (longer texts are cut)
+
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 2  # attention heads per block
+    n_embd: int = 32  # width of every token's embedding
+    dropout: float = 0.0  # dropout in attention, MLPs and on the embeddings
+    bias: bool = True  # biases in Linear and LayerNorm layers
+    context: int = 4  # K: steps (bd, obs, act) in the window the model sees
+    max_text_len: int = 24  # text tokens kept (longer texts are cut)
     text_encoder: str = 'learned'  # 'learned' (token embedding trained here) | 'minilm' | 'hf:<path>' (frozen vectors)
-    vocab_size: int = 256       # tokenizer vocabulary size ('learned' encoder)
-    text_layers: int = 0        # 'learned' encoder: transformer blocks that read the text both ways before the causal model (0 = token embeddings only)
-    text_dim: int = 0           # width of a frozen encoder's sentence vector (0 for 'learned')
-    obs_mode: str = 'laser5'    # 'laser5' (3 lasers + 2 bumpers) | 'pose' (laser5 + x/600, y/600, sin, cos of the heading)
-    obs_dim: int = 5            # observation size: 5 for 'laser5', 9 for 'pose' (`dt_config` sets it from `obs_mode`)
-    act_dim: int = 2            # action size (2 wheel speeds in [-1, 1])
-    bd_dim: int = 2             # behaviour descriptor size (final x, y)
-    bd_scale: float = 600.0     # BDs are divided by this (the room's size) before embedding
-    max_timestep: int = 400     # episode length: timesteps run 0 .. max_timestep-1
-    head: str = 'mse'           # action head: 'mse' (tanh regression) | 'bet' (k-means bins + offsets)
-    n_bins: int = 16            # bet: k-means bins per action dimension (per whole action with `bet_joint`)
-    bet_joint: bool = False     # bet: bin whole action vectors (2-D k-means, one choice) instead of each dimension on its own
-    focal_gamma: float = 2.0    # bet: focusing parameter of the focal loss on the bins
-    offset_weight: float = 10.0 # bet: weight of the offset MSE against the bin loss
-    use_actions: bool = True    # feed past actions as inputs (False: act tokens carry only their time, so no copying)
-    bd_fourier: int = 0         # embed the BD with sin/cos features at this many octaves (0 = linear in x, y)
-    bd_mode: str = 'final'      # 'final' (every step's BD token is the target) | 'togo' (+ the target minus the pose before the step, world and robot frame)
-    memory: bool = False        # route memory: each observation token also gets which objects the robot has been near and which tiles it has been on so far
-    future: int = 0             # auxiliary task: predict from each observation token where the robot will be this many steps later (0 = off)
+    vocab_size: int = 256  # tokenizer vocabulary size ('learned' encoder)
+    text_layers: int = 0  # 'learned' encoder: transformer blocks that read the text both ways before the causal model (0 = token embeddings only)
+    text_dim: int = 0  # width of a frozen encoder's sentence vector (0 for 'learned')
+    obs_mode: str = (
+        'laser5'  # 'laser5' (3 lasers + 2 bumpers) | 'pose' (laser5 + x/600, y/600, sin, cos of the heading)
+    )
+    obs_dim: int = 5  # observation size: 5 for 'laser5', 9 for 'pose' (`dt_config` sets it from `obs_mode`)
+    act_dim: int = 2  # action size (2 wheel speeds in [-1, 1])
+    bd_dim: int = 2  # behaviour descriptor size (final x, y)
+    bd_scale: float = 600.0  # BDs are divided by this (the room's size) before embedding
+    max_timestep: int = 400  # episode length: timesteps run 0 .. max_timestep-1
+    head: str = 'mse'  # action head: 'mse' (tanh regression) | 'bet' (k-means bins + offsets)
+    n_bins: int = 16  # bet: k-means bins per action dimension (per whole action with `bet_joint`)
+    bet_joint: bool = (
+        False  # bet: bin whole action vectors (2-D k-means, one choice) instead of each dimension on its own
+    )
+    focal_gamma: float = 2.0  # bet: focusing parameter of the focal loss on the bins
+    offset_weight: float = 10.0  # bet: weight of the offset MSE against the bin loss
+    use_actions: bool = True  # feed past actions as inputs (False: act tokens carry only their time, so no copying)
+    bd_fourier: int = 0  # embed the BD with sin/cos features at this many octaves (0 = linear in x, y)
+    bd_mode: str = 'final'  # 'final' (every step's BD token is the target) | 'togo' (+ the target minus the pose before the step, world and robot frame)
+    memory: bool = False  # route memory: each observation token also gets which objects the robot has been near and which tiles it has been on so far
+    future: int = (
+        0  # auxiliary task: predict from each observation token where the robot will be this many steps later (0 = off)
+    )
     future_weight: float = 1.0  # weight of that prediction's MSE (displacements over `bd_scale`) in the loss
-    tokenizer_hash: str = ''    # sha256 of the tokenizer it was trained with (`tokenizer_hash`; '' = not recorded)
+    tokenizer_hash: str = ''  # sha256 of the tokenizer it was trained with (`tokenizer_hash`; '' = not recorded)
 
     @property
     def block_size(self) -> int:
@@ -65,76 +72,128 @@ class DTConfig:
 
 # %% ../../nbs/api/10_dt_model.ipynb #ba30385e
 DT_PRESETS = {
-    'tiny':  dict(n_layer=2, n_head=2, n_embd=32,  context=4,  max_text_len=24, use_actions=False, bd_mode='togo'),
-    'small': dict(n_layer=3, n_head=4, n_embd=96,  context=8,  max_text_len=64, head='bet', dropout=0.1, use_actions=False, bd_mode='togo'),
-    'paper': dict(n_layer=6, n_head=8, n_embd=128, context=20, max_text_len=96, head='bet', dropout=0.1, use_actions=False, bd_mode='togo'),
+    'tiny': dict(n_layer=2, n_head=2, n_embd=32, context=4, max_text_len=24, use_actions=False, bd_mode='togo'),
+    'small': dict(
+        n_layer=3,
+        n_head=4,
+        n_embd=96,
+        context=8,
+        max_text_len=64,
+        head='bet',
+        dropout=0.1,
+        use_actions=False,
+        bd_mode='togo',
+    ),
+    'paper': dict(
+        n_layer=6,
+        n_head=8,
+        n_embd=128,
+        context=20,
+        max_text_len=96,
+        head='bet',
+        dropout=0.1,
+        use_actions=False,
+        bd_mode='togo',
+    ),
 }
 
 OBS_DIMS = {'laser5': 5, 'pose': 9}  # observation mode -> width of the observation the model sees
-BD_MODES = ('final', 'togo')        # what each step's BD token carries
+BD_MODES = ('final', 'togo')  # what each step's BD token carries
 
-def dt_config(preset:str='tiny', **overrides) -> DTConfig:
+
+def dt_config(preset: str = 'tiny', **overrides) -> DTConfig:
     "The `DTConfig` of a named preset, with field `overrides` (`obs_dim` follows `obs_mode` unless given)."
-    if preset not in DT_PRESETS: raise ValueError(f"unknown DT preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
+    if preset not in DT_PRESETS:
+        raise ValueError(f"unknown DT preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
     kw = {**DT_PRESETS[preset], **overrides}
-    if 'obs_dim' not in kw and kw.get('obs_mode', 'laser5') in OBS_DIMS: kw['obs_dim'] = OBS_DIMS[kw.get('obs_mode', 'laser5')]
+    if 'obs_dim' not in kw and kw.get('obs_mode', 'laser5') in OBS_DIMS:
+        kw['obs_dim'] = OBS_DIMS[kw.get('obs_mode', 'laser5')]
     return _check_cfg(cfg_from_dict(DTConfig, kw))
 
+
 def _check_cfg(cfg):
-    if cfg.obs_mode not in OBS_DIMS: raise ValueError(f"obs_mode must be one of {', '.join(map(repr, OBS_DIMS))}, got {cfg.obs_mode!r}")
+    if cfg.obs_mode not in OBS_DIMS:
+        raise ValueError(f"obs_mode must be one of {', '.join(map(repr, OBS_DIMS))}, got {cfg.obs_mode!r}")
     if cfg.obs_dim != OBS_DIMS[cfg.obs_mode]:
         raise ValueError(f"obs_mode {cfg.obs_mode!r} needs obs_dim={OBS_DIMS[cfg.obs_mode]}, got obs_dim={cfg.obs_dim}")
-    if cfg.n_embd % cfg.n_head: raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
-    if cfg.head not in ('mse', 'bet'): raise ValueError(f"head must be 'mse' or 'bet', got {cfg.head!r}")
-    if cfg.bet_joint and cfg.head != 'bet': raise ValueError(f"bet_joint=True needs head='bet', got head={cfg.head!r}")
+    if cfg.n_embd % cfg.n_head:
+        raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
+    if cfg.head not in ('mse', 'bet'):
+        raise ValueError(f"head must be 'mse' or 'bet', got {cfg.head!r}")
+    if cfg.bet_joint and cfg.head != 'bet':
+        raise ValueError(f"bet_joint=True needs head='bet', got head={cfg.head!r}")
     if cfg.text_encoder != 'learned' and cfg.text_dim <= 0:
         raise ValueError(f"text_encoder {cfg.text_encoder!r} needs text_dim > 0 (the width of its sentence vectors)")
-    if cfg.context < 1: raise ValueError(f"context must be >= 1, got {cfg.context}")
-    if cfg.bd_mode not in BD_MODES: raise ValueError(f"bd_mode must be one of {', '.join(map(repr, BD_MODES))}, got {cfg.bd_mode!r}")
+    if cfg.context < 1:
+        raise ValueError(f"context must be >= 1, got {cfg.context}")
+    if cfg.bd_mode not in BD_MODES:
+        raise ValueError(f"bd_mode must be one of {', '.join(map(repr, BD_MODES))}, got {cfg.bd_mode!r}")
     return cfg
 
 # %% ../../nbs/api/10_dt_model.ipynb #7998f35a
 def pose_features(x, y, heading) -> np.ndarray:
     "The pose part of a 'pose' observation: x/600, y/600, sin and cos of `heading` (radians), stacked on the last axis."
-    return np.stack([np.asarray(x) / 600.0, np.asarray(y) / 600.0, np.sin(heading), np.cos(heading)], -1).astype(np.float32)
+    return np.stack([np.asarray(x) / 600.0, np.asarray(y) / 600.0, np.sin(heading), np.cos(heading)], -1).astype(
+        np.float32
+    )
+
 
 def pose_before(pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     "Poses `[N, T, 3]` (x, y, heading in radians) before each step, from `pos [N, T, 2]` and `heading [N, T]` after each step and the `start` (x, y, degrees; one for all or one per trajectory, [N, 3])."
     pos, heading, start = np.asarray(pos, np.float64), np.asarray(heading, np.float64), np.asarray(start, np.float64)
     if pos.ndim != 3 or pos.shape[-1] != 2 or heading.shape != pos.shape[:2]:
         raise ValueError(f"pos must be [N, T, 2] and heading [N, T], got {pos.shape} and {heading.shape}")
-    if start.shape not in ((3,), (len(pos), 3)): raise ValueError(f"start must be (x, y, degrees) or one per trajectory [{len(pos)}, 3], got shape {start.shape}")
-    first = np.broadcast_to(np.concatenate([start[..., :2], np.radians(start[..., 2:])], -1), (len(pos), 3))[:, None]  # (N, 1, 3)
+    if start.shape not in ((3,), (len(pos), 3)):
+        raise ValueError(
+            f"start must be (x, y, degrees) or one per trajectory [{len(pos)}, 3], got shape {start.shape}"
+        )
+    first = np.broadcast_to(np.concatenate([start[..., :2], np.radians(start[..., 2:])], -1), (len(pos), 3))[
+        :, None
+    ]  # (N, 1, 3)
     return np.concatenate([first, np.concatenate([pos, heading[..., None]], -1)[:, :-1]], 1).astype(np.float32)
+
 
 def pose_obs(obs, pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     "Observations `[N, T, 9]`: `obs [N, T, 5]` and the pose before each step (`pos [N, T, 2]`, `heading [N, T]` are after; `start` x, y, degrees)."
     obs = np.asarray(obs, np.float32)
     if np.shape(pos)[:2] != obs.shape[:2] or np.shape(heading) != obs.shape[:2]:
-        raise ValueError(f"pos [N, T, 2] and heading [N, T] must match obs [N, T, 5], got {np.shape(pos)}, {np.shape(heading)}, {obs.shape}")
+        raise ValueError(
+            f"pos [N, T, 2] and heading [N, T] must match obs [N, T, 5], got {np.shape(pos)}, {np.shape(heading)}, {obs.shape}"
+        )
     p = pose_before(pos, heading, start)
     return np.concatenate([obs, pose_features(p[..., 0], p[..., 1], p[..., 2])], -1)
 
-def model_obs(cfg:DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45.0)) -> np.ndarray:
+
+def model_obs(cfg: DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose', which needs `pos`, `heading` and the `start`)."
-    if cfg.obs_mode == 'laser5': return np.asarray(obs, np.float32)
-    if pos is None or heading is None: raise ValueError(f"obs_mode {cfg.obs_mode!r} needs the positions `pos` and headings `heading` of the trajectories")
+    if cfg.obs_mode == 'laser5':
+        return np.asarray(obs, np.float32)
+    if pos is None or heading is None:
+        raise ValueError(
+            f"obs_mode {cfg.obs_mode!r} needs the positions `pos` and headings `heading` of the trajectories"
+        )
     return pose_obs(obs, pos, heading, start)
 
 # %% ../../nbs/api/10_dt_model.ipynb #d8d196e3
-MEMORY_FLAGS = len(OBJECTS) + len(TILE_COLOURS)  # route memory: a flag per object (been near it) and per floor tile (been on it)
+MEMORY_FLAGS = len(OBJECTS) + len(
+    TILE_COLOURS
+)  # route memory: a flag per object (been near it) and per floor tile (been on it)
+
 
 def route_memory(pos, scene=None) -> np.ndarray:
     "Route memory `[N, T]` of the positions `pos [N, T, 2]` (before each step), as int64 bit sets: bit j is set from the first step the robot is near object j of the scene, bit 12 + c from the first step it is on tile c."
     scene = scene or default_scene()
     pos = np.asarray(pos, np.float64)
-    if pos.ndim != 3 or pos.shape[-1] != 2: raise ValueError(f"pos must be [N, T, 2] positions, got shape {pos.shape}")
+    if pos.ndim != 3 or pos.shape[-1] != 2:
+        raise ValueError(f"pos must be [N, T, 2] positions, got shape {pos.shape}")
     M = len(scene.names)
-    if M + len(scene.colours) != MEMORY_FLAGS: raise ValueError(f"route memory needs a scene of {len(OBJECTS)} objects and 9 tiles, got {M} objects")
-    code = label_codes(pos.reshape(-1, 2), scene).reshape(pos.shape[:2])    # (N, T)
-    obj, tile = (code // 9) % (M + 1), code % 9                              # (N, T): object + 1 (0 = none), tile
+    if M + len(scene.colours) != MEMORY_FLAGS:
+        raise ValueError(f"route memory needs a scene of {len(OBJECTS)} objects and 9 tiles, got {M} objects")
+    code = label_codes(pos.reshape(-1, 2), scene).reshape(pos.shape[:2])  # (N, T)
+    obj, tile = (code // 9) % (M + 1), code % 9  # (N, T): object + 1 (0 = none), tile
     bits = np.where(obj > 0, np.left_shift(1, np.maximum(obj - 1, 0)), 0) | np.left_shift(1, M + tile)
     return np.bitwise_or.accumulate(bits.astype(np.int64), axis=1)
+
 
 def memory_flags(mem) -> torch.Tensor:
     "The flags (..., MEMORY_FLAGS) in {0, 1} of route-memory bit sets `mem` (...)."
@@ -145,59 +204,70 @@ def memory_flags(mem) -> torch.Tensor:
 from ..nn import CausalSelfAttention, MLP, Block  # the lab's one trunk
 
 # %% ../../nbs/api/10_dt_model.ipynb #461e728b
-def kmeans_1d(x, k:int, iters:int=50, seed:int=0) -> np.ndarray:
+def kmeans_1d(x, k: int, iters: int = 50, seed: int = 0) -> np.ndarray:
     "Sorted k-means centres of the 1-D samples `x` (k-means++-like init from quantiles, Lloyd iterations)."
     x = np.asarray(x, dtype=np.float64).ravel()
-    if x.size < k: raise ValueError(f"kmeans_1d needs at least k={k} samples, got {x.size}")
+    if x.size < k:
+        raise ValueError(f"kmeans_1d needs at least k={k} samples, got {x.size}")
     c = np.quantile(x, (np.arange(k) + 0.5) / k)
-    c = c + np.random.default_rng(seed).normal(0, 1e-6, k)             # split ties between equal quantiles
+    c = c + np.random.default_rng(seed).normal(0, 1e-6, k)  # split ties between equal quantiles
     for _ in range(iters):
-        lab = np.abs(x[:, None] - c[None]).argmin(1)                    # (n,)
+        lab = np.abs(x[:, None] - c[None]).argmin(1)  # (n,)
         for j in range(k):
-            if (lab == j).any(): c[j] = x[lab == j].mean()
+            if (lab == j).any():
+                c[j] = x[lab == j].mean()
     return np.sort(c).astype(np.float32)
 
-def focal_loss(logits, target, gamma:float=2.0):
-    "Mean focal loss of class `logits` (n, c) against integer `target` (n,)."
-    logp = F.log_softmax(logits, -1).gather(-1, target[:, None]).squeeze(-1)   # (n,)
-    return (-(1 - logp.exp()) ** gamma * logp).mean()
 
-def kmeans(x, k:int, iters:int=30, seed:int=0) -> np.ndarray:
+def focal_loss(logits, target, gamma: float = 2.0):
+    "Mean focal loss of class `logits` (n, c) against integer `target` (n,)."
+    logp = F.log_softmax(logits, -1).gather(-1, target[:, None]).squeeze(-1)  # (n,)
+    return (-((1 - logp.exp()) ** gamma) * logp).mean()
+
+
+def kmeans(x, k: int, iters: int = 30, seed: int = 0) -> np.ndarray:
     "k-means centres (k, d) of the samples `x` (n, d): k-means++ seeding, then Lloyd iterations."
     x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or len(x) < k: raise ValueError(f"kmeans needs samples (n, d) with n >= k={k}, got shape {x.shape}")
+    if x.ndim != 2 or len(x) < k:
+        raise ValueError(f"kmeans needs samples (n, d) with n >= k={k}, got shape {x.shape}")
     g = np.random.default_rng(seed)
     c = [x[g.integers(len(x))]]
-    d2 = ((x - c[0]) ** 2).sum(1)                                        # (n,) squared distance to the nearest centre
+    d2 = ((x - c[0]) ** 2).sum(1)  # (n,) squared distance to the nearest centre
     for _ in range(k - 1):
         c.append(x[g.choice(len(x), p=d2 / d2.sum())] if d2.sum() > 0 else x[g.integers(len(x))])
         d2 = np.minimum(d2, ((x - c[-1]) ** 2).sum(1))
-    c = np.stack(c)                                                     # (k, d)
+    c = np.stack(c)  # (k, d)
     for _ in range(iters):
-        lab = ((x[:, None] - c[None]) ** 2).sum(-1).argmin(1)             # (n,)
+        lab = ((x[:, None] - c[None]) ** 2).sum(-1).argmin(1)  # (n,)
         for j in range(k):
-            if (lab == j).any(): c[j] = x[lab == j].mean(0)
+            if (lab == j).any():
+                c[j] = x[lab == j].mean(0)
     return c.astype(np.float32)
-
 
 # %% ../../nbs/api/10_dt_model.ipynb #b455d9eb
 class MSEHead(nn.Module):
     "Bounded regression: tanh(linear(h)) in [-1, 1], MSE loss."
-    def __init__(self, cfg:DTConfig):
+
+    def __init__(self, cfg: DTConfig):
         super().__init__()
         self.proj = nn.Linear(cfg.n_embd, cfg.act_dim)
+
     def forward(self, h, target=None, mask=None):
-        act = torch.tanh(self.proj(h))                                      # (b, k, a)
-        if target is None: return act, None
-        err = ((act - target) ** 2).mean(-1)                                # (b, k)
+        act = torch.tanh(self.proj(h))  # (b, k, a)
+        if target is None:
+            return act, None
+        err = ((act - target) ** 2).mean(-1)  # (b, k)
         return act, (err * mask).sum() / mask.sum().clamp(min=1)
-    def sample(self, h, generator=None, temperature:float=1.0):
+
+    def sample(self, h, generator=None, temperature: float = 1.0):
         "The regressed actions (b, a) of `h` (b, d): a point estimate, so `generator` and `temperature` change nothing."
         return torch.tanh(self.proj(h))
 
+
 class BeTHead(nn.Module):
     "Behavior-Transformer head: per action dimension, a bin (k-means centre) and an offset."
-    def __init__(self, cfg:DTConfig):
+
+    def __init__(self, cfg: DTConfig):
         super().__init__()
         self.a, self.k, self.gamma, self.w = cfg.act_dim, cfg.n_bins, cfg.focal_gamma, cfg.offset_weight
         self.register_buffer('centres', torch.linspace(-1, 1, cfg.n_bins).repeat(cfg.act_dim, 1))  # (a, nb)
@@ -206,53 +276,61 @@ class BeTHead(nn.Module):
 
     def _split(self, h):
         sh = h.shape[:-1] + (self.a, self.k)
-        return self.logits(h).view(sh), self.offsets(h).view(sh)           # 2 x (..., a, nb)
+        return self.logits(h).view(sh), self.offsets(h).view(sh)  # 2 x (..., a, nb)
 
     def _decode(self, bins, off):
         cen = torch.gather(self.centres.expand(*bins.shape, self.k), -1, bins[..., None]).squeeze(-1)  # (..., a)
-        o = torch.gather(off, -1, bins[..., None]).squeeze(-1)              # (..., a)
+        o = torch.gather(off, -1, bins[..., None]).squeeze(-1)  # (..., a)
         return (cen + o).clamp(-1, 1)
 
     def forward(self, h, target=None, mask=None):
-        logits, off = self._split(h)                                        # (b, k, a, nb)
-        act = self._decode(logits.argmax(-1), off)                          # (b, k, a)
-        if target is None: return act, None
-        tbin = (target[..., None] - self.centres).abs().argmin(-1)         # (b, k, a)
+        logits, off = self._split(h)  # (b, k, a, nb)
+        act = self._decode(logits.argmax(-1), off)  # (b, k, a)
+        if target is None:
+            return act, None
+        tbin = (target[..., None] - self.centres).abs().argmin(-1)  # (b, k, a)
         m = mask.bool()
         lb = focal_loss(logits[m].reshape(-1, self.k), tbin[m].reshape(-1), self.gamma)
         tcen = torch.gather(self.centres.expand(*tbin.shape, self.k), -1, tbin[..., None]).squeeze(-1)
-        toff = torch.gather(off, -1, tbin[..., None]).squeeze(-1)           # (b, k, a)
+        toff = torch.gather(off, -1, tbin[..., None]).squeeze(-1)  # (b, k, a)
         lo = ((toff - (target - tcen)) ** 2)[m].mean()
         return act, lb + self.w * lo
 
-    def sample(self, h, generator=None, temperature:float=1.0):
+    def sample(self, h, generator=None, temperature: float = 1.0):
         "Actions from `h` (b, d): argmax bins when `generator` is None, else bins sampled at `temperature`."
-        logits, off = self._split(h)                                        # (b, a, nb)
-        if generator is None: bins = logits.argmax(-1)
+        logits, off = self._split(h)  # (b, a, nb)
+        if generator is None:
+            bins = logits.argmax(-1)
         else:
             p = F.softmax(logits / temperature, -1).reshape(-1, self.k)
             bins = torch.multinomial(p, 1, generator=generator).view(logits.shape[:-1])
         return self._decode(bins, off)
 
+
 class JointBeTHead(nn.Module):
     "Behavior-Transformer head over whole actions: one of `n_bins` k-means centres (a, e.g. both wheels) and its offset."
-    def __init__(self, cfg:DTConfig):
+
+    def __init__(self, cfg: DTConfig):
         super().__init__()
         self.a, self.k, self.gamma, self.w = cfg.act_dim, cfg.n_bins, cfg.focal_gamma, cfg.offset_weight
-        self.register_buffer('centres', torch.rand(cfg.n_bins, cfg.act_dim, generator=torch.Generator().manual_seed(0)) * 2 - 1)  # (nb, a)
+        self.register_buffer(
+            'centres', torch.rand(cfg.n_bins, cfg.act_dim, generator=torch.Generator().manual_seed(0)) * 2 - 1
+        )  # (nb, a)
         self.logits = nn.Linear(cfg.n_embd, cfg.n_bins)
         self.offsets = nn.Linear(cfg.n_embd, cfg.n_bins * cfg.act_dim)
 
-    def _split(self, h): return self.logits(h), self.offsets(h).view(*h.shape[:-1], self.k, self.a)  # (..., nb), (..., nb, a)
+    def _split(self, h):
+        return self.logits(h), self.offsets(h).view(*h.shape[:-1], self.k, self.a)  # (..., nb), (..., nb, a)
 
     def _decode(self, bins, off):
         o = torch.gather(off, -2, bins[..., None, None].expand(*bins.shape, 1, self.a)).squeeze(-2)  # (..., a)
         return (self.centres[bins] + o).clamp(-1, 1)
 
     def forward(self, h, target=None, mask=None):
-        logits, off = self._split(h)                                        # (b, k, nb), (b, k, nb, a)
-        act = self._decode(logits.argmax(-1), off)                          # (b, k, a)
-        if target is None: return act, None
+        logits, off = self._split(h)  # (b, k, nb), (b, k, nb, a)
+        act = self._decode(logits.argmax(-1), off)  # (b, k, a)
+        if target is None:
+            return act, None
         tbin = ((target[..., None, :] - self.centres) ** 2).sum(-1).argmin(-1)  # (b, k)
         m = mask.bool()
         lb = focal_loss(logits[m], tbin[m], self.gamma)
@@ -260,19 +338,24 @@ class JointBeTHead(nn.Module):
         lo = ((toff - (target - self.centres[tbin])) ** 2)[m].mean()
         return act, lb + self.w * lo
 
-    def sample(self, h, generator=None, temperature:float=1.0):
+    def sample(self, h, generator=None, temperature: float = 1.0):
         "Actions from `h` (b, d): the argmax centre when `generator` is None, else one sampled at `temperature`."
-        logits, off = self._split(h)                                        # (b, nb), (b, nb, a)
-        bins = logits.argmax(-1) if generator is None else torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
+        logits, off = self._split(h)  # (b, nb), (b, nb, a)
+        bins = (
+            logits.argmax(-1)
+            if generator is None
+            else torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
+        )
         return self._decode(bins, off)
-
 
 # %% ../../nbs/api/10_dt_model.ipynb #2dab13c0
 T_START, T_TEXT, T_BD, T_OBS, T_ACT = range(5)  # token types
 
+
 class LCDT(nn.Module):
     "Language-conditioned decision transformer: GPT over [start, text, (bd, obs, act) x K]."
-    def __init__(self, cfg:DTConfig):
+
+    def __init__(self, cfg: DTConfig):
         super().__init__()
         self.cfg = cfg = _check_cfg(cfg)
         d = cfg.n_embd
@@ -280,13 +363,16 @@ class LCDT(nn.Module):
             self.tok_emb = nn.Embedding(cfg.vocab_size, d)
             self.txt_pos = nn.Embedding(cfg.max_text_len, d)
             self.text_blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.text_layers))
-        else: self.txt_proj = nn.Linear(cfg.text_dim, d)
+        else:
+            self.txt_proj = nn.Linear(cfg.text_dim, d)
         self.start = nn.Parameter(torch.zeros(d))
         self.no_bd = nn.Parameter(torch.zeros(d))
         self.bd_emb = nn.Linear(cfg.bd_dim * (1 + 2 * cfg.bd_fourier) + (5 if cfg.bd_mode == 'togo' else 0), d)
         self.obs_emb, self.act_emb = nn.Linear(cfg.obs_dim, d), nn.Linear(cfg.act_dim, d)
-        if cfg.memory: self.mem_emb = nn.Linear(MEMORY_FLAGS, d)
-        if cfg.future: self.future_head = nn.Linear(d, 2)
+        if cfg.memory:
+            self.mem_emb = nn.Linear(MEMORY_FLAGS, d)
+        if cfg.future:
+            self.future_head = nn.Linear(d, 2)
         self.time_emb = nn.Embedding(cfg.max_timestep, d)
         self.type_emb = nn.Embedding(5, d)
         self.drop = nn.Dropout(cfg.dropout)
@@ -295,13 +381,16 @@ class LCDT(nn.Module):
         self.head = MSEHead(cfg) if cfg.head == 'mse' else JointBeTHead(cfg) if cfg.bet_joint else BeTHead(cfg)
         self.apply(self._init_weights)
         for n, p in self.named_parameters():
-            if n.endswith('c_proj.weight'): nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer))
+            if n.endswith('c_proj.weight'):
+                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer))
 
     def _init_weights(self, m):
         if isinstance(m, nn.Linear):
             nn.init.normal_(m.weight, 0.0, 0.02)
-            if m.bias is not None: nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.Embedding): nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, 0.0, 0.02)
 
     def n_params(self) -> int:
         "Number of parameters."
@@ -311,143 +400,177 @@ class LCDT(nn.Module):
 def _embed_text(self, batch):
     cfg, B = self.cfg, batch['text_mask'].shape[0]
     if cfg.text_encoder == 'learned':
-        ids = batch['text'][:, :cfg.max_text_len]                               # (b, L)
+        ids = batch['text'][:, : cfg.max_text_len]  # (b, L)
         L = ids.shape[1]
         x = self.tok_emb(ids) + self.txt_pos(torch.arange(L, device=ids.device))  # (b, L, d)
-        m = batch['text_mask'][:, :cfg.max_text_len].bool()                     # (b, L)
-        if cfg.text_layers:                                                     # every text token reads the whole text
-            keys = (m | (torch.arange(L, device=m.device) == 0))[:, None, None, :]  # (b, 1, 1, L); token 0 keeps empty texts finite
-            for blk in self.text_blocks: x, _ = blk(x, keys)
+        m = batch['text_mask'][:, : cfg.max_text_len].bool()  # (b, L)
+        if cfg.text_layers:  # every text token reads the whole text
+            keys = (m | (torch.arange(L, device=m.device) == 0))[
+                :, None, None, :
+            ]  # (b, 1, 1, L); token 0 keeps empty texts finite
+            for blk in self.text_blocks:
+                x, _ = blk(x, keys)
     else:
-        x = self.txt_proj(batch['text_emb'].to(self.start.dtype))[:, None]      # (b, 1, d)
-        m = batch['text_mask'].bool().reshape(B, 1)                             # (b, 1)
+        x = self.txt_proj(batch['text_emb'].to(self.start.dtype))[:, None]  # (b, 1, d)
+        m = batch['text_mask'].bool().reshape(B, 1)  # (b, 1)
     return x + self.type_emb.weight[T_TEXT], m
+
 
 def _embed_prompt(self, batch):
     "Embeddings (b, 1+L, d) of the start and text tokens, and which of them are real (b, 1+L)."
-    txt, tmask = _embed_text(self, batch)                                       # (b, L, d), (b, L)
+    txt, tmask = _embed_text(self, batch)  # (b, L, d), (b, L)
     B = txt.shape[0]
-    start = (self.start + self.type_emb.weight[T_START]).expand(B, 1, -1)       # (b, 1, d)
+    start = (self.start + self.type_emb.weight[T_START]).expand(B, 1, -1)  # (b, 1, d)
     keys = torch.cat([torch.ones(B, 1, dtype=torch.bool, device=txt.device), tmask], 1)  # (b, 1+L)
     return torch.cat([start, txt], 1), keys
 
-def _bd_features(x, n_octaves:int):
-    "x (b, 2) in [0, 1], with sin/cos of pi 2^k x for k < `n_octaves` (fine position codes) when asked."
-    if not n_octaves: return x
-    f = math.pi * 2.0 ** torch.arange(n_octaves, device=x.device, dtype=x.dtype)  # (F,)
-    a = (x[..., None] * f).flatten(-2)                                          # (b, 2F)
-    return torch.cat([x, a.sin(), a.cos()], -1)                                 # (b, 2 + 4F)
 
-def togo_features(bd, pose, scale:float=600.0):
+def _bd_features(x, n_octaves: int):
+    "x (b, 2) in [0, 1], with sin/cos of pi 2^k x for k < `n_octaves` (fine position codes) when asked."
+    if not n_octaves:
+        return x
+    f = math.pi * 2.0 ** torch.arange(n_octaves, device=x.device, dtype=x.dtype)  # (F,)
+    a = (x[..., None] * f).flatten(-2)  # (b, 2F)
+    return torch.cat([x, a.sin(), a.cos()], -1)  # (b, 2 + 4F)
+
+
+def togo_features(bd, pose, scale: float = 600.0):
     "BD-to-go features (b, K, 5) from targets `bd` (b, 2) and poses `pose` (b, K, 3): target minus position (world frame), the same in the robot's frame (ahead, left), and its length, all over `scale`."
-    d = (bd[:, None, :] - pose[..., :2]) / scale                               # (b, K, 2)
-    c, s = pose[..., 2].cos(), pose[..., 2].sin()                               # (b, K)
+    d = (bd[:, None, :] - pose[..., :2]) / scale  # (b, K, 2)
+    c, s = pose[..., 2].cos(), pose[..., 2].sin()  # (b, K)
     ahead, left = c * d[..., 0] + s * d[..., 1], -s * d[..., 0] + c * d[..., 1]
     return torch.cat([d, torch.stack([ahead, left, d.norm(dim=-1)], -1)], -1)  # (b, K, 5)
+
 
 def _embed_steps(self, batch):
     "Embeddings (b, 3K, d) of the (bd, obs, act) tokens, and which of them are real (b, 3K)."
     cfg = self.cfg
-    obs, act = batch['obs'], batch['act']                                       # (b, K, o), (b, K, a)
+    obs, act = batch['obs'], batch['act']  # (b, K, o), (b, K, a)
     B, K, _ = obs.shape
-    if K > cfg.context: raise ValueError(f"window has {K} steps but the model's context is {cfg.context}")
-    te = self.time_emb(batch['timestep'].clamp(0, cfg.max_timestep - 1))       # (b, K, d)
+    if K > cfg.context:
+        raise ValueError(f"window has {K} steps but the model's context is {cfg.context}")
+    te = self.time_emb(batch['timestep'].clamp(0, cfg.max_timestep - 1))  # (b, K, d)
     bd = _bd_features(batch['bd'].to(obs.dtype) / cfg.bd_scale, cfg.bd_fourier)  # (b, 2 (1 + 2F))
-    bd = bd[:, None].expand(B, K, -1)                                           # (b, K, 2 (1 + 2F))
+    bd = bd[:, None].expand(B, K, -1)  # (b, K, 2 (1 + 2F))
     if cfg.bd_mode == 'togo':
-        if 'pose' not in batch: raise ValueError("bd_mode 'togo' needs batch['pose'] (b, K, 3): x, y, heading before each step")
-        bd = torch.cat([bd, togo_features(batch['bd'].to(obs.dtype), batch['pose'].to(obs.dtype), cfg.bd_scale)], -1)  # (b, K, f)
-    bd = self.bd_emb(bd)                                                        # (b, K, d)
-    bd = torch.where(batch['bd_mask'].bool()[:, None, None], bd, self.no_bd)   # (b, K, d)
+        if 'pose' not in batch:
+            raise ValueError("bd_mode 'togo' needs batch['pose'] (b, K, 3): x, y, heading before each step")
+        bd = torch.cat(
+            [bd, togo_features(batch['bd'].to(obs.dtype), batch['pose'].to(obs.dtype), cfg.bd_scale)], -1
+        )  # (b, K, f)
+    bd = self.bd_emb(bd)  # (b, K, d)
+    bd = torch.where(batch['bd_mask'].bool()[:, None, None], bd, self.no_bd)  # (b, K, d)
     tw = self.type_emb.weight
-    e_bd = bd + te + tw[T_BD]                                                   # (b, K, d)
-    e_obs = self.obs_emb(obs) + te + tw[T_OBS]                                  # (b, K, d)
+    e_bd = bd + te + tw[T_BD]  # (b, K, d)
+    e_obs = self.obs_emb(obs) + te + tw[T_OBS]  # (b, K, d)
     if cfg.memory:
-        if 'memory' not in batch: raise ValueError("memory=True needs batch['memory'] (b, K): the route-memory bit sets (`route_memory`) before each step")
+        if 'memory' not in batch:
+            raise ValueError(
+                "memory=True needs batch['memory'] (b, K): the route-memory bit sets (`route_memory`) before each step"
+            )
         e_obs = e_obs + self.mem_emb(memory_flags(batch['memory']).to(obs.dtype))  # (b, K, d)
-    if not cfg.use_actions: act = torch.zeros_like(act)                        # (b, K, a) nothing to copy
-    e_act = self.act_emb(act.to(obs.dtype)) + te + tw[T_ACT]                    # (b, K, d)
-    steps = torch.stack([e_bd, e_obs, e_act], 2).reshape(B, 3 * K, -1)          # (b, 3K, d)
-    return steps, batch['step_mask'].bool().repeat_interleave(3, 1)             # (b, 3K, d), (b, 3K)
+    if not cfg.use_actions:
+        act = torch.zeros_like(act)  # (b, K, a) nothing to copy
+    e_act = self.act_emb(act.to(obs.dtype)) + te + tw[T_ACT]  # (b, K, d)
+    steps = torch.stack([e_bd, e_obs, e_act], 2).reshape(B, 3 * K, -1)  # (b, 3K, d)
+    return steps, batch['step_mask'].bool().repeat_interleave(3, 1)  # (b, 3K, d), (b, 3K)
+
 
 def _embed_keys(self, batch):
     "Token embeddings (b, S, d) of `batch` and which of them are real tokens (b, S)."
     (p, pk), (st, sk) = _embed_prompt(self, batch), _embed_steps(self, batch)
-    return self.drop(torch.cat([p, st], 1)), torch.cat([pk, sk], 1)             # (b, S, d), (b, S)
+    return self.drop(torch.cat([p, st], 1)), torch.cat([pk, sk], 1)  # (b, S, d), (b, S)
+
 
 def _embed(self, batch):
     "Token embeddings (b, S, d) and attention mask (b, 1, S, S) of `batch`."
-    x, keys = _embed_keys(self, batch)                                          # (b, S, d), (b, S)
+    x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
     S = x.shape[1]
-    causal = torch.ones(S, S, dtype=torch.bool, device=x.device).tril()         # (S, S)
-    return x, (causal & keys[:, None, :])[:, None]                              # (b, S, d), (b, 1, S, S)
+    causal = torch.ones(S, S, dtype=torch.bool, device=x.device).tril()  # (S, S)
+    return x, (causal & keys[:, None, :])[:, None]  # (b, S, d), (b, 1, S, S)
+
 
 def _real_first(blocks, x, keys):
     "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (the fused kernel)."
     if bool(keys.all()):
-        for blk in blocks: x, _ = blk(x)
+        for blk in blocks:
+            x, _ = blk(x)
         return x
-    order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices     # (b, S) real tokens first, in order
-    idx = order[..., None].expand_as(x)                                         # (b, S, d)
+    order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S) real tokens first, in order
+    idx = order[..., None].expand_as(x)  # (b, S, d)
     y = x.gather(1, idx)
-    for blk in blocks: y, _ = blk(y)
-    return torch.empty_like(y).scatter(1, idx, y)                               # back in place; padding: undefined
+    for blk in blocks:
+        y, _ = blk(y)
+    return torch.empty_like(y).scatter(1, idx, y)  # back in place; padding: undefined
+
 
 LCDT._embed = _embed
 
 # %% ../../nbs/api/10_dt_model.ipynb #b656e104
-def _forward(self, batch:dict, targets=None):
+def _forward(self, batch: dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
-    x, keys = _embed_keys(self, batch)                                          # (b, S, d), (b, S)
-    x = _real_first(self.blocks, x, keys)                                       # (b, S, d)
+    x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
+    x = _real_first(self.blocks, x, keys)  # (b, S, d)
     K = batch['obs'].shape[1]
-    h = self.ln_f(x[:, -3 * K:].reshape(x.shape[0], K, 3, -1)[:, :, 1])         # (b, K, d) at obs tokens
-    smask = batch['step_mask'].to(h.dtype)                                      # (b, K)
-    if targets is None: return self.head(h)[0], None
+    h = self.ln_f(x[:, -3 * K :].reshape(x.shape[0], K, 3, -1)[:, :, 1])  # (b, K, d) at obs tokens
+    smask = batch['step_mask'].to(h.dtype)  # (b, K)
+    if targets is None:
+        return self.head(h)[0], None
     act, loss = self.head(h, targets, smask)
-    if self.cfg.future and 'future' in batch:                                   # where the robot is `future` steps on, from here
+    if self.cfg.future and 'future' in batch:  # where the robot is `future` steps on, from here
         err = ((self.future_head(h) - batch['future'].to(h.dtype)) ** 2).sum(-1)  # (b, K)
         loss = loss + self.cfg.future_weight * (err * smask).sum() / smask.sum().clamp(min=1)
     return act, loss
 
+
 LCDT.forward = _forward
 
 # %% ../../nbs/api/10_dt_model.ipynb #ca2e9207
-def random_batch(cfg:DTConfig, b:int=4, seed:int=0, pad:bool=True) -> dict:
+def random_batch(cfg: DTConfig, b: int = 4, seed: int = 0, pad: bool = True) -> dict:
     "A random batch of `b` windows shaped for `cfg` (for tests and benchmarks)."
     g = torch.Generator().manual_seed(seed)
     K, L = cfg.context, cfg.max_text_len
     lens = torch.randint(1, L + 1, (b,), generator=g) if pad else torch.full((b,), L)
     t0 = torch.randint(-K + 1 if pad else 0, cfg.max_timestep - K, (b,), generator=g)
-    ts = t0[:, None] + torch.arange(K)                                          # (b, K)
-    batch = dict(bd=torch.rand(b, cfg.bd_dim, generator=g) * cfg.bd_scale,
-                 bd_mask=torch.rand(b, generator=g) > (0.2 if pad else -1),
-                 obs=torch.rand(b, K, cfg.obs_dim, generator=g),
-                 act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
-                 timestep=ts.clamp(min=0), step_mask=ts >= 0,
-                 pose=torch.cat([torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1),
-                 text_mask=torch.arange(L)[None] < lens[:, None])
-    if cfg.text_encoder == 'learned': batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
-    else: batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0
-    if cfg.memory: batch['memory'] = torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g)
+    ts = t0[:, None] + torch.arange(K)  # (b, K)
+    batch = dict(
+        bd=torch.rand(b, cfg.bd_dim, generator=g) * cfg.bd_scale,
+        bd_mask=torch.rand(b, generator=g) > (0.2 if pad else -1),
+        obs=torch.rand(b, K, cfg.obs_dim, generator=g),
+        act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
+        timestep=ts.clamp(min=0),
+        step_mask=ts >= 0,
+        pose=torch.cat(
+            [torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1
+        ),
+        text_mask=torch.arange(L)[None] < lens[:, None],
+    )
+    if cfg.text_encoder == 'learned':
+        batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
+    else:
+        batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0
+    if cfg.memory:
+        batch['memory'] = torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g)
     return batch
 
 # %% ../../nbs/api/10_dt_model.ipynb #08c4635c
 @torch.no_grad()
-def _act(self, batch:dict, generator=None, temperature:float=1.0) -> torch.Tensor:
+def _act(self, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
     "The action (b, a) for the last step of each window in `batch` (the head's argmax, or sampled at `temperature` with `generator`)."
     x, mask = self._embed(batch)
-    for blk in self.blocks: x, _ = blk(x, mask)
-    h = self.ln_f(x[:, -2])                                                     # (b, d): last obs token
+    for blk in self.blocks:
+        x, _ = blk(x, mask)
+    h = self.ln_f(x[:, -2])  # (b, d): last obs token
     return self.head.sample(h, generator, temperature)
+
 
 LCDT.act = _act
 
 # %% ../../nbs/api/10_dt_model.ipynb #59025b06
 @torch.no_grad()
-def _encode_prompt(self, batch:dict) -> dict:
+def _encode_prompt(self, batch: dict) -> dict:
     "Per-layer keys/values of the start and text tokens of `batch`, and their key mask, for `act_cached`."
-    x, keys = _embed_prompt(self, batch)                                        # (b, P, d), (b, P)
+    x, keys = _embed_prompt(self, batch)  # (b, P, d), (b, P)
     P = x.shape[1]
     mask = (torch.ones(P, P, dtype=torch.bool, device=x.device).tril() & keys[:, None, :])[:, None]  # (b, 1, P, P)
     kvs = []
@@ -456,116 +579,154 @@ def _encode_prompt(self, batch:dict) -> dict:
         kvs.append(kv)
     return dict(kv=kvs, keys=keys)
 
+
 @torch.no_grad()
-def _act_cached(self, prompt:dict, batch:dict, generator=None, temperature:float=1.0) -> torch.Tensor:
+def _act_cached(self, prompt: dict, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
     "Like `act`, with the prompt's keys/values from `encode_prompt` (batch needs only the step keys)."
-    x, sk = _embed_steps(self, batch)                                           # (b, 3K, d), (b, 3K)
+    x, sk = _embed_steps(self, batch)  # (b, 3K, d), (b, 3K)
     B, S3, _ = x.shape
-    pk = prompt['keys']                                                         # (b, P)
+    pk = prompt['keys']  # (b, P)
     causal = torch.ones(S3, S3, dtype=torch.bool, device=x.device).tril() & sk[:, None, :]  # (b, 3K, 3K)
-    mask = torch.cat([pk[:, None, :].expand(B, S3, -1), causal], 2)[:, None]   # (b, 1, 3K, P+3K)
-    for blk, kv in zip(self.blocks[:-1], prompt['kv'][:-1]): x, _ = blk(x, mask, kv)
+    mask = torch.cat([pk[:, None, :].expand(B, S3, -1), causal], 2)[:, None]  # (b, 1, 3K, P+3K)
+    for blk, kv in zip(self.blocks[:-1], prompt['kv'][:-1]):
+        x, _ = blk(x, mask, kv)
     h = self.ln_f(_last_block_at(self.blocks[-1], x, mask, prompt['kv'][-1], -2))  # (b, d)
     return self.head.sample(h, generator, temperature)
+
 
 def _last_block_at(blk, x, mask, past, i):
     "The block's output (b, d) at position `i` only: keys/values from every token, the rest for that one."
     a, B, S, C = blk.attn, *x.shape
-    q, k, v = a.c_attn(blk.ln_1(x)).split(C, dim=2)                             # 3 x (b, s, d)
-    q = q[:, i:i + 1 if i != -1 else None]                                      # (b, 1, d)
-    q = q.view(B, 1, a.n_head, C // a.n_head).transpose(1, 2)                   # (b, h, 1, d/h)
+    q, k, v = a.c_attn(blk.ln_1(x)).split(C, dim=2)  # 3 x (b, s, d)
+    q = q[:, i : i + 1 if i != -1 else None]  # (b, 1, d)
+    q = q.view(B, 1, a.n_head, C // a.n_head).transpose(1, 2)  # (b, h, 1, d/h)
     k, v = (z.view(B, S, a.n_head, C // a.n_head).transpose(1, 2) for z in (k, v))
-    k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)              # (b, h, p+s, d/h)
-    m = mask[:, :, i:i + 1 if i != -1 else None]                                # (b, 1, 1, p+s)
+    k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
+    m = mask[:, :, i : i + 1 if i != -1 else None]  # (b, 1, 1, p+s)
     y = F.scaled_dot_product_attention(q, k, v, attn_mask=m).transpose(1, 2).reshape(B, 1, C)
-    z = x[:, i:i + 1 if i != -1 else None] + a.c_proj(y)                        # (b, 1, d)
+    z = x[:, i : i + 1 if i != -1 else None] + a.c_proj(y)  # (b, 1, d)
     return (z + blk.mlp(blk.ln_2(z)))[:, 0]
+
 
 LCDT.encode_prompt, LCDT.act_cached = _encode_prompt, _act_cached
 
 # %% ../../nbs/api/10_dt_model.ipynb #18e3955d
-def _configure_optimizers(self, weight_decay:float=0.1, lr:float=1e-3, betas=(0.9, 0.95), device_type:str='cpu'):
+def _configure_optimizers(
+    self, weight_decay: float = 0.1, lr: float = 1e-3, betas=(0.9, 0.95), device_type: str = 'cpu'
+):
     "AdamW with weight decay on 2-D parameters only."
     params = [p for p in self.parameters() if p.requires_grad]
     decay, no_decay = [p for p in params if p.dim() >= 2], [p for p in params if p.dim() < 2]
     groups = [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.0)]
     return torch.optim.AdamW(groups, lr=lr, betas=tuple(betas), fused=device_type == 'cuda')
 
+
 LCDT.configure_optimizers = _configure_optimizers
 
 # %% ../../nbs/api/10_dt_model.ipynb #7cc58f4b
-def fit_bins(model:LCDT, actions, max_samples:int=200_000, seed:int=0) -> torch.Tensor:
+def fit_bins(model: LCDT, actions, max_samples: int = 200_000, seed: int = 0) -> torch.Tensor:
     "Fit the BeT head's k-means centres on `actions` (..., act_dim); return them ((act_dim, n_bins), or (n_bins, act_dim) with `bet_joint`)."
-    if not isinstance(model.head, (BeTHead, JointBeTHead)): raise TypeError("fit_bins needs a model with head='bet'")
+    if not isinstance(model.head, (BeTHead, JointBeTHead)):
+        raise TypeError("fit_bins needs a model with head='bet'")
     a = torch.as_tensor(np.asarray(actions)).reshape(-1, model.cfg.act_dim).numpy()
-    if len(a) > max_samples: a = a[np.random.default_rng(seed).choice(len(a), max_samples, replace=False)]
-    if model.cfg.bet_joint: c = kmeans(a, model.cfg.n_bins, seed=seed)
-    else: c = np.stack([kmeans_1d(a[:, i], model.cfg.n_bins, seed=seed) for i in range(model.cfg.act_dim)])
+    if len(a) > max_samples:
+        a = a[np.random.default_rng(seed).choice(len(a), max_samples, replace=False)]
+    if model.cfg.bet_joint:
+        c = kmeans(a, model.cfg.n_bins, seed=seed)
+    else:
+        c = np.stack([kmeans_1d(a[:, i], model.cfg.n_bins, seed=seed) for i in range(model.cfg.act_dim)])
     model.head.centres.copy_(torch.from_numpy(c))
     return model.head.centres
 
 # %% ../../nbs/api/10_dt_model.ipynb #5c3a7107
-def _nonfinite(sd:dict) -> list:
+def _nonfinite(sd: dict) -> list:
     "Names of the floating-point tensors of `sd` that hold NaN or inf."
     return [k for k, v in sd.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
 
-def save_model(model:LCDT, path) -> Path:
+
+def save_model(model: LCDT, path) -> Path:
     "Save `model` to directory `path` as `model.safetensors` + `config.json` (refusing NaN or inf weights)."
     m = getattr(model, 'module', model)
-    m = getattr(m, '_orig_mod', m)                                              # unwrap DDP / torch.compile
+    m = getattr(m, '_orig_mod', m)  # unwrap DDP / torch.compile
     path, sd = Path(path), m.state_dict()
     bad = _nonfinite(sd)
-    if bad: raise ValueError(f"refusing to save a model whose tensor(s) {bad[:5]} hold NaN or inf values")
-    save_tensors(path/'model.safetensors', sd, metadata={'format': 'lcdt.dt', 'config': json.dumps(cfg_to_dict(m.cfg))})
-    atomic_write_json(path/'config.json', cfg_to_dict(m.cfg))
+    if bad:
+        raise ValueError(f"refusing to save a model whose tensor(s) {bad[:5]} hold NaN or inf values")
+    save_tensors(
+        path / 'model.safetensors', sd, metadata={'format': 'lcdt.dt', 'config': json.dumps(cfg_to_dict(m.cfg))}
+    )
+    atomic_write_json(path / 'config.json', cfg_to_dict(m.cfg))
     return path
 
-def load_state(model:LCDT, path):
+
+def load_state(model: LCDT, path):
     "Load the weights in `path/model.safetensors` into `model`, checking names, shapes and that they are finite."
-    sd = load_tensors(Path(path)/'model.safetensors')
+    sd = load_tensors(Path(path) / 'model.safetensors')
     own = model.state_dict()
     missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
-    if missing or extra: raise ValueError(f"checkpoint {path} does not fit this model: missing {missing[:5]}, unexpected {extra[:5]}")
-    bad = [f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(v.shape)}" for k, v in own.items() if sd[k].shape != v.shape]
-    if bad: raise ValueError(f"checkpoint {path} has mismatched shapes (config differs?): " + '; '.join(bad[:5]))
+    if missing or extra:
+        raise ValueError(f"checkpoint {path} does not fit this model: missing {missing[:5]}, unexpected {extra[:5]}")
+    bad = [
+        f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(v.shape)}"
+        for k, v in own.items()
+        if sd[k].shape != v.shape
+    ]
+    if bad:
+        raise ValueError(f"checkpoint {path} has mismatched shapes (config differs?): " + '; '.join(bad[:5]))
     bad = _nonfinite(sd)
-    if bad: raise ValueError(f"checkpoint {path}: tensor(s) {bad[:5]} hold NaN or inf values; refusing to load them")
+    if bad:
+        raise ValueError(f"checkpoint {path}: tensor(s) {bad[:5]} hold NaN or inf values; refusing to load them")
     model.load_state_dict(sd)
     return model
 
+
 def read_model_config(path) -> DTConfig:
     "The `DTConfig` in checkpoint directory `path`, refusing a `config.json` with missing or unknown fields."
-    p = Path(path)/'config.json'
-    if not p.exists(): raise FileNotFoundError(f"checkpoint {path} has no config.json")
+    p = Path(path) / 'config.json'
+    if not p.exists():
+        raise FileNotFoundError(f"checkpoint {path} has no config.json")
     d = read_json(p)
     if not isinstance(d, dict):
         raise ValueError(f"{p} must hold a JSON object of DTConfig fields, got {type(d).__name__}")
     known = [f.name for f in fields(DTConfig)]
     missing, unknown = [k for k in known if k not in d], sorted(set(d) - set(known))
     if missing or unknown:
-        raise ValueError(f"{p} does not match DTConfig: " + '; '.join(
-            ([f"missing field(s) {missing}"] if missing else []) + ([f"unknown field(s) {unknown}"] if unknown else []))
-            + " (a checkpoint of another model version?)")
+        raise ValueError(
+            f"{p} does not match DTConfig: "
+            + '; '.join(
+                ([f"missing field(s) {missing}"] if missing else [])
+                + ([f"unknown field(s) {unknown}"] if unknown else [])
+            )
+            + " (a checkpoint of another model version?)"
+        )
     return cfg_from_dict(DTConfig, d)
 
-def check_tokenizer(cfg:DTConfig, tokenizer, where:str='') -> None:
+
+def check_tokenizer(cfg: DTConfig, tokenizer, where: str = '') -> None:
     "Refuse `tokenizer` (a path or a tokenizer) if the model of `cfg` was trained with another one."
-    if not cfg.tokenizer_hash: return
+    if not cfg.tokenizer_hash:
+        return
     from lcdt.text.tokenizer import tokenizer_hash
+
     h = tokenizer_hash(tokenizer)
     if h != cfg.tokenizer_hash:
         name = f"{tokenizer}" if isinstance(tokenizer, (str, Path)) else type(tokenizer).__name__
         model = f"the model in {where}" if where else "the model"
-        raise ValueError(f"tokenizer {name} (sha256 {h[:12]}…) is not the one {model} was trained with "
-                         f"(sha256 {cfg.tokenizer_hash[:12]}…); use the tokenizer.json saved with the model")
+        raise ValueError(
+            f"tokenizer {name} (sha256 {h[:12]}…) is not the one {model} was trained with "
+            f"(sha256 {cfg.tokenizer_hash[:12]}…); use the tokenizer.json saved with the model"
+        )
 
-def load_model(path, device:str='cpu', cfg:DTConfig|None=None, tokenizer=None) -> LCDT:
+
+def load_model(path, device: str = 'cpu', cfg: DTConfig | None = None, tokenizer=None) -> LCDT:
     "The `LCDT` saved in directory `path`, in eval mode (checked against `cfg` and `tokenizer` if given)."
     path = Path(path)
-    if not path.is_dir(): raise FileNotFoundError(f"no checkpoint directory at {path}")
+    if not path.is_dir():
+        raise FileNotFoundError(f"no checkpoint directory at {path}")
     saved = read_model_config(path)
     if cfg is not None and saved != cfg:
         diff = {k: (v, getattr(cfg, k)) for k, v in asdict(saved).items() if getattr(cfg, k) != v}
         raise ValueError(f"checkpoint {path} was saved with a different config: (saved, asked) = {diff}")
-    if tokenizer is not None: check_tokenizer(saved, tokenizer, path)
+    if tokenizer is not None:
+        check_tokenizer(saved, tokenizer, path)
     return load_state(LCDT(saved), path).to(device).eval()

@@ -13,14 +13,50 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 
-from ..core import (RunDir, atomic_write_json, atomic_write_text, read_json, save_tensors, load_tensors,
-                       cfg_to_dict, cfg_from_dict, cfg_override, get_device, in_test, seed_everything)
-from ..checkpoint import (new_checkpoint, write_state, read_state, recover_checkpoint, remove_checkpoint, load_optim,
-                             set_rng_state, keep_best, check_loss, clean_orphans, MANIFEST)
+from lcdt.core import (
+    RunDir,
+    atomic_write_json,
+    atomic_write_text,
+    read_json,
+    save_tensors,
+    load_tensors,
+    cfg_to_dict,
+    cfg_from_dict,
+    cfg_override,
+    get_device,
+    in_test,
+    seed_everything,
+)
+from lcdt.checkpoint import (
+    new_checkpoint,
+    write_state,
+    read_state,
+    recover_checkpoint,
+    remove_checkpoint,
+    load_optim,
+    set_rng_state,
+    keep_best,
+    check_loss,
+    clean_orphans,
+    MANIFEST,
+)
 from ..data import check_dataset
 from ..pipeline import mark_stage, train_settings
 from ..text.tokenizer import tokenizer_hash
-from .model import DTConfig, DT_PRESETS, OBS_DIMS, dt_config, LCDT, fit_bins, save_model, load_model, load_state, model_obs, pose_before, route_memory
+from lcdt.dt.model import (
+    DTConfig,
+    DT_PRESETS,
+    OBS_DIMS,
+    dt_config,
+    LCDT,
+    fit_bins,
+    save_model,
+    load_model,
+    load_state,
+    model_obs,
+    pose_before,
+    route_memory,
+)
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
@@ -32,186 +68,296 @@ __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', '
 @dataclass
 class TrainConfig:
     "How to train an LCDT."
-    steps: int = 300            # optimisation steps
-    batch_size: int = 32        # windows per step (per process under DDP)
-    lr: float = 2e-3            # peak learning rate
-    min_lr: float = 2e-4        # learning rate at the end of the cosine decay
-    warmup: int = 30            # linear warm-up steps
-    weight_decay: float = 0.1   # AdamW decay on 2-D weights
-    beta1: float = 0.9          # AdamW beta1
-    beta2: float = 0.95         # AdamW beta2
-    grad_clip: float = 1.0      # clip the gradient's global norm (0 = off)
+
+    steps: int = 300  # optimisation steps
+    batch_size: int = 32  # windows per step (per process under DDP)
+    lr: float = 2e-3  # peak learning rate
+    min_lr: float = 2e-4  # learning rate at the end of the cosine decay
+    warmup: int = 30  # linear warm-up steps
+    weight_decay: float = 0.1  # AdamW decay on 2-D weights
+    beta1: float = 0.9  # AdamW beta1
+    beta2: float = 0.95  # AdamW beta2
+    grad_clip: float = 1.0  # clip the gradient's global norm (0 = off)
     text_dropout: float = 0.15  # chance a window's text is hidden (so text-free prompting works)
-    bd_dropout: float = 0.15    # chance a window's BD is hidden (so BD-free, text-only prompting works)
-    random_starts: int = 0      # extra trajectories per training entry: its controller from a random pose, BD = where it ended
-    random_start_texts: bool = False  # describe the random-start trajectories (template texts of their events); False = text-free
-    log_every: int = 10         # steps between metrics.jsonl lines
-    eval_every: int = 100       # steps between validations
-    eval_batches: int = 4       # validation batches (fixed windows)
-    ckpt_every: int = 100       # steps between checkpoints (and at the end)
-    keep_best: bool = False     # also keep the checkpoint of the lowest val_loss in `model_best/` beside `model/`
-    seed: int = 0               # seeds the model's init and every batch
-    compile: bool = False       # torch.compile the model
-    device: str = ''            # '' = best available (cuda > mps > cpu)
-    threads: int = 0            # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
+    bd_dropout: float = 0.15  # chance a window's BD is hidden (so BD-free, text-only prompting works)
+    random_starts: int = (
+        0  # extra trajectories per training entry: its controller from a random pose, BD = where it ended
+    )
+    random_start_texts: bool = (
+        False  # describe the random-start trajectories (template texts of their events); False = text-free
+    )
+    log_every: int = 10  # steps between metrics.jsonl lines
+    eval_every: int = 100  # steps between validations
+    eval_batches: int = 4  # validation batches (fixed windows)
+    ckpt_every: int = 100  # steps between checkpoints (and at the end)
+    keep_best: bool = False  # also keep the checkpoint of the lowest val_loss in `model_best/` beside `model/`
+    seed: int = 0  # seeds the model's init and every batch
+    compile: bool = False  # torch.compile the model
+    device: str = ''  # '' = best available (cuda > mps > cpu)
+    threads: int = 0  # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
+
 
 TRAIN_PRESETS = {
-    'tiny':  dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-    'small': dict(steps=3000, batch_size=32, lr=1e-3, min_lr=1e-4, warmup=100, log_every=25, eval_every=500, ckpt_every=250, eval_batches=8, text_dropout=0.2, bd_dropout=0.4, random_starts=2, random_start_texts=True),
-    'paper': dict(steps=30000, batch_size=128, lr=6e-4, min_lr=6e-5, warmup=1000, log_every=50, eval_every=1000, ckpt_every=1000, eval_batches=16, bd_dropout=0.4, random_starts=2, random_start_texts=True),
+    'tiny': dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
+    'small': dict(
+        steps=3000,
+        batch_size=32,
+        lr=1e-3,
+        min_lr=1e-4,
+        warmup=100,
+        log_every=25,
+        eval_every=500,
+        ckpt_every=250,
+        eval_batches=8,
+        text_dropout=0.2,
+        bd_dropout=0.4,
+        random_starts=2,
+        random_start_texts=True,
+    ),
+    'paper': dict(
+        steps=30000,
+        batch_size=128,
+        lr=6e-4,
+        min_lr=6e-5,
+        warmup=1000,
+        log_every=50,
+        eval_every=1000,
+        ckpt_every=1000,
+        eval_batches=16,
+        bd_dropout=0.4,
+        random_starts=2,
+        random_start_texts=True,
+    ),
 }
 
-def train_config(preset:str='tiny', **overrides) -> TrainConfig:
+
+def train_config(preset: str = 'tiny', **overrides) -> TrainConfig:
     "The `TrainConfig` of a named preset, with field `overrides`."
-    if preset not in TRAIN_PRESETS: raise ValueError(f"unknown train preset {preset!r}: expected one of {', '.join(TRAIN_PRESETS)}")
+    if preset not in TRAIN_PRESETS:
+        raise ValueError(f"unknown train preset {preset!r}: expected one of {', '.join(TRAIN_PRESETS)}")
     return cfg_from_dict(TrainConfig, {**TRAIN_PRESETS[preset], **overrides})
 
 # %% ../../nbs/api/11_dt_train.ipynb #911169cf
-def lr_at(step:int, tc:TrainConfig) -> float:
+def lr_at(step: int, tc: TrainConfig) -> float:
     "Learning rate at `step`: linear warm-up, then cosine decay to `min_lr`."
-    if step < tc.warmup: return tc.lr * (step + 1) / tc.warmup
+    if step < tc.warmup:
+        return tc.lr * (step + 1) / tc.warmup
     frac = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup))
     return tc.min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (tc.lr - tc.min_lr)
 
 # %% ../../nbs/api/11_dt_train.ipynb #6abcf0bb
 class Windows:
     "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]` (and `pose [N, T, 3]`, `memory [N, T]` before each step; with `future` > 0 each window's `future` displacements, over `future_scale`)."
-    def __init__(self, obs, act, bd, text_ids:list, context:int, max_text_len:int, text_emb=None, pose=None, memory=None, future:int=0, future_scale:float=600.0):
+
+    def __init__(
+        self,
+        obs,
+        act,
+        bd,
+        text_ids: list,
+        context: int,
+        max_text_len: int,
+        text_emb=None,
+        pose=None,
+        memory=None,
+        future: int = 0,
+        future_scale: float = 600.0,
+    ):
         self.obs, self.act = np.asarray(obs, np.float32), np.asarray(act, np.float32)
         self.bd = np.asarray(bd, np.float32)
         N, T, _ = self.obs.shape
         if self.act.shape[:2] != (N, T) or self.bd.shape[0] != N:
             raise ValueError(f"obs {self.obs.shape}, act {self.act.shape} and bd {self.bd.shape} must share N (and T)")
         self.pose = None if pose is None else np.asarray(pose, np.float32)
-        if self.pose is not None and self.pose.shape != (N, T, 3): raise ValueError(f"pose must be [N, T, 3] = {(N, T, 3)}, got {self.pose.shape}")
+        if self.pose is not None and self.pose.shape != (N, T, 3):
+            raise ValueError(f"pose must be [N, T, 3] = {(N, T, 3)}, got {self.pose.shape}")
         self.memory = None if memory is None else np.asarray(memory, np.int64)
-        if self.memory is not None and self.memory.shape != (N, T): raise ValueError(f"memory must be [N, T] = {(N, T)}, got {self.memory.shape}")
-        if future and self.pose is None: raise ValueError(f"future={future} needs the poses `pose` [N, T, 3] (where the robot will be)")
+        if self.memory is not None and self.memory.shape != (N, T):
+            raise ValueError(f"memory must be [N, T] = {(N, T)}, got {self.memory.shape}")
+        if future and self.pose is None:
+            raise ValueError(f"future={future} needs the poses `pose` [N, T, 3] (where the robot will be)")
         self.future, self.future_scale = int(future), float(future_scale)
-        if len(text_ids) != N: raise ValueError(f"text_ids must hold one list of texts per entry ({N}), got {len(text_ids)}")
+        if len(text_ids) != N:
+            raise ValueError(f"text_ids must hold one list of texts per entry ({N}), got {len(text_ids)}")
         self.K, self.L = context, max_text_len
         counts = np.array([len(t) for t in text_ids])
         self.start, self.count = np.r_[0, np.cumsum(counts)[:-1]], counts
         flat = [ids for t in text_ids for ids in t]
-        self.n_texts, self.n_cut = len(flat), sum(len(ids) > max_text_len for ids in flat)  # texts longer than the model reads
+        self.n_texts, self.n_cut = (
+            len(flat),
+            sum(len(ids) > max_text_len for ids in flat),
+        )  # texts longer than the model reads
         self.ids = np.zeros((max(1, len(flat)), max_text_len), np.int64)
         self.len = np.zeros(max(1, len(flat)), np.int64)
         for j, ids in enumerate(flat):
-            ids = np.asarray(ids)[:max_text_len]; self.ids[j, :len(ids)] = ids; self.len[j] = len(ids)
+            ids = np.asarray(ids)[:max_text_len]
+            self.ids[j, : len(ids)] = ids
+            self.len[j] = len(ids)
         self.emb = None if text_emb is None else np.asarray(text_emb, np.float32)  # (M, text_dim) frozen encoder
 
-    def __len__(self): return len(self.obs)
+    def __len__(self):
+        return len(self.obs)
 
-    def sample(self, b:int, rng:np.random.Generator, text_dropout:float=0.0, bd_dropout:float=0.0) -> dict:
+    def sample(self, b: int, rng: np.random.Generator, text_dropout: float = 0.0, bd_dropout: float = 0.0) -> dict:
         "A batch of `b` random windows as a dict of torch tensors."
         import torch
+
         N, T, _ = self.obs.shape
-        i = rng.integers(0, N, b)                                           # (b,)
-        t_end = rng.integers(0, T, b)                                       # (b,)
+        i = rng.integers(0, N, b)  # (b,)
+        t_end = rng.integers(0, T, b)  # (b,)
         return self.windows(i, t_end, rng.random(b), rng.random(b) >= text_dropout, rng.random(b) >= bd_dropout)
 
     def windows(self, i, t_end, u_text=None, keep_text=None, keep_bd=None) -> dict:
         "The windows of entries `i` ending at times `t_end` (text choice `u_text` in [0, 1))."
         import torch
+
         i, t_end = np.asarray(i), np.asarray(t_end)
         b = len(i)
         u_text = np.zeros(b) if u_text is None else np.asarray(u_text)
         keep_text = np.ones(b, bool) if keep_text is None else np.asarray(keep_text)
         keep_bd = np.ones(b, bool) if keep_bd is None else np.asarray(keep_bd)
-        ts = t_end[:, None] - self.K + 1 + np.arange(self.K)                # (b, K)
+        ts = t_end[:, None] - self.K + 1 + np.arange(self.K)  # (b, K)
         valid = ts >= 0
         tc = np.clip(ts, 0, None)
-        obs = self.obs[i[:, None], tc] * valid[..., None]                   # (b, K, o)
-        act = self.act[i[:, None], tc] * valid[..., None]                   # (b, K, a)
+        obs = self.obs[i[:, None], tc] * valid[..., None]  # (b, K, o)
+        act = self.act[i[:, None], tc] * valid[..., None]  # (b, K, a)
         has = self.count[i] > 0
         j = self.start[i] + np.minimum((u_text * self.count[i]).astype(np.int64), np.maximum(self.count[i] - 1, 0))
         j = np.where(has, j, 0)
         keep_text = keep_text & has
         mask = (np.arange(self.L)[None] < self.len[j][:, None]) & keep_text[:, None]  # (b, L)
-        out = dict(bd=self.bd[i], bd_mask=keep_bd, obs=obs, act=act, timestep=tc, step_mask=valid,
-                   text=self.ids[j] * mask, text_mask=mask)
-        if self.pose is not None: out['pose'] = self.pose[i[:, None], tc]  # (b, K, 3)
-        if self.memory is not None: out['memory'] = self.memory[i[:, None], tc]  # (b, K)
-        if self.future:                                                     # (b, K, 2) from each step to `future` steps on (or the last)
+        out = dict(
+            bd=self.bd[i],
+            bd_mask=keep_bd,
+            obs=obs,
+            act=act,
+            timestep=tc,
+            step_mask=valid,
+            text=self.ids[j] * mask,
+            text_mask=mask,
+        )
+        if self.pose is not None:
+            out['pose'] = self.pose[i[:, None], tc]  # (b, K, 3)
+        if self.memory is not None:
+            out['memory'] = self.memory[i[:, None], tc]  # (b, K)
+        if self.future:  # (b, K, 2) from each step to `future` steps on (or the last)
             tf = np.minimum(tc + self.future, self.obs.shape[1] - 1)
             out['future'] = (self.pose[i[:, None], tf, :2] - self.pose[i[:, None], tc, :2]) / self.future_scale
-        if self.emb is not None: out.update(text_emb=self.emb[j], text_mask=keep_text)
+        if self.emb is not None:
+            out.update(text_emb=self.emb[j], text_mask=keep_text)
         return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}
 
 # %% ../../nbs/api/11_dt_train.ipynb #a8b2d08c
-def toy_trajectories(n:int=32, T:int=400, seed:int=0) -> dict:
+def toy_trajectories(n: int = 32, T: int = 400, seed: int = 0) -> dict:
     "Toy trajectories (`obs`, `act`, `bd`, `pos`, `texts`) where each entry's controller depends on its BD (`pos`: a straight line from the start to it)."
     g = np.random.default_rng(seed)
     bd = g.uniform(0, 600, (n, 2)).astype(np.float32)
-    obs = np.clip(np.cumsum(g.normal(0, .05, (n, T, 5)), 1) + .5, 0, 1).astype(np.float32)
-    w = np.stack([np.cos(bd[:, 0] / 100), np.sin(bd[:, 1] / 100)], 1)       # (n, 2)
-    act = np.tanh(3 * (obs[..., :2] - .5) * w[:, None] + (bd[:, None] / 300 - 1)).astype(np.float32)
+    obs = np.clip(np.cumsum(g.normal(0, 0.05, (n, T, 5)), 1) + 0.5, 0, 1).astype(np.float32)
+    w = np.stack([np.cos(bd[:, 0] / 100), np.sin(bd[:, 1] / 100)], 1)  # (n, 2)
+    act = np.tanh(3 * (obs[..., :2] - 0.5) * w[:, None] + (bd[:, None] / 300 - 1)).astype(np.float32)
     side = lambda x, a, b: a if x < 300 else b
-    texts = [[f"go to the {side(y, 'north', 'south')} {side(x, 'west', 'east')} of the room",
-              f"the robot ends {side(y, 'north', 'south')}"] for x, y in bd]
-    start = np.array([60., 450.])                                          # the env's start position
+    texts = [
+        [
+            f"go to the {side(y, 'north', 'south')} {side(x, 'west', 'east')} of the room",
+            f"the robot ends {side(y, 'north', 'south')}",
+        ]
+        for x, y in bd
+    ]
+    start = np.array([60.0, 450.0])  # the env's start position
     pos = (start + (bd[:, None] - start) * (np.arange(1, T + 1) / T)[None, :, None]).astype(np.float32)
     return dict(obs=obs, act=act, bd=bd, pos=pos, texts=texts)
+
 
 def _toy_tokenizer(texts):
     "A word-level HF tokenizer trained on `texts` (for tests)."
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
     tok = Tokenizer(models.WordLevel(unk_token='[UNK]'))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=['[PAD]', '[UNK]']))
     return tok
 
 # %% ../../nbs/api/11_dt_train.ipynb #fb941539
-def random_start_trajectories(params, n_per:int=1, seed:int=0, n_steps:int=400) -> dict:
+def random_start_trajectories(params, n_per: int = 1, seed: int = 0, n_steps: int = 400) -> dict:
     "Trajectories of the controllers `params [N, P]`, each from `n_per` random poses: `obs`, `act`, `pos`, `heading`, `bd` (where each ended), `start [N n_per, 3]` (x, y, degrees) and `pose [N n_per, T, 3]` before each step."
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import policy_fn_from_params
+
     p = np.repeat(np.asarray(params, np.float32), n_per, 0)
-    nav = BatchNav(len(p), random_start=True, seed=seed)                    # random poses, drawn at construction
+    nav = BatchNav(len(p), random_start=True, seed=seed)  # random poses, drawn at construction
     start = np.concatenate([nav.pose[:, :2], np.degrees(nav.pose[:, 2:])], 1)  # (n, 3) x, y, degrees
     r = nav.rollout(policy_fn_from_params(p), n_steps, reset=False)
-    return dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, bd=r.bd.copy(), start=start, pose=pose_before(r.pos, r.heading, start))
+    return dict(
+        obs=r.obs,
+        act=r.act,
+        pos=r.pos,
+        heading=r.heading,
+        bd=r.bd.copy(),
+        start=start,
+        pose=pose_before(r.pos, r.heading, start),
+    )
 
-def random_start_texts(pos, seed:int=0, n_paraphrases:int=4) -> list:
+
+def random_start_texts(pos, seed: int = 0, n_paraphrases: int = 4) -> list:
     "Template descriptions and instructions of trajectories `pos [N, T, 2]` (their scene events, described as the describe stage does)."
     from lcdt.nav.scene import annotate_batch
     from lcdt.text.describe import TemplateDescriber
-    outs = TemplateDescriber(n_paraphrases, seed).describe_batch(annotate_batch(pos), [f'start/{seed}/{i}' for i in range(len(pos))])
+
+    outs = TemplateDescriber(n_paraphrases, seed).describe_batch(
+        annotate_batch(pos), [f'start/{seed}/{i}' for i in range(len(pos))]
+    )
     return [o['descriptions'] + o['instructions'] for o in outs]
 
-def _with_random_starts(tr:dict, mc:DTConfig, tc:TrainConfig) -> dict:
-    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (seeded by `tc.seed`; described if `tc.random_start_texts`)."
-    if 'params' not in tr: raise ValueError("random_starts needs the controllers' `params` in the dataset")
-    a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
-    out = dict(tr, obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]), act=np.concatenate([tr['act'], a['act']]), bd=np.concatenate([tr['bd'], a['bd']]),
-               texts=list(tr['texts']) + (random_start_texts(a['pos'], tc.seed) if tc.random_start_texts else [[] for _ in a['bd']]))
-    out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
-    out['memory'] = None if tr.get('memory') is None else np.concatenate([tr['memory'], route_memory(a['pose'][..., :2])])
-    return out
 
+def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig) -> dict:
+    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (seeded by `tc.seed`; described if `tc.random_start_texts`)."
+    if 'params' not in tr:
+        raise ValueError("random_starts needs the controllers' `params` in the dataset")
+    a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
+    out = dict(
+        tr,
+        obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]),
+        act=np.concatenate([tr['act'], a['act']]),
+        bd=np.concatenate([tr['bd'], a['bd']]),
+        texts=list(tr['texts'])
+        + (random_start_texts(a['pos'], tc.seed) if tc.random_start_texts else [[] for _ in a['bd']]),
+    )
+    out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
+    out['memory'] = (
+        None if tr.get('memory') is None else np.concatenate([tr['memory'], route_memory(a['pose'][..., :2])])
+    )
+    return out
 
 # %% ../../nbs/api/11_dt_train.ipynb #ca210db0
 def load_tokenizer(path):
     "The HF `tokenizers.Tokenizer` saved at `path`."
     from lcdt.text.tokenizer import tokenizer_from_file
+
     return tokenizer_from_file(path)
 
-def encode_texts(tok, texts:list, max_len:int) -> list:
+
+def encode_texts(tok, texts: list, max_len: int) -> list:
     "Token ids of each text, padding dropped, cut to `max_len` (a `tokenizers.Tokenizer` or lcdt `TextTokenizer`)."
     tok = getattr(tok, 'tok', tok)
-    if not len(texts): return []
+    if not len(texts):
+        return []
     return [[i for i, m in zip(e.ids, e.attention_mask) if m][:max_len] for e in tok.encode_batch(list(texts))]
 
-def load_split(run, split:str='train') -> dict:
+
+def load_split(run, split: str = 'train') -> dict:
     "Arrays `id`, `bd`, `obs`, `act` (and `params`, `pos`), lists `texts` and `events` of one split of `run/dataset`."
     import datasets
-    path = Path(run)/'dataset'
-    if not path.exists(): raise FileNotFoundError(f"no dataset at {path} (run the dataset stage first)")
-    check_dataset(path)                                  # refuses (by name) a file changed since the dataset stage
+
+    path = Path(run) / 'dataset'
+    if not path.exists():
+        raise FileNotFoundError(f"no dataset at {path} (run the dataset stage first)")
+    check_dataset(path)  # refuses (by name) a file changed since the dataset stage
     ds = datasets.load_from_disk(str(path))
-    if isinstance(ds, datasets.DatasetDict): ds = datasets.concatenate_datasets(list(ds.values()))
+    if isinstance(ds, datasets.DatasetDict):
+        ds = datasets.concatenate_datasets(list(ds.values()))
     need = {'id', 'bd', 'obs', 'act', 'descriptions', 'instructions', 'split'}
-    if need - set(ds.column_names): raise ValueError(f"dataset {path} lacks column(s) {sorted(need - set(ds.column_names))}")
+    if need - set(ds.column_names):
+        raise ValueError(f"dataset {path} lacks column(s) {sorted(need - set(ds.column_names))}")
     sp = np.array(ds['split'])
     ds = ds.select(np.flatnonzero(sp == split))
     cols = ['id', 'bd', 'obs', 'act'] + [c for c in ('params', 'pos') if c in ds.column_names]
@@ -219,63 +365,87 @@ def load_split(run, split:str='train') -> dict:
     out = {c: np.asarray(npd[c]) for c in cols}
     out['texts'] = [list(d) + list(s) for d, s in zip(ds['descriptions'], ds['instructions'])]
     out['events'] = ds['events'] if 'events' in ds.column_names else None
-    if 'pos' in out: out['heading'] = _archive_heading(Path(run), out['id'], out['pos'])
+    if 'pos' in out:
+        out['heading'] = _archive_heading(Path(run), out['id'], out['pos'])
     return out
+
 
 def heading_from_pos(pos, start=(60.0, 450.0, 45.0)) -> np.ndarray:
     "Headings `[N, T]` (radians) after each step, recomputed as the direction of each move from `pos [N, T, 2]` (kept when the robot does not move)."
     pos = np.asarray(pos, np.float64)
-    d = np.diff(np.concatenate([np.broadcast_to(np.asarray(start[:2], np.float64), (len(pos), 1, 2)), pos], 1), axis=1)  # (N, T, 2)
+    d = np.diff(
+        np.concatenate([np.broadcast_to(np.asarray(start[:2], np.float64), (len(pos), 1, 2)), pos], 1), axis=1
+    )  # (N, T, 2)
     moved = np.linalg.norm(d, axis=-1) > 1e-6
     h = np.where(moved, np.arctan2(d[..., 1], d[..., 0]), math.radians(start[2]))
     last = np.maximum.accumulate(np.where(moved, np.arange(pos.shape[1])[None], -1), axis=1)  # last step that moved
     return np.where(last >= 0, np.take_along_axis(h, np.maximum(last, 0), 1), math.radians(start[2])).astype(np.float32)
 
-def _archive_heading(run:Path, ids, pos) -> np.ndarray:
+
+def _archive_heading(run: Path, ids, pos) -> np.ndarray:
     "Headings of dataset entries `ids` from `run/archive.npz` when its positions match `pos`, else recomputed from `pos`."
-    a = run/'archive.npz'
+    a = run / 'archive.npz'
     if a.exists():
         with np.load(a, allow_pickle=False) as z:
-            if 'heading' in z and 'pos' in z and len(ids) and np.max(ids) < len(z['pos']) and np.allclose(z['pos'][np.asarray(ids)], pos, atol=1e-3):
+            if (
+                'heading' in z
+                and 'pos' in z
+                and len(ids)
+                and np.max(ids) < len(z['pos'])
+                and np.allclose(z['pos'][np.asarray(ids)], pos, atol=1e-3)
+            ):
                 return z['heading'][np.asarray(ids)].astype(np.float32)
     return heading_from_pos(pos)
 
 # %% ../../nbs/api/11_dt_train.ipynb #634a21dd
-def save_checkpoint(path, model, opt, step:int, tc:TrainConfig, extra:dict|None=None, files:dict|None=None) -> Path:
+def save_checkpoint(
+    path, model, opt, step: int, tc: TrainConfig, extra: dict | None = None, files: dict | None = None
+) -> Path:
     "Write checkpoint `path` (weights, config, optimizer, `state.json` with step and RNGs, `files`) atomically."
     with new_checkpoint(path) as d:
         save_model(model, d)
         write_state(d, opt, dict(step=step, train=cfg_to_dict(tc), **(extra or {})), files=files)
     return Path(path)
 
-def read_checkpoint_state(path, strict:bool=False) -> dict:
+
+def read_checkpoint_state(path, strict: bool = False) -> dict:
     "The `state.json` of checkpoint `path`, verified against its manifest (`strict`: refuse one without a manifest)."
     path = Path(path)
     recover_checkpoint(path)
-    if not (path/'state.json').exists():
+    if not (path / 'state.json').exists():
         raise FileNotFoundError(f"checkpoint {path} has no state.json (not a training checkpoint)")
-    if strict or (path/MANIFEST).exists(): st = read_state(path)
-    else: st = read_json(path/'state.json')                                 # written before lcdt.checkpoint
-    if not isinstance(st.get('step'), int): raise ValueError(f"{path/'state.json'} has no integer 'step'")
+    if strict or (path / MANIFEST).exists():
+        st = read_state(path)
+    else:
+        st = read_json(path / 'state.json')  # written before lcdt.checkpoint
+    if not isinstance(st.get('step'), int):
+        raise ValueError(f"{path / 'state.json'} has no integer 'step'")
     return st
 
 # %% ../../nbs/api/11_dt_train.ipynb #53ce4287
 def _dist_info():
     return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
 
-def _val_loss(model, val:Windows, tc:TrainConfig, device, ctx):
+
+def _val_loss(model, val: Windows, tc: TrainConfig, device, ctx):
     import torch
+
     model.eval()
     tot = []
     with torch.no_grad(), ctx():
         for j in range(tc.eval_batches):
-            b = {k: v.to(device) for k, v in val.sample(tc.batch_size, np.random.default_rng([tc.seed, 999_983, j])).items()}
+            b = {
+                k: v.to(device)
+                for k, v in val.sample(tc.batch_size, np.random.default_rng([tc.seed, 999_983, j])).items()
+            }
             tot.append(model(b, b['act'])[1].float().item())
     model.train()
     return float(np.mean(tot))
 
+
 def _write_metrics(path, rows):
     atomic_write_text(path, ''.join(json.dumps(r) + '\n' for r in rows))
+
 
 def read_metrics(path) -> list:
     "The rows of a `metrics.jsonl`."
@@ -283,155 +453,282 @@ def read_metrics(path) -> list:
     return [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
 
 # %% ../../nbs/api/11_dt_train.ipynb #33531c19
-def train(out, mc:DTConfig, tc:TrainConfig, data:Windows, val:Windows|None=None, resume:bool=True,
-          progress:bool=True, stop_at:int|None=None, log=print, files:dict|None=None) -> dict:
+def train(
+    out,
+    mc: DTConfig,
+    tc: TrainConfig,
+    data: Windows,
+    val: Windows | None = None,
+    resume: bool = True,
+    progress: bool = True,
+    stop_at: int | None = None,
+    log=print,
+    files: dict | None = None,
+) -> dict:
     "Train an LCDT on windows `data` into `out` (`model/` with `files`, `metrics.jsonl`); return a summary."
     import torch, contextlib
-    out = Path(out); ck = out/'model'
+
+    out = Path(out)
+    ck = out / 'model'
     rank, world, local = _dist_info()
     ddp = world > 1
     device = get_device(tc.device or None)
     if ddp:
         import torch.distributed as dist
-        if device.startswith('cuda'): device = f'cuda:{local}'; torch.cuda.set_device(device)
-        if not dist.is_initialized(): dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
+
+        if device.startswith('cuda'):
+            device = f'cuda:{local}'
+            torch.cuda.set_device(device)
+        if not dist.is_initialized():
+            dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
     dev_type = device.split(':')[0]
-    if tc.threads > 0: torch.set_num_threads(tc.threads)
+    if tc.threads > 0:
+        torch.set_num_threads(tc.threads)
     torch.manual_seed(tc.seed)
     model = LCDT(mc)
-    if mc.head == 'bet': fit_bins(model, data.act, seed=tc.seed)
+    if mc.head == 'bet':
+        fit_bins(model, data.act, seed=tc.seed)
     model.to(device)
     opt = model.configure_optimizers(tc.weight_decay, tc.lr, (tc.beta1, tc.beta2), dev_type)
     step, rows = 0, []
     if rank == 0:
-        recover_checkpoint(ck)                                                # a kill inside a checkpoint write
-        clean_orphans(out, ['metrics.jsonl'])                                 # a kill inside a metrics write
-    if ddp: dist.barrier()
-    if resume and (ck/'state.json').exists():
-        st = read_checkpoint_state(ck, strict=True)                           # every file as the manifest says
-        model.load_state_dict(load_model(ck, device=device, cfg=mc).state_dict())   # refuses a different config
-        load_optim(opt, ck/'optim.safetensors')
+        recover_checkpoint(ck)  # a kill inside a checkpoint write
+        clean_orphans(out, ['metrics.jsonl'])  # a kill inside a metrics write
+    if ddp:
+        dist.barrier()
+    if resume and (ck / 'state.json').exists():
+        st = read_checkpoint_state(ck, strict=True)  # every file as the manifest says
+        model.load_state_dict(load_model(ck, device=device, cfg=mc).state_dict())  # refuses a different config
+        load_optim(opt, ck / 'optim.safetensors')
         step = st['step']
         set_rng_state(st['rng'])
-        rows = st['metrics'] if 'metrics' in st else [r for r in read_metrics(out/'metrics.jsonl') if r['step'] <= step]
+        rows = (
+            st['metrics'] if 'metrics' in st else [r for r in read_metrics(out / 'metrics.jsonl') if r['step'] <= step]
+        )
         if rank == 0:
-            _write_metrics(out/'metrics.jsonl', rows)                         # the curve as the checkpoint knows it
+            _write_metrics(out / 'metrics.jsonl', rows)  # the curve as the checkpoint knows it
             log(f"resuming from step {step} in {ck}")
     raw = model
-    if tc.compile: model = torch.compile(model)
+    if tc.compile:
+        model = torch.compile(model)
     if ddp:
         from torch.nn.parallel import DistributedDataParallel as DDP
+
         model = DDP(model, device_ids=[local] if dev_type == 'cuda' else None)
     ctx = (lambda: torch.autocast('cuda', dtype=torch.bfloat16)) if dev_type == 'cuda' else contextlib.nullcontext
     bar = None
     if progress and rank == 0:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=tc.steps, initial=step, desc='train', leave=False)
     model.train()
     t0, ntok, last = time.time(), 0, None
     seq = 1 + (mc.max_text_len if mc.text_encoder == 'learned' else 1) + 3 * mc.context
     while step < tc.steps:
         lr = lr_at(step, tc)
-        for g in opt.param_groups: g['lr'] = lr
-        b = {k: v.to(device, non_blocking=True) for k, v in
-             data.sample(tc.batch_size, np.random.default_rng([tc.seed, rank, step]), tc.text_dropout, tc.bd_dropout).items()}
-        with ctx(): _, loss = model(b, b['act'])
+        for g in opt.param_groups:
+            g['lr'] = lr
+        b = {
+            k: v.to(device, non_blocking=True)
+            for k, v in data.sample(
+                tc.batch_size, np.random.default_rng([tc.seed, rank, step]), tc.text_dropout, tc.bd_dropout
+            ).items()
+        }
+        with ctx():
+            _, loss = model(b, b['act'])
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else torch.tensor(0.)
+        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else torch.tensor(0.0)
         opt.step()
-        step += 1; ntok += tc.batch_size * seq * world
+        step += 1
+        ntok += tc.batch_size * seq * world
         last = loss.detach().float()
-        if ddp: torch.distributed.all_reduce(last); last /= world
-        check_loss(last, step)                                                # NaN/inf: stop before anything is saved
-        if bar is not None: bar.update(1); bar.set_postfix(loss=f"{last.item():.4f}")
+        if ddp:
+            torch.distributed.all_reduce(last)
+            last /= world
+        check_loss(last, step)  # NaN/inf: stop before anything is saved
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(loss=f"{last.item():.4f}")
         if step % tc.log_every == 0 or step == tc.steps:
-            rows.append(dict(step=step, loss=round(last.item(), 6), lr=lr, grad_norm=round(float(gn), 4), time=round(time.time() - t0, 2)))
-            if rank == 0: _write_metrics(out/'metrics.jsonl', rows)
+            rows.append(
+                dict(
+                    step=step,
+                    loss=round(last.item(), 6),
+                    lr=lr,
+                    grad_norm=round(float(gn), 4),
+                    time=round(time.time() - t0, 2),
+                )
+            )
+            if rank == 0:
+                _write_metrics(out / 'metrics.jsonl', rows)
         if val is not None and (step % tc.eval_every == 0 or step == tc.steps):
             rows.append(dict(step=step, val_loss=round(_val_loss(model, val, tc, device, ctx), 6)))
         if step % tc.ckpt_every == 0 or step == tc.steps:
             if rank == 0:
                 save_checkpoint(ck, raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files)
-                _write_metrics(out/'metrics.jsonl', rows)
+                _write_metrics(out / 'metrics.jsonl', rows)
                 vl = next((r['val_loss'] for r in reversed(rows) if r['step'] == step and 'val_loss' in r), None)
-                if tc.keep_best and vl is not None: keep_best(ck, vl, out/'model_best')
-        if stop_at is not None and step >= stop_at: break
-    if bar is not None: bar.close()
+                if tc.keep_best and vl is not None:
+                    keep_best(ck, vl, out / 'model_best')
+        if stop_at is not None and step >= stop_at:
+            break
+    if bar is not None:
+        bar.close()
     dt = time.time() - t0
-    if ddp: torch.distributed.barrier()
+    if ddp:
+        torch.distributed.barrier()
     vals = [r['val_loss'] for r in rows if 'val_loss' in r]
-    return dict(step=step, loss=None if last is None else round(last.item(), 5), val_loss=vals[-1] if vals else None,
-                params=raw.n_params(), seconds=round(dt, 2), tokens_per_s=round(ntok / max(dt, 1e-9)), world_size=world)
+    return dict(
+        step=step,
+        loss=None if last is None else round(last.item(), 5),
+        val_loss=vals[-1] if vals else None,
+        params=raw.n_params(),
+        seconds=round(dt, 2),
+        tokens_per_s=round(ntok / max(dt, 1e-9)),
+        world_size=world,
+    )
 
 # %% ../../nbs/api/11_dt_train.ipynb #af14b2c7
 def _presets(preset, model_overrides=(), train_overrides=()):
-    if preset not in DT_PRESETS: raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
+    if preset not in DT_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
     mc = cfg_override(dt_config(preset), list(model_overrides))
     if not any(o.split('=')[0].strip() == 'obs_dim' for o in model_overrides) and mc.obs_mode in OBS_DIMS:
-        mc = replace(mc, obs_dim=OBS_DIMS[mc.obs_mode])                    # obs_dim follows obs_mode unless given
+        mc = replace(mc, obs_dim=OBS_DIMS[mc.obs_mode])  # obs_dim follows obs_mode unless given
     return mc, cfg_override(train_config(preset), list(train_overrides))
 
-def train_run(run, preset:str='tiny', model_overrides=(), train_overrides=(), resume:bool=True, progress:bool=True, log=print) -> dict:
+
+def train_run(
+    run,
+    preset: str = 'tiny',
+    model_overrides=(),
+    train_overrides=(),
+    resume: bool = True,
+    progress: bool = True,
+    log=print,
+) -> dict:
     "Train on `run/dataset` with `run/tokenizer.json` into `run/model` and `run/metrics.jsonl`."
     run = RunDir(run) if not isinstance(run, RunDir) else run
     mc, tc = _presets(preset, model_overrides, train_overrides)
-    if mc.text_encoder != 'learned' and mc.text_dim <= 0: mc = replace(mc, text_dim=1)  # set from the encoder below
-    tok = load_tokenizer(run/'tokenizer.json')
-    mc = replace(mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok))  # load_model refuses another tokenizer
+    if mc.text_encoder != 'learned' and mc.text_dim <= 0:
+        mc = replace(mc, text_dim=1)  # set from the encoder below
+    tok = load_tokenizer(run / 'tokenizer.json')
+    mc = replace(
+        mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok)
+    )  # load_model refuses another tokenizer
     tr, va = load_split(run.path, 'train'), load_split(run.path, 'val')
-    if len(tr['bd']) == 0: raise ValueError(f"the dataset in {run.path} has no 'train' entries")
-    for need, why in ((mc.bd_mode == 'togo', "bd_mode 'togo'"), (mc.memory, "memory=True"), (mc.future, f"future={mc.future}")):
-        if need and 'pos' not in tr: raise ValueError(f"{why} needs the positions `pos` in the dataset of {run.path}")
+    if len(tr['bd']) == 0:
+        raise ValueError(f"the dataset in {run.path} has no 'train' entries")
+    for need, why in (
+        (mc.bd_mode == 'togo', "bd_mode 'togo'"),
+        (mc.memory, "memory=True"),
+        (mc.future, f"future={mc.future}"),
+    ):
+        if need and 'pos' not in tr:
+            raise ValueError(f"{why} needs the positions `pos` in the dataset of {run.path}")
     for d in (tr, va):
         d['pose'] = pose_before(d['pos'], d['heading']) if mc.bd_mode == 'togo' or mc.memory or mc.future else None
-        d['memory'] = route_memory(d['pose'][..., :2]) if mc.memory else None  # what the robot has been near / on before each step
+        d['memory'] = (
+            route_memory(d['pose'][..., :2]) if mc.memory else None
+        )  # what the robot has been near / on before each step
         d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
-    if tc.random_starts: tr = _with_random_starts(tr, mc, tc)
+    if tc.random_starts:
+        tr = _with_random_starts(tr, mc, tc)
     if mc.text_encoder == 'learned':
-        mk = lambda d: Windows(d['obs'], d['act'], d['bd'], [encode_texts(tok, t, mc.max_text_len + 1) for t in d['texts']], mc.context, mc.max_text_len, pose=d['pose'], memory=d['memory'], future=mc.future, future_scale=mc.bd_scale)
+        mk = lambda d: Windows(
+            d['obs'],
+            d['act'],
+            d['bd'],
+            [encode_texts(tok, t, mc.max_text_len + 1) for t in d['texts']],
+            mc.context,
+            mc.max_text_len,
+            pose=d['pose'],
+            memory=d['memory'],
+            future=mc.future,
+            future_scale=mc.bd_scale,
+        )
     else:  # a frozen sentence encoder: one vector per text, computed once
         enc = text_encoder(mc.text_encoder)
         mc = replace(mc, text_dim=enc.dim)
+
         def mk(d):
             flat = [t for ts in d['texts'] for t in ts]
             emb = enc.precompute(flat).cpu().numpy() if flat else None
-            return Windows(d['obs'], d['act'], d['bd'], [[[0]] * len(ts) for ts in d['texts']], mc.context, mc.max_text_len, text_emb=emb, pose=d['pose'], memory=d['memory'], future=mc.future, future_scale=mc.bd_scale)
+            return Windows(
+                d['obs'],
+                d['act'],
+                d['bd'],
+                [[[0]] * len(ts) for ts in d['texts']],
+                mc.context,
+                mc.max_text_len,
+                text_emb=emb,
+                pose=d['pose'],
+                memory=d['memory'],
+                future=mc.future,
+                future_scale=mc.bd_scale,
+            )
+
     data = mk(tr)
     cut = round(data.n_cut / max(1, data.n_texts), 4)
     if cut > 0.01 and _dist_info()[0] == 0:
-        log(f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, so the model never reads their ends (raise max_text_len)")
+        log(
+            f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, so the model never reads their ends (raise max_text_len)"
+        )
     val = mk(va) if len(va['bd']) else None
     if not resume and _dist_info()[0] == 0:
-        for ck in ('model', 'model_best'): remove_checkpoint(run/ck)
-        (run/'metrics.jsonl').unlink(missing_ok=True)
-    res = train(run.path, mc, tc, data, val, resume=resume, progress=progress, log=log,
-                files={'tokenizer.json': run/'tokenizer.json'})                # self-contained for `follow`
-    return dict(res, n_train=len(tr['bd']), n_val=len(va['bd']), texts_cut=cut, head=mc.head, n_layer=mc.n_layer, n_embd=mc.n_embd, context=mc.context)
+        for ck in ('model', 'model_best'):
+            remove_checkpoint(run / ck)
+        (run / 'metrics.jsonl').unlink(missing_ok=True)
+    res = train(
+        run.path,
+        mc,
+        tc,
+        data,
+        val,
+        resume=resume,
+        progress=progress,
+        log=log,
+        files={'tokenizer.json': run / 'tokenizer.json'},
+    )  # self-contained for `follow`
+    return dict(
+        res,
+        n_train=len(tr['bd']),
+        n_val=len(va['bd']),
+        texts_cut=cut,
+        head=mc.head,
+        n_layer=mc.n_layer,
+        n_embd=mc.n_embd,
+        context=mc.context,
+    )
 
-def text_encoder(spec:str):
+
+def text_encoder(spec: str):
     "The frozen sentence encoder `spec` ('minilm' or 'hf:<path>') of `lcdt.text.embed`."
     from lcdt.text.embed import make_text_encoder
+
     return make_text_encoder(spec)
 
-def train_unfinished(run, preset:str) -> bool:
-    "Whether `run/model` holds a checkpoint of a training of `preset` that stopped before its last step."
-    ck = Path(getattr(run, 'path', run))/'model'
-    recover_checkpoint(ck)                                                    # killed between the renames of a switch
-    return (ck/'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < train_config(preset).steps
 
-def stage_train(run:RunDir, preset:str) -> dict:
+def train_unfinished(run, preset: str) -> bool:
+    "Whether `run/model` holds a checkpoint of a training of `preset` that stopped before its last step."
+    ck = Path(getattr(run, 'path', run)) / 'model'
+    recover_checkpoint(ck)  # killed between the renames of a switch
+    return (ck / 'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < train_config(preset).steps
+
+
+def stage_train(run: RunDir, preset: str) -> dict:
     "Pipeline stage: train the LCDT of `preset` in `run`, resuming an interrupted training (a finished one, redone with `--force`, starts over)."
     return train_run(run, preset, resume=train_unfinished(run, preset), progress=not in_test())
 
 # %% ../../nbs/api/11_dt_train.ipynb #1c8b8996
 @call_parse
 def lcdt_train(
-    out:str='runs/tiny', # run directory holding dataset/ and tokenizer.json (as for lcdt-pipeline)
-    preset:str='tiny', # tiny | small | paper
-    model_cfg:str='', # model config overrides, e.g. "n_layer=4 head=bet"
-    train_cfg:str='', # training config overrides, e.g. "steps=2000 lr=1e-3"
-    fresh:bool=False, # start over instead of resuming from run/model
+    out: str = 'runs/tiny',  # run directory holding dataset/ and tokenizer.json (as for lcdt-pipeline)
+    preset: str = 'tiny',  # tiny | small | paper
+    model_cfg: str = '',  # model config overrides, e.g. "n_layer=4 head=bet"
+    train_cfg: str = '',  # training config overrides, e.g. "steps=2000 lr=1e-3"
+    fresh: bool = False,  # start over instead of resuming from run/model
 ):
     "Train the language-conditioned decision transformer (runs unchanged under `torchrun --nproc_per_node N`)."
     res = train_run(out, preset, model_cfg.split(), train_cfg.split(), resume=not fresh)
@@ -440,18 +737,29 @@ def lcdt_train(
         mark_stage(out, 'train', train_settings(preset, model_cfg.split(), train_cfg.split()), preset=preset, **res)
     if _dist_info()[1] > 1:
         import torch.distributed as dist
+
         dist.destroy_process_group()
 
 # %% ../../nbs/api/11_dt_train.ipynb #c2b3b72e
-def toy_run(path, n:int=24, seed:int=0) -> RunDir:
+def toy_run(path, n: int = 24, seed: int = 0) -> RunDir:
     "A run directory with a toy `dataset/` (contract columns) and `tokenizer.json`, for tests."
     import datasets
+
     run, toy = RunDir(path), toy_trajectories(n, seed=seed)
     split = np.array(['train', 'val', 'test'])[np.arange(n) % 5 // 3 + (np.arange(n) % 5 == 4)]
-    ds = datasets.Dataset.from_dict(dict(id=list(range(n)), bd=toy['bd'], obs=toy['obs'], act=toy['act'], pos=toy['pos'],
-                                         descriptions=[t[:1] for t in toy['texts']], instructions=[t[1:] for t in toy['texts']],
-                                         split=list(split)))
-    ds.save_to_disk(str(run/'dataset'))
+    ds = datasets.Dataset.from_dict(
+        dict(
+            id=list(range(n)),
+            bd=toy['bd'],
+            obs=toy['obs'],
+            act=toy['act'],
+            pos=toy['pos'],
+            descriptions=[t[:1] for t in toy['texts']],
+            instructions=[t[1:] for t in toy['texts']],
+            split=list(split),
+        )
+    )
+    ds.save_to_disk(str(run / 'dataset'))
     tok = _toy_tokenizer([t for ts in toy['texts'] for t in ts])
-    atomic_write_text(run/'tokenizer.json', tok.to_str())
+    atomic_write_text(run / 'tokenizer.json', tok.to_str())
     return run

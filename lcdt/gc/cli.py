@@ -15,8 +15,18 @@ from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_json, in_test
 from .idm import fit_nav_idm, save_idm
-from .policy import (GCPolicy, gc_config, gc_data, split_data, train_policy, mlp_maker, heldout_pairs, reach,
-                            save_policy, load_policy)
+from lcdt.gc.policy import (
+    GCPolicy,
+    gc_config,
+    gc_data,
+    split_data,
+    train_policy,
+    mlp_maker,
+    heldout_pairs,
+    reach,
+    save_policy,
+    load_policy,
+)
 from .subgoal import Setter, SetterConfig, fit_codebook, train_setter, hier_maker, subgoal_stats, save_setter
 
 # %% auto #0
@@ -24,17 +34,35 @@ __all__ = ['GC_RUN_PRESETS', 'GC_PARTS', 'train_gc', 'lcdt_gc']
 
 # %% ../../nbs/api/88_gc_cli.ipynb #08e1f4d2
 GC_RUN_PRESETS = {
-    'tiny':  dict(idm_steps=100, idm_windows=10_000, policy_steps=150, setter_steps=100, batch_size=128, n_codes=16,
-                  n_pairs=24, horizons=(50, 100)),
-    'small': dict(idm_steps=1500, idm_windows=200_000, policy_steps=6000, setter_steps=3000, batch_size=512, n_codes=64,
-                  n_pairs=200, horizons=(100, 400)),
+    'tiny': dict(
+        idm_steps=100,
+        idm_windows=10_000,
+        policy_steps=150,
+        setter_steps=100,
+        batch_size=128,
+        n_codes=16,
+        n_pairs=24,
+        horizons=(50, 100),
+    ),
+    'small': dict(
+        idm_steps=1500,
+        idm_windows=200_000,
+        policy_steps=6000,
+        setter_steps=3000,
+        batch_size=512,
+        n_codes=64,
+        n_pairs=200,
+        horizons=(100, 400),
+    ),
 }
 GC_PARTS = ('idm', 'policy', 'setter')
 
-def _split(run:RunDir, seed:int=0) -> tuple:
+
+def _split(run: RunDir, seed: int = 0) -> tuple:
     "Training and held-out trajectories (90 / 10, seeded) of the run's archive, raw and as `gc_data`."
     from lcdt.nav.archive import load_archive
-    a = load_archive(run/'archive.npz')
+
+    a = load_archive(run / 'archive.npz')
     raw = dict(obs=a.obs, act=a.act, pos=a.pos, heading=a.heading)
     perm = np.random.default_rng(seed).permutation(len(a))
     n_te = max(1, len(a) // 10)
@@ -42,37 +70,51 @@ def _split(run:RunDir, seed:int=0) -> tuple:
     d = gc_data(raw)
     return split_data(raw, tr), split_data(raw, te), split_data(d, tr), split_data(d, te), a.params[tr]
 
+
 def _score(make, d_te, horizons, n_pairs, seed=0) -> dict:
     out = {}
     for h in horizons:
         p = heldout_pairs(d_te, n_pairs, h, seed=seed + h)
         r = reach(make, p['starts'], p['goals'], h)
-        out[f'h{h}'] = dict(success=round(float(r['reached'].mean()), 4),
-                            median_final_dist=round(float(np.median(r['final_dist'])), 2))
+        out[f'h{h}'] = dict(
+            success=round(float(r['reached'].mean()), 4), median_final_dist=round(float(np.median(r['final_dist'])), 2)
+        )
     return out
 
 # %% ../../nbs/api/88_gc_cli.ipynb #6252cc04
-def train_gc(run, what:str='all', preset:str='tiny', force:bool=False, seed:int=0, log=print) -> dict:
+def train_gc(run, what: str = 'all', preset: str = 'tiny', force: bool = False, seed: int = 0, log=print) -> dict:
     "Train the parts `what` ('idm', 'policy', 'setter' or 'all') of `preset` into `run/gc/`; return their metrics."
     if preset not in GC_RUN_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(GC_RUN_PRESETS)}")
     parts = GC_PARTS if what == 'all' else tuple(w.strip() for w in what.split(','))
     bad = [w for w in parts if w not in GC_PARTS]
-    if bad: raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(GC_PARTS)}, got {what!r}")
+    if bad:
+        raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(GC_PARTS)}, got {what!r}")
     run, P = RunDir(run, create=False), GC_RUN_PRESETS[preset]
-    if not (run/'archive.npz').exists():
+    if not (run / 'archive.npz').exists():
         raise FileNotFoundError(f"{run.path} has no archive.npz (run lcdt-archive or lcdt-pipeline first)")
     raw_tr, raw_te, d_tr, d_te, params = _split(run, seed)
-    if 'setter' in parts and 'policy' not in parts and not run.is_done('gc_policy'): parts = ('policy',) + parts
+    if 'setter' in parts and 'policy' not in parts and not run.is_done('gc_policy'):
+        parts = ('policy',) + parts
     out = {}
     for part in parts:
         stage = f'gc_{part}'
         if run.is_done(stage) and not force:
-            log(f"{stage}: done already (use --force to redo)"); out[part] = run.stage_info(stage); continue
-        t0, path = time.time(), run/'gc'/part
+            log(f"{stage}: done already (use --force to redo)")
+            out[part] = run.stage_info(stage)
+            continue
+        t0, path = time.time(), run / 'gc' / part
         if part == 'idm':
-            model, m = fit_nav_idm(raw_tr, raw_te, 'full', 'pose', steps=P['idm_steps'], n_train=P['idm_windows'],
-                                   n_test=P['idm_windows'] // 4, seed=seed)
+            model, m = fit_nav_idm(
+                raw_tr,
+                raw_te,
+                'full',
+                'pose',
+                steps=P['idm_steps'],
+                n_train=P['idm_windows'],
+                n_test=P['idm_windows'] // 4,
+                seed=seed,
+            )
             save_idm(model, path)
         elif part == 'policy':
             model = GCPolicy(gc_config('rvs'))
@@ -80,19 +122,21 @@ def train_gc(run, what:str='all', preset:str='tiny', force:bool=False, seed:int=
             save_policy(model, path)
             m = _score(mlp_maker(model), d_te, P['horizons'], P['n_pairs'], seed)
         else:
-            policy = load_policy(run/'gc'/'policy')
+            policy = load_policy(run / 'gc' / 'policy')
             model = Setter(SetterConfig(n_codes=P['n_codes'])).set_codes(fit_codebook(d_tr['pose'], P['n_codes'], seed))
             train_setter(model, d_tr, steps=P['setter_steps'], batch_size=P['batch_size'], seed=seed)
             save_setter(model, path)
             h, logp = max(P['horizons']), []
-            m = dict(hierarchical=_score(hier_maker(model, policy, logp), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
-                     flat=_score(mlp_maker(policy), d_te, (h,), P['n_pairs'], seed)[f'h{h}'])
+            m = dict(
+                hierarchical=_score(hier_maker(model, policy, logp), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
+                flat=_score(mlp_maker(policy), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
+            )
             p = heldout_pairs(d_te, P['n_pairs'], h, seed=seed + h)
             logp = []
             r = reach(hier_maker(model, policy, logp), p['starts'], p['goals'], h)
             m['subgoals'] = subgoal_stats(logp, r['pos'], model.cfg.every, d_tr['pose'])
         m['seconds'] = round(time.time() - t0, 1)
-        atomic_write_json(path/'metrics.json', m)
+        atomic_write_json(path / 'metrics.json', m)
         run.mark_done(stage, preset=preset, **m)
         log(f"{stage}: {json.dumps(m)}")
         out[part] = m
@@ -101,12 +145,13 @@ def train_gc(run, what:str='all', preset:str='tiny', force:bool=False, seed:int=
 # %% ../../nbs/api/88_gc_cli.ipynb #b928adc7
 @call_parse
 def lcdt_gc(
-    run:str=None, # navigation run directory holding archive.npz
-    what:str='all', # idm | policy | setter | all (or a comma-separated list)
-    preset:str='tiny', # tiny | small
-    force:bool=False, # redo parts that are done already
-    seed:int=0, # seeds the split, the models and the batches
+    run: str = None,  # navigation run directory holding archive.npz
+    what: str = 'all',  # idm | policy | setter | all (or a comma-separated list)
+    preset: str = 'tiny',  # tiny | small
+    force: bool = False,  # redo parts that are done already
+    seed: int = 0,  # seeds the split, the models and the batches
 ):
     "Train goal-reaching models (inverse dynamics, goal-conditioned policy, subgoal setter) into RUN/gc/."
-    if not run: raise ValueError("--run DIR is required (a run directory holding archive.npz)")
+    if not run:
+        raise ValueError("--run DIR is required (a run directory holding archive.npz)")
     print(json.dumps(train_gc(run, what, preset, force, seed)))

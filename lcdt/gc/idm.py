@@ -28,68 +28,77 @@ __all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 
 @dataclass
 class IDMConfig:
     "Hyper-parameters of an inverse-dynamics model."
-    obs_dim: int = 4          # width of one observation (frame)
+
+    obs_dim: int = 4  # width of one observation (frame)
     # 'cls' (discrete moves) | 'bet' (k-means bins + offsets per action dim) | 'mse' (tanh regression)
     head: str = 'cls'
-    n_actions: int = 5        # cls: number of discrete actions
-    act_dim: int = 2          # bet / mse: width of a continuous action
-    n_bins: int = 16          # bet: bins per action dimension
-    past: int = 3             # frames before s_t in the window
-    future: int = 3           # frames after s_t in the window (>= 1: s_{t+1} is always there)
+    n_actions: int = 5  # cls: number of discrete actions
+    act_dim: int = 2  # bet / mse: width of a continuous action
+    n_bins: int = 16  # bet: bins per action dimension
+    past: int = 3  # frames before s_t in the window
+    future: int = 3  # frames after s_t in the window (>= 1: s_{t+1} is always there)
     # 'full' (both ways) | 'causal' (past only) | 'masked' (frames after s_{t+1} hidden but the last)
     mode: str = 'full'
-    deltas: bool = True       # each frame token also gets the frame's change since the previous frame
-    n_layer: int = 2          # transformer blocks
-    n_head: int = 2           # attention heads
-    n_embd: int = 64          # width of the hidden states
-    dropout: float = 0.0      # dropout in the trunk
-    bias: bool = True         # biases in linear layers and layer norms
+    deltas: bool = True  # each frame token also gets the frame's change since the previous frame
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 2  # attention heads
+    n_embd: int = 64  # width of the hidden states
+    dropout: float = 0.0  # dropout in the trunk
+    bias: bool = True  # biases in linear layers and layer norms
 
     @property
     def window(self) -> int:
         "Frames in a window: past + 1 + future."
         return self.past + 1 + self.future
 
+
 IDM_MODES = ('full', 'causal', 'masked')
 IDM_PRESETS = {
-    'full':   dict(mode='full'),                                     # past + future, VPT
-    'causal': dict(mode='causal'),                                   # the log's causal training
-    'masked': dict(mode='masked'),                                   # the log's masked training (last frame kept)
-    '2frame': dict(mode='full', past=0, future=1),                   # s_t and s_{t+1} only
+    'full': dict(mode='full'),  # past + future, VPT
+    'causal': dict(mode='causal'),  # the log's causal training
+    'masked': dict(mode='masked'),  # the log's masked training (last frame kept)
+    '2frame': dict(mode='full', past=0, future=1),  # s_t and s_{t+1} only
 }
 
-def idm_config(preset:str='full', **overrides) -> IDMConfig:
+
+def idm_config(preset: str = 'full', **overrides) -> IDMConfig:
     "The `IDMConfig` of a named variant (`IDM_PRESETS`), with field `overrides`."
     if preset not in IDM_PRESETS:
         raise ValueError(f"unknown IDM preset {preset!r}: expected one of {', '.join(IDM_PRESETS)}")
     cfg = IDMConfig(**{**IDM_PRESETS[preset], **overrides})
-    if cfg.mode not in IDM_MODES: raise ValueError(f"mode must be one of {IDM_MODES}, got {cfg.mode!r}")
-    if cfg.head not in ('cls', 'bet', 'mse'): raise ValueError(f"head must be 'cls', 'bet' or 'mse', got {cfg.head!r}")
+    if cfg.mode not in IDM_MODES:
+        raise ValueError(f"mode must be one of {IDM_MODES}, got {cfg.mode!r}")
+    if cfg.head not in ('cls', 'bet', 'mse'):
+        raise ValueError(f"head must be 'cls', 'bet' or 'mse', got {cfg.head!r}")
     if cfg.past < 0 or cfg.future < 1:
         raise ValueError(f"need past >= 0 and future >= 1, got past={cfg.past}, future={cfg.future}")
     return cfg
 
 # %% ../../nbs/api/85_gc_idm.ipynb #3032a3b0
-def idm_windows(states, act, past:int, future:int, steps=None):
+def idm_windows(states, act, past: int, future: int, steps=None):
     "Frame windows `[M, past+1+future, o]` around the steps `steps` ((i, t) pairs; default all), and their actions."
     S, A = np.asarray(states, np.float32), np.asarray(act)
     if S.ndim != 3 or A.shape[:2] != S.shape[:2]:
         raise ValueError(f"states must be [N, T, o] and act [N, T, ...] with the same N, T; got {S.shape}, {A.shape}")
     N, T, _ = S.shape
-    if steps is None: i, t = (g.ravel() for g in np.meshgrid(np.arange(N), np.arange(T - 1), indexing='ij'))
-    else: i, t = (np.asarray(v) for v in steps)
-    idx = np.clip(t[:, None] + np.arange(-past, future + 1), 0, T - 1)        # (M, W)
+    if steps is None:
+        i, t = (g.ravel() for g in np.meshgrid(np.arange(N), np.arange(T - 1), indexing='ij'))
+    else:
+        i, t = (np.asarray(v) for v in steps)
+    idx = np.clip(t[:, None] + np.arange(-past, future + 1), 0, T - 1)  # (M, W)
     return S[i[:, None], idx], A[i, t]
 
 # %% ../../nbs/api/85_gc_idm.ipynb #c136ee9f
-def _head_cfg(cfg:IDMConfig) -> DTConfig:
+def _head_cfg(cfg: IDMConfig) -> DTConfig:
     "The DT config that sizes the lab's action heads for this IDM."
     head = 'bet' if cfg.head == 'bet' else 'mse'
     return DTConfig(n_embd=cfg.n_embd, act_dim=cfg.act_dim, n_bins=cfg.n_bins, head=head)
 
+
 class IDM(nn.Module):
     "Inverse dynamics over a window of frames: the lab's trunk, a readout at (s_t, s_{t+1}) and an action head."
-    def __init__(self, cfg:IDMConfig):
+
+    def __init__(self, cfg: IDMConfig):
         super().__init__()
         self.cfg, d = cfg, cfg.n_embd
         self.emb = nn.Linear(cfg.obs_dim * (2 if cfg.deltas else 1), d)
@@ -97,69 +106,88 @@ class IDM(nn.Module):
         self.mask_tok = nn.Parameter(torch.zeros(d))
         self.trunk = Trunk(cfg)
         self.read = nn.Linear(2 * d, d)
-        if cfg.head == 'cls': self.head = nn.Linear(d, cfg.n_actions)
-        else: self.head = BeTHead(_head_cfg(cfg)) if cfg.head == 'bet' else MSEHead(_head_cfg(cfg))
+        if cfg.head == 'cls':
+            self.head = nn.Linear(d, cfg.n_actions)
+        else:
+            self.head = BeTHead(_head_cfg(cfg)) if cfg.head == 'bet' else MSEHead(_head_cfg(cfg))
         self.register_buffer('mu', torch.zeros(cfg.obs_dim))  # frame normalisation, set by `fit_norm`
         self.register_buffer('sd', torch.ones(cfg.obs_dim))
-        self.register_buffer('dsd', torch.ones(cfg.obs_dim))                     # scale of the frame-to-frame changes
+        self.register_buffer('dsd', torch.ones(cfg.obs_dim))  # scale of the frame-to-frame changes
 
-    def n_params(self) -> int: return sum(p.numel() for p in self.parameters())
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/85_gc_idm.ipynb #744bb85f
 def _tokens(self, win):
     "Token embeddings (b, W, d) of frame windows `win` (b, W, o)."
     cfg = self.cfg
-    x = (win - self.mu) / self.sd                                                # (b, W, o)
-    if cfg.deltas: x = torch.cat([x, (win - torch.cat([win[:, :1], win[:, :-1]], 1)) / self.dsd], -1)  # (b, W, 2o)
-    e = self.emb(x) + self.pos                                                   # (b, W, d)
-    if cfg.mode == 'masked' and cfg.future > 2:                                   # hide s_{t+2} .. s_{t+f-1}
+    x = (win - self.mu) / self.sd  # (b, W, o)
+    if cfg.deltas:
+        x = torch.cat([x, (win - torch.cat([win[:, :1], win[:, :-1]], 1)) / self.dsd], -1)  # (b, W, 2o)
+    e = self.emb(x) + self.pos  # (b, W, d)
+    if cfg.mode == 'masked' and cfg.future > 2:  # hide s_{t+2} .. s_{t+f-1}
         hide = torch.zeros(cfg.window, dtype=torch.bool, device=e.device)
-        hide[cfg.past + 2:cfg.window - 1] = True
+        hide[cfg.past + 2 : cfg.window - 1] = True
         e = torch.where(hide[None, :, None], self.mask_tok, e)
     return e
+
 
 def _forward(self, win, targets=None):
     "Action logits (b, n_actions) or actions (b, a) for the windows `win` (b, W, o), and the loss against `targets`."
     cfg = self.cfg
     if win.ndim != 3 or win.shape[1:] != (cfg.window, cfg.obs_dim):
         raise ValueError(f"win must be (b, {cfg.window}, {cfg.obs_dim}) frames, got {tuple(win.shape)}")
-    h, _ = self.trunk(_tokens(self, win), mask=None if cfg.mode == 'causal' else
-                      torch.ones(cfg.window, cfg.window, dtype=torch.bool, device=win.device))  # (b, W, d)
-    z = F.gelu(self.read(torch.cat([h[:, cfg.past], h[:, cfg.past + 1]], -1)))   # (b, d)
+    h, _ = self.trunk(
+        _tokens(self, win),
+        mask=None if cfg.mode == 'causal' else torch.ones(cfg.window, cfg.window, dtype=torch.bool, device=win.device),
+    )  # (b, W, d)
+    z = F.gelu(self.read(torch.cat([h[:, cfg.past], h[:, cfg.past + 1]], -1)))  # (b, d)
     if cfg.head == 'cls':
-        logits = self.head(z)                                                    # (b, n_actions)
+        logits = self.head(z)  # (b, n_actions)
         return logits, None if targets is None else F.cross_entropy(logits, targets.long())
-    act, loss = self.head(z[:, None], None if targets is None else targets[:, None].float(),
-                          None if targets is None else torch.ones(len(z), 1, device=z.device))
+    act, loss = self.head(
+        z[:, None],
+        None if targets is None else targets[:, None].float(),
+        None if targets is None else torch.ones(len(z), 1, device=z.device),
+    )
     return act[:, 0], loss
+
 
 IDM.forward = _forward
 
 # %% ../../nbs/api/85_gc_idm.ipynb #cf481502
 @torch.no_grad()
-def fit_norm(model:IDM, windows, actions=None) -> IDM:
+def fit_norm(model: IDM, windows, actions=None) -> IDM:
     "Set the frame mean/std (and change std) from `windows [M, W, o]`, and a 'bet' head's bins from `actions [M, a]`."
     W = torch.as_tensor(np.asarray(windows, np.float32))
     w = W.reshape(-1, model.cfg.obs_dim)
-    model.mu.copy_(w.mean(0)); model.sd.copy_(w.std(0).clamp(min=1e-3))
-    if W.shape[1] > 1: model.dsd.copy_((W[:, 1:] - W[:, :-1]).reshape(-1, model.cfg.obs_dim).std(0).clamp(min=1e-4))
+    model.mu.copy_(w.mean(0))
+    model.sd.copy_(w.std(0).clamp(min=1e-3))
+    if W.shape[1] > 1:
+        model.dsd.copy_((W[:, 1:] - W[:, :-1]).reshape(-1, model.cfg.obs_dim).std(0).clamp(min=1e-4))
     if model.cfg.head == 'bet' and actions is not None:
         a = np.asarray(actions, np.float32).reshape(-1, model.cfg.act_dim)
         c = np.stack([kmeans_1d(a[:, j], model.cfg.n_bins) for j in range(a.shape[1])])  # (a, nb)
         model.head.centres.copy_(torch.from_numpy(c))
     return model
 
-def warmup_cosine(opt, steps:int, warmup:float=0.05):
+
+def warmup_cosine(opt, steps: int, warmup: float = 0.05):
     "A learning-rate schedule for `opt`: linear warm-up over a share `warmup` of `steps`, then cosine decay to 0."
     w = max(1, int(warmup * steps))
     f = lambda s: (s + 1) / w if s < w else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - w) / max(1, steps - w))))
     return torch.optim.lr_scheduler.LambdaLR(opt, f)
 
-def train_idm(model:IDM, windows, actions, steps:int=500, batch_size:int=256, lr:float=2e-3, seed:int=0) -> list:
+
+def train_idm(
+    model: IDM, windows, actions, steps: int = 500, batch_size: int = 256, lr: float = 2e-3, seed: int = 0
+) -> list:
     "Train `model` on `windows [M, W, o]` -> `actions [M]` (ints) or `[M, a]` (floats); return the losses."
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
     X, Y = torch.as_tensor(np.asarray(windows, np.float32)), torch.as_tensor(np.asarray(actions))
-    if len(X) != len(Y): raise ValueError(f"windows and actions must have the same length, got {len(X)} and {len(Y)}")
+    if len(X) != len(Y):
+        raise ValueError(f"windows and actions must have the same length, got {len(X)} and {len(Y)}")
     fit_norm(model, X.numpy(), Y.numpy() if model.cfg.head == 'bet' else None)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = warmup_cosine(opt, steps, 0.1)
@@ -168,21 +196,25 @@ def train_idm(model:IDM, windows, actions, steps:int=500, batch_size:int=256, lr
     for _ in range(steps):
         i = torch.randint(0, len(X), (batch_size,), generator=g)
         _, loss = model(X[i], Y[i])
-        opt.zero_grad(set_to_none=True); loss.backward()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); sched.step()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     return losses
 
+
 @torch.no_grad()
-def predict_idm(model:IDM, windows, chunk:int=4096) -> np.ndarray:
+def predict_idm(model: IDM, windows, chunk: int = 4096) -> np.ndarray:
     "Predicted actions of `windows [M, W, o]`: ints `[M]` for a 'cls' head, floats `[M, a]` otherwise."
     model.eval()
     X = torch.as_tensor(np.asarray(windows, np.float32))
-    out = [model(X[s:s + chunk])[0] for s in range(0, len(X), chunk)]
+    out = [model(X[s : s + chunk])[0] for s in range(0, len(X), chunk)]
     width = model.cfg.n_actions if model.cfg.head == 'cls' else model.cfg.act_dim
     out = torch.cat(out) if out else torch.zeros(0, width)
     return (out.argmax(-1) if model.cfg.head == 'cls' else out).numpy()
+
 
 def r2(pred, true) -> float:
     "R² of `pred` against `true` (`[M, a]`), averaged over the action dimensions (as scikit-learn's `r2_score`)."
@@ -190,32 +222,42 @@ def r2(pred, true) -> float:
     return float(np.mean(1 - ((t - p) ** 2).sum(0) / np.maximum(((t - t.mean(0)) ** 2).sum(0), 1e-12)))
 
 # %% ../../nbs/api/85_gc_idm.ipynb #2373aa9d
-def save_gc(model:nn.Module, path, kind:str, extra:dict|None=None) -> Path:
+def save_gc(model: nn.Module, path, kind: str, extra: dict | None = None) -> Path:
     "Save a goal-reaching model of `kind` as an atomic checkpoint at `path`: weights (safetensors) and `config.json`."
     from lcdt.checkpoint import save_checkpoint
-    return save_checkpoint(path, model, config=dict(kind=kind, config=cfg_to_dict(model.cfg), **(extra or {})),
-                           metadata={'format': f'lcdt.gc.{kind}'}, rng=False)
 
-def read_gc(path, kind:str) -> dict:
+    return save_checkpoint(
+        path,
+        model,
+        config=dict(kind=kind, config=cfg_to_dict(model.cfg), **(extra or {})),
+        metadata={'format': f'lcdt.gc.{kind}'},
+        rng=False,
+    )
+
+
+def read_gc(path, kind: str) -> dict:
     "The `config.json` of the checkpoint at `path`, checked to be of `kind`."
     path = Path(path)
-    if not (path/'config.json').exists():
+    if not (path / 'config.json').exists():
         raise FileNotFoundError(f"no goal-reaching checkpoint at {path} (no config.json)")
-    info = read_json(path/'config.json')
+    info = read_json(path / 'config.json')
     if info.get('kind') != kind:
         raise ValueError(f"checkpoint {path} holds a {info.get('kind')!r} model, expected a {kind!r} model")
     return info
 
-def load_gc(path, kind:str, cls, cfg_cls) -> nn.Module:
+
+def load_gc(path, kind: str, cls, cfg_cls) -> nn.Module:
     "The model of class `cls` (config class `cfg_cls`) saved at `path` as `kind`, in eval mode."
     info = read_gc(path, kind)
     model = cls(cfg_from_dict(cfg_cls, info['config']))
-    model.load_state_dict(load_tensors(Path(path)/'model.safetensors'))
+    model.load_state_dict(load_tensors(Path(path) / 'model.safetensors'))
     return model.eval()
 
-def save_idm(model:IDM, path, extra:dict|None=None) -> Path:
+
+def save_idm(model: IDM, path, extra: dict | None = None) -> Path:
     "Save an `IDM` to directory `path`."
     return save_gc(model, path, 'idm', extra)
+
 
 def load_idm(path) -> IDM:
     "The `IDM` saved at `path`."
@@ -226,47 +268,62 @@ def _gold_frames(agent) -> np.ndarray:
     "Frames `[..., 4]` (x, y, cos h, sin h) of agent poses `[..., 3]`."
     return np.concatenate([agent[..., :2], np.cos(agent[..., 2:]), np.sin(agent[..., 2:])], -1).astype(np.float32)
 
-def gold_episodes(n:int=256, seed:int=0, eps:float=0.3, max_steps:int=80) -> dict:
+
+def gold_episodes(n: int = 256, seed: int = 0, eps: float = 0.3, max_steps: int = 80) -> dict:
     "Scripted gold-game episodes (solver, a share `eps` of random moves): `frames`, `act`, `valid`, `identifiable`."
     from lcdt.gold.engine import random_games, states, solver, rollout, step_batch, GameState, ACTIONS
-    if not 0 <= eps <= 1: raise ValueError(f"eps must be in [0, 1], got {eps}")
+
+    if not 0 <= eps <= 1:
+        raise ValueError(f"eps must be in [0, 1], got {eps}")
     games = states(random_games(n, seed))
     g, plan = np.random.default_rng(seed), solver(games)
+
     def policy(st):
         a = plan(st)
         rnd = g.random(st.n) < eps
         return np.where(rnd, g.integers(0, len(ACTIONS), st.n), a)
+
     tr = rollout(games, policy, max_steps=max_steps)
     T = max_steps
-    valid = np.arange(T)[None] < tr.steps[:, None]                             # (n, T) steps that happened
+    valid = np.arange(T)[None] < tr.steps[:, None]  # (n, T) steps that happened
     ident = np.zeros((n, T), bool)
     K = len(ACTIONS)
-    for t in range(T):                                                         # every move from the same state
-        st = GameState(np.repeat(tr.agent[:, t], K, 0), np.repeat(tr.gold, K, 0), np.repeat(tr.alive[:, t], K, 0),
-                       np.repeat(tr.walls, K, 0), np.zeros(n * K, np.int64))
+    for t in range(T):  # every move from the same state
+        st = GameState(
+            np.repeat(tr.agent[:, t], K, 0),
+            np.repeat(tr.gold, K, 0),
+            np.repeat(tr.alive[:, t], K, 0),
+            np.repeat(tr.walls, K, 0),
+            np.zeros(n * K, np.int64),
+        )
         nxt = _gold_frames(step_batch(st, np.tile(np.arange(K), n))[0].agent).reshape(n, K, 4)
-        own = nxt[np.arange(n), tr.action[:, t]]                               # (n, 4)
-        same = (np.abs(nxt - own[:, None]).max(-1) < 1e-9).sum(1)              # moves giving this next frame
+        own = nxt[np.arange(n), tr.action[:, t]]  # (n, 4)
+        same = (np.abs(nxt - own[:, None]).max(-1) < 1e-9).sum(1)  # moves giving this next frame
         ident[:, t] = same == 1
-    return dict(frames=_gold_frames(tr.agent[:, :T + 1]), act=tr.action, valid=valid, identifiable=ident & valid)
+    return dict(frames=_gold_frames(tr.agent[:, : T + 1]), act=tr.action, valid=valid, identifiable=ident & valid)
 
 # %% ../../nbs/api/85_gc_idm.ipynb #1d044bce
 NAV_FRAMES = ('pose', 'laser')  # what a navigation frame holds
 
-def nav_frames(traj:dict, frames:str='pose') -> np.ndarray:
+
+def nav_frames(traj: dict, frames: str = 'pose') -> np.ndarray:
     "Frames `[N, T, o]` before each step of trajectories `traj` (`obs`, `pos`, `heading`, optional `start`)."
-    if frames not in NAV_FRAMES: raise ValueError(f"frames must be one of {NAV_FRAMES}, got {frames!r}")
-    if frames == 'laser': return np.asarray(traj['obs'], np.float32)
+    if frames not in NAV_FRAMES:
+        raise ValueError(f"frames must be one of {NAV_FRAMES}, got {frames!r}")
+    if frames == 'laser':
+        return np.asarray(traj['obs'], np.float32)
     return pose_obs(traj['obs'], traj['pos'], traj['heading'], traj.get('start', (60.0, 450.0, 45.0)))
 
-def nav_identifiable(traj:dict) -> np.ndarray:
+
+def nav_identifiable(traj: dict) -> np.ndarray:
     "bool `[N, T]`: steps no wall cut short (both bumpers off after the step), so the wheels show in the pose."
     obs = np.asarray(traj['obs'])
     # bumpers after each step (last: unknown)
     nxt = np.concatenate([obs[:, 1:, 3:5], np.zeros_like(obs[:, :1, 3:5])], 1)
     return nxt.sum(-1) == 0
 
-def evaluate_idm(model:IDM, windows, actions, identifiable=None) -> dict:
+
+def evaluate_idm(model: IDM, windows, actions, identifiable=None) -> dict:
     "Accuracy of a 'cls' IDM, or R² of a continuous one, on all `windows` and on the `identifiable` ones."
     pred, actions = predict_idm(model, windows), np.asarray(actions)
     score = (lambda p, a: float((p == a).mean())) if model.cfg.head == 'cls' else r2
@@ -278,13 +335,24 @@ def evaluate_idm(model:IDM, windows, actions, identifiable=None) -> dict:
     return out
 
 # %% ../../nbs/api/85_gc_idm.ipynb #87457b66
-def _sample_steps(N:int, T:int, n:int, g) -> tuple:
+def _sample_steps(N: int, T: int, n: int, g) -> tuple:
     "`n` random (trajectory, step) pairs with a next frame (steps 0..T-2), or all of them if there are fewer."
-    if N * (T - 1) <= n: return tuple(v.ravel() for v in np.meshgrid(np.arange(N), np.arange(T - 1), indexing='ij'))
+    if N * (T - 1) <= n:
+        return tuple(v.ravel() for v in np.meshgrid(np.arange(N), np.arange(T - 1), indexing='ij'))
     return g.integers(0, N, n), g.integers(0, T - 1, n)
 
-def fit_nav_idm(train:dict, test:dict, variant:str='full', frames:str='pose', steps:int=1500, n_train:int=200_000,
-                n_test:int=50_000, seed:int=0, **overrides) -> tuple:
+
+def fit_nav_idm(
+    train: dict,
+    test: dict,
+    variant: str = 'full',
+    frames: str = 'pose',
+    steps: int = 1500,
+    n_train: int = 200_000,
+    n_test: int = 50_000,
+    seed: int = 0,
+    **overrides,
+) -> tuple:
     "Train an IDM `variant` on navigation trajectories `train`; return it and its scores on `test`."
     g = np.random.default_rng(seed)
     cfg = idm_config(variant, obs_dim=9 if frames == 'pose' else 5, head=overrides.pop('head', 'bet'), **overrides)
@@ -297,31 +365,42 @@ def fit_nav_idm(train:dict, test:dict, variant:str='full', frames:str='pose', st
     scores = evaluate_idm(model, Wte, ate, nav_identifiable(test)[te])
     return model, dict(variant=variant, frames=frames, head=cfg.head, **scores)
 
-def fit_gold_idm(variant:str='full', n_train:int=1024, n_test:int=256, max_steps:int=80, steps:int=1500, seed:int=0,
-                 **overrides) -> tuple:
+
+def fit_gold_idm(
+    variant: str = 'full',
+    n_train: int = 1024,
+    n_test: int = 256,
+    max_steps: int = 80,
+    steps: int = 1500,
+    seed: int = 0,
+    **overrides,
+) -> tuple:
     "Train an IDM `variant` on scripted gold-game episodes; return it and its accuracy on fresh test episodes."
     cfg = idm_config(variant, obs_dim=4, head='cls', n_actions=5, **overrides)
+
     def data(n, s):
         ep = gold_episodes(n, seed=s, max_steps=max_steps)
         steps_ = np.nonzero(ep['valid'])
-        act = np.concatenate([ep['act'], ep['act'][:, -1:]], 1)              # (n, T+1) to match the frames
+        act = np.concatenate([ep['act'], ep['act'][:, -1:]], 1)  # (n, T+1) to match the frames
         W, a = idm_windows(ep['frames'], act, cfg.past, cfg.future, steps_)
         return W, a, ep['identifiable'][steps_]
+
     W, a, _ = data(n_train, seed)
     Wte, ate, idf = data(n_test, seed + 10_000)
     model = IDM(cfg)
     train_idm(model, W, a, steps=steps, seed=seed)
     return model, dict(variant=variant, **evaluate_idm(model, Wte, ate, idf))
 
+
 @torch.no_grad()
-def pseudo_label(model:IDM, traj:dict, frames:str='pose', chunk:int=256) -> np.ndarray:
+def pseudo_label(model: IDM, traj: dict, frames: str = 'pose', chunk: int = 256) -> np.ndarray:
     "The actions `[N, T, a]` the IDM `model` reads off trajectories `traj` (the last step sees no next frame)."
     S = nav_frames(traj, frames)
     N, T, _ = S.shape
     out = np.zeros((N, T, model.cfg.act_dim), np.float32)
     for s in range(0, N, chunk):
-        n = len(S[s:s + chunk])
+        n = len(S[s : s + chunk])
         i, t = (v.ravel() for v in np.meshgrid(np.arange(n), np.arange(T), indexing='ij'))
-        W, _ = idm_windows(S[s:s + chunk], np.zeros((n, T)), model.cfg.past, model.cfg.future, (i, t))
-        out[s:s + chunk] = predict_idm(model, W).reshape(n, T, -1)
+        W, _ = idm_windows(S[s : s + chunk], np.zeros((n, T)), model.cfg.past, model.cfg.future, (i, t))
+        out[s : s + chunk] = predict_idm(model, W).reshape(n, T, -1)
     return out

@@ -24,18 +24,23 @@ __all__ = ['ROOM', 'REACH_PX', 'GC_PRESETS', 'N_FEATURES', 'gc_data', 'split_dat
            'md_table', 'own_attempts', 'gc_dt_config', 'dt_batch', 'train_dt', 'dt_maker', 'save_policy', 'load_policy']
 
 # %% ../../nbs/api/86_gc_policy.ipynb #11f102ce
-ROOM = 600.0       # side of the room (px): goals are positions inside it
-REACH_PX = 20.0    # a goal is reached when the robot's centre comes within this distance (px)
+ROOM = 600.0  # side of the room (px): goals are positions inside it
+REACH_PX = 20.0  # a goal is reached when the robot's centre comes within this distance (px)
 
-def gc_data(traj:dict) -> dict:
+
+def gc_data(traj: dict) -> dict:
     "`pose [N, T+1, 3]`, `obs [N, T, 5]`, `act [N, T, 2]` of trajectories `traj` (`obs`, `act`, `pos`, `heading`)."
     pos, head = np.asarray(traj['pos'], np.float32), np.asarray(traj['heading'], np.float32)
-    before = pose_before(pos, head, traj.get('start', (60.0, 450.0, 45.0)))     # (N, T, 3)
-    last = np.concatenate([pos[:, -1], head[:, -1:]], -1)[:, None]               # (N, 1, 3)
-    return dict(pose=np.concatenate([before, last], 1), obs=np.asarray(traj['obs'], np.float32),
-                act=np.asarray(traj['act'], np.float32))
+    before = pose_before(pos, head, traj.get('start', (60.0, 450.0, 45.0)))  # (N, T, 3)
+    last = np.concatenate([pos[:, -1], head[:, -1:]], -1)[:, None]  # (N, 1, 3)
+    return dict(
+        pose=np.concatenate([before, last], 1),
+        obs=np.asarray(traj['obs'], np.float32),
+        act=np.asarray(traj['act'], np.float32),
+    )
 
-def split_data(d:dict, idx) -> dict:
+
+def split_data(d: dict, idx) -> dict:
     "The trajectories `idx` of `d`."
     return {k: v[idx] for k, v in d.items()}
 
@@ -43,27 +48,30 @@ def split_data(d:dict, idx) -> dict:
 @dataclass
 class GCConfig:
     "A goal-conditioned MLP policy and how its training goals are drawn."
-    hidden: int = 256               # width of the hidden layers
-    n_layers: int = 3               # hidden layers
-    max_horizon: int = 400          # H: goals at most this many steps ahead (and the scale of `steps left`)
-    use_goal: bool = True           # False: goal-free behaviour cloning (the goal inputs are zeroed)
-    use_horizon: bool = True        # False: no `steps left` input (the log's GCSL-IDM: pi(a | s, g))
-    mix: tuple = (0.0, 1.0, 0.0)    # shares of current / same-trajectory / random goals
+
+    hidden: int = 256  # width of the hidden layers
+    n_layers: int = 3  # hidden layers
+    max_horizon: int = 400  # H: goals at most this many steps ahead (and the scale of `steps left`)
+    use_goal: bool = True  # False: goal-free behaviour cloning (the goal inputs are zeroed)
+    use_horizon: bool = True  # False: no `steps left` input (the log's GCSL-IDM: pi(a | s, g))
+    mix: tuple = (0.0, 1.0, 0.0)  # shares of current / same-trajectory / random goals
     # 'bet' (the lab's joint BeT head: k-means action bins + offsets) | 'mse' (tanh regression, as RvS)
     head: str = 'bet'
-    n_bins: int = 32                # bet: k-means centres over whole actions (both wheels)
-    left_cap: int = 25              # when acting, the policy is told min(steps left, left_cap) (0: the true steps left)
+    n_bins: int = 32  # bet: k-means centres over whole actions (both wheels)
+    left_cap: int = 25  # when acting, the policy is told min(steps left, left_cap) (0: the true steps left)
+
 
 GC_PRESETS = {
-    'rvs':      dict(),  # RvS / GCSL with steps left, trajectory goals (HIQL's policy mix)
-    'bc':       dict(use_goal=False),                    # goal-free behaviour cloning
-    'gcsl_idm': dict(use_horizon=False),                 # the log's GCSL-IDM: goal, no steps left
-    'current':  dict(mix=(1.0, 0.0, 0.0)),               # the log's failed design: goal = current state
-    'hiql_mix': dict(mix=(0.2, 0.5, 0.3)),               # HIQL's value-function mix used for the policy
-    'rvs_mse':  dict(head='mse'),                        # RvS exactly: regression of the mean action
+    'rvs': dict(),  # RvS / GCSL with steps left, trajectory goals (HIQL's policy mix)
+    'bc': dict(use_goal=False),  # goal-free behaviour cloning
+    'gcsl_idm': dict(use_horizon=False),  # the log's GCSL-IDM: goal, no steps left
+    'current': dict(mix=(1.0, 0.0, 0.0)),  # the log's failed design: goal = current state
+    'hiql_mix': dict(mix=(0.2, 0.5, 0.3)),  # HIQL's value-function mix used for the policy
+    'rvs_mse': dict(head='mse'),  # RvS exactly: regression of the mean action
 }
 
-def gc_config(preset:str='rvs', **overrides) -> GCConfig:
+
+def gc_config(preset: str = 'rvs', **overrides) -> GCConfig:
     "The `GCConfig` of a named preset, with field `overrides`."
     if preset not in GC_PRESETS:
         raise ValueError(f"unknown policy preset {preset!r}: expected one of {', '.join(GC_PRESETS)}")
@@ -71,11 +79,14 @@ def gc_config(preset:str='rvs', **overrides) -> GCConfig:
     mix = np.asarray(cfg.mix, float)
     if mix.shape != (3,) or (mix < 0).any() or not math.isclose(mix.sum(), 1.0):
         raise ValueError(f"mix must be 3 non-negative shares (current, trajectory, random) summing to 1, got {cfg.mix}")
-    if cfg.max_horizon < 1: raise ValueError(f"max_horizon must be >= 1, got {cfg.max_horizon}")
-    if cfg.head not in ('bet', 'mse'): raise ValueError(f"head must be 'bet' or 'mse', got {cfg.head!r}")
+    if cfg.max_horizon < 1:
+        raise ValueError(f"max_horizon must be >= 1, got {cfg.max_horizon}")
+    if cfg.head not in ('bet', 'mse'):
+        raise ValueError(f"head must be 'bet' or 'mse', got {cfg.head!r}")
     return cfg
 
-def relabel(d:dict, b:int, rng:np.random.Generator, max_horizon:int=400, mix=(0.0, 1.0, 0.0)) -> dict:
+
+def relabel(d: dict, b: int, rng: np.random.Generator, max_horizon: int = 400, mix=(0.0, 1.0, 0.0)) -> dict:
     "`b` relabelled steps of trajectories `d`: `obs`, `pose`, `goal`, `left` (steps left), `act`, and `i`, `t`."
     N, T = d['act'].shape[:2]
     i, t = rng.integers(0, N, b), rng.integers(0, T, b)
@@ -86,69 +97,84 @@ def relabel(d:dict, b:int, rng:np.random.Generator, max_horizon:int=400, mix=(0.
     j, u = rng.integers(0, N, b), rng.integers(0, T + 1, b)
     goal = np.where((kind == 2)[:, None], d['pose'][j, u, :2], goal)
     left = np.where(kind == 1, h, rng.integers(1, max_horizon + 1, b))
-    return dict(obs=d['obs'][i, t], pose=d['pose'][i, t], goal=goal.astype(np.float32), left=left, act=d['act'][i, t],
-                i=i, t=t)
+    return dict(
+        obs=d['obs'][i, t], pose=d['pose'][i, t], goal=goal.astype(np.float32), left=left, act=d['act'][i, t], i=i, t=t
+    )
 
 # %% ../../nbs/api/86_gc_policy.ipynb #679faf4e
 N_FEATURES = 5 + 1 + 4 + 5  # to-go (5), steps left (1), pose (4), sensors (5)
 
-def gc_features(cfg:GCConfig, obs, pose, goal, left) -> torch.Tensor:
+
+def gc_features(cfg: GCConfig, obs, pose, goal, left) -> torch.Tensor:
     "Features (b, N_FEATURES) from `obs` (b, 5), `pose` (b, 3), `goal` (b, 2) and steps `left` (b,)."
     pose = torch.as_tensor(np.asarray(pose, np.float32))
     togo = togo_features(torch.as_tensor(np.asarray(goal, np.float32)), pose[:, None], ROOM)[:, 0]  # (b, 5)
-    left = torch.as_tensor(np.asarray(left, np.float32))[:, None] / cfg.max_horizon                  # (b, 1)
-    if not cfg.use_goal: togo = torch.zeros_like(togo)
-    if not cfg.use_goal or not cfg.use_horizon: left = torch.zeros_like(left)
+    left = torch.as_tensor(np.asarray(left, np.float32))[:, None] / cfg.max_horizon  # (b, 1)
+    if not cfg.use_goal:
+        togo = torch.zeros_like(togo)
+    if not cfg.use_goal or not cfg.use_horizon:
+        left = torch.zeros_like(left)
     pf = torch.as_tensor(pose_features(pose[:, 0].numpy(), pose[:, 1].numpy(), pose[:, 2].numpy()))  # (b, 4)
     return torch.cat([togo, left, pf, torch.as_tensor(np.asarray(obs, np.float32))], -1)
 
+
 class GCPolicy(nn.Module):
     "Goal-conditioned MLP: features -> wheel speeds in [-1, 1] (joint BeT head, or tanh regression)."
-    def __init__(self, cfg:GCConfig):
+
+    def __init__(self, cfg: GCConfig):
         super().__init__()
         self.cfg = cfg
         dims = [N_FEATURES] + [cfg.hidden] * cfg.n_layers
         self.net = nn.Sequential(*[m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.GELU())])
-        if cfg.head == 'mse': self.head = nn.Linear(cfg.hidden, 2)
+        if cfg.head == 'mse':
+            self.head = nn.Linear(cfg.hidden, 2)
         else:
             hc = DTConfig(n_embd=cfg.hidden, act_dim=2, n_bins=cfg.n_bins, head='bet', bet_joint=True)
             self.head = JointBeTHead(hc)
 
     def forward(self, x, targets=None):
         "Actions (b, 2) from features `x` (b, N_FEATURES), and the loss against `targets` (b, 2) if given."
-        h = self.net(x)                                                          # (b, hidden)
+        h = self.net(x)  # (b, hidden)
         if self.cfg.head == 'mse':
-            act = torch.tanh(self.head(h))                                       # (b, 2)
+            act = torch.tanh(self.head(h))  # (b, 2)
             return act, None if targets is None else F.mse_loss(act, targets)
-        if targets is None: return self.head.sample(h), None
+        if targets is None:
+            return self.head.sample(h), None
         act, loss = self.head(h[:, None], targets[:, None], torch.ones(len(h), 1))
         return act[:, 0], loss
 
     @torch.no_grad()
-    def fit_bins(self, actions, max_samples:int=20_000, seed:int=0):
+    def fit_bins(self, actions, max_samples: int = 20_000, seed: int = 0):
         "Set the BeT head's centres to k-means of `actions [..., 2]`."
-        if self.cfg.head != 'bet': return self
+        if self.cfg.head != 'bet':
+            return self
         a = np.asarray(actions, np.float32).reshape(-1, 2)
-        if len(a) > max_samples: a = a[np.random.default_rng(seed).choice(len(a), max_samples, replace=False)]
+        if len(a) > max_samples:
+            a = a[np.random.default_rng(seed).choice(len(a), max_samples, replace=False)]
         self.head.centres.copy_(torch.from_numpy(kmeans(a, self.cfg.n_bins, seed=seed)))
         return self
 
-    def n_params(self) -> int: return sum(p.numel() for p in self.parameters())
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/86_gc_policy.ipynb #daae4727
-def _relabel_many(ds:list, b:int, rng, max_horizon, mix) -> dict:
+def _relabel_many(ds: list, b: int, rng, max_horizon, mix) -> dict:
     "A relabelled batch drawn from the datasets `ds` in equal shares."
     n = np.diff(np.linspace(0, b, len(ds) + 1).astype(int))
     parts = [relabel(d, k, rng, max_horizon, mix) for d, k in zip(ds, n) if k]
     return {k: np.concatenate([p[k] for p in parts]) for k in ('obs', 'pose', 'goal', 'left', 'act')}
 
-def train_policy(model:GCPolicy, d, steps:int=2000, batch_size:int=256, lr:float=1e-3, seed:int=0,
-                 fit_bins:bool=True) -> list:
+
+def train_policy(
+    model: GCPolicy, d, steps: int = 2000, batch_size: int = 256, lr: float = 1e-3, seed: int = 0, fit_bins: bool = True
+) -> list:
     "Train `model` on relabelled batches of trajectories `d` (a dataset or a list, in equal shares); return the losses."
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
     cfg, g = model.cfg, np.random.default_rng(seed)
     ds = [d] if isinstance(d, dict) else list(d)
-    if fit_bins: model.fit_bins(np.concatenate([x['act'].reshape(-1, 2) for x in ds]), seed=seed)
+    if fit_bins:
+        model.fit_bins(np.concatenate([x['act'].reshape(-1, 2) for x in ds]), seed=seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     sched = warmup_cosine(opt, steps)
     model.train()
@@ -156,12 +182,15 @@ def train_policy(model:GCPolicy, d, steps:int=2000, batch_size:int=256, lr:float
     for _ in range(steps):
         bt = _relabel_many(ds, batch_size, g, cfg.max_horizon, cfg.mix)
         _, loss = model(gc_features(cfg, bt['obs'], bt['pose'], bt['goal'], bt['left']), torch.as_tensor(bt['act']))
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     return losses
 
 # %% ../../nbs/api/86_gc_policy.ipynb #3e31ffcb
-def check_goals(goals, horizon, margin:float=10.0) -> np.ndarray:
+def check_goals(goals, horizon, margin: float = 10.0) -> np.ndarray:
     "`goals` as float32 `[N, 2]` inside the room (at least `margin` px from its sides), `horizon` checked to be >= 1."
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise ValueError(f"horizon must be an int >= 1 (steps to reach the goal), got {horizon!r}")
@@ -170,28 +199,37 @@ def check_goals(goals, horizon, margin:float=10.0) -> np.ndarray:
         raise ValueError(f"goals must be an array [N, 2] of (x, y) positions, got shape {g.shape}")
     bad = ~np.isfinite(g).all(1) | (g < margin).any(1) | (g > ROOM - margin).any(1)
     if bad.any():
-        raise ValueError(f"goals must lie inside the {ROOM:g} x {ROOM:g} room ({margin:g} px from its sides): "
-                         f"{bad.sum()} do not, e.g. {g[bad][0].tolist()}")
+        raise ValueError(
+            f"goals must lie inside the {ROOM:g} x {ROOM:g} room ({margin:g} px from its sides): "
+            f"{bad.sum()} do not, e.g. {g[bad][0].tolist()}"
+        )
     return g
 
-def mlp_maker(model:GCPolicy, left_cap:int|None=None):
+
+def mlp_maker(model: GCPolicy, left_cap: int | None = None):
     "A policy maker for the MLP `model`: at step t it is told the goal and min(`horizon - t`, `left_cap`) steps left."
     cfg = model.cfg
     cap = cfg.left_cap if left_cap is None else left_cap
+
     def make(nav, goals, horizon):
         t = [0]
+
         @torch.no_grad()
         def act(obs):
             left = np.full(len(obs), max(min(horizon - t[0], cap) if cap else horizon - t[0], 1))
             t[0] += 1
             return model(gc_features(cfg, obs, nav.pose, goals, left))[0].numpy()
+
         return act
+
     model.eval()
     return make
 
-def reach(make, starts, goals, horizon:int, seed:int=0) -> dict:
+
+def reach(make, starts, goals, horizon: int, seed: int = 0) -> dict:
     "Roll out `make(nav, goals, horizon)` from `starts [N, 3]`: `reached`, `final_dist`, `min_dist` [N], `pos`."
     from lcdt.nav.env import BatchNav
+
     goals = check_goals(goals, horizon)
     starts = np.asarray(starts, np.float64)
     if starts.shape != (len(goals), 3):
@@ -199,16 +237,17 @@ def reach(make, starts, goals, horizon:int, seed:int=0) -> dict:
     nav = BatchNav(len(goals), seed=seed)
     nav.reset(pose=starts)
     r = nav.rollout(make(nav, goals, horizon), horizon, reset=False)
-    dist = np.linalg.norm(r.pos - goals[:, None], axis=-1)                    # (N, T)
+    dist = np.linalg.norm(r.pos - goals[:, None], axis=-1)  # (N, T)
     return dict(reached=dist.min(1) <= REACH_PX, final_dist=dist[:, -1], min_dist=dist.min(1), pos=r.pos)
 
 # %% ../../nbs/api/86_gc_policy.ipynb #41d2892b
-def heldout_pairs(d:dict, n:int, horizon:int, seed:int=0, min_dist:float=REACH_PX) -> dict:
+def heldout_pairs(d: dict, n: int, horizon: int, seed: int = 0, min_dist: float = REACH_PX) -> dict:
     "`n` pairs of trajectories `d`: `starts [n, 3]`, `goals [n, 2]` (`horizon` steps on, > `min_dist` px off), `i`, `t0`."
     T = d['act'].shape[1]
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= T:
         raise ValueError(f"horizon must be an int in [1, {T}] (the trajectories' length), got {horizon!r}")
     from lcdt.nav.env import BatchNav, wall_clearance
+
     world, g = BatchNav(1).world, np.random.default_rng(seed)
     i, t0 = g.integers(0, len(d['act']), 8 * n + 64), g.integers(0, T - horizon + 1, 8 * n + 64)
     xy = d['pose'][i, t0, :2].astype(np.float64)
@@ -220,37 +259,45 @@ def heldout_pairs(d:dict, n:int, horizon:int, seed:int=0, min_dist:float=REACH_P
     i, t0 = i[ok], t0[ok]
     return dict(starts=d['pose'][i, t0].astype(np.float64), goals=d['pose'][i, t0 + horizon, :2], i=i, t0=t0)
 
+
 def controller_maker(params):
     "A policy maker that runs the MLP controllers `params [N, P]` (one per robot), ignoring the goal."
     from lcdt.nav.policy import policy_fn_from_params
+
     return lambda nav, goals, horizon: policy_fn_from_params(params)
 
-def nearest_controllers(pose, goals, c:int=8) -> np.ndarray:
+
+def nearest_controllers(pose, goals, c: int = 8) -> np.ndarray:
     "Indices `[n, c]` of the trajectories in `pose [N, T+1, 3]` that pass nearest to each of `goals [n, 2]`."
-    xy = np.asarray(pose)[:, ::4, :2]                                          # (N, T/4, 2) every 4th step is plenty
+    xy = np.asarray(pose)[:, ::4, :2]  # (N, T/4, 2) every 4th step is plenty
     dist = np.stack([np.linalg.norm(xy - g, axis=-1).min(1) for g in np.asarray(goals)])  # (n, N)
     return np.argsort(dist, 1)[:, :c]
 
-def best_of_controllers(params, pose, starts, goals, horizon:int, c:int=8) -> dict:
+
+def best_of_controllers(params, pose, starts, goals, horizon: int, c: int = 8) -> dict:
     "The oracle reference: each goal's `c` nearest training controllers run from its start; reached if any of them is."
-    idx = nearest_controllers(pose, goals, c)                                   # (n, c)
+    idx = nearest_controllers(pose, goals, c)  # (n, c)
     n = len(goals)
     make = controller_maker(np.asarray(params)[idx.ravel()])
     r = reach(make, np.repeat(starts, c, 0), np.repeat(goals, c, 0), horizon)
     md = r['min_dist'].reshape(n, c)
     k = md.argmin(1)
-    return dict(reached=r['reached'].reshape(n, c).any(1), min_dist=md.min(1),
-                final_dist=r['final_dist'].reshape(n, c)[np.arange(n), k],
-                pos=r['pos'].reshape(n, c, horizon, 2)[np.arange(n), k])
+    return dict(
+        reached=r['reached'].reshape(n, c).any(1),
+        min_dist=md.min(1),
+        final_dist=r['final_dist'].reshape(n, c)[np.arange(n), k],
+        pos=r['pos'].reshape(n, c, horizon, 2)[np.arange(n), k],
+    )
 
 # %% ../../nbs/api/86_gc_policy.ipynb #df520505
-def oracle_controllers(params, pose, c:int=8):
+def oracle_controllers(params, pose, c: int = 8):
     "A `compare` method: the best of each goal's `c` nearest training controllers (`best_of_controllers`)."
     f = lambda p, h: best_of_controllers(params, pose, p['starts'], p['goals'], h, c)
     f.takes_pairs = True
     return f
 
-def compare(methods:dict, d:dict, horizons=(100, 400), n:int=200, seed:int=0) -> tuple:
+
+def compare(methods: dict, d: dict, horizons=(100, 400), n: int = 200, seed: int = 0) -> tuple:
     "Rows (method, horizon, success, ...) of `methods` on the same `n` pairs of `d` per horizon, and the rollouts."
     rows, res = [], {}
     for h in horizons:
@@ -258,22 +305,33 @@ def compare(methods:dict, d:dict, horizons=(100, 400), n:int=200, seed:int=0) ->
         for name, m in methods.items():
             r = m(p, h) if getattr(m, 'takes_pairs', False) else reach(m, p['starts'], p['goals'], h, seed=seed)
             res[name, h] = dict(r, goals=p['goals'], starts=p['starts'])
-            rows.append(dict(method=name, horizon=h, success=round(float(r['reached'].mean()), 3),
-                             final_within=round(float((r['final_dist'] <= REACH_PX).mean()), 3),
-                             median_final_px=round(float(np.median(r['final_dist'])), 1), n=len(p['goals'])))
+            rows.append(
+                dict(
+                    method=name,
+                    horizon=h,
+                    success=round(float(r['reached'].mean()), 3),
+                    final_within=round(float((r['final_dist'] <= REACH_PX).mean()), 3),
+                    median_final_px=round(float(np.median(r['final_dist'])), 1),
+                    n=len(p['goals']),
+                )
+            )
     return rows, res
 
-def md_table(rows:list, cols=None) -> str:
+
+def md_table(rows: list, cols=None) -> str:
     "A markdown table of `rows` (dicts), columns `cols` (default: the first row's keys)."
     cols = cols or list(rows[0])
     fmt = lambda v: f"{v:.1%}" if isinstance(v, float) and 0 <= v <= 1 else str(v)
-    return '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)] +
-                     ['| ' + ' | '.join(fmt(r.get(c, '')) for c in cols) + ' |' for r in rows])
+    return '\n'.join(
+        ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
+        + ['| ' + ' | '.join(fmt(r.get(c, '')) for c in cols) + ' |' for r in rows]
+    )
 
 # %% ../../nbs/api/86_gc_policy.ipynb #096f34a5
-def own_attempts(make, d:dict, n:int, horizon:int, seed:int=0) -> dict:
+def own_attempts(make, d: dict, n: int, horizon: int, seed: int = 0) -> dict:
     "Rollouts of policy maker `make` on `n` (start, goal) pairs of trajectories `d`, as a dataset (`gc_data` form)."
     from lcdt.nav.env import BatchNav
+
     p = heldout_pairs(d, n, horizon, seed)
     nav = BatchNav(n, seed=seed)
     nav.reset(pose=p['starts'])
@@ -282,33 +340,55 @@ def own_attempts(make, d:dict, n:int, horizon:int, seed:int=0) -> dict:
     return gc_data(dict(obs=r.obs, act=r.act, pos=r.pos, heading=r.heading, start=start))
 
 # %% ../../nbs/api/86_gc_policy.ipynb #2ae4667d
-def gc_dt_config(preset:str='tiny', **overrides) -> DTConfig:
+def gc_dt_config(preset: str = 'tiny', **overrides) -> DTConfig:
     "The LCDT config of a goal-conditioned decision transformer: `bd_mode='togo'`, pose observations, no text."
     return dt_config(preset, **{**dict(bd_mode='togo', obs_mode='pose', max_text_len=1, vocab_size=2), **overrides})
 
-def dt_batch(cfg:DTConfig, d:dict, b:int, rng:np.random.Generator, mix=(0.0, 1.0, 0.0), final:bool=False) -> tuple:
+
+def dt_batch(
+    cfg: DTConfig, d: dict, b: int, rng: np.random.Generator, mix=(0.0, 1.0, 0.0), final: bool = False
+) -> tuple:
     "`b` relabelled K-step windows for the LCDT `cfg` and their actions (b, K, 2); `final`: as today's LCDT is trained."
     bt = relabel(d, b, rng, cfg.max_timestep, mix)
     K, T = cfg.context, d['act'].shape[1]
-    if final: bt.update(goal=d['pose'][bt['i'], T, :2], left=T - bt['t'])
-    ts = bt['t'][:, None] - K + 1 + np.arange(K)                                # (b, K) steps in the window
+    if final:
+        bt.update(goal=d['pose'][bt['i'], T, :2], left=T - bt['t'])
+    ts = bt['t'][:, None] - K + 1 + np.arange(K)  # (b, K) steps in the window
     valid, tc = ts >= 0, np.clip(ts, 0, None)
     i = bt['i'][:, None]
-    pose = d['pose'][i, tc]                                                     # (b, K, 3)
-    pf = pose_features(pose[..., 0], pose[..., 1], pose[..., 2])                 # (b, K, 4)
-    obs = np.concatenate([d['obs'][i, tc], pf], -1) * valid[..., None]          # (b, K, 9): the 'pose' observation
-    left = bt['left'][:, None] + (K - 1 - np.arange(K))                         # (b, K) steps left at each step
+    pose = d['pose'][i, tc]  # (b, K, 3)
+    pf = pose_features(pose[..., 0], pose[..., 1], pose[..., 2])  # (b, K, 4)
+    obs = np.concatenate([d['obs'][i, tc], pf], -1) * valid[..., None]  # (b, K, 9): the 'pose' observation
+    left = bt['left'][:, None] + (K - 1 - np.arange(K))  # (b, K) steps left at each step
     timestep = np.clip(cfg.max_timestep - left, 0, cfg.max_timestep - 1)
-    batch = dict(bd=bt['goal'], bd_mask=np.ones(b, bool), obs=obs.astype(np.float32),
-                 act=np.zeros((b, K, 2), np.float32), timestep=timestep, step_mask=valid, pose=pose,
-                 text=np.zeros((b, 1), np.int64), text_mask=np.zeros((b, 1), bool))
-    target = torch.from_numpy(d['act'][i, tc] * valid[..., None])               # (b, K, 2)
+    batch = dict(
+        bd=bt['goal'],
+        bd_mask=np.ones(b, bool),
+        obs=obs.astype(np.float32),
+        act=np.zeros((b, K, 2), np.float32),
+        timestep=timestep,
+        step_mask=valid,
+        pose=pose,
+        text=np.zeros((b, 1), np.int64),
+        text_mask=np.zeros((b, 1), bool),
+    )
+    target = torch.from_numpy(d['act'][i, tc] * valid[..., None])  # (b, K, 2)
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in batch.items()}, target
 
-def train_dt(model:LCDT, d:dict, steps:int=2000, batch_size:int=64, lr:float=1e-3, seed:int=0, mix=(0.0, 1.0, 0.0),
-             final:bool=False) -> list:
+
+def train_dt(
+    model: LCDT,
+    d: dict,
+    steps: int = 2000,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    seed: int = 0,
+    mix=(0.0, 1.0, 0.0),
+    final: bool = False,
+) -> list:
     "Train the LCDT `model` on relabelled windows of trajectories `d`; return the losses."
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
     if model.cfg.bd_mode != 'togo':
         raise ValueError(f"a goal-conditioned LCDT needs bd_mode='togo', got {model.cfg.bd_mode!r}")
     g = np.random.default_rng(seed)
@@ -319,26 +399,32 @@ def train_dt(model:LCDT, d:dict, steps:int=2000, batch_size:int=64, lr:float=1e-
     for _ in range(steps):
         batch, target = dt_batch(model.cfg, d, batch_size, g, mix, final)
         _, loss = model(batch, target)
-        opt.zero_grad(set_to_none=True); loss.backward()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); sched.step()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     return losses
 
-def dt_maker(model:LCDT):
+
+def dt_maker(model: LCDT):
     "A policy maker for a goal-conditioned LCDT (`LCDTPolicy`, the goal as its BD, time stamped by the steps left)."
     from lcdt.dt.evaluate import LCDTPolicy
+
     def make(nav, goals, horizon):
         pol = LCDTPolicy(model, None, [None] * len(goals), goals, nav=nav)
         pol.t = max(model.cfg.max_timestep - horizon, 0)
         return pol
+
     model.eval()
     return make
 
 # %% ../../nbs/api/86_gc_policy.ipynb #60cb6ff2
-def save_policy(model:GCPolicy, path, extra:dict|None=None):
+def save_policy(model: GCPolicy, path, extra: dict | None = None):
     "Save a `GCPolicy` to directory `path`."
     return save_gc(model, path, 'policy', extra)
+
 
 def load_policy(path) -> GCPolicy:
     "The `GCPolicy` saved at `path`."

@@ -22,62 +22,74 @@ __all__ = ['fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_ba
            'subgoal_stats', 'save_setter', 'load_setter']
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #f0ff1a2a
-def fit_codebook(pose, n_codes:int=64, seed:int=0, max_samples:int=50_000) -> np.ndarray:
+def fit_codebook(pose, n_codes: int = 64, seed: int = 0, max_samples: int = 50_000) -> np.ndarray:
     "Codes `[n_codes, 2]`: k-means centres of the positions in `pose [N, T, >=2]`, each moved to the nearest position."
     xy = np.asarray(pose, np.float32)[..., :2].reshape(-1, 2)
     g = np.random.default_rng(seed)
-    if len(xy) > max_samples: xy = xy[g.choice(len(xy), max_samples, replace=False)]
-    c = kmeans(xy, n_codes, seed=seed)                                        # (k, 2)
-    nearest = ((xy[None] - c[:, None]) ** 2).sum(-1).argmin(1)                 # (k,) a visited position per centre
+    if len(xy) > max_samples:
+        xy = xy[g.choice(len(xy), max_samples, replace=False)]
+    c = kmeans(xy, n_codes, seed=seed)  # (k, 2)
+    nearest = ((xy[None] - c[:, None]) ** 2).sum(-1).argmin(1)  # (k,) a visited position per centre
     return xy[nearest].astype(np.float32)
 
-def data_distance(points, pose, max_samples:int=200_000, seed:int=0) -> np.ndarray:
+
+def data_distance(points, pose, max_samples: int = 200_000, seed: int = 0) -> np.ndarray:
     "Distance `[n]` from each of `points [n, 2]` to the nearest position in `pose [N, T, >=2]`."
     from scipy.spatial import cKDTree
+
     xy = np.asarray(pose, np.float32)[..., :2].reshape(-1, 2)
-    if len(xy) > max_samples: xy = xy[np.random.default_rng(seed).choice(len(xy), max_samples, replace=False)]
+    if len(xy) > max_samples:
+        xy = xy[np.random.default_rng(seed).choice(len(xy), max_samples, replace=False)]
     return cKDTree(xy).query(np.asarray(points, np.float32).reshape(-1, 2))[0]
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #fdc493af
 @dataclass
 class SetterConfig:
     "A subgoal setter."
-    n_codes: int = 64          # codebook size: the waypoints the setter can propose
-    every: int = 25            # steps between proposals: the waypoint is this many steps ahead
+
+    n_codes: int = 64  # codebook size: the waypoints the setter can propose
+    every: int = 25  # steps between proposals: the waypoint is this many steps ahead
     head: str = 'codes'  # 'codes' (a choice among the codebook) | 'gaussian' (the log's free vector: regress x, y)
-    hidden: int = 256          # width of the hidden layers
-    n_layers: int = 3          # hidden layers
-    max_horizon: int = 400     # goals at most this many steps ahead
+    hidden: int = 256  # width of the hidden layers
+    n_layers: int = 3  # hidden layers
+    max_horizon: int = 400  # goals at most this many steps ahead
+
 
 class Setter(nn.Module):
     "Subgoal setter: features -> a code (logits over the codebook) or, with head='gaussian', a position."
-    def __init__(self, cfg:SetterConfig):
+
+    def __init__(self, cfg: SetterConfig):
         super().__init__()
         if cfg.head not in ('codes', 'gaussian'):
             raise ValueError(f"head must be 'codes' or 'gaussian', got {cfg.head!r}")
-        if cfg.every < 1: raise ValueError(f"every must be >= 1, got {cfg.every}")
+        if cfg.every < 1:
+            raise ValueError(f"every must be >= 1, got {cfg.every}")
         self.cfg = cfg
         dims = [N_FEATURES] + [cfg.hidden] * cfg.n_layers
         layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.GELU())]
         self.net = nn.Sequential(*layers, nn.Linear(dims[-1], cfg.n_codes if cfg.head == 'codes' else 2))
-        self.register_buffer('codes', torch.zeros(cfg.n_codes, 2))              # (k, 2), set by `set_codes`
-        self.gcfg = GCConfig(max_horizon=cfg.max_horizon)                        # how the features are made
+        self.register_buffer('codes', torch.zeros(cfg.n_codes, 2))  # (k, 2), set by `set_codes`
+        self.gcfg = GCConfig(max_horizon=cfg.max_horizon)  # how the features are made
 
     def set_codes(self, codes):
         "Install the codebook `codes [n_codes, 2]`."
         c = torch.as_tensor(np.asarray(codes, np.float32))
-        if c.shape != self.codes.shape: raise ValueError(f"codes must be [{self.cfg.n_codes}, 2], got {tuple(c.shape)}")
+        if c.shape != self.codes.shape:
+            raise ValueError(f"codes must be [{self.cfg.n_codes}, 2], got {tuple(c.shape)}")
         self.codes.copy_(c)
         return self
 
     def forward(self, x, targets=None):
         "Logits (b, k) or positions (b, 2) from features `x`, and the loss against waypoints `targets` (b, 2) in px."
         out = self.net(x)
-        if self.cfg.head == 'gaussian': out = torch.sigmoid(out) * ROOM                 # (b, 2) px
-        if targets is None: return out, None
+        if self.cfg.head == 'gaussian':
+            out = torch.sigmoid(out) * ROOM  # (b, 2) px
+        if targets is None:
+            return out, None
         # fixed-variance Gaussian NLL
-        if self.cfg.head == 'gaussian': return out, F.mse_loss(out / ROOM, targets / ROOM)
-        code = torch.cdist(targets, self.codes).argmin(-1)                        # (b,) the nearest code
+        if self.cfg.head == 'gaussian':
+            return out, F.mse_loss(out / ROOM, targets / ROOM)
+        code = torch.cdist(targets, self.codes).argmin(-1)  # (b,) the nearest code
         return out, F.cross_entropy(out, code)
 
     @torch.no_grad()
@@ -86,19 +98,24 @@ class Setter(nn.Module):
         out, _ = self(x)
         return out if self.cfg.head == 'gaussian' else self.codes[out.argmax(-1)]
 
-    def n_params(self) -> int: return sum(p.numel() for p in self.parameters())
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #aa42268b
-def setter_batch(cfg:SetterConfig, d:dict, b:int, rng:np.random.Generator) -> tuple:
+def setter_batch(cfg: SetterConfig, d: dict, b: int, rng: np.random.Generator) -> tuple:
     "Features (b, N_FEATURES) of relabelled steps of `d`, and their waypoints (b, 2): min(every, h) steps on."
     bt = relabel(d, b, rng, cfg.max_horizon, (0.0, 1.0, 0.0))
     way = d['pose'][bt['i'], bt['t'] + np.minimum(cfg.every, bt['left']), :2]
     x = gc_features(GCConfig(max_horizon=cfg.max_horizon), bt['obs'], bt['pose'], bt['goal'], bt['left'])
     return x, torch.as_tensor(way)
 
-def train_setter(model:Setter, d:dict, steps:int=2000, batch_size:int=256, lr:float=1e-3, seed:int=0) -> list:
+
+def train_setter(
+    model: Setter, d: dict, steps: int = 2000, batch_size: int = 256, lr: float = 1e-3, seed: int = 0
+) -> list:
     "Train the setter on relabelled waypoints of trajectories `d`; return the losses."
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
     g = np.random.default_rng(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     sched = warmup_cosine(opt, steps)
@@ -107,46 +124,60 @@ def train_setter(model:Setter, d:dict, steps:int=2000, batch_size:int=256, lr:fl
     for _ in range(steps):
         x, way = setter_batch(model.cfg, d, batch_size, g)
         _, loss = model(x, way)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     return losses
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #948c3d76
-def hier_maker(setter:Setter, policy, log:list|None=None):
+def hier_maker(setter: Setter, policy, log: list | None = None):
     "A policy maker: setter -> a waypoint every `every` steps -> goal-conditioned MLP `policy`; proposals go to `log`."
     every, pcfg = setter.cfg.every, policy.cfg
+
     def make(nav, goals, horizon):
         t, sub = [0], [None]
+
         @torch.no_grad()
         def act(obs):
             left = horizon - t[0]
             if t[0] % every == 0:
                 x = gc_features(setter.gcfg, obs, nav.pose, goals, np.full(len(obs), left))
                 sub[0] = goals.copy() if left <= every else setter.propose(x).numpy()
-                if log is not None and left > every: log.append((t[0], sub[0].copy()))
+                if log is not None and left > every:
+                    log.append((t[0], sub[0].copy()))
             near = min(every - t[0] % every, left)
             t[0] += 1
             return policy(gc_features(pcfg, obs, nav.pose, sub[0], np.full(len(obs), near)))[0].numpy()
+
         return act
-    setter.eval(); policy.eval()
+
+    setter.eval()
+    policy.eval()
     return make
 
-def subgoal_stats(log:list, pos, every:int=25, data_pose=None) -> dict:
+
+def subgoal_stats(log: list, pos, every: int = 25, data_pose=None) -> dict:
     "Share of the proposals in `log` ((t, waypoints) pairs) reached in `pos` within `every` steps, and near the data."
-    if not log: return dict(proposals=0)
+    if not log:
+        return dict(proposals=0)
     hit, dd = [], []
     for t, w in log:
-        dist = np.linalg.norm(pos[:, t:t + every] - w[:, None], axis=-1).min(1)   # (N,)
+        dist = np.linalg.norm(pos[:, t : t + every] - w[:, None], axis=-1).min(1)  # (N,)
         hit.append(dist <= REACH_PX)
-        if data_pose is not None: dd.append(data_distance(w, data_pose))
+        if data_pose is not None:
+            dd.append(data_distance(w, data_pose))
     out = dict(proposals=int(sum(len(h) for h in hit)), reached=round(float(np.concatenate(hit).mean()), 4))
-    if dd: out['near_data'] = round(float((np.concatenate(dd) <= 10).mean()), 4)
+    if dd:
+        out['near_data'] = round(float((np.concatenate(dd) <= 10).mean()), 4)
     return out
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #1a6cb437
-def save_setter(model:Setter, path, extra:dict|None=None):
+def save_setter(model: Setter, path, extra: dict | None = None):
     "Save a `Setter` (with its codebook) to directory `path`."
     return save_gc(model, path, 'setter', extra)
+
 
 def load_setter(path) -> Setter:
     "The `Setter` saved at `path`."

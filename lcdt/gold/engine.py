@@ -21,45 +21,56 @@ __all__ = ['STEP', 'TURN', 'AGENT_R', 'GOLD_R', 'MAX_GOLD', 'MAX_WALLS', 'MAX_ST
            'Trace', 'trace_states', 'rollout']
 
 # %% ../../nbs/api/20_gold_engine.ipynb #fe3b19bf
-STEP = 1/16             # forward/back distance per step
-TURN = math.pi/30       # turn per step (6 degrees)
-AGENT_R = 0.05          # agent radius
-GOLD_R = 1/64           # gold radius
-MAX_GOLD = 2            # gold pieces per game, at most
-MAX_WALLS = 2           # interior walls per game, at most
-MAX_STEPS = 200         # default step limit of an episode
+STEP = 1 / 16  # forward/back distance per step
+TURN = math.pi / 30  # turn per step (6 degrees)
+AGENT_R = 0.05  # agent radius
+GOLD_R = 1 / 64  # gold radius
+MAX_GOLD = 2  # gold pieces per game, at most
+MAX_WALLS = 2  # interior walls per game, at most
+MAX_STEPS = 200  # default step limit of an episode
 ACTIONS = ('noop', 'forward', 'back', 'clockwise', 'anticlockwise')
-N_SUB = 16              # a blocked move is shortened in steps of STEP/N_SUB
+N_SUB = 16  # a blocked move is shortened in steps of STEP/N_SUB
 
 # %% ../../nbs/api/20_gold_engine.ipynb #20909c67
 def _floats(v, n, what):
-    try: t = tuple(float(a) for a in v)
-    except (TypeError, ValueError): raise TypeError(f"{what} must be {n} numbers, got {v!r}") from None
-    if len(t) != n: raise ValueError(f"{what} must be {n} numbers, got {len(t)}: {v!r}")
-    if not all(math.isfinite(a) for a in t): raise ValueError(f"{what} must be finite, got {v!r}")
+    try:
+        t = tuple(float(a) for a in v)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be {n} numbers, got {v!r}") from None
+    if len(t) != n:
+        raise ValueError(f"{what} must be {n} numbers, got {len(t)}: {v!r}")
+    if not all(math.isfinite(a) for a in t):
+        raise ValueError(f"{what} must be finite, got {v!r}")
     return t
+
 
 def _disc_hits_box(x, y, r, b):
     "Whether the disc (x, y, r) overlaps box `b` = (x0, y0, x1, y1) (touching is not overlapping)."
     cx, cy = min(max(x, b[0]), b[2]), min(max(y, b[1]), b[3])
-    return (x-cx)**2 + (y-cy)**2 < r*r
+    return (x - cx) ** 2 + (y - cy) ** 2 < r * r
 
-def _in_square(x, y, r): return r <= x <= 1-r and r <= y <= 1-r
+
+def _in_square(x, y, r):
+    return r <= x <= 1 - r and r <= y <= 1 - r
+
 
 @dataclass(frozen=True)
 class Settings:
     "A game: the agent's pose, up to 2 gold and up to 2 interior walls, in unit-square coordinates (y down)."
-    agent: tuple = (0.5, 0.5, 0.0)   # (x, y, heading): heading in radians, clockwise on screen from +x
-    gold: tuple = ((0.75, 0.5),)     # up to 2 gold positions (x, y)
-    walls: tuple = ()                # up to 2 interior walls, boxes (x0, y0, x1, y1)
+
+    agent: tuple = (0.5, 0.5, 0.0)  # (x, y, heading): heading in radians, clockwise on screen from +x
+    gold: tuple = ((0.75, 0.5),)  # up to 2 gold positions (x, y)
+    walls: tuple = ()  # up to 2 interior walls, boxes (x0, y0, x1, y1)
 
     def __post_init__(self):
         agent = _floats(self.agent, 3, 'agent (x, y, heading)')
-        if not isinstance(self.gold, (tuple, list)): raise TypeError(f"gold must be a list of (x, y) pairs, got {self.gold!r}")
-        if not isinstance(self.walls, (tuple, list)): raise TypeError(f"walls must be a list of (x0, y0, x1, y1) boxes, got {self.walls!r}")
+        if not isinstance(self.gold, (tuple, list)):
+            raise TypeError(f"gold must be a list of (x, y) pairs, got {self.gold!r}")
+        if not isinstance(self.walls, (tuple, list)):
+            raise TypeError(f"walls must be a list of (x0, y0, x1, y1) boxes, got {self.walls!r}")
         gold = tuple(_floats(g, 2, f'gold[{i}] (x, y)') for i, g in enumerate(self.gold))
         walls = tuple(_floats(w, 4, f'walls[{i}] (x0, y0, x1, y1)') for i, w in enumerate(self.walls))
-        agent = (*agent[:2], agent[2] % (2*math.pi))
+        agent = (*agent[:2], agent[2] % (2 * math.pi))
         object.__setattr__(self, 'agent', agent)
         object.__setattr__(self, 'gold', gold)
         object.__setattr__(self, 'walls', walls)
@@ -67,21 +78,29 @@ class Settings:
 
     def _check(self):
         x, y, _ = self.agent
-        if not 1 <= len(self.gold) <= MAX_GOLD: raise ValueError(f"gold must hold 1 to {MAX_GOLD} positions, got {len(self.gold)}")
-        if len(self.walls) > MAX_WALLS: raise ValueError(f"walls must hold at most {MAX_WALLS} boxes, got {len(self.walls)}")
+        if not 1 <= len(self.gold) <= MAX_GOLD:
+            raise ValueError(f"gold must hold 1 to {MAX_GOLD} positions, got {len(self.gold)}")
+        if len(self.walls) > MAX_WALLS:
+            raise ValueError(f"walls must hold at most {MAX_WALLS} boxes, got {len(self.walls)}")
         for i, (x0, y0, x1, y1) in enumerate(self.walls):
             if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
                 raise ValueError(f"walls[{i}] = {self.walls[i]} must satisfy 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1")
         if not _in_square(x, y, AGENT_R):
-            raise ValueError(f"agent position ({x:.4g}, {y:.4g}) is outside the square: its centre must lie in [{AGENT_R}, {1-AGENT_R}]")
+            raise ValueError(
+                f"agent position ({x:.4g}, {y:.4g}) is outside the square: its centre must lie in [{AGENT_R}, {1 - AGENT_R}]"
+            )
         for i, w in enumerate(self.walls):
-            if _disc_hits_box(x, y, AGENT_R, w): raise ValueError(f"agent at ({x:.4g}, {y:.4g}) overlaps walls[{i}] = {w}")
+            if _disc_hits_box(x, y, AGENT_R, w):
+                raise ValueError(f"agent at ({x:.4g}, {y:.4g}) overlaps walls[{i}] = {w}")
         for i, (gx, gy) in enumerate(self.gold):
             if not _in_square(gx, gy, GOLD_R):
-                raise ValueError(f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is outside the square: its centre must lie in [{GOLD_R}, {1-GOLD_R}]")
+                raise ValueError(
+                    f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is outside the square: its centre must lie in [{GOLD_R}, {1 - GOLD_R}]"
+                )
             for j, w in enumerate(self.walls):
-                if _disc_hits_box(gx, gy, GOLD_R, w): raise ValueError(f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is inside walls[{j}] = {w}")
-            if (gx-x)**2 + (gy-y)**2 < (AGENT_R+GOLD_R)**2:
+                if _disc_hits_box(gx, gy, GOLD_R, w):
+                    raise ValueError(f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is inside walls[{j}] = {w}")
+            if (gx - x) ** 2 + (gy - y) ** 2 < (AGENT_R + GOLD_R) ** 2:
                 raise ValueError(f"gold[{i}] at ({gx:.4g}, {gy:.4g}) already touches the agent at ({x:.4g}, {y:.4g})")
 
     def to_json(self) -> str:
@@ -89,7 +108,7 @@ class Settings:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, s:str) -> Settings:
+    def from_json(cls, s: str) -> Settings:
         "The game saved by `to_json`."
         return cfg_from_dict(cls, json.loads(s))
 
@@ -97,13 +116,16 @@ class Settings:
 def check_action(a) -> int:
     "`a` as an action index, or a `ValueError` naming the actions."
     if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)) or not 0 <= int(a) < len(ACTIONS):
-        raise ValueError(f"action must be an int in 0..{len(ACTIONS)-1} {ACTIONS}, got {a!r}")
+        raise ValueError(f"action must be an int in 0..{len(ACTIONS) - 1} {ACTIONS}, got {a!r}")
     return int(a)
+
 
 class Game:
     "One game of gold, stepped with plain Python arithmetic."
-    def __init__(self, settings:Settings, max_steps:int=MAX_STEPS):
-        if not isinstance(settings, Settings): raise TypeError(f"settings must be a Settings, got {type(settings).__name__}")
+
+    def __init__(self, settings: Settings, max_steps: int = MAX_STEPS):
+        if not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a Settings, got {type(settings).__name__}")
         self.settings, self.max_steps = settings, max_steps
         self.x, self.y, self.heading = settings.agent
         self.alive = [True] * len(settings.gold)  # gold still on the floor
@@ -117,103 +139,130 @@ class Game:
         a = check_action(action)
         if a in (1, 2):
             sign = 1.0 if a == 1 else -1.0
-            dx, dy = sign*STEP*math.cos(self.heading), sign*STEP*math.sin(self.heading)
+            dx, dy = sign * STEP * math.cos(self.heading), sign * STEP * math.sin(self.heading)
             for k in range(N_SUB, -1, -1):  # the longest clear fraction of the move
-                nx, ny = self.x + dx*(k/N_SUB), self.y + dy*(k/N_SUB)
-                if self._clear(nx, ny): self.x, self.y = nx, ny; break
-        elif a == 3: self.heading = (self.heading + TURN) % (2*math.pi)
-        elif a == 4: self.heading = (self.heading - TURN) % (2*math.pi)
-        got = [i for i, (gx, gy) in enumerate(self.settings.gold)
-               if self.alive[i] and (gx-self.x)**2 + (gy-self.y)**2 < (AGENT_R+GOLD_R)**2]
-        for i in got: self.alive[i] = False
+                nx, ny = self.x + dx * (k / N_SUB), self.y + dy * (k / N_SUB)
+                if self._clear(nx, ny):
+                    self.x, self.y = nx, ny
+                    break
+        elif a == 3:
+            self.heading = (self.heading + TURN) % (2 * math.pi)
+        elif a == 4:
+            self.heading = (self.heading - TURN) % (2 * math.pi)
+        got = [
+            i
+            for i, (gx, gy) in enumerate(self.settings.gold)
+            if self.alive[i] and (gx - self.x) ** 2 + (gy - self.y) ** 2 < (AGENT_R + GOLD_R) ** 2
+        ]
+        for i in got:
+            self.alive[i] = False
         self.t += 1
         return float(len(got)), not any(self.alive) or self.t >= self.max_steps
 
     def state(self) -> GameState:
         "This game now, as a batch of one."
-        if self._st is None: self._st = states([self.settings])
-        alive = np.zeros((1, MAX_GOLD), bool); alive[0, :len(self.alive)] = self.alive
-        return GameState(np.array([[self.x, self.y, self.heading]]), self._st.gold, alive, self._st.walls, np.array([self.t]))
+        if self._st is None:
+            self._st = states([self.settings])
+        alive = np.zeros((1, MAX_GOLD), bool)
+        alive[0, : len(self.alive)] = self.alive
+        return GameState(
+            np.array([[self.x, self.y, self.heading]]), self._st.gold, alive, self._st.walls, np.array([self.t])
+        )
 
 # %% ../../nbs/api/20_gold_engine.ipynb #9a78306f
 _NO_WALL = (-9.0, -9.0, -9.0, -9.0)  # an empty box far away: blocks nothing, draws nothing
 
+
 class GameState(NamedTuple):
     "N games as arrays."
+
     agent: np.ndarray  # float64[N, 3]: x, y, heading
-    gold: np.ndarray   # float64[N, MAX_GOLD, 2]
+    gold: np.ndarray  # float64[N, MAX_GOLD, 2]
     alive: np.ndarray  # bool[N, MAX_GOLD]: gold still on the floor
     walls: np.ndarray  # float64[N, MAX_WALLS, 4]: boxes (x0, y0, x1, y1)
-    t: np.ndarray      # int64[N]: steps taken
+    t: np.ndarray  # int64[N]: steps taken
 
     @property
-    def n(self) -> int: return len(self.t)  # number of games
+    def n(self) -> int:
+        return len(self.t)  # number of games
+
 
 def states(games) -> GameState:
     "Stack a list of `Settings` into a `GameState`."
-    if isinstance(games, Settings): raise TypeError("games must be a list of Settings; wrap a single one in a list")
+    if isinstance(games, Settings):
+        raise TypeError("games must be a list of Settings; wrap a single one in a list")
     games = list(games)
-    if not all(isinstance(s, Settings) for s in games): raise TypeError("games must be a list of Settings")
+    if not all(isinstance(s, Settings) for s in games):
+        raise TypeError("games must be a list of Settings")
     n = len(games)
     agent, gold = np.zeros((n, 3)), np.zeros((n, MAX_GOLD, 2))
     alive, walls = np.zeros((n, MAX_GOLD), bool), np.full((n, MAX_WALLS, 4), _NO_WALL)
     for i, s in enumerate(games):
         agent[i] = s.agent
-        gold[i, :len(s.gold)], alive[i, :len(s.gold)] = s.gold, True
-        if s.walls: walls[i, :len(s.walls)] = s.walls
+        gold[i, : len(s.gold)], alive[i, : len(s.gold)] = s.gold, True
+        if s.walls:
+            walls[i, : len(s.walls)] = s.walls
     return GameState(agent, gold, alive, walls, np.zeros(n, np.int64))
 
-def settings_at(state:GameState, i:int) -> Settings:
+
+def settings_at(state: GameState, i: int) -> Settings:
     "Game `i` of `state` as `Settings` (the gold still on the floor; a game with none keeps its collected gold out)."
     walls = tuple(tuple(w) for w in state.walls[i].tolist() if tuple(w) != _NO_WALL)
     gold = tuple(tuple(g) for g, a in zip(state.gold[i].tolist(), state.alive[i]) if a)
     return Settings(tuple(state.agent[i].tolist()), gold, walls)
 
 # %% ../../nbs/api/20_gold_engine.ipynb #e3b3c971
-def replace_games(state:GameState, idx, games) -> GameState:
+def replace_games(state: GameState, idx, games) -> GameState:
     "A copy of `state` with the games at indices `idx` replaced by fresh `games` (a list of `Settings`)."
     idx = np.flatnonzero(idx) if np.asarray(idx).dtype == bool else np.asarray(idx, np.int64).reshape(-1)
     new = states(games)
-    if new.n != len(idx): raise ValueError(f"games must hold one Settings per index: {len(idx)} indices, {new.n} games")
+    if new.n != len(idx):
+        raise ValueError(f"games must hold one Settings per index: {len(idx)} indices, {new.n} games")
     out = GameState(*(a.copy() for a in state))
-    for a, b in zip(out, new): a[idx] = b
+    for a, b in zip(out, new):
+        a[idx] = b
     return out
 
 # %% ../../nbs/api/20_gold_engine.ipynb #e8b97fac
 def _clear_batch(xy, walls):
     "bool[N, K]: whether each candidate position xy[N, K, 2] is clear for the agent."
-    x, y = xy[..., 0:1], xy[..., 1:2]                               # (n, k, 1)
-    w = walls[:, None]                                              # (n, 1, nw, 4)
+    x, y = xy[..., 0:1], xy[..., 1:2]  # (n, k, 1)
+    w = walls[:, None]  # (n, 1, nw, 4)
     cx, cy = np.clip(x, w[..., 0], w[..., 2]), np.clip(y, w[..., 1], w[..., 3])
-    hit = ((x-cx)**2 + (y-cy)**2 < AGENT_R*AGENT_R).any(-1)         # (n, k)
-    inside = (xy >= AGENT_R).all(-1) & (xy <= 1-AGENT_R).all(-1)
+    hit = ((x - cx) ** 2 + (y - cy) ** 2 < AGENT_R * AGENT_R).any(-1)  # (n, k)
+    inside = (xy >= AGENT_R).all(-1) & (xy <= 1 - AGENT_R).all(-1)
     return inside & ~hit
+
 
 _FRACS = np.arange(N_SUB, -1, -1) / N_SUB  # 1, 15/16, ..., 0: the first clear one is taken
 
-def check_actions(actions, n:int) -> np.ndarray:
+
+def check_actions(actions, n: int) -> np.ndarray:
     "`actions` as int64[n], or a `ValueError` naming the expected form."
     a = np.asarray(actions)
     if a.shape != (n,) or not (np.issubdtype(a.dtype, np.integer)):
         raise ValueError(f"actions must be an int array of shape ({n},), got {a.dtype} {a.shape}")
     if n and (a.min() < 0 or a.max() >= len(ACTIONS)):
-        raise ValueError(f"actions must be ints in 0..{len(ACTIONS)-1} {ACTIONS}, got values {sorted(set(a[(a < 0) | (a >= len(ACTIONS))].tolist()))}")
+        raise ValueError(
+            f"actions must be ints in 0..{len(ACTIONS) - 1} {ACTIONS}, got values {sorted(set(a[(a < 0) | (a >= len(ACTIONS))].tolist()))}"
+        )
     return a.astype(np.int64)
 
-def step_batch(state:GameState, actions, max_steps:int=MAX_STEPS) -> tuple:
+
+def step_batch(state: GameState, actions, max_steps: int = MAX_STEPS) -> tuple:
     "Step N games at once: `(state, reward float32[N], done bool[N])`."
     a = check_actions(actions, state.n)
     x, y, h = state.agent[:, 0], state.agent[:, 1], state.agent[:, 2]
     move = np.where(a == 1, 1.0, np.where(a == 2, -1.0, 0.0))
-    d = np.stack([move*STEP*np.cos(h), move*STEP*np.sin(h)], -1)                # (n, 2)
-    cand = state.agent[:, None, :2] + d[:, None] * _FRACS[None, :, None]        # (n, k, 2)
+    d = np.stack([move * STEP * np.cos(h), move * STEP * np.sin(h)], -1)  # (n, 2)
+    cand = state.agent[:, None, :2] + d[:, None] * _FRACS[None, :, None]  # (n, k, 2)
     ok = _clear_batch(cand, state.walls)
-    ok[:, -1] |= ~ok.any(1)                                                      # never leave a game without a position
+    ok[:, -1] |= ~ok.any(1)  # never leave a game without a position
     best = ok.argmax(1)
     xy = cand[np.arange(len(a)), best]
-    h = np.where(a == 3, (h + TURN) % (2*math.pi), np.where(a == 4, (h - TURN) % (2*math.pi), h))
+    h = np.where(a == 3, (h + TURN) % (2 * math.pi), np.where(a == 4, (h - TURN) % (2 * math.pi), h))
     agent = np.concatenate([xy, h[:, None]], 1)
-    touch = ((state.gold - xy[:, None])**2).sum(-1) < (AGENT_R+GOLD_R)**2
+    touch = ((state.gold - xy[:, None]) ** 2).sum(-1) < (AGENT_R + GOLD_R) ** 2
     got = state.alive & touch
     alive = state.alive & ~touch
     t = state.t + 1
@@ -221,20 +270,22 @@ def step_batch(state:GameState, actions, max_steps:int=MAX_STEPS) -> tuple:
     return GameState(agent, state.gold, alive, state.walls, t), got.sum(1).astype(np.float32), done
 
 # %% ../../nbs/api/20_gold_engine.ipynb #a7399042
-_SEG_PAD = AGENT_R + 0.004   # walls widened by this for visibility
-_CORNER_PAD = AGENT_R + 0.02 # corners pushed out by this
+_SEG_PAD = AGENT_R + 0.004  # walls widened by this for visibility
+_CORNER_PAD = AGENT_R + 0.02  # corners pushed out by this
+
 
 def _seg_clear(a, b, walls, pad=_SEG_PAD):
     "bool[N, ...]: whether segments a -> b ([N, ..., 2]) miss every wall of walls[N, nw, 4] widened by `pad` (scalar or [N, nw])."
     extra = a.ndim - 2
-    w = walls.reshape(walls.shape[0], *([1]*extra), walls.shape[1], 4)          # (n, ..., nw, 4)
+    w = walls.reshape(walls.shape[0], *([1] * extra), walls.shape[1], 4)  # (n, ..., nw, 4)
     pad = np.asarray(pad)
-    if pad.ndim: pad = pad.reshape(*w.shape[:-1], 1)                           # a pad per game and wall
-    a, d = a[..., None, :], (b - a)[..., None, :]                               # (n, ..., 1, 2)
+    if pad.ndim:
+        pad = pad.reshape(*w.shape[:-1], 1)  # a pad per game and wall
+    a, d = a[..., None, :], (b - a)[..., None, :]  # (n, ..., 1, 2)
     lo, hi = w[..., :2] - pad, w[..., 2:] + pad
     with np.errstate(divide='ignore', invalid='ignore'):
         t1, t2 = (lo - a) / d, (hi - a) / d
-    par = d == 0                                                                # parallel to a slab
+    par = d == 0  # parallel to a slab
     inslab = (a > lo) & (a < hi)
     tmin = np.where(par, np.where(inslab, -np.inf, np.inf), np.minimum(t1, t2))
     tmax = np.where(par, np.where(inslab, np.inf, -np.inf), np.maximum(t1, t2))
@@ -242,14 +293,15 @@ def _seg_clear(a, b, walls, pad=_SEG_PAD):
     hit = (enter < leave) & (leave > 0) & (enter < 1)
     return ~hit.any(-1)
 
+
 def _targets(state):
     "float[N, MAX_GOLD, 2]: where the agent's centre goes to touch each gold."
     p = np.clip(state.gold, AGENT_R + 0.002, 1 - AGENT_R - 0.002)
     for k in range(MAX_WALLS):
-        w = state.walls[:, k][:, None]                                           # (n, 1, 4)
+        w = state.walls[:, k][:, None]  # (n, 1, 4)
         lo, hi = w[..., :2] - _SEG_PAD - 0.002, w[..., 2:] + _SEG_PAD + 0.002
         inside = ((p > lo) & (p < hi)).all(-1, keepdims=True)
-        gaps = np.concatenate([p - lo, hi - p], -1)                              # (n, g, 4): to x0, y0, x1, y1
+        gaps = np.concatenate([p - lo, hi - p], -1)  # (n, g, 4): to x0, y0, x1, y1
         side = gaps.argmin(-1)
         q = p.copy()
         q[..., 0] = np.where(side == 0, lo[..., 0], np.where(side == 2, hi[..., 0], p[..., 0]))
@@ -257,60 +309,71 @@ def _targets(state):
         p = np.where(inside, q, p)
     return p
 
+
 def _graph(state):
     "The static part of the plan: nodes [N, 10, 2] (2 gold targets, 8 wall corners) and path lengths between them [N, 10, 10]."
     n, w = state.n, state.walls
-    cx = np.stack([w[..., 0] - _CORNER_PAD, w[..., 2] + _CORNER_PAD], -1)         # (n, nw, 2)
+    cx = np.stack([w[..., 0] - _CORNER_PAD, w[..., 2] + _CORNER_PAD], -1)  # (n, nw, 2)
     cy = np.stack([w[..., 1] - _CORNER_PAD, w[..., 3] + _CORNER_PAD], -1)
     corners = np.stack(np.broadcast_arrays(cx[..., :, None], cy[..., None, :]), -1).reshape(n, -1, 2)
-    ok = (corners >= AGENT_R).all(-1) & (corners <= 1-AGENT_R).all(-1) & (w[..., 0] > -1).repeat(4, 1)
+    ok = (corners >= AGENT_R).all(-1) & (corners <= 1 - AGENT_R).all(-1) & (w[..., 0] > -1).repeat(4, 1)
     lo, hi = w[:, None, :, :2] - _SEG_PAD, w[:, None, :, 2:] + _SEG_PAD
     ok &= ~((corners[:, :, None] > lo) & (corners[:, :, None] < hi)).all(-1).any(-1)
     nodes = np.concatenate([_targets(state), corners], 1)
     ok = np.concatenate([np.ones((n, MAX_GOLD), bool), ok], 1)
     m = ok.shape[1]
-    a, b = np.broadcast_arrays(nodes[:, :, None], nodes[:, None, :])            # (n, m, m, 2)
+    a, b = np.broadcast_arrays(nodes[:, :, None], nodes[:, None, :])  # (n, m, m, 2)
     vis = _seg_clear(a, b, w) & ok[:, :, None] & ok[:, None, :]
     dist = np.where(vis, np.linalg.norm(a - b, axis=-1), np.inf)
     dist[:, np.arange(m), np.arange(m)] = 0
-    for k in range(m): dist = np.minimum(dist, dist[:, :, k:k+1] + dist[:, k:k+1, :])  # Floyd-Warshall
+    for k in range(m):
+        dist = np.minimum(dist, dist[:, :, k : k + 1] + dist[:, k : k + 1, :])  # Floyd-Warshall
     return nodes, ok, dist
 
-def plan(state:GameState, graph=None) -> tuple:
+
+def plan(state: GameState, graph=None) -> tuple:
     "Path lengths from the agent to each gold [N, MAX_GOLD] (inf: collected or unreachable) and the next waypoint [N, 2] toward the nearest."
     nodes, ok, dist = _graph(state) if graph is None else graph
     n = state.n
     xy = state.agent[:, None, :2]
     # the agent may stand closer to a wall than the nodes do: its walls are widened by less than its (Chebyshev) distance
-    gap = np.maximum(np.maximum(state.walls[..., :2] - xy, xy - state.walls[..., 2:]), 0).max(-1)   # (n, nw)
+    gap = np.maximum(np.maximum(state.walls[..., :2] - xy, xy - state.walls[..., 2:]), 0).max(-1)  # (n, nw)
     pad = np.minimum(_SEG_PAD, gap - 1e-6)
-    w0 = np.where(_seg_clear(np.broadcast_to(xy, nodes.shape), nodes, state.walls, pad=pad) & ok,
-                  np.linalg.norm(nodes - xy, axis=-1), np.inf)                   # (n, m)
-    via = w0[:, :, None] + dist[:, :, :MAX_GOLD]                                 # (n, m, g): first hop k, then on to gold g
-    gold_d = np.where(state.alive, via.min(1), np.inf)                           # (n, g)
+    w0 = np.where(
+        _seg_clear(np.broadcast_to(xy, nodes.shape), nodes, state.walls, pad=pad) & ok,
+        np.linalg.norm(nodes - xy, axis=-1),
+        np.inf,
+    )  # (n, m)
+    via = w0[:, :, None] + dist[:, :, :MAX_GOLD]  # (n, m, g): first hop k, then on to gold g
+    gold_d = np.where(state.alive, via.min(1), np.inf)  # (n, g)
     goal = gold_d.argmin(1)
     nxt = nodes[np.arange(n), via[np.arange(n), :, goal].argmin(1)]
     return gold_d, nxt
 
-def reachable(state:GameState) -> np.ndarray:
+
+def reachable(state: GameState) -> np.ndarray:
     "bool[N, MAX_GOLD]: which gold the solver can reach (absent or collected gold counts as reached)."
     return np.isfinite(plan(state)[0]) | ~state.alive
 
-def solver_actions(state:GameState, graph=None) -> np.ndarray:
+
+def solver_actions(state: GameState, graph=None) -> np.ndarray:
     "The solver's action for each of N games: int64[N] (noop when no gold is left or reachable)."
     gold_d, nxt = plan(state, graph)
     x, y, h = state.agent.T
     want = np.arctan2(nxt[:, 1] - y, nxt[:, 0] - x)
-    diff = (want - h + math.pi) % (2*math.pi) - math.pi                         # in [-pi, pi)
-    h3 = h[:, None] + np.array([0, TURN, -TURN])                                 # now, after clockwise, after anticlockwise
+    diff = (want - h + math.pi) % (2 * math.pi) - math.pi  # in [-pi, pi)
+    h3 = h[:, None] + np.array([0, TURN, -TURN])  # now, after clockwise, after anticlockwise
     # can the agent make headway (a quarter step) with each heading?
-    free = _clear_batch(state.agent[:, None, :2] + STEP/4*np.stack([np.cos(h3), np.sin(h3)], -1), state.walls)  # (n, 3)
-    aligned, near = np.abs(diff) <= TURN/2 + 1e-9, np.abs(diff) <= 1.5*TURN + 1e-9
+    free = _clear_batch(
+        state.agent[:, None, :2] + STEP / 4 * np.stack([np.cos(h3), np.sin(h3)], -1), state.walls
+    )  # (n, 3)
+    aligned, near = np.abs(diff) <= TURN / 2 + 1e-9, np.abs(diff) <= 1.5 * TURN + 1e-9
     closer_free = free[np.arange(len(h)), np.where(diff >= 0, 1, 2)]
     # forward when facing the waypoint, or nearly so when facing it exactly would walk into a wall
     act = np.where(free[:, 0] & (aligned | (near & ~closer_free)), 1, np.where(diff >= 0, 3, 4))
-    act = np.where(aligned & ~free[:, 0] & ~closer_free, 2, act)                  # wedged against a corner: back off
+    act = np.where(aligned & ~free[:, 0] & ~closer_free, 2, act)  # wedged against a corner: back off
     return np.where(np.isfinite(gold_d).any(1), act, 0).astype(np.int64)
+
 
 def solver(games) -> callable:
     "The solver as a batched policy `f(state) -> int64[N]` for these games, its wall graph computed once."
@@ -319,45 +382,58 @@ def solver(games) -> callable:
 
 # %% ../../nbs/api/20_gold_engine.ipynb #74ca6dc8
 def _as_rng(seed):
-    if isinstance(seed, np.random.Generator): return seed
+    if isinstance(seed, np.random.Generator):
+        return seed
     return rng(seed)
 
-def random_bare_settings(seed=0, max_dist:float=0.5) -> Settings:
+
+def random_bare_settings(seed=0, max_dist: float = 0.5) -> Settings:
     "A game with no interior walls and one gold within `max_dist` of the agent."
     g = _as_rng(seed)
-    x, y = g.uniform(AGENT_R, 1-AGENT_R, 2)
-    heading = g.uniform(0, 2*math.pi)
+    x, y = g.uniform(AGENT_R, 1 - AGENT_R, 2)
+    heading = g.uniform(0, 2 * math.pi)
     while True:
-        d, a = g.uniform(AGENT_R+GOLD_R+1e-3, max_dist), g.uniform(0, 2*math.pi)
-        gx, gy = x + d*math.cos(a), y + d*math.sin(a)
-        if _in_square(gx, gy, GOLD_R): return Settings((x, y, heading), ((gx, gy),), ())
+        d, a = g.uniform(AGENT_R + GOLD_R + 1e-3, max_dist), g.uniform(0, 2 * math.pi)
+        gx, gy = x + d * math.cos(a), y + d * math.sin(a)
+        if _in_square(gx, gy, GOLD_R):
+            return Settings((x, y, heading), ((gx, gy),), ())
+
 
 def _random_wall(g):
-    length, thick = g.uniform(0.2, 0.6), 1/32
+    length, thick = g.uniform(0.2, 0.6), 1 / 32
     w, h = (length, thick) if g.random() < 0.5 else (thick, length)
-    x0, y0 = g.uniform(0, 1-w), g.uniform(0, 1-h)
-    return (x0, y0, x0+w, y0+h)
+    x0, y0 = g.uniform(0, 1 - w), g.uniform(0, 1 - h)
+    return (x0, y0, x0 + w, y0 + h)
 
-def random_settings(seed=0, n_gold:int|None=None, n_walls:int=2, max_tries:int=1000) -> Settings:
+
+def random_settings(seed=0, n_gold: int | None = None, n_walls: int = 2, max_tries: int = 1000) -> Settings:
     "A game with `n_walls` interior walls and `n_gold` (1 or 2, random if None) gold the solver can reach."
     g = _as_rng(seed)
-    if n_gold is not None and n_gold not in (1, 2): raise ValueError(f"n_gold must be 1, 2 or None, got {n_gold!r}")
-    if n_walls not in range(MAX_WALLS+1): raise ValueError(f"n_walls must be in 0..{MAX_WALLS}, got {n_walls!r}")
+    if n_gold is not None and n_gold not in (1, 2):
+        raise ValueError(f"n_gold must be 1, 2 or None, got {n_gold!r}")
+    if n_walls not in range(MAX_WALLS + 1):
+        raise ValueError(f"n_walls must be in 0..{MAX_WALLS}, got {n_walls!r}")
     for _ in range(max_tries):
         ng = int(n_gold or g.integers(1, 3))
         walls = [_random_wall(g) for _ in range(n_walls)]
-        agent = (*g.uniform(AGENT_R, 1-AGENT_R, 2), g.uniform(0, 2*math.pi))
-        gold = [tuple(g.uniform(GOLD_R, 1-GOLD_R, 2)) for _ in range(ng)]
-        if n_walls == 2 and _boxes_overlap(walls[0], walls[1]): continue
-        try: s = Settings(agent, tuple(gold), tuple(walls))
-        except ValueError: continue
-        if reachable(states([s]))[0].all(): return s
+        agent = (*g.uniform(AGENT_R, 1 - AGENT_R, 2), g.uniform(0, 2 * math.pi))
+        gold = [tuple(g.uniform(GOLD_R, 1 - GOLD_R, 2)) for _ in range(ng)]
+        if n_walls == 2 and _boxes_overlap(walls[0], walls[1]):
+            continue
+        try:
+            s = Settings(agent, tuple(gold), tuple(walls))
+        except ValueError:
+            continue
+        if reachable(states([s]))[0].all():
+            return s
     raise RuntimeError(f"no solvable game found in {max_tries} tries")
 
-def _boxes_overlap(a, b, pad=2*AGENT_R):
-    return a[0] < b[2]+pad and b[0] < a[2]+pad and a[1] < b[3]+pad and b[1] < a[3]+pad
 
-def random_games(n:int, seed=0, bare:bool=False) -> list:
+def _boxes_overlap(a, b, pad=2 * AGENT_R):
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def random_games(n: int, seed=0, bare: bool = False) -> list:
     "`n` random games (`random_bare_settings` if `bare`, else `random_settings`) from one seed."
     g = _as_rng(seed)
     f = random_bare_settings if bare else random_settings
@@ -366,29 +442,36 @@ def random_games(n:int, seed=0, bare:bool=False) -> list:
 # %% ../../nbs/api/20_gold_engine.ipynb #4cfbcdcf
 class Trace(NamedTuple):
     "What N games did, step by step (T = max_steps)."
-    agent: np.ndarray   # float64[N, T+1, 3]: pose before each step, and the last one
-    alive: np.ndarray   # bool[N, T+1, MAX_GOLD]: gold on the floor before each step, and at the end
+
+    agent: np.ndarray  # float64[N, T+1, 3]: pose before each step, and the last one
+    alive: np.ndarray  # bool[N, T+1, MAX_GOLD]: gold on the floor before each step, and at the end
     action: np.ndarray  # int64[N, T]
     reward: np.ndarray  # float32[N, T]
-    done: np.ndarray    # bool[N, T]: the episode ended at this step
-    steps: np.ndarray   # int64[N]: episode length
+    done: np.ndarray  # bool[N, T]: the episode ended at this step
+    steps: np.ndarray  # int64[N]: episode length
     solved: np.ndarray  # bool[N]: all gold collected
-    gold: np.ndarray    # float64[N, MAX_GOLD, 2]: where the gold lies
-    walls: np.ndarray   # float64[N, MAX_WALLS, 4]
+    gold: np.ndarray  # float64[N, MAX_GOLD, 2]: where the gold lies
+    walls: np.ndarray  # float64[N, MAX_WALLS, 4]
 
-def trace_states(trace:Trace, i:int) -> GameState:
+
+def trace_states(trace: Trace, i: int) -> GameState:
     "Game `i` of `trace` as a `GameState` of its steps + 1 frames, from the start to the end of its episode."
     n = int(trace.steps[i]) + 1
     rep = lambda a: np.repeat(a[i][None], n, 0)
     return GameState(trace.agent[i, :n], rep(trace.gold), trace.alive[i, :n], rep(trace.walls), np.arange(n))
 
-def rollout(games, policy=None, max_steps:int=MAX_STEPS) -> Trace:
+
+def rollout(games, policy=None, max_steps: int = MAX_STEPS) -> Trace:
     "Play N games (`Settings` list or `GameState`) to the end with batched `policy(state) -> int[N]` (default: the solver)."
     st = games if isinstance(games, GameState) else states(games)
     policy = policy or solver(st)
     n = st.n
-    agent, alive = np.zeros((n, max_steps+1, 3)), np.zeros((n, max_steps+1, MAX_GOLD), bool)
-    act, rew, done = np.zeros((n, max_steps), np.int64), np.zeros((n, max_steps), np.float32), np.zeros((n, max_steps), bool)
+    agent, alive = np.zeros((n, max_steps + 1, 3)), np.zeros((n, max_steps + 1, MAX_GOLD), bool)
+    act, rew, done = (
+        np.zeros((n, max_steps), np.int64),
+        np.zeros((n, max_steps), np.float32),
+        np.zeros((n, max_steps), bool),
+    )
     over = np.zeros(n, bool)
     steps = np.full(n, max_steps)
     for t in range(max_steps):
@@ -396,12 +479,15 @@ def rollout(games, policy=None, max_steps:int=MAX_STEPS) -> Trace:
         a = np.where(over, 0, policy(st))
         nst, r, d = step_batch(st, a, max_steps)
         keep = over[:, None]
-        st = GameState(np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls, nst.t)
+        st = GameState(
+            np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls, nst.t
+        )
         act[:, t], rew[:, t], done[:, t] = a, np.where(over, 0, r), d & ~over
-        steps = np.where(d & ~over, t+1, steps)
+        steps = np.where(d & ~over, t + 1, steps)
         over |= d
         if over.all():
-            agent[:, t+1:], alive[:, t+1:] = st.agent[:, None], st.alive[:, None]
+            agent[:, t + 1 :], alive[:, t + 1 :] = st.agent[:, None], st.alive[:, None]
             break
-    else: agent[:, -1], alive[:, -1] = st.agent, st.alive
+    else:
+        agent[:, -1], alive[:, -1] = st.agent, st.alive
     return Trace(agent, alive, act, rew, done, steps, ~st.alive.any(1), st.gold, st.walls)

@@ -23,6 +23,7 @@ __all__ = ['OBS_MODES', 'GAMES', 'GoldEnv']
 OBS_MODES = ('image', 'dict', 'state')
 GAMES = ('bare', 'walls')
 
+
 class GoldEnv(gym.Env):
     """The gold game: walk a green agent to the gold in a walled unit square.
 
@@ -52,61 +53,83 @@ class GoldEnv(gym.Env):
     `reset(options={'settings': Settings | dict | JSON str})` plays a given game; otherwise a random one
     (`game='bare'`: no walls, one gold within 0.5; `game='walls'`: two walls, one or two gold).
     """
+
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
 
-    def __init__(self, render_mode:str|None=None, size=64, obs_mode:str='image', game:str='walls', render_size=224):
+    def __init__(
+        self, render_mode: str | None = None, size=64, obs_mode: str = 'image', game: str = 'walls', render_size=224
+    ):
         if render_mode is not None and render_mode not in self.metadata['render_modes']:
             raise ValueError(f"render_mode must be None or one of {self.metadata['render_modes']}, got {render_mode!r}")
-        if obs_mode not in OBS_MODES: raise ValueError(f"obs_mode must be one of {OBS_MODES}, got {obs_mode!r}")
-        if game not in GAMES: raise ValueError(f"game must be one of {GAMES}, got {game!r}")
+        if obs_mode not in OBS_MODES:
+            raise ValueError(f"obs_mode must be one of {OBS_MODES}, got {obs_mode!r}")
+        if game not in GAMES:
+            raise ValueError(f"game must be one of {GAMES}, got {game!r}")
         self.render_mode, self.obs_mode, self.game = render_mode, obs_mode, game
         self.size, self.render_size = _size(size), _size(render_size)
         self.action_space = spaces.Discrete(len(ACTIONS))
         image = spaces.Box(0, 255, (*self.size, 3), np.uint8)
         vec = spaces.Box(-1.0, 1.0, (2,), np.float32)
-        self.observation_space = {'image': image,
-                                  'dict': spaces.Dict({'image': image, 'heading': vec, 'gold': vec}),
-                                  'state': spaces.Dict({'heading': vec, 'gold': vec})}[obs_mode]
+        self.observation_space = {
+            'image': image,
+            'dict': spaces.Dict({'image': image, 'heading': vec, 'gold': vec}),
+            'state': spaces.Dict({'heading': vec, 'gold': vec}),
+        }[obs_mode]
         self._game = None
 
     def _get_obs(self):
         g = self._game
-        if self.obs_mode == 'image': return render_batch(g.state(), self.size)[0]
+        if self.obs_mode == 'image':
+            return render_batch(g.state(), self.size)[0]
         left = [(gx - g.x, gy - g.y) for (gx, gy), a in zip(g.settings.gold, g.alive) if a]
-        near = min(left, key=lambda d: d[0]**2 + d[1]**2) if left else (0.0, 0.0)
-        obs = {'heading': np.array([math.cos(g.heading), math.sin(g.heading)], np.float32), 'gold': np.array(near, np.float32)}
-        if self.obs_mode == 'dict': obs = {'image': render_batch(g.state(), self.size)[0], **obs}
+        near = min(left, key=lambda d: d[0] ** 2 + d[1] ** 2) if left else (0.0, 0.0)
+        obs = {
+            'heading': np.array([math.cos(g.heading), math.sin(g.heading)], np.float32),
+            'gold': np.array(near, np.float32),
+        }
+        if self.obs_mode == 'dict':
+            obs = {'image': render_batch(g.state(), self.size)[0], **obs}
         return obs
 
     def _get_info(self):
         return {'gold_left': sum(self._game.alive), 'steps': self._game.t}
 
-    def reset(self, *, seed:int|None=None, options:dict|None=None):
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
-        if options is not None and not isinstance(options, dict): raise TypeError(f"options must be a dict, got {options!r}")
+        if options is not None and not isinstance(options, dict):
+            raise TypeError(f"options must be a dict, got {options!r}")
         unknown = sorted(set(options or {}) - {'settings'})
-        if unknown: raise ValueError(f"unknown reset option(s) {unknown}: expected 'settings'")
+        if unknown:
+            raise ValueError(f"unknown reset option(s) {unknown}: expected 'settings'")
         settings = (options or {}).get('settings')
         if settings is None:
             settings = (random_bare_settings if self.game == 'bare' else random_settings)(self.np_random)
         elif isinstance(settings, str):
-            try: settings = json.loads(settings)
-            except json.JSONDecodeError as e: raise ValueError(f"options['settings'] is not valid JSON ({e})") from None
-        if isinstance(settings, dict): settings = cfg_from_dict(Settings, settings)
+            try:
+                settings = json.loads(settings)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"options['settings'] is not valid JSON ({e})") from None
+        if isinstance(settings, dict):
+            settings = cfg_from_dict(Settings, settings)
         elif not isinstance(settings, Settings):
-            raise TypeError(f"options['settings'] must be a Settings, a dict or a JSON string, got {type(settings).__name__}")
+            raise TypeError(
+                f"options['settings'] must be a Settings, a dict or a JSON string, got {type(settings).__name__}"
+            )
         self.settings = settings
         self._game = Game(settings, max_steps=2**62)  # the step limit is the TimeLimit wrapper's
         return self._get_obs(), self._get_info()
 
     def step(self, action):
-        if self._game is None: raise RuntimeError("call reset() before step()")
-        if isinstance(action, np.ndarray) and action.shape == () and np.issubdtype(action.dtype, np.integer): action = action.item()
+        if self._game is None:
+            raise RuntimeError("call reset() before step()")
+        if isinstance(action, np.ndarray) and action.shape == () and np.issubdtype(action.dtype, np.integer):
+            action = action.item()
         reward, _ = self._game.step(action)
         return self._get_obs(), reward, not any(self._game.alive), False, self._get_info()
 
     def render(self):
-        if self.render_mode == 'rgb_array' and self._game is not None: return render_batch(self._game.state(), self.render_size)[0]
+        if self.render_mode == 'rgb_array' and self._game is not None:
+            return render_batch(self._game.state(), self.render_size)[0]
 
     def expert_action(self) -> int:
         "The scripted solver's action in the current state."

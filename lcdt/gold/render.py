@@ -10,33 +10,43 @@ import functools, math
 
 import numpy as np
 
-from .engine import (AGENT_R, GOLD_R, TURN, MAX_GOLD, Settings, GameState, states, Trace, trace_states)
+from .engine import AGENT_R, GOLD_R, TURN, MAX_GOLD, Settings, GameState, states, Trace, trace_states
 
 # %% auto #0
 __all__ = ['COLOURS', 'EYE_DIST', 'EYE_R', 'MIN_R_PX', 'OVERLAYS', 'show_grid', 'render_one', 'line_mask', 'render_batch',
            'filmstrip']
 
 # %% ../../nbs/api/20a_gold_render.ipynb #a33a7422
-COLOURS = dict(floor=(255, 255, 255), wall=(0, 0, 0), agent=(0, 200, 0), eye=(230, 0, 0),
-               gold=(255, 190, 0), line=(0, 90, 255))
-EYE_DIST = 0.6*AGENT_R  # eye centre, from the agent's centre
-EYE_R = 0.3*AGENT_R     # eye radius
-MIN_R_PX = 0.75         # smallest radius drawn, in pixels
-OVERLAYS = ('line',)    # what can be drawn over a game
+COLOURS = dict(
+    floor=(255, 255, 255), wall=(0, 0, 0), agent=(0, 200, 0), eye=(230, 0, 0), gold=(255, 190, 0), line=(0, 90, 255)
+)
+EYE_DIST = 0.6 * AGENT_R  # eye centre, from the agent's centre
+EYE_R = 0.3 * AGENT_R  # eye radius
+MIN_R_PX = 0.75  # smallest radius drawn, in pixels
+OVERLAYS = ('line',)  # what can be drawn over a game
+
 
 def _size(size):
     "(H, W) from an int or a pair."
     hw = (size, size) if isinstance(size, (int, np.integer)) else size
-    if (not isinstance(hw, (tuple, list)) or len(hw) != 2 or isinstance(hw[0], bool)
-            or not all(isinstance(v, (int, np.integer)) and v > 0 for v in hw)):
+    if (
+        not isinstance(hw, (tuple, list))
+        or len(hw) != 2
+        or isinstance(hw[0], bool)
+        or not all(isinstance(v, (int, np.integer)) and v > 0 for v in hw)
+    ):
         raise ValueError(f"size must be a positive int or a pair (H, W) of positive ints, got {size!r}")
     return int(hw[0]), int(hw[1])
 
+
 def _overlays(overlays):
-    if isinstance(overlays, str): overlays = (overlays,)
+    if isinstance(overlays, str):
+        overlays = (overlays,)
     bad = [o for o in overlays if o not in OVERLAYS]
-    if bad: raise ValueError(f"unknown overlay(s) {bad}; known overlays: {OVERLAYS}")
+    if bad:
+        raise ValueError(f"unknown overlay(s) {bad}; known overlays: {OVERLAYS}")
     return tuple(overlays)
+
 
 @functools.lru_cache(maxsize=16)
 def _floor(H, W):
@@ -46,61 +56,80 @@ def _floor(H, W):
     img.flags.writeable = False
     return img
 
-def _radii(r, H, W): return max(r*W, MIN_R_PX), max(r*H, MIN_R_PX)
+
+def _radii(r, H, W):
+    return max(r * W, MIN_R_PX), max(r * H, MIN_R_PX)
+
 
 def _eyes(agent):
     "Eye centres [N, 2] (plain `math` so both renderers agree to the bit)."
-    return np.array([(x + EYE_DIST*math.cos(h), y + EYE_DIST*math.sin(h)) for x, y, h in agent.tolist()]).reshape(-1, 2)
+    return np.array([(x + EYE_DIST * math.cos(h), y + EYE_DIST * math.sin(h)) for x, y, h in agent.tolist()]).reshape(
+        -1, 2
+    )
+
 
 def _spans(a, b, n):
     "Pixel index ranges [i0, i1) whose centres lie in [a*n, b*n)."
-    i0 = np.clip(np.ceil(np.asarray(a)*n - 0.5), 0, n).astype(np.int64)
-    i1 = np.clip(np.ceil(np.asarray(b)*n - 0.5), 0, n).astype(np.int64)
+    i0 = np.clip(np.ceil(np.asarray(a) * n - 0.5), 0, n).astype(np.int64)
+    i1 = np.clip(np.ceil(np.asarray(b) * n - 0.5), 0, n).astype(np.int64)
     return i0, i1
+
 
 def _nearest_gold(agent, gold, alive):
     "Index [N] of the nearest gold on the floor, and whether there is one [N]."
-    d = np.where(alive, ((gold - agent[:, None, :2])**2).sum(-1), np.inf)
+    d = np.where(alive, ((gold - agent[:, None, :2]) ** 2).sum(-1), np.inf)
     return d.argmin(1), alive.any(1)
 
 # %% ../../nbs/api/20a_gold_render.ipynb #194142a0
-def show_grid(images, cols:int=6, titles=None, inch:float=1.6, dpi:int=72):
+def show_grid(images, cols: int = 6, titles=None, inch: float = 1.6, dpi: int = 72):
     "A matplotlib figure of `images` (RGB or boolean masks) in a grid, each framed so the square's edges show."
     import matplotlib.pyplot as plt
+
     images = list(images)
-    cols = min(cols, len(images)); rows = math.ceil(len(images) / cols)
-    fig, axs = plt.subplots(rows, cols, figsize=(cols*inch, rows*inch*(1.12 if titles else 1)), dpi=dpi, squeeze=False)
+    cols = min(cols, len(images))
+    rows = math.ceil(len(images) / cols)
+    fig, axs = plt.subplots(
+        rows, cols, figsize=(cols * inch, rows * inch * (1.12 if titles else 1)), dpi=dpi, squeeze=False
+    )
     for k, a in enumerate(axs.flat):
-        if k >= len(images): a.set_axis_off(); continue
+        if k >= len(images):
+            a.set_axis_off()
+            continue
         a.imshow(images[k], cmap='gray' if images[k].ndim == 2 else None, interpolation='nearest')
-        a.set_xticks([]); a.set_yticks([])
-        for sp in a.spines.values(): sp.set_color('0.6')
-        if titles: a.set_title(titles[k], fontsize=8)
+        a.set_xticks([])
+        a.set_yticks([])
+        for sp in a.spines.values():
+            sp.set_color('0.6')
+        if titles:
+            a.set_title(titles[k], fontsize=8)
     fig.tight_layout()
     return fig
 
 # %% ../../nbs/api/20a_gold_render.ipynb #8bb5d1ca
 def _fill_disc(img, cx, cy, rx, ry, colour):
     H, W = img.shape[:2]
-    dx = ((np.arange(W) + 0.5) - cx*W) / rx
-    dy = ((np.arange(H) + 0.5) - cy*H) / ry
-    img[dx[None, :]**2 + dy[:, None]**2 <= 1] = colour
+    dx = ((np.arange(W) + 0.5) - cx * W) / rx
+    dy = ((np.arange(H) + 0.5) - cy * H) / ry
+    img[dx[None, :] ** 2 + dy[:, None] ** 2 <= 1] = colour
+
 
 def _line_mask_one(ax, ay, bx, by, H, W):
     X, Y = (np.arange(W) + 0.5)[None, :], (np.arange(H) + 0.5)[:, None]
-    ax, ay, bx, by = ax*W, ay*H, bx*W, by*H
+    ax, ay, bx, by = ax * W, ay * H, bx * W, by * H
     dx, dy = bx - ax, by - ay
-    t = np.clip(((X - ax)*dx + (Y - ay)*dy) / (dx*dx + dy*dy), 0, 1)
-    hw = max(max(H, W)/224, MIN_R_PX)
-    return (X - (ax + t*dx))**2 + (Y - (ay + t*dy))**2 <= hw*hw
+    t = np.clip(((X - ax) * dx + (Y - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+    hw = max(max(H, W) / 224, MIN_R_PX)
+    return (X - (ax + t * dx)) ** 2 + (Y - (ay + t * dy)) ** 2 <= hw * hw
 
-def render_one(game, size=224, overlays=(), index:int=0) -> np.ndarray:
+
+def render_one(game, size=224, overlays=(), index: int = 0) -> np.ndarray:
     "One game (`Settings`, or game `index` of a `GameState`) as `uint8[H, W, 3]`, drawn shape by shape."
     H, W = _size(size)
     overlays = _overlays(overlays)
     st = states([game]) if isinstance(game, Settings) else game
-    if not isinstance(st, GameState): raise TypeError(f"game must be a Settings or a GameState, got {type(game).__name__}")
-    agent, gold, alive, walls = st.agent[index:index+1], st.gold[index], st.alive[index], st.walls[index]
+    if not isinstance(st, GameState):
+        raise TypeError(f"game must be a Settings or a GameState, got {type(game).__name__}")
+    agent, gold, alive, walls = st.agent[index : index + 1], st.gold[index], st.alive[index], st.walls[index]
     img = _floor(H, W).copy()
     for x0, y0, x1, y1 in walls:
         (j0, j1), (i0, i1) = _spans(x0, x1, W), _spans(y0, y1, H)
@@ -109,7 +138,8 @@ def render_one(game, size=224, overlays=(), index:int=0) -> np.ndarray:
         k = _nearest_gold(agent, gold[None], alive[None])[0][0]
         img[_line_mask_one(*agent[0, :2], *gold[k], H, W)] = COLOURS['line']
     for (gx, gy), a in zip(gold, alive):
-        if a: _fill_disc(img, gx, gy, *_radii(GOLD_R, H, W), COLOURS['gold'])
+        if a:
+            _fill_disc(img, gx, gy, *_radii(GOLD_R, H, W), COLOURS['gold'])
     _fill_disc(img, *agent[0, :2], *_radii(AGENT_R, H, W), COLOURS['agent'])
     _fill_disc(img, *_eyes(agent)[0], *_radii(EYE_R, H, W), COLOURS['eye'])
     return img
@@ -119,14 +149,15 @@ def _disc_pixels(c, r, H, W):
     "Image index, row and column (each [K]) of the pixels inside discs centred at c[M, 2] (in images 0..M-1)."
     rx, ry = _radii(r, H, W)
     kx, ky = math.ceil(rx) + 1, math.ceil(ry) + 1
-    X, Y = c[:, 0]*W, c[:, 1]*H
-    j = np.floor(X).astype(np.int64)[:, None] + np.arange(-kx, kx+1)              # (m, p)
-    i = np.floor(Y).astype(np.int64)[:, None] + np.arange(-ky, ky+1)              # (m, q)
+    X, Y = c[:, 0] * W, c[:, 1] * H
+    j = np.floor(X).astype(np.int64)[:, None] + np.arange(-kx, kx + 1)  # (m, p)
+    i = np.floor(Y).astype(np.int64)[:, None] + np.arange(-ky, ky + 1)  # (m, q)
     dx, dy = ((j + 0.5) - X[:, None]) / rx, ((i + 0.5) - Y[:, None]) / ry
-    inside = (dx[:, None, :]**2 + dy[:, :, None]**2 <= 1)                          # (m, q, p)
+    inside = dx[:, None, :] ** 2 + dy[:, :, None] ** 2 <= 1  # (m, q, p)
     inside &= ((j >= 0) & (j < W))[:, None, :] & ((i >= 0) & (i < H))[:, :, None]
     m, q, p = np.nonzero(inside)
     return m, i[m, q], j[m, p]
+
 
 def line_mask(games, size=224) -> np.ndarray:
     "bool[N, H, W]: the straight line from each agent to its nearest gold (all False where no gold is left)."
@@ -135,13 +166,14 @@ def line_mask(games, size=224) -> np.ndarray:
     k, has = _nearest_gold(st.agent, st.gold, st.alive)
     g = st.gold[np.arange(st.n), k]
     X, Y = (np.arange(W) + 0.5)[None, None, :], (np.arange(H) + 0.5)[None, :, None]
-    ax, ay = (st.agent[:, 0]*W)[:, None, None], (st.agent[:, 1]*H)[:, None, None]
-    bx, by = (g[:, 0]*W)[:, None, None], (g[:, 1]*H)[:, None, None]
+    ax, ay = (st.agent[:, 0] * W)[:, None, None], (st.agent[:, 1] * H)[:, None, None]
+    bx, by = (g[:, 0] * W)[:, None, None], (g[:, 1] * H)[:, None, None]
     dx, dy = bx - ax, by - ay
     with np.errstate(invalid='ignore', divide='ignore'):
-        t = np.clip(((X - ax)*dx + (Y - ay)*dy) / (dx*dx + dy*dy), 0, 1)
-    hw = max(max(H, W)/224, MIN_R_PX)
-    return ((X - (ax + t*dx))**2 + (Y - (ay + t*dy))**2 <= hw*hw) & has[:, None, None]
+        t = np.clip(((X - ax) * dx + (Y - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+    hw = max(max(H, W) / 224, MIN_R_PX)
+    return ((X - (ax + t * dx)) ** 2 + (Y - (ay + t * dy)) ** 2 <= hw * hw) & has[:, None, None]
+
 
 def render_batch(games, size=224, overlays=()) -> np.ndarray:
     "N games (a list of `Settings` or a `GameState`) as `uint8[N, H, W, 3]`."
@@ -150,13 +182,20 @@ def render_batch(games, size=224, overlays=()) -> np.ndarray:
     st = games if isinstance(games, GameState) else states(games)
     n = st.n
     img = np.empty((n, H, W, 3), np.uint8)
-    img[:] = _floor(H, W)                      # a whole-image copy: far faster than broadcasting a colour
+    img[:] = _floor(H, W)  # a whole-image copy: far faster than broadcasting a colour
     present = st.walls[..., 0] > -1
     if present.any():
-        (j0, j1), (i0, i1) = _spans(st.walls[..., 0], st.walls[..., 2], W), _spans(st.walls[..., 1], st.walls[..., 3], H)
-        wall = COLOURS['wall'][0] if len(set(COLOURS['wall'])) == 1 else COLOURS['wall']  # a grey is one byte: much faster
-        for b, k in zip(*np.nonzero(present)): img[b, i0[b, k]:i1[b, k], j0[b, k]:j1[b, k]] = wall
-    if 'line' in overlays: img[line_mask(st, (H, W))] = COLOURS['line']
+        (j0, j1), (i0, i1) = (
+            _spans(st.walls[..., 0], st.walls[..., 2], W),
+            _spans(st.walls[..., 1], st.walls[..., 3], H),
+        )
+        wall = (
+            COLOURS['wall'][0] if len(set(COLOURS['wall'])) == 1 else COLOURS['wall']
+        )  # a grey is one byte: much faster
+        for b, k in zip(*np.nonzero(present)):
+            img[b, i0[b, k] : i1[b, k], j0[b, k] : j1[b, k]] = wall
+    if 'line' in overlays:
+        img[line_mask(st, (H, W))] = COLOURS['line']
     b, k = np.nonzero(st.alive)
     m, i, j = _disc_pixels(st.gold[b, k], GOLD_R, H, W)
     img[b[m], i, j] = COLOURS['gold']
@@ -167,9 +206,10 @@ def render_batch(games, size=224, overlays=()) -> np.ndarray:
     return img
 
 # %% ../../nbs/api/20a_gold_render.ipynb #91bb0f6e
-def filmstrip(frames:GameState, size=128, every:int=1, cols:int=8, inch:float=1.4, dpi:int=72):
+def filmstrip(frames: GameState, size=128, every: int = 1, cols: int = 8, inch: float = 1.4, dpi: int = 72):
     "A matplotlib figure of the frames of an episode (a `GameState` of T frames), every `every`-th and the last."
     idx = list(range(0, frames.n, every))
-    if idx[-1] != frames.n - 1: idx.append(frames.n - 1)
+    if idx[-1] != frames.n - 1:
+        idx.append(frames.n - 1)
     imgs = render_batch(GameState(*(a[idx] for a in frames)), size)
     return show_grid(imgs, cols=cols, titles=[f"t={t}" for t in idx], inch=inch, dpi=dpi)

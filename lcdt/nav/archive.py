@@ -12,8 +12,16 @@ from pathlib import Path
 
 import numpy as np
 from fastcore.script import call_parse
-from ..core import (RunDir, atomic_write_bytes, atomic_write_json, read_json, cfg_to_dict, cfg_from_dict,
-                       cfg_override, in_test)
+from lcdt.core import (
+    RunDir,
+    atomic_write_bytes,
+    atomic_write_json,
+    read_json,
+    cfg_to_dict,
+    cfg_from_dict,
+    cfg_override,
+    in_test,
+)
 
 # %% auto #0
 __all__ = ['ARCHIVE_PRESETS', 'ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'archive_config', 'Archive',
@@ -21,57 +29,66 @@ __all__ = ['ARCHIVE_PRESETS', 'ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'Archiv
            'plot_archive', 'stage_archive', 'stage_verify', 'lcdt_archive', 'lcdt_verify']
 
 # %% ../../nbs/api/04_archive.ipynb #7d9bd0c8
-def knn_novelty(bd, ref, k:int=15, chunk:int=1024) -> np.ndarray:
+def knn_novelty(bd, ref, k: int = 15, chunk: int = 1024) -> np.ndarray:
     "Mean distance from each BD in `bd [n, d]` to its `k` nearest neighbours in `ref [m, d]`."
     bd, ref = np.asarray(bd, dtype=np.float64), np.asarray(ref, dtype=np.float64)
     if bd.ndim != 2 or ref.ndim != 2 or bd.shape[1] != ref.shape[1]:
         raise ValueError(f"bd and ref must be arrays [n, d] and [m, d] with the same d, got {bd.shape} and {ref.shape}")
-    if not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"k must be a positive int, got {k!r}")
-    if len(ref) == 0: return np.full(len(bd), np.inf)
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    if len(ref) == 0:
+        return np.full(len(bd), np.inf)
     k = min(int(k), len(ref))
     out = np.empty(len(bd))
     for s in range(0, len(bd), chunk):
-        d = np.sqrt(((bd[s:s+chunk, None, :] - ref[None]) ** 2).sum(-1))  # (c, m)
-        out[s:s+chunk] = np.partition(d, k-1, axis=1)[:, :k].mean(1)
+        d = np.sqrt(((bd[s : s + chunk, None, :] - ref[None]) ** 2).sum(-1))  # (c, m)
+        out[s : s + chunk] = np.partition(d, k - 1, axis=1)[:, :k].mean(1)
     return out
 
 # %% ../../nbs/api/04_archive.ipynb #ddc8c133
 @dataclass
 class ArchiveConfig:
-    pop: int = 32             # controllers evaluated per generation (the emitter's batch size)
-    generations: int = 6      # generations of novelty search, the first one random
-    k: int = 15               # nearest neighbours in the novelty score
-    threshold: float = 10.0   # novelty (pixels) a BD needs to enter the archive
-    sigma: float = 0.3        # standard deviation of the Gaussian mutation of the parameters
-    init_scale: float = 1.0   # the first generation is uniform in [-init_scale, init_scale]
-    bound: float = 5.0        # parameters are clipped to [-bound, bound]
-    n_steps: int = 400        # steps per episode (the BD is the position after the last one)
-    ckpt_every: int = 2       # generations between checkpoints (and always after the last)
+    pop: int = 32  # controllers evaluated per generation (the emitter's batch size)
+    generations: int = 6  # generations of novelty search, the first one random
+    k: int = 15  # nearest neighbours in the novelty score
+    threshold: float = 10.0  # novelty (pixels) a BD needs to enter the archive
+    sigma: float = 0.3  # standard deviation of the Gaussian mutation of the parameters
+    init_scale: float = 1.0  # the first generation is uniform in [-init_scale, init_scale]
+    bound: float = 5.0  # parameters are clipped to [-bound, bound]
+    n_steps: int = 400  # steps per episode (the BD is the position after the last one)
+    ckpt_every: int = 2  # generations between checkpoints (and always after the last)
     replay_batch: int = 1024  # controllers rolled out at once when replaying the archive
-    seed: int = 0             # seeds the first generation, the emitter and the archive's sampler
+    seed: int = 0  # seeds the first generation, the emitter and the archive's sampler
+
 
 ARCHIVE_PRESETS = {
-    'tiny':  ArchiveConfig(),
+    'tiny': ArchiveConfig(),
     'small': ArchiveConfig(pop=250, generations=160, threshold=4.0, ckpt_every=20),
     'paper': ArchiveConfig(pop=50, generations=1000, threshold=8.0, ckpt_every=50),
 }
 
-def archive_config(preset:str='tiny', overrides=None) -> ArchiveConfig:
+
+def archive_config(preset: str = 'tiny', overrides=None) -> ArchiveConfig:
     "The `ArchiveConfig` of `preset`, with optional `key=value` overrides."
-    if preset not in ARCHIVE_PRESETS: raise ValueError(f"unknown archive preset {preset!r}: expected one of {', '.join(ARCHIVE_PRESETS)}")
+    if preset not in ARCHIVE_PRESETS:
+        raise ValueError(f"unknown archive preset {preset!r}: expected one of {', '.join(ARCHIVE_PRESETS)}")
     cfg = cfg_override(ARCHIVE_PRESETS[preset], overrides) if overrides else ARCHIVE_PRESETS[preset]
     for k in ('pop', 'generations', 'k', 'n_steps', 'ckpt_every', 'replay_batch'):
-        if getattr(cfg, k) < 1: raise ValueError(f"{k} must be >= 1, got {getattr(cfg, k)}")
+        if getattr(cfg, k) < 1:
+            raise ValueError(f"{k} must be >= 1, got {getattr(cfg, k)}")
     for k in ('threshold', 'sigma', 'init_scale', 'bound'):
-        if not getattr(cfg, k) > 0: raise ValueError(f"{k} must be > 0, got {getattr(cfg, k)}")
+        if not getattr(cfg, k) > 0:
+            raise ValueError(f"{k} must be > 0, got {getattr(cfg, k)}")
     return cfg
 
 # %% ../../nbs/api/04_archive.ipynb #3badd3d5
 ARRAY_KEYS = ('params', 'bd', 'pos', 'heading', 'obs', 'act')  # float32 arrays of the contract
 INDEX_KEYS = ('gen', 'eval_id')  # int64 bookkeeping
 
+
 class Archive:
     "Controllers, their BDs and full trajectories, one row per entry, in the order they were found."
+
     def __init__(self, params, bd, pos, heading, obs, act, gen=None, eval_id=None):
         a = dict(params=params, bd=bd, pos=pos, heading=heading, obs=obs, act=act)
         a = {k: np.asarray(v, dtype=np.float32) for k, v in a.items()}
@@ -82,99 +99,139 @@ class Archive:
         self.__dict__.update(a)
 
     @property
-    def arrays(self) -> dict: return {k: getattr(self, k) for k in ARRAY_KEYS + INDEX_KEYS}
-    def __len__(self): return len(self.params)
-    def __repr__(self): return f"Archive(n={len(self)}, T={self.pos.shape[1]}, P={self.params.shape[1]})"
-    def __getitem__(self, idx): return Archive(**{k: v[idx] for k, v in self.arrays.items()})
+    def arrays(self) -> dict:
+        return {k: getattr(self, k) for k in ARRAY_KEYS + INDEX_KEYS}
+
+    def __len__(self):
+        return len(self.params)
+
+    def __repr__(self):
+        return f"Archive(n={len(self)}, T={self.pos.shape[1]}, P={self.params.shape[1]})"
+
+    def __getitem__(self, idx):
+        return Archive(**{k: v[idx] for k, v in self.arrays.items()})
 
     @classmethod
     def concat(cls, parts):
         "One archive of the entries of `parts`, in order."
         parts = list(parts)
-        if not parts: raise ValueError("concat needs at least one Archive")
+        if not parts:
+            raise ValueError("concat needs at least one Archive")
         return cls(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in ARRAY_KEYS + INDEX_KEYS})
 
 # %% ../../nbs/api/04_archive.ipynb #0148dd66
 def _check_arrays(a):
     n = len(a['params'])
-    if a['params'].ndim != 2: raise ValueError(f"params must be [N, P], got shape {a['params'].shape}")
+    if a['params'].ndim != 2:
+        raise ValueError(f"params must be [N, P], got shape {a['params'].shape}")
     T = a['pos'].shape[1] if a['pos'].ndim == 3 else None
     want = dict(bd=(n, 2), pos=(n, T, 2), heading=(n, T), obs=(n, T, 5), act=(n, T, 2), gen=(n,), eval_id=(n,))
     for k, shape in want.items():
         if a[k].shape != shape:
-            raise ValueError(f"{k} must have shape ({', '.join(['N'] + [str(s) for s in shape[1:]])}) "
-                             f"with N={n}, T={T}, got {a[k].shape}")
+            raise ValueError(
+                f"{k} must have shape ({', '.join(['N'] + [str(s) for s in shape[1:]])}) "
+                f"with N={n}, T={T}, got {a[k].shape}"
+            )
 
 # %% ../../nbs/api/04_archive.ipynb #519d7d44
-def _npz_bytes(arrays:dict) -> bytes:
+def _npz_bytes(arrays: dict) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
 
-def save_archive(archive:Archive, path, state:dict|None=None) -> Path:
+
+def save_archive(archive: Archive, path, state: dict | None = None) -> Path:
     "Save `archive` as an `.npz` of plain arrays at `path`, atomically; `state` (JSON-able) rides along."
     arrays = dict(archive.arrays)
-    if state is not None: arrays['state_json'] = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8)
+    if state is not None:
+        arrays['state_json'] = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8)
     return atomic_write_bytes(path, _npz_bytes(arrays))
 
-def load_archive(path, with_state:bool=False):
+
+def load_archive(path, with_state: bool = False):
     "Load an archive saved by `save_archive` (no pickles); with `with_state`, also its state dict (or None)."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no archive file at {path}")
+    if not path.exists():
+        raise FileNotFoundError(f"no archive file at {path}")
     try:
-        with np.load(path, allow_pickle=False) as z: d = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e: raise ValueError(f"{path} is not a readable .npz archive ({e})") from None
+        with np.load(path, allow_pickle=False) as z:
+            d = {k: z[k] for k in z.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise ValueError(f"{path} is not a readable .npz archive ({e})") from None
     missing = [k for k in ARRAY_KEYS if k not in d]
-    if missing: raise ValueError(f"{path} lacks the array(s) {missing}; an archive needs {list(ARRAY_KEYS)}")
+    if missing:
+        raise ValueError(f"{path} lacks the array(s) {missing}; an archive needs {list(ARRAY_KEYS)}")
     state = json.loads(d.pop('state_json').tobytes().decode()) if 'state_json' in d else None
     a = Archive(**{k: d[k] for k in ARRAY_KEYS + INDEX_KEYS if k in d})
     return (a, state) if with_state else a
 
 # %% ../../nbs/api/04_archive.ipynb #d147f351
-def evaluate(params, n_steps:int=400, **nav_kw):
+def evaluate(params, n_steps: int = 400, **nav_kw):
     "Roll out the controllers `params [N, P]` with `BatchNav`; return its `Rollout`."
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import policy_fn_from_params
+
     policy = policy_fn_from_params(params)
     return BatchNav(len(policy), **nav_kw).rollout(policy, n_steps=n_steps)
 
 # %% ../../nbs/api/04_archive.ipynb #51bb299a
-def _make_search(cfg:ArchiveConfig, P:int):
+def _make_search(cfg: ArchiveConfig, P: int):
     "A pyribs ProximityArchive + GaussianEmitter + Scheduler for `cfg`."
     from ribs.archives import ProximityArchive
     from ribs.emitters import GaussianEmitter
     from ribs.schedulers import Scheduler
     from lcdt.nav.policy import init_params
+
     s_init, s_arch, s_emit = np.random.SeedSequence(cfg.seed).generate_state(3)
-    archive = ProximityArchive(solution_dim=P, measure_dim=2, k_neighbors=cfg.k, novelty_threshold=cfg.threshold,
-                               initial_capacity=max(128, cfg.pop), seed=int(s_arch), dtype=np.float32,
-                               extra_fields={'eval_id': ((), np.int64)})
+    archive = ProximityArchive(
+        solution_dim=P,
+        measure_dim=2,
+        k_neighbors=cfg.k,
+        novelty_threshold=cfg.threshold,
+        initial_capacity=max(128, cfg.pop),
+        seed=int(s_arch),
+        dtype=np.float32,
+        extra_fields={'eval_id': ((), np.int64)},
+    )
     init = init_params(cfg.pop, np.random.default_rng(s_init), scale=cfg.init_scale)
-    emitter = GaussianEmitter(archive, sigma=cfg.sigma, initial_solutions=init, bounds=[(-cfg.bound, cfg.bound)] * P,
-                              batch_size=cfg.pop, seed=int(s_emit))
+    emitter = GaussianEmitter(
+        archive,
+        sigma=cfg.sigma,
+        initial_solutions=init,
+        bounds=[(-cfg.bound, cfg.bound)] * P,
+        batch_size=cfg.pop,
+        seed=int(s_emit),
+    )
     return archive, emitter, Scheduler(archive, [emitter])
+
 
 def _rng_of(obj):
     r = getattr(obj, '_rng', None)
     if not isinstance(r, np.random.Generator):
-        raise RuntimeError(f"this pyribs version keeps no numpy Generator in {type(obj).__name__}._rng; exact resume needs one")
+        raise RuntimeError(
+            f"this pyribs version keeps no numpy Generator in {type(obj).__name__}._rng; exact resume needs one"
+        )
     return r
+
 
 def _get_rng_state(archive, emitter) -> dict:
     return {'archive': _rng_of(archive).bit_generator.state, 'emitter': _rng_of(emitter).bit_generator.state}
 
-def _set_rng_state(archive, emitter, state:dict):
+
+def _set_rng_state(archive, emitter, state: dict):
     _rng_of(archive).bit_generator.state = state['archive']
     _rng_of(emitter).bit_generator.state = state['emitter']
 
-def _inserted_since(archive, n0:int) -> np.ndarray:
+
+def _inserted_since(archive, n0: int) -> np.ndarray:
     "The `eval_id`s of the entries pyribs inserted after its first `n0`, in insertion order."
     d = archive.data(['index', 'eval_id'])
     order = np.argsort(d['index'])
     idx, ids = d['index'][order], d['eval_id'][order]
     return ids[idx >= n0]
 
-def _rebuild(archive, a:Archive):
+
+def _rebuild(archive, a: Archive):
     "Refill an empty pyribs `archive` with the entries of `a`, generation by generation."
     for g in np.unique(a.gen):
         m = a.gen == g
@@ -185,19 +242,26 @@ def _rebuild(archive, a:Archive):
 # %% ../../nbs/api/04_archive.ipynb #b5a0e3ed
 _RESUMABLE = ('generations', 'ckpt_every', 'replay_batch')  # fields that may change between a checkpoint and its resume
 
-def _check_resumable(cfg, saved:dict, path):
+
+def _check_resumable(cfg, saved: dict, path):
     now = {k: v for k, v in cfg_to_dict(cfg).items() if k not in _RESUMABLE}
     then = {k: v for k, v in saved.items() if k not in _RESUMABLE}
     diff = sorted(k for k in now if now[k] != then.get(k))
-    if diff: raise ValueError(f"checkpoint {path} was made with a different config ({', '.join(f'{k}: {then.get(k)!r} -> {now[k]!r}' for k in diff)}); "
-                              "use the same settings or delete the checkpoint")
+    if diff:
+        raise ValueError(
+            f"checkpoint {path} was made with a different config ({', '.join(f'{k}: {then.get(k)!r} -> {now[k]!r}' for k in diff)}); "
+            "use the same settings or delete the checkpoint"
+        )
 
-def run_archive(cfg:ArchiveConfig, out, callback=None, progress:bool=True, log=print) -> Archive:
+
+def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, log=print) -> Archive:
     "Run (or resume) novelty search for `cfg`, checkpointing in directory `out`; return the `Archive`."
     from lcdt.nav.policy import n_params
     from tqdm.auto import tqdm
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    ckpt = out/'archive_ckpt.npz'
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / 'archive_ckpt.npz'
     archive, emitter, scheduler = _make_search(cfg, n_params())
     parts, start = [], 0
     if ckpt.exists():
@@ -207,7 +271,9 @@ def run_archive(cfg:ArchiveConfig, out, callback=None, progress:bool=True, log=p
         _set_rng_state(archive, emitter, state['rng'])
         parts, start = [prev], state['generation']
         log(f"resuming from {ckpt}: generation {start}, {len(prev)} entries")
-    bar = tqdm(range(start, cfg.generations), initial=start, total=cfg.generations, disable=not progress, desc='novelty search')
+    bar = tqdm(
+        range(start, cfg.generations), initial=start, total=cfg.generations, disable=not progress, desc='novelty search'
+    )
     for g in bar:
         sol = scheduler.ask()
         ids = g * cfg.pop + np.arange(len(sol), dtype=np.int64)
@@ -216,50 +282,80 @@ def run_archive(cfg:ArchiveConfig, out, callback=None, progress:bool=True, log=p
         n0 = len(archive)
         scheduler.tell(None, bd, eval_id=ids)
         sel = _inserted_since(archive, n0) - g * cfg.pop
-        parts.append(Archive(sol[sel], bd[sel], roll.pos[sel], roll.heading[sel], roll.obs[sel], roll.act[sel],
-                             gen=np.full(len(sel), g), eval_id=ids[sel]))
+        parts.append(
+            Archive(
+                sol[sel],
+                bd[sel],
+                roll.pos[sel],
+                roll.heading[sel],
+                roll.obs[sel],
+                roll.act[sel],
+                gen=np.full(len(sel), g),
+                eval_id=ids[sel],
+            )
+        )
         bar.set_postfix(entries=len(archive))
         if (g + 1) % cfg.ckpt_every == 0 or g + 1 == cfg.generations:
             parts = [Archive.concat(parts)]
-            save_archive(parts[0], ckpt, state={'generation': g + 1, 'config': cfg_to_dict(cfg),
-                                                'rng': _get_rng_state(archive, emitter)})
-        if callback is not None: callback(g, parts)
+            save_archive(
+                parts[0],
+                ckpt,
+                state={'generation': g + 1, 'config': cfg_to_dict(cfg), 'rng': _get_rng_state(archive, emitter)},
+            )
+        if callback is not None:
+            callback(g, parts)
     return Archive.concat(parts) if parts else None
 
 # %% ../../nbs/api/04_archive.ipynb #18708381
-class _Interrupt(Exception): pass
+class _Interrupt(Exception):
+    pass
 
 # %% ../../nbs/api/04_archive.ipynb #1d13a7d5
-def replay(archive:Archive, batch:int=1024, atol:float=0.0, max_report:int=20) -> dict:
+def replay(archive: Archive, batch: int = 1024, atol: float = 0.0, max_report: int = 20) -> dict:
     "Re-run every controller of `archive`; report how many BDs and trajectories match the stored ones."
     n, T = len(archive), archive.pos.shape[1]
     bd_err, traj_err = np.zeros(n), np.zeros(n)
     for s in range(0, n, batch):
-        a = archive[s:s+batch]
+        a = archive[s : s + batch]
         r = evaluate(a.params, T)
-        bd_err[s:s+batch] = np.abs(r.pos[:, -1] - a.bd).max(1)
-        traj_err[s:s+batch] = np.max([np.abs(getattr(r, k) - getattr(a, k)).reshape(len(a), -1).max(1)
-                                      for k in ('pos', 'heading', 'obs', 'act')], axis=0)
+        bd_err[s : s + batch] = np.abs(r.pos[:, -1] - a.bd).max(1)
+        traj_err[s : s + batch] = np.max(
+            [
+                np.abs(getattr(r, k) - getattr(a, k)).reshape(len(a), -1).max(1)
+                for k in ('pos', 'heading', 'obs', 'act')
+            ],
+            axis=0,
+        )
     bad = np.flatnonzero((bd_err > atol) | (traj_err > atol))
-    return dict(entries=n, bd_reproduced=int((bd_err <= atol).sum()), traj_reproduced=int((traj_err <= atol).sum()),
-                bd_fraction=float((bd_err <= atol).mean()) if n else 1.0, max_bd_error=float(bd_err.max(initial=0.0)),
-                max_traj_error=float(traj_err.max(initial=0.0)),
-                mismatches=[dict(id=int(i), bd_error=float(bd_err[i]), traj_error=float(traj_err[i])) for i in bad[:max_report]],
-                n_mismatches=int(len(bad)))
+    return dict(
+        entries=n,
+        bd_reproduced=int((bd_err <= atol).sum()),
+        traj_reproduced=int((traj_err <= atol).sum()),
+        bd_fraction=float((bd_err <= atol).mean()) if n else 1.0,
+        max_bd_error=float(bd_err.max(initial=0.0)),
+        max_traj_error=float(traj_err.max(initial=0.0)),
+        mismatches=[
+            dict(id=int(i), bd_error=float(bd_err[i]), traj_error=float(traj_err[i])) for i in bad[:max_report]
+        ],
+        n_mismatches=int(len(bad)),
+    )
 
 # %% ../../nbs/api/04_archive.ipynb #491a4893
 def _env_geometry(cfg=None) -> dict:
     "Walls `[S, 4]` (outer + inner, as x0, y0, x1, y1), room size, robot radius and start of a `NavConfig`."
     from lcdt.nav.env import NavConfig
     from lcdt.nav.scene import outer_walls
+
     cfg = cfg or NavConfig()
     walls = np.concatenate([np.array(outer_walls(cfg.size)), np.asarray(cfg.walls, dtype=np.float64).reshape(-1, 4)])
     return dict(walls=walls, size=(cfg.size, cfg.size), radius=cfg.radius, start=tuple(cfg.start[:2]))
 
-def reachable_cells(cell:float=30.0, res:float=2.0, walls=None, size=None, radius=None, start=None) -> np.ndarray:
+
+def reachable_cells(cell: float = 30.0, res: float = 2.0, walls=None, size=None, radius=None, start=None) -> np.ndarray:
     "Boolean `[ny, nx]` grid of the `cell`-px cells whose centre is free and connected to the start."
     from scipy import ndimage
     from lcdt.nav.scene import wall_distance
+
     g = _env_geometry() if walls is None else dict(walls=walls, size=size, radius=radius, start=start)
     walls, (W, H), radius, start = np.asarray(g['walls'], np.float64), g['size'], g['radius'], g['start']
     free = lambda p: wall_distance(p, walls) >= radius
@@ -268,16 +364,21 @@ def reachable_cells(cell:float=30.0, res:float=2.0, walls=None, size=None, radiu
     ok = free(P).reshape(len(ys), len(xs))
     lab, _ = ndimage.label(ok)
     i, j = int(start[1] // res), int(start[0] // res)
-    if not ok[i, j]: raise ValueError(f"start {start} is not free space at least {radius} px from every wall")
+    if not ok[i, j]:
+        raise ValueError(f"start {start} is not free space at least {radius} px from every wall")
     conn = lab == lab[i, j]
     cx, cy = np.arange(cell / 2, W, cell), np.arange(cell / 2, H, cell)
     C = np.stack(np.meshgrid(cx, cy), -1)
-    near = conn[np.minimum((C[..., 1] // res).astype(int), len(ys) - 1), np.minimum((C[..., 0] // res).astype(int), len(xs) - 1)]
+    near = conn[
+        np.minimum((C[..., 1] // res).astype(int), len(ys) - 1), np.minimum((C[..., 0] // res).astype(int), len(xs) - 1)
+    ]
     return near & free(C.reshape(-1, 2)).reshape(C.shape[:2])
 
-def coverage(bd, reachable:np.ndarray, cell:float=30.0) -> float:
+
+def coverage(bd, reachable: np.ndarray, cell: float = 30.0) -> float:
     "Fraction of the `reachable` cells that contain at least one BD of `bd [n, 2]`."
     return float((_covered(bd, reachable.shape, cell) & reachable).sum() / max(reachable.sum(), 1))
+
 
 def _covered(bd, shape, cell):
     bd = np.asarray(bd, dtype=np.float64).reshape(-1, 2)
@@ -288,84 +389,121 @@ def _covered(bd, shape, cell):
     return hit
 
 # %% ../../nbs/api/04_archive.ipynb #db54825b
-def plot_archive(bd, reachable:np.ndarray|None=None, cell:float=30.0, ax=None, title:str|None=None, s:float=3, figsize=(5, 5)):
+def plot_archive(
+    bd,
+    reachable: np.ndarray | None = None,
+    cell: float = 30.0,
+    ax=None,
+    title: str | None = None,
+    s: float = 3,
+    figsize=(5, 5),
+):
     "The BDs `bd [n, 2]` over the scene (`lcdt.viz.nav`); reachable cells that no BD reaches are hatched."
     from matplotlib.patches import Rectangle
     from lcdt.viz.nav import plot_scene, plot_bds
+
     ax = plot_scene(ax=ax, names=True, figsize=figsize)
     if reachable is not None:
         miss = reachable & ~_covered(bd, reachable.shape, cell)
         for i, j in zip(*np.nonzero(miss)):
-            ax.add_patch(Rectangle((j * cell, i * cell), cell, cell, fill=False, hatch='////', ec='0.3', lw=0.3, zorder=7))
+            ax.add_patch(
+                Rectangle((j * cell, i * cell), cell, cell, fill=False, hatch='////', ec='0.3', lw=0.3, zorder=7)
+            )
     plot_bds(bd, ax=ax, s=s, alpha=0.7, lw=0)
-    if title: ax.set_title(title, fontsize=9)
+    if title:
+        ax.set_title(title, fontsize=9)
     return ax
 
 # %% ../../nbs/api/04_archive.ipynb #201c3ad6
-def stage_archive(run:RunDir, preset:str, overrides=None, progress:bool=True) -> dict:
+def stage_archive(run: RunDir, preset: str, overrides=None, progress: bool = True) -> dict:
     "Pipeline stage: novelty search into `run` (`archive.npz`, `archive.json`); return its figures."
     import ribs
+
     cfg = archive_config(preset, overrides)
     t0 = time.time()
     a = run_archive(cfg, run.path, progress=progress)
     secs = time.time() - t0
     reach = reachable_cells()
-    figs = dict(entries=len(a), coverage=round(coverage(a.bd, reach), 4), reachable_cells=int(reach.sum()),
-                evaluations=cfg.pop * cfg.generations, search_seconds=round(secs, 2))
-    save_archive(a, run/'archive.npz')
-    _save_plot(a.bd, reach, run/'archive.png', f"{preset}: {len(a)} BDs, coverage {figs['coverage']:.0%} of reachable cells")
-    atomic_write_json(run/'archive.json', dict(preset=preset, config=cfg_to_dict(cfg), pyribs=ribs.__version__,
-                      coverage_definition="30x30 px cells whose centre is >= robot radius from every wall and connected to the start",
-                      **figs))
-    (run/'archive_ckpt.npz').unlink(missing_ok=True)
+    figs = dict(
+        entries=len(a),
+        coverage=round(coverage(a.bd, reach), 4),
+        reachable_cells=int(reach.sum()),
+        evaluations=cfg.pop * cfg.generations,
+        search_seconds=round(secs, 2),
+    )
+    save_archive(a, run / 'archive.npz')
+    _save_plot(
+        a.bd, reach, run / 'archive.png', f"{preset}: {len(a)} BDs, coverage {figs['coverage']:.0%} of reachable cells"
+    )
+    atomic_write_json(
+        run / 'archive.json',
+        dict(
+            preset=preset,
+            config=cfg_to_dict(cfg),
+            pyribs=ribs.__version__,
+            coverage_definition="30x30 px cells whose centre is >= robot radius from every wall and connected to the start",
+            **figs,
+        ),
+    )
+    (run / 'archive_ckpt.npz').unlink(missing_ok=True)
     return figs
+
 
 def _save_plot(bd, reach, path, title):
     import matplotlib.pyplot as plt
     from lcdt.viz.nav import save_figure
+
     ax = plot_archive(bd, reach, title=title)
     save_figure(ax.figure, path, dpi=80)
     plt.close(ax.figure)
 
-def stage_verify(run:RunDir, preset:str='tiny', atol:float=0.0) -> dict:
+
+def stage_verify(run: RunDir, preset: str = 'tiny', atol: float = 0.0) -> dict:
     "Pipeline stage: replay `run/archive.npz`, write `verify.json`; raise if any BD or trajectory is not reproduced."
     cfg = archive_config(preset)
-    rep = replay(load_archive(run/'archive.npz'), batch=cfg.replay_batch, atol=atol)
-    atomic_write_json(run/'verify.json', rep)
+    rep = replay(load_archive(run / 'archive.npz'), batch=cfg.replay_batch, atol=atol)
+    atomic_write_json(run / 'verify.json', rep)
     figs = {k: rep[k] for k in ('entries', 'bd_reproduced', 'traj_reproduced', 'max_bd_error', 'n_mismatches')}
     if rep['n_mismatches']:
         n = rep['entries']
         bd, traj = n - rep['bd_reproduced'], n - rep['traj_reproduced']
-        raise ValueError(f"replay: {bd} of {n} BDs and {traj} of {n} trajectories (positions, headings, observations, "
-                         f"actions) not reproduced, e.g. {rep['mismatches'][:3]} (details in {run/'verify.json'})")
+        raise ValueError(
+            f"replay: {bd} of {n} BDs and {traj} of {n} trajectories (positions, headings, observations, "
+            f"actions) not reproduced, e.g. {rep['mismatches'][:3]} (details in {run / 'verify.json'})"
+        )
     return figs
 
 # %% ../../nbs/api/04_archive.ipynb #c6969d60
 @call_parse
 def lcdt_archive(
-    preset:str='tiny', # tiny | small | paper
-    out:str=None, # run directory (default: runs/<preset>)
-    set:str='', # space-separated config overrides, e.g. "generations=20 threshold=6"
-    quiet:bool=False, # no progress bar
+    preset: str = 'tiny',  # tiny | small | paper
+    out: str = None,  # run directory (default: runs/<preset>)
+    set: str = '',  # space-separated config overrides, e.g. "generations=20 threshold=6"
+    quiet: bool = False,  # no progress bar
 ):
     "Fill a behaviour archive by novelty search (resumes from a checkpoint in the run directory)."
     from lcdt.pipeline import mark_stage
+
     run = RunDir(out or f'runs/{preset}')
     figs = stage_archive(run, preset, overrides=set or None, progress=not quiet)
     print(json.dumps(figs))
     mark_stage(run, 'archive', archive_config(preset, set or None), preset=preset, **figs)
 
+
 @call_parse
 def lcdt_verify(
-    run:str=None, # run directory holding archive.npz
-    preset:str='tiny', # preset (sets the replay batch size)
+    run: str = None,  # run directory holding archive.npz
+    preset: str = 'tiny',  # preset (sets the replay batch size)
 ):
     "Replay every archived controller and check its BD and trajectory (exit status 1 on any mismatch)."
     from lcdt.pipeline import mark_stage
-    if not run: raise SystemExit("lcdt-verify: --run DIR is required (the run directory holding archive.npz)")
+
+    if not run:
+        raise SystemExit("lcdt-verify: --run DIR is required (the run directory holding archive.npz)")
     rd = RunDir(run, create=False)
     rd.clear('verify')
-    try: figs = stage_verify(rd, preset)
+    try:
+        figs = stage_verify(rd, preset)
     except ValueError as e:
         print(f"lcdt-verify: {e}", file=sys.stderr)
         raise SystemExit(1)

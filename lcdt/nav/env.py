@@ -31,39 +31,54 @@ class NavConfig:
     start: tuple = (60.0, 450.0, 45.0)  # default start pose: x, y (px), heading (degrees)
     max_steps: int = 400  # episode length of NavEnv
 
-NAV_PRESETS = {'default': NavConfig(),  # the furnished flat
-               'open': NavConfig(walls=())}  # the empty room, for tests and figures
+
+NAV_PRESETS = {
+    'default': NavConfig(),  # the furnished flat
+    'open': NavConfig(walls=()),
+}  # the empty room, for tests and figures
 
 # %% ../../nbs/api/02_nav_env.ipynb #026b53ec
-def _numbers(v, name:str, n:int|None=None, what:str='numbers') -> np.ndarray:
+def _numbers(v, name: str, n: int | None = None, what: str = 'numbers') -> np.ndarray:
     "`v` as a finite float64 vector (of length `n` if given), or an error naming `name` and `what` it should be."
-    try: a = np.asarray(v, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError): raise TypeError(f"{name} must be {what}, got {v!r}") from None
-    if n is not None and len(a) != n: raise ValueError(f"{name} must be {what}, got {len(a)} value(s): {v!r}")
-    if not np.isfinite(a).all(): raise ValueError(f"{name} must be finite {what}, got {v!r}")
+    try:
+        a = np.asarray(v, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {what}, got {v!r}") from None
+    if n is not None and len(a) != n:
+        raise ValueError(f"{name} must be {what}, got {len(a)} value(s): {v!r}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must be finite {what}, got {v!r}")
     return a
+
 
 def _check_cfg(cfg) -> NavConfig:
     "`cfg` checked: field types and ranges (`validate_cfg`), wall segments, start pose, three lasers."
-    if not isinstance(cfg, NavConfig): raise TypeError(f"cfg must be a NavConfig, got {type(cfg).__name__}")
+    if not isinstance(cfg, NavConfig):
+        raise TypeError(f"cfg must be a NavConfig, got {type(cfg).__name__}")
     validate_cfg(cfg)
-    if cfg.size <= 2 * cfg.radius: raise ValueError(f"size ({cfg.size}) must be more than the robot's diameter ({2 * cfg.radius})")
+    if cfg.size <= 2 * cfg.radius:
+        raise ValueError(f"size ({cfg.size}) must be more than the robot's diameter ({2 * cfg.radius})")
     w = _numbers(cfg.walls, 'walls', what='(x0, y0, x1, y1) segments')
-    if len(w) % 4: raise ValueError(f"walls must be (x0, y0, x1, y1) segments, got {len(w)} numbers: {cfg.walls!r}")
+    if len(w) % 4:
+        raise ValueError(f"walls must be (x0, y0, x1, y1) segments, got {len(w)} numbers: {cfg.walls!r}")
     _numbers(cfg.start, 'start', 3, 'a pose (x, y, heading in degrees)')
     _numbers(cfg.laser_angles, 'laser_angles', 3, 'three angles in degrees (the observation holds 3 lasers)')
     return cfg
 
+
 class _World:
     "Precomputed geometry of a `NavConfig`: inner wall segments as `[S]` arrays, laser angles in radians."
-    def __init__(self, cfg:NavConfig):
+
+    def __init__(self, cfg: NavConfig):
         segs = np.asarray(_check_cfg(cfg).walls, dtype=np.float64).reshape(-1, 4)
-        if not np.isfinite(segs).all(): raise ValueError("walls must be finite (x0, y0, x1, y1) segments")
+        if not np.isfinite(segs).all():
+            raise ValueError("walls must be finite (x0, y0, x1, y1) segments")
         self.cfg, self.size, self.R = cfg, float(cfg.size), float(cfg.radius)
         self.ax, self.ay, self.bx, self.by = (np.ascontiguousarray(c) for c in segs.T)
         dx, dy = self.bx - self.ax, self.by - self.ay
         self.len = np.hypot(dx, dy)
-        if (self.len <= 0).any(): raise ValueError("walls must have a positive length")
+        if (self.len <= 0).any():
+            raise ValueError("walls must have a positive length")
         self.dx, self.dy = dx, dy
         self.ux, self.uy = dx / self.len, dy / self.len
         self.nx, self.ny = -self.uy, self.ux
@@ -77,12 +92,16 @@ class _World:
         self.h = (self.ay[hori], np.minimum(self.ax, self.bx)[hori], np.maximum(self.ax, self.bx)[hori])  # y, xlo, xhi
         self.g = tuple(a[gen] for a in (self.ax, self.ay, self.dx, self.dy))  # general segments: a, d
         pad = self.R + cfg.max_speed + 1.0  # a move can only touch a wall whose box, grown by pad, holds the centre
-        self.bb = (np.minimum(self.ax, self.bx) - pad, np.maximum(self.ax, self.bx) + pad,
-                   np.minimum(self.ay, self.by) - pad, np.maximum(self.ay, self.by) + pad)
+        self.bb = (
+            np.minimum(self.ax, self.bx) - pad,
+            np.maximum(self.ax, self.bx) + pad,
+            np.minimum(self.ay, self.by) - pad,
+            np.maximum(self.ay, self.by) + pad,
+        )
         self.start = np.array([cfg.start[0], cfg.start[1], math.radians(cfg.start[2])], dtype=np.float64)
 
 # %% ../../nbs/api/02_nav_env.ipynb #0afb5eff
-def laser_distances(x, y, theta, world:_World) -> np.ndarray:
+def laser_distances(x, y, theta, world: _World) -> np.ndarray:
     "Distance `[N, K]` from each robot's centre to the nearest wall along each laser."
     c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
     rx, ry = c * world.lc - s * world.ls, s * world.lc + c * world.ls  # (N, K) ray directions
@@ -108,16 +127,20 @@ def laser_distances(x, y, theta, world:_World) -> np.ndarray:
 _TOL = 1e-6  # px a centre may sit inside a capsule after round-off
 _BUMP = math.sin(math.radians(15))
 
-def _time_of_contact(x, y, mx, my, world:_World):
+
+def _time_of_contact(x, y, mx, my, world: _World):
     "First contact time `t` (inf if none) of centres `p + t m`, and the wall: inner index, -1 an outer x wall, -2 an outer y wall."
     R, lo, hi = world.R, world.R, world.size - world.R
     with np.errstate(divide='ignore', invalid='ignore'):
         tbx = np.where(mx != 0, np.maximum((np.where(mx > 0, hi, lo) - x) / mx, 0.0), np.inf)
         tby = np.where(my != 0, np.maximum((np.where(my > 0, hi, lo) - y) / my, 0.0), np.inf)
         tbox, jbox = np.minimum(tbx, tby), np.where(tbx <= tby, -1, -2)
-        if not len(world.ax): return tbox, jbox
+        if not len(world.ax):
+            return tbox, jbox
         x0, x1, y0, y1 = world.bb
-        n, k = np.nonzero((x[:, None] >= x0) & (x[:, None] <= x1) & (y[:, None] >= y0) & (y[:, None] <= y1))  # candidate pairs
+        n, k = np.nonzero(
+            (x[:, None] >= x0) & (x[:, None] <= x1) & (y[:, None] >= y0) & (y[:, None] <= y1)
+        )  # candidate pairs
         X, Y, MX, MY = x[n], y[n], mx[n], my[n]
         ax, ay, nx, ny, ux, uy = world.ax[k], world.ay[k], world.nx[k], world.ny[k], world.ux[k], world.uy[k]
         px, py = X - ax, Y - ay  # centre relative to the wall's start
@@ -142,7 +165,8 @@ def _time_of_contact(x, y, mx, my, world:_World):
     tin = T[np.arange(len(x)), j]
     return np.minimum(tbox, tin), np.where(tbox <= tin, jbox, j)
 
-def nav_step(x, y, theta, action, world:_World):
+
+def nav_step(x, y, theta, action, world: _World):
     "One step of `N` robots: new `(x, y, theta, bumpers [N, 2])` after wheel speeds `action [N, 2]` (float64, already checked)."
     cfg = world.cfg
     a = np.minimum(np.maximum(action, -1.0), 1.0)
@@ -169,17 +193,19 @@ def nav_step(x, y, theta, action, world:_World):
         bump[h, 1] = left < _BUMP
     return x, y, theta, bump
 
-def nav_obs(x, y, theta, bump, world:_World) -> np.ndarray:
+
+def nav_obs(x, y, theta, bump, world: _World) -> np.ndarray:
     "Observations `[N, 5]` (float64): normalised laser readings, then the two bumpers."
     d = laser_distances(x, y, theta, world)
     return np.concatenate([np.minimum(d, world.cfg.laser_range) / world.cfg.laser_range, bump], 1)
 
 # %% ../../nbs/api/02_nav_env.ipynb #05f36e01
-def wall_clearance(x, y, world:_World) -> np.ndarray:
+def wall_clearance(x, y, world: _World) -> np.ndarray:
     "Distance `[N]` from each point to the nearest wall (outer walls included)."
     return wall_distance(np.stack([x, y], 1), world.all_segs)
 
-def sample_poses(rng:np.random.Generator, n:int, world:_World, clearance:float=1.0) -> np.ndarray:
+
+def sample_poses(rng: np.random.Generator, n: int, world: _World, clearance: float = 1.0) -> np.ndarray:
     "`n` random poses `[n, 3]` (x, y, heading in radians) whose disc is at least `clearance` px from every wall."
     out, R = [], world.R + clearance
     while sum(len(o) for o in out) < n:
@@ -188,16 +214,24 @@ def sample_poses(rng:np.random.Generator, n:int, world:_World, clearance:float=1
     xy = np.concatenate(out)[:n]
     return np.concatenate([xy, rng.uniform(-np.pi, np.pi, (n, 1))], 1)
 
+
 def _check_poses(pose, n, world):
     pose = np.asarray(pose, dtype=np.float64)
-    if pose.shape == (3,): pose = np.broadcast_to(pose, (n, 3))
-    if pose.shape != (n, 3): raise ValueError(f"pose must be an array [3] or [N={n}, 3] of (x, y, heading in radians), got shape {pose.shape}")
-    if not np.isfinite(pose).all(): raise ValueError("pose contains NaN or inf")
+    if pose.shape == (3,):
+        pose = np.broadcast_to(pose, (n, 3))
+    if pose.shape != (n, 3):
+        raise ValueError(
+            f"pose must be an array [3] or [N={n}, 3] of (x, y, heading in radians), got shape {pose.shape}"
+        )
+    if not np.isfinite(pose).all():
+        raise ValueError("pose contains NaN or inf")
     lo, hi = world.R - _TOL, world.size - world.R + _TOL
     out = ~((pose[:, :2] >= lo) & (pose[:, :2] <= hi)).all(1)
     if out.any():
         i = int(np.flatnonzero(out)[0])
-        raise ValueError(f"pose {tuple(pose[i])} puts the robot inside a wall or outside the room: x and y must be in [{world.R:g}, {world.size - world.R:g}]")
+        raise ValueError(
+            f"pose {tuple(pose[i])} puts the robot inside a wall or outside the room: x and y must be in [{world.R:g}, {world.size - world.R:g}]"
+        )
     if (wall_clearance(pose[:, 0], pose[:, 1], world) < world.R - _TOL).any():
         raise ValueError(f"pose puts the robot (radius {world.R}) inside a wall or outside the room")
     return pose.copy()
@@ -205,39 +239,50 @@ def _check_poses(pose, n, world):
 # %% ../../nbs/api/02_nav_env.ipynb #45128797
 class Rollout(NamedTuple):
     "Arrays of a batched rollout: `pos [N, T, 2]`, `heading [N, T]`, `obs [N, T, 5]`, `act [N, T, 2]` (float32)."
+
     pos: np.ndarray
     heading: np.ndarray
     obs: np.ndarray
     act: np.ndarray
+
     @property
     def bd(self) -> np.ndarray:
         "Behaviour descriptors `[N, 2]`: the final positions."
         return self.pos[:, -1]
 
+
 def _check_action(action, n):
     a = np.asarray(action)
-    if a.shape != (n, 2): raise ValueError(f"action must be an array [N={n}, 2] of wheel speeds in [-1, 1], got shape {a.shape}")
+    if a.shape != (n, 2):
+        raise ValueError(f"action must be an array [N={n}, 2] of wheel speeds in [-1, 1], got shape {a.shape}")
     if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
         raise TypeError(f"action must be a real numeric array, got dtype {a.dtype}")
     a = a.astype(np.float64)
-    if not np.isfinite(a).all(): raise ValueError("action contains NaN or inf")
+    if not np.isfinite(a).all():
+        raise ValueError("action contains NaN or inf")
     return a
 
 # %% ../../nbs/api/02_nav_env.ipynb #26d21f1c
 def _check_flag(v, name):
-    if not isinstance(v, (bool, np.bool_)): raise TypeError(f"{name} must be True or False, got {v!r}")
+    if not isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {v!r}")
     return bool(v)
 
+
 def _check_seed(seed):
-    if seed is None: return None
+    if seed is None:
+        return None
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be None or an int in [0, 2**32), got {seed!r}")
     return int(seed)
 
+
 class BatchNav:
     "`n` navigation robots stepped together with array operations (the physics of `NavEnv`, bit for bit)."
-    def __init__(self, n:int, cfg:NavConfig|None=None, random_start:bool=False, seed:int|None=None):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
+
+    def __init__(self, n: int, cfg: NavConfig | None = None, random_start: bool = False, seed: int | None = None):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n must be a positive int, got {n!r}")
         _check_flag(random_start, 'random_start')
         _check_seed(seed)
         self.n, self.cfg, self.random_start = int(n), cfg or NavConfig(), random_start
@@ -245,11 +290,13 @@ class BatchNav:
         self.rng = np.random.default_rng(seed)
         self.reset()
 
-    def reset(self, pose=None, random_start:bool|None=None, seed:int|None=None) -> np.ndarray:
+    def reset(self, pose=None, random_start: bool | None = None, seed: int | None = None) -> np.ndarray:
         "Put the robots at `pose` ([3] or [N, 3]), else random poses or the start pose; return the observations."
-        if seed is not None: self.rng = np.random.default_rng(_check_seed(seed))
+        if seed is not None:
+            self.rng = np.random.default_rng(_check_seed(seed))
         rs = self.random_start if random_start is None else _check_flag(random_start, 'random_start')
-        if pose is None: pose = sample_poses(self.rng, self.n, self.world) if rs else self.world.start
+        if pose is None:
+            pose = sample_poses(self.rng, self.n, self.world) if rs else self.world.start
         pose = _check_poses(pose, self.n, self.world)
         self.x, self.y, self.theta = (np.ascontiguousarray(c) for c in pose.T)
         self.bump, self.steps = np.zeros((self.n, 2)), 0
@@ -257,7 +304,9 @@ class BatchNav:
         return self.observe()
 
     @property
-    def pose(self) -> np.ndarray: return np.stack([self.x, self.y, self.theta], 1)
+    def pose(self) -> np.ndarray:
+        return np.stack([self.x, self.y, self.theta], 1)
+
     def observe(self) -> np.ndarray:
         "The current observations, float32 `[N, 5]`."
         return self._obs.astype(np.float32)
@@ -272,26 +321,30 @@ class BatchNav:
         self._obs = nav_obs(self.x, self.y, self.theta, self.bump, self.world)
         self.steps += 1
 
-    def rollout(self, policy_fn:Callable, n_steps:int|None=None, reset:bool=True) -> Rollout:
+    def rollout(self, policy_fn: Callable, n_steps: int | None = None, reset: bool = True) -> Rollout:
         "Run `policy_fn(obs float32[N, 5]) -> float32[N, 2]` for `n_steps` (default `cfg.max_steps`) steps."
         T = self.cfg.max_steps if n_steps is None else n_steps
-        if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1: raise ValueError(f"n_steps must be an int >= 1, got {n_steps!r}")
+        if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
+            raise ValueError(f"n_steps must be an int >= 1, got {n_steps!r}")
         T = int(T)
-        if reset: self.reset()
+        if reset:
+            self.reset()
         N = self.n
         pos, head = np.empty((T, N, 2), np.float32), np.empty((T, N), np.float32)  # time-major while filling
         obs, act = np.empty((T, N, 5), np.float32), np.empty((T, N, 2), np.float32)
         for t in range(T):
             o = self.observe()
             a = np.asarray(policy_fn(o))
-            if a.shape != (N, 2): raise ValueError(f"policy_fn must return an array [N={N}, 2], got shape {a.shape}")
+            if a.shape != (N, 2):
+                raise ValueError(f"policy_fn must return an array [N={N}, 2], got shape {a.shape}")
             obs[t], act[t] = o, a
             self._advance(_check_action(a, N))
             pos[t, :, 0], pos[t, :, 1], head[t] = self.x, self.y, self.theta
         pos, head, obs, act = (np.ascontiguousarray(np.swapaxes(v, 0, 1)) for v in (pos, head, obs, act))
         return Rollout(pos, head, obs, act)
 
-    def __repr__(self): return f"BatchNav(n={self.n}, steps={self.steps})"
+    def __repr__(self):
+        return f"BatchNav(n={self.n}, steps={self.steps})"
 
 # %% ../../nbs/api/02_nav_env.ipynb #727dafc1
 class NavEnv(gym.Env):
@@ -324,41 +377,63 @@ class NavEnv(gym.Env):
     Reward 0 always. Never terminates; truncated after `cfg.max_steps` (400) steps.
     `info`: `pose` (x, y, heading in radians), `bd` (x, y), `step`.
     """
+
     metadata = {"render_modes": ["rgb_array", "human"], "render_fps": 30}
 
-    def __init__(self, render_mode:str|None=None, random_start:bool=False, cfg:NavConfig|None=None, render_size:int=300):
+    def __init__(
+        self,
+        render_mode: str | None = None,
+        random_start: bool = False,
+        cfg: NavConfig | None = None,
+        render_size: int = 300,
+    ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        if isinstance(render_size, bool) or not isinstance(render_size, (int, np.integer)) or not 8 <= render_size <= 4096:
+        if (
+            isinstance(render_size, bool)
+            or not isinstance(render_size, (int, np.integer))
+            or not 8 <= render_size <= 4096
+        ):
             raise ValueError(f"render_size must be an int in [8, 4096] (pixels), got {render_size!r}")
         random_start = _check_flag(random_start, 'random_start')
-        self.cfg, self.render_mode, self.random_start, self.render_size = cfg or NavConfig(), render_mode, random_start, int(render_size)
+        self.cfg, self.render_mode, self.random_start, self.render_size = (
+            cfg or NavConfig(),
+            render_mode,
+            random_start,
+            int(render_size),
+        )
         self.sim = BatchNav(1, self.cfg)
         self.action_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
         self.observation_space = spaces.Box(0.0, 1.0, (5,), np.float32)
         self._fig = self._bg = None
 
-    def _get_obs(self): return self.sim.observe()[0]
+    def _get_obs(self):
+        return self.sim.observe()[0]
+
     def _get_info(self):
         return {"pose": self.sim.pose[0].copy(), "bd": self.sim.pose[0, :2].copy(), "step": self.sim.steps}
 
-    def reset(self, *, seed:int|None=None, options:dict|None=None):
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
         options = options or {}
         unknown = set(options) - {'random_start', 'pose'}
-        if unknown: raise ValueError(f"unknown reset option(s) {sorted(unknown)}: expected 'random_start' or 'pose'")
+        if unknown:
+            raise ValueError(f"unknown reset option(s) {sorted(unknown)}: expected 'random_start' or 'pose'")
         pose = options.get('pose')
         if pose is None and options.get('random_start', self.random_start):
             pose = sample_poses(self.np_random, 1, self.sim.world)
         self.sim.reset(pose=pose, random_start=False)
-        if self.render_mode == "human": self.render()
+        if self.render_mode == "human":
+            self.render()
         return self._get_obs(), self._get_info()
 
     def step(self, action):
         a = np.asarray(action)
-        if a.shape != (2,): raise ValueError(f"action must be an array [2] of wheel speeds in [-1, 1], got shape {a.shape}")
+        if a.shape != (2,):
+            raise ValueError(f"action must be an array [2] of wheel speeds in [-1, 1], got shape {a.shape}")
         self.sim.step(a[None])
-        if self.render_mode == "human": self.render()
+        if self.render_mode == "human":
+            self.render()
         return self._get_obs(), 0.0, False, self.sim.steps >= self.cfg.max_steps, self._get_info()
 
     def render(self):
@@ -366,60 +441,74 @@ class NavEnv(gym.Env):
             gym.logger.warn("render() called without a render_mode; pass render_mode='rgb_array' or 'human'")
             return None
         img = render_rgb(self.sim.pose, self.sim.world, self.render_size, _bg=self._background())
-        if self.render_mode == "rgb_array": return img
+        if self.render_mode == "rgb_array":
+            return img
         return self._show(img)
 
     def _background(self):
-        if self._bg is None: self._bg = _background(self.sim.world, self.render_size)
+        if self._bg is None:
+            self._bg = _background(self.sim.world, self.render_size)
         return self._bg
 
     def _show(self, img):
         import matplotlib.pyplot as plt
+
         if self._fig is None:
-            self._fig, ax = plt.subplots(figsize=(4, 4)); ax.set_axis_off()
+            self._fig, ax = plt.subplots(figsize=(4, 4))
+            ax.set_axis_off()
             self._im = ax.imshow(img)
             plt.show(block=False)
-        else: self._im.set_data(img)
-        self._fig.canvas.draw_idle(); self._fig.canvas.flush_events()
+        else:
+            self._im.set_data(img)
+        self._fig.canvas.draw_idle()
+        self._fig.canvas.flush_events()
         time.sleep(1 / self.metadata["render_fps"])
 
     def close(self):
         if self._fig is not None:
             import matplotlib.pyplot as plt
-            plt.close(self._fig); self._fig = None
+
+            plt.close(self._fig)
+            self._fig = None
 
 # %% ../../nbs/api/02_nav_env.ipynb #1ed9e9c9
-def _background(world:_World, size:int) -> np.ndarray:
+def _background(world: _World, size: int) -> np.ndarray:
     "uint8 `[size, size, 3]` image of the tiles, the furniture (grey boxes) and the walls."
     from lcdt.nav.scene import TILE_COLOURS, TILE_RGB, default_scene
+
     s = world.size / size
     c = (np.arange(size) + 0.5) * s  # pixel centres in room units
     X, Y = np.meshgrid(c, c)
     tile = np.clip((Y // (world.size / 3)).astype(int), 0, 2) * 3 + np.clip((X // (world.size / 3)).astype(int), 0, 2)
     pal = np.array([TILE_RGB[k] for k in TILE_COLOURS], dtype=np.float64)
     img = pal[tile] * 0.55 + 255 * 0.45  # pale tiles
-    for (x0, y0, x1, y1) in default_scene().objects.values():
+    for x0, y0, x1, y1 in default_scene().objects.values():
         inside = (X >= x0) & (X <= x1) & (Y >= y0) & (Y <= y1)
-        edge = inside & ~((X >= x0 + 2*s) & (X <= x1 - 2*s) & (Y >= y0 + 2*s) & (Y <= y1 - 2*s))
+        edge = inside & ~((X >= x0 + 2 * s) & (X <= x1 - 2 * s) & (Y >= y0 + 2 * s) & (Y <= y1 - 2 * s))
         img[inside] = img[inside] * 0.6 + 60
         img[edge] = 90
     seg = world.all_segs
     ax, ay, dx, dy = seg[:, 0], seg[:, 1], seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1]
     P = np.stack([X.ravel(), Y.ravel()], 1)
     for i in range(len(seg)):
-        u = np.clip(((P[:, 0] - ax[i]) * dx[i] + (P[:, 1] - ay[i]) * dy[i]) / (dx[i]**2 + dy[i]**2), 0, 1)
+        u = np.clip(((P[:, 0] - ax[i]) * dx[i] + (P[:, 1] - ay[i]) * dy[i]) / (dx[i] ** 2 + dy[i] ** 2), 0, 1)
         dist = np.hypot(P[:, 0] - ax[i] - u * dx[i], P[:, 1] - ay[i] - u * dy[i]).reshape(size, size)
         img[dist <= max(3.0, 1.5 * s)] = 0
     return img.astype(np.uint8)
 
-def render_rgb(pose, world:_World, size:int=300, _bg=None) -> np.ndarray:
+
+def render_rgb(pose, world: _World, size: int = 300, _bg=None) -> np.ndarray:
     "uint8 `[size, size, 3]` picture of the flat with robots at `pose [N, 3]` (blue discs, red eyes)."
     img = (_background(world, size) if _bg is None else _bg).copy()
     s = world.size / size
     c = (np.arange(size) + 0.5) * s
     for x, y, th in np.asarray(pose, dtype=np.float64).reshape(-1, 3):
-        for cx, cy, r, col in ((x, y, world.R, (40, 70, 200)), (x + 0.6 * world.R * math.cos(th), y + 0.6 * world.R * math.sin(th), 0.35 * world.R, (220, 30, 30))):
-            i0, i1 = np.searchsorted(c, [cy - r, cy + r]); j0, j1 = np.searchsorted(c, [cx - r, cx + r])
-            m = (c[i0:i1, None] - cy)**2 + (c[None, j0:j1] - cx)**2 <= max(r, s)**2
+        for cx, cy, r, col in (
+            (x, y, world.R, (40, 70, 200)),
+            (x + 0.6 * world.R * math.cos(th), y + 0.6 * world.R * math.sin(th), 0.35 * world.R, (220, 30, 30)),
+        ):
+            i0, i1 = np.searchsorted(c, [cy - r, cy + r])
+            j0, j1 = np.searchsorted(c, [cx - r, cx + r])
+            m = (c[i0:i1, None] - cy) ** 2 + (c[None, j0:j1] - cx) ** 2 <= max(r, s) ** 2
             img[i0:i1, j0:j1][m] = col
     return img

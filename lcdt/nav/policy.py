@@ -14,15 +14,18 @@ __all__ = ['LAYERS', 'n_params', 'init_params', 'mlp_layers', 'mlp_forward', 'ML
 # %% ../../nbs/api/03_policy.ipynb #b61e5069
 LAYERS = (5, 10, 10, 10, 2)  # the network's widths, input to output
 
+
 def n_params(layers=LAYERS) -> int:
     "The length of a flat parameter vector for an MLP of widths `layers`."
-    return sum(o*i + o for i, o in zip(layers[:-1], layers[1:]))
+    return sum(o * i + o for i, o in zip(layers[:-1], layers[1:]))
 
 # %% ../../nbs/api/03_policy.ipynb #3fa5aa0a
-def init_params(n:int, rng=0, scale:float=1.0, layers=LAYERS) -> np.ndarray:
+def init_params(n: int, rng=0, scale: float = 1.0, layers=LAYERS) -> np.ndarray:
     "`n` random parameter vectors, uniform in [-scale, scale], as float32 `[n, n_params]`."
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0: raise ValueError(f"n must be a non-negative int, got {n!r}")
-    if not isinstance(rng, np.random.Generator): rng = np.random.default_rng(rng)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative int, got {n!r}")
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(rng)
     return rng.uniform(-scale, scale, (int(n), n_params(layers))).astype(np.float32)
 
 # %% ../../nbs/api/03_policy.ipynb #e8082798
@@ -30,19 +33,26 @@ def _check_params(params, layers=LAYERS):
     params = np.asarray(params)
     P = n_params(layers)
     if params.ndim != 2 or params.shape[1] != P:
-        raise ValueError(f"params must be an array [N, {P}] (one flat parameter vector per row), got shape {params.shape}")
-    if not np.isfinite(params).all(): raise ValueError("params contain NaN or inf")
+        raise ValueError(
+            f"params must be an array [N, {P}] (one flat parameter vector per row), got shape {params.shape}"
+        )
+    if not np.isfinite(params).all():
+        raise ValueError("params contain NaN or inf")
     return params.astype(np.float32, copy=False)
+
 
 def mlp_layers(params, layers=LAYERS) -> list:
     "Feature-major weights `[(W[in, out, N], b[out, N]), ...]` of the parameter matrix `params [N, P]`."
     params = _check_params(params, layers)
     n, out, off = len(params), [], 0
     for i, o in zip(layers[:-1], layers[1:]):
-        W = params[:, off:off+o*i].reshape(n, o, i); off += o*i
-        b = params[:, off:off+o]; off += o
+        W = params[:, off : off + o * i].reshape(n, o, i)
+        off += o * i
+        b = params[:, off : off + o]
+        off += o
         out.append((np.ascontiguousarray(W.transpose(2, 1, 0)), np.ascontiguousarray(b.T)))
     return out
+
 
 def _forward(wb, obs):
     h = np.ascontiguousarray(np.asarray(obs, dtype=np.float32).T)  # (in, N)
@@ -52,12 +62,15 @@ def _forward(wb, obs):
         h = np.tanh(z)
     return np.ascontiguousarray(h.T)  # (N, out)
 
+
 def _check_obs(obs, n, dim):
     obs = np.asarray(obs)
     if obs.ndim != 2 or obs.shape != (n, dim):
         raise ValueError(f"obs must be an array [N={n}, {dim}], got shape {obs.shape}")
-    if not np.isfinite(obs).all(): raise ValueError("obs contain NaN or inf")
+    if not np.isfinite(obs).all():
+        raise ValueError("obs contain NaN or inf")
     return obs
+
 
 def mlp_forward(params, obs, layers=LAYERS) -> np.ndarray:
     "Actions `[N, 2]` in [-1, 1] of the `N` controllers `params [N, P]` on the observations `obs [N, 5]`."
@@ -67,12 +80,20 @@ def mlp_forward(params, obs, layers=LAYERS) -> np.ndarray:
 # %% ../../nbs/api/03_policy.ipynb #4c52cdf9
 class MLPPolicy:
     "A batch of MLP controllers as a callable `obs [N, 5] -> act [N, 2]`, weights converted once."
+
     def __init__(self, params, layers=LAYERS):
         self.layers, self.params = tuple(layers), _check_params(params, layers)
         self.wb = mlp_layers(self.params, layers)
-    def __len__(self): return len(self.params)
-    def __call__(self, obs): return _forward(self.wb, _check_obs(obs, len(self), self.layers[0]))
-    def __repr__(self): return f"MLPPolicy(n={len(self)}, layers={self.layers})"
+
+    def __len__(self):
+        return len(self.params)
+
+    def __call__(self, obs):
+        return _forward(self.wb, _check_obs(obs, len(self), self.layers[0]))
+
+    def __repr__(self):
+        return f"MLPPolicy(n={len(self)}, layers={self.layers})"
+
 
 def policy_fn_from_params(params, layers=LAYERS) -> MLPPolicy:
     "A `policy_fn` for `BatchNav.rollout` made of the controllers `params [N, P]`."

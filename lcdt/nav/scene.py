@@ -17,47 +17,99 @@ __all__ = ['ROOM_SIZE', 'INNER_WALLS', 'WALLS', 'TILE_COLOURS', 'TILE_RGB', 'OBJ
 
 # %% ../../nbs/api/01_scene.ipynb #62e295b4
 ROOM_SIZE = 600.0  # side of the square room (px)
-INNER_WALLS = ((300., 0., 300., 170.),    # bedroom | bathroom
-               (0., 250., 170., 250.),    # bedroom south wall
-               (430., 250., 600., 250.),  # bathroom south wall
-               (400., 380., 400., 600.))  # living room | kitchen
+INNER_WALLS = (
+    (300.0, 0.0, 300.0, 170.0),  # bedroom | bathroom
+    (0.0, 250.0, 170.0, 250.0),  # bedroom south wall
+    (430.0, 250.0, 600.0, 250.0),  # bathroom south wall
+    (400.0, 380.0, 400.0, 600.0),
+)  # living room | kitchen
 
-def outer_walls(size:float=ROOM_SIZE) -> tuple:
+
+def outer_walls(size: float = ROOM_SIZE) -> tuple:
     "The four outer wall segments `(x0, y0, x1, y1)` of a `size` x `size` room."
-    return ((0., 0., size, 0.), (size, 0., size, size), (size, size, 0., size), (0., size, 0., 0.))
+    return ((0.0, 0.0, size, 0.0), (size, 0.0, size, size), (size, size, 0.0, size), (0.0, size, 0.0, 0.0))
+
 
 WALLS = np.array(outer_walls() + INNER_WALLS)  # every wall segment of the default map, [S, 4]
 
 # %% ../../nbs/api/01_scene.ipynb #06437038
 TILE_COLOURS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'grey', 'white']
-TILE_RGB = {'red': (230, 120, 110), 'orange': (240, 175, 100), 'yellow': (240, 225, 120),
-            'green': (140, 200, 130), 'blue': (125, 165, 225), 'purple': (175, 140, 210),
-            'pink': (240, 170, 200), 'grey': (175, 175, 175), 'white': (250, 250, 250)}
+TILE_RGB = {
+    'red': (230, 120, 110),
+    'orange': (240, 175, 100),
+    'yellow': (240, 225, 120),
+    'green': (140, 200, 130),
+    'blue': (125, 165, 225),
+    'purple': (175, 140, 210),
+    'pink': (240, 170, 200),
+    'grey': (175, 175, 175),
+    'white': (250, 250, 250),
+}
 
 # %% ../../nbs/api/01_scene.ipynb #e3a33ede
-OBJECTS = ['cactus', 'fan', 'sofa', 'bed', 'fridge', 'cabinet', 'chair', 'statue', 'file cabinet', 'bathtub', 'table', 'stove']
-RELATIONS = ['', 'on', 'north of', 'south of', 'east of', 'west of', 'north east of', 'north west of', 'south east of', 'south west of']
+OBJECTS = [
+    'cactus',
+    'fan',
+    'sofa',
+    'bed',
+    'fridge',
+    'cabinet',
+    'chair',
+    'statue',
+    'file cabinet',
+    'bathtub',
+    'table',
+    'stove',
+]
+RELATIONS = [
+    '',
+    'on',
+    'north of',
+    'south of',
+    'east of',
+    'west of',
+    'north east of',
+    'north west of',
+    'south east of',
+    'south west of',
+]
 
-_BOXES = {'cactus': (20., 280., 50., 310.), 'fan': (310., 300., 345., 335.), 'sofa': (120., 520., 260., 570.),
-          'bed': (30., 30., 130., 150.), 'fridge': (530., 300., 580., 360.), 'cabinet': (200., 25., 270., 75.),
-          'chair': (200., 330., 240., 370.), 'statue': (330., 480., 365., 530.), 'file cabinet': (330., 30., 380., 80.),
-          'bathtub': (450., 30., 570., 100.), 'table': (440., 500., 520., 570.), 'stove': (530., 430., 580., 480.)}
+_BOXES = {
+    'cactus': (20.0, 280.0, 50.0, 310.0),
+    'fan': (310.0, 300.0, 345.0, 335.0),
+    'sofa': (120.0, 520.0, 260.0, 570.0),
+    'bed': (30.0, 30.0, 130.0, 150.0),
+    'fridge': (530.0, 300.0, 580.0, 360.0),
+    'cabinet': (200.0, 25.0, 270.0, 75.0),
+    'chair': (200.0, 330.0, 240.0, 370.0),
+    'statue': (330.0, 480.0, 365.0, 530.0),
+    'file cabinet': (330.0, 30.0, 380.0, 80.0),
+    'bathtub': (450.0, 30.0, 570.0, 100.0),
+    'table': (440.0, 500.0, 520.0, 570.0),
+    'stove': (530.0, 430.0, 580.0, 480.0),
+}
+
 
 class Label(NamedTuple):
     "Where a point is: `relation` to `obj` ('' and '' when near nothing) and the `tile` colour under it."
+
     relation: str
     obj: str
     tile: str
+
     def text(self) -> str:
         "The label in words, e.g. 'to the north east of the fridge, on the red tile'."
         tile = f"on the {self.tile} tile"
-        if not self.obj: return tile
+        if not self.obj:
+            return tile
         where = f"on the {self.obj}" if self.relation == 'on' else f"to the {self.relation} the {self.obj}"
         return f"{where}, {tile}"
+
 
 @dataclass
 class Scene:
     "The furnished room: `objects` (name -> box), `tiles` (colour -> box, row-major), walls, and the 'near' margin."
+
     objects: dict  # name -> (x0, y0, x1, y1), y pointing down
     tiles: dict  # colour -> (x0, y0, x1, y1), row-major from the north-west tile
     walls: np.ndarray  # wall segments [S, 4] (x0, y0, x1, y1)
@@ -68,7 +120,8 @@ class Scene:
         self.names = list(self.objects)
         self.boxes = np.array([self.objects[k] for k in self.names], dtype=np.float64).reshape(-1, 4)  # [M, 4]
         self.colours = list(self.tiles)
-        if len(self.colours) != 9: raise ValueError(f"tiles must hold 9 colours (a 3 x 3 tiling), got {len(self.colours)}")
+        if len(self.colours) != 9:
+            raise ValueError(f"tiles must hold 9 colours (a 3 x 3 tiling), got {len(self.colours)}")
 
     def tile_at(self, xy) -> str:
         "The colour of the tile under the point `xy`."
@@ -78,12 +131,14 @@ class Scene:
         "The `Label` of the point `xy` (relation, object, tile)."
         return _decode(self, int(label_codes(_check_points(xy, 'xy', 1), self)[0]))
 
-def tiles_3x3(size:float=ROOM_SIZE, colours=TILE_COLOURS) -> dict:
+
+def tiles_3x3(size: float = ROOM_SIZE, colours=TILE_COLOURS) -> dict:
     "A 3 x 3 tiling of the room: colour -> box, row-major from the north-west corner."
     s = size / 3
     return {c: (s * (i % 3), s * (i // 3), s * (i % 3 + 1), s * (i // 3 + 1)) for i, c in enumerate(colours)}
 
-def default_scene(margin:float=40.0) -> Scene:
+
+def default_scene(margin: float = 40.0) -> Scene:
     "The default furnished flat: the 12 `OBJECTS`, the 3 x 3 `TILE_COLOURS` tiling and the walls."
     return Scene(objects={k: _BOXES[k] for k in OBJECTS}, tiles=tiles_3x3(), walls=WALLS.copy(), margin=margin)
 
@@ -91,43 +146,50 @@ def default_scene(margin:float=40.0) -> Scene:
 def _check_points(xy, name, ndim):
     xy = np.asarray(xy)
     shape = {1: '[2]', 2: '[T, 2]', 3: '[N, T, 2]'}[ndim]
-    if xy.ndim != ndim or xy.shape[-1] != 2: raise ValueError(f"{name} must be an array {shape} of (x, y) positions, got shape {xy.shape}")
-    if not np.issubdtype(xy.dtype, np.number): raise TypeError(f"{name} must be numeric, got dtype {xy.dtype}")
-    if not np.isfinite(xy).all(): raise ValueError(f"{name} contains NaN or inf")
+    if xy.ndim != ndim or xy.shape[-1] != 2:
+        raise ValueError(f"{name} must be an array {shape} of (x, y) positions, got shape {xy.shape}")
+    if not np.issubdtype(xy.dtype, np.number):
+        raise TypeError(f"{name} must be numeric, got dtype {xy.dtype}")
+    if not np.isfinite(xy).all():
+        raise ValueError(f"{name} contains NaN or inf")
     return xy.reshape(-1, 2).astype(np.float64)
+
 
 def _tile_index(p, size):
     col = np.clip(np.floor(p[:, 0] / (size / 3)), 0, 2)
     row = np.clip(np.floor(p[:, 1] / (size / 3)), 0, 2)
     return (row * 3 + col).astype(np.int64)
 
-def label_codes(points, scene:Scene, chunk:int=1 << 17) -> np.ndarray:
+
+def label_codes(points, scene: Scene, chunk: int = 1 << 17) -> np.ndarray:
     "Integer label codes `[P]` of the points `[P, 2]` (see `_decode`)."
     p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     out = np.empty(len(p), np.int64)
     b = scene.boxes
     M = len(b)
     for i in range(0, len(p), chunk):
-        x, y = p[i:i+chunk, 0:1], p[i:i+chunk, 1:2]
+        x, y = p[i : i + chunk, 0:1], p[i : i + chunk, 1:2]
         west, east = b[:, 0] - x, x - b[:, 2]  # (P, M), positive outside that side
         north, south = b[:, 1] - y, y - b[:, 3]
         dx, dy = np.maximum(np.maximum(west, east), 0), np.maximum(np.maximum(north, south), 0)
         d2 = dx * dx + dy * dy
         k = d2.argmin(1)
         r = np.arange(len(k))
-        near = d2[r, k] <= scene.margin ** 2
+        near = d2[r, k] <= scene.margin**2
         ns = np.where(north[r, k] > 0, 1, np.where(south[r, k] > 0, 2, 0))  # 0 none, 1 north, 2 south
         ew = np.where(east[r, k] > 0, 1, np.where(west[r, k] > 0, 2, 0))  # 0 none, 1 east, 2 west
         rel = _REL_CODE[ns, ew]
         rel = np.where(near, rel, 0)
         obj = np.where(near, k + 1, 0)
-        out[i:i+chunk] = (rel * (M + 1) + obj) * 9 + _tile_index(p[i:i+chunk], scene.size)
+        out[i : i + chunk] = (rel * (M + 1) + obj) * 9 + _tile_index(p[i : i + chunk], scene.size)
     return out
+
 
 # relation index by (north/south, east/west) zone: 'on', 'east of', 'west of', 'north of', ...
 _REL_CODE = np.array([[1, 4, 5], [2, 6, 7], [3, 8, 9]])
 
-def _decode(scene:Scene, code:int) -> Label:
+
+def _decode(scene: Scene, code: int) -> Label:
     M = len(scene.names)
     tile, rest = code % 9, code // 9
     rel, obj = divmod(rest, M + 1)
@@ -143,7 +205,8 @@ def wall_distance(points, walls) -> np.ndarray:
     u = np.clip((px * dx + py * dy) / (dx * dx + dy * dy), 0.0, 1.0)
     return np.hypot(px - u * dx, py - u * dy).min(1)
 
-def reachable(scene:Scene, start=(60., 450.), radius:float=10., step:float=2.) -> tuple:
+
+def reachable(scene: Scene, start=(60.0, 450.0), radius: float = 10.0, step: float = 2.0) -> tuple:
     "Grid centres `c` and the boolean masks `(free, reached)` `[G, G]` of where a disc of `radius` fits and can get from `start`."
     c = np.arange(step / 2, scene.size, step)
     X, Y = np.meshgrid(c, c)  # [row = y, col = x]
@@ -152,25 +215,39 @@ def reachable(scene:Scene, start=(60., 450.), radius:float=10., step:float=2.) -
     reach[np.abs(c - start[1]).argmin(), np.abs(c - start[0]).argmin()] = True
     while True:
         grown = reach.copy()
-        grown[1:] |= reach[:-1]; grown[:-1] |= reach[1:]; grown[:, 1:] |= reach[:, :-1]; grown[:, :-1] |= reach[:, 1:]
+        grown[1:] |= reach[:-1]
+        grown[:-1] |= reach[1:]
+        grown[:, 1:] |= reach[:, :-1]
+        grown[:, :-1] |= reach[:, 1:]
         grown &= free
-        if (grown == reach).all(): return c, free, reach
+        if (grown == reach).all():
+            return c, free, reach
         reach = grown
 
 # %% ../../nbs/api/01_scene.ipynb #18f6fc8b
 class Event(NamedTuple):
     "A coarse event: from step `t` the robot is `relation` the `obj` (both '' when near nothing), on the `tile` colour."
+
     t: int
     relation: str
     obj: str
     tile: str
 
+
 def _decoder(scene):
     M = len(scene.names)
     codes = np.arange(len(RELATIONS) * (M + 1) * 9)
-    return [(RELATIONS[(k // 9) // (M + 1)], scene.names[(k // 9) % (M + 1) - 1] if (k // 9) % (M + 1) else '', scene.colours[k % 9]) for k in codes]
+    return [
+        (
+            RELATIONS[(k // 9) // (M + 1)],
+            scene.names[(k // 9) % (M + 1) - 1] if (k // 9) % (M + 1) else '',
+            scene.colours[k % 9],
+        )
+        for k in codes
+    ]
 
-def annotate_batch(positions, scene:Scene|None=None, min_dwell:int=5) -> list:
+
+def annotate_batch(positions, scene: Scene | None = None, min_dwell: int = 5) -> list:
     "Coarse events `list[list[Event]]` of the trajectories `positions [N, T, 2]`."
     scene = scene or default_scene()
     if isinstance(min_dwell, bool) or not isinstance(min_dwell, (int, np.integer)) or min_dwell < 1:
@@ -178,7 +255,8 @@ def annotate_batch(positions, scene:Scene|None=None, min_dwell:int=5) -> list:
     pos = np.asarray(positions)
     _check_points(pos, 'positions', 3)
     N, T = pos.shape[:2]
-    if T == 0: raise ValueError("positions must hold at least one step, got T = 0")
+    if T == 0:
+        raise ValueError("positions must hold at least one step, got T = 0")
     code = label_codes(pos.reshape(-1, 2), scene).reshape(N, T)
     start = np.ones((N, T), bool)
     start[:, 1:] = code[:, 1:] != code[:, :-1]
@@ -193,17 +271,21 @@ def annotate_batch(positions, scene:Scene|None=None, min_dwell:int=5) -> list:
     n, t, c = n[new], t[new], c[new]
     dec = _decoder(scene)
     out = [[] for _ in range(N)]
-    for i, ti, ci in zip(n.tolist(), t.tolist(), c.tolist()): out[i].append(Event(ti, *dec[ci]))
+    for i, ti, ci in zip(n.tolist(), t.tolist(), c.tolist()):
+        out[i].append(Event(ti, *dec[ci]))
     return out
 
-def annotate(positions, scene:Scene|None=None, min_dwell:int=5) -> list:
+
+def annotate(positions, scene: Scene | None = None, min_dwell: int = 5) -> list:
     "Coarse events `list[Event]` of one trajectory `positions [T, 2]`."
     _check_points(positions, 'positions', 2)
     return annotate_batch(np.asarray(positions)[None], scene, min_dwell)[0]
 
+
 def events_to_json(events) -> list:
     "JSON-able form of events: a list of `[t, relation, obj, tile]`."
     return [[int(e.t), e.relation, e.obj, e.tile] for e in events]
+
 
 def events_from_json(items) -> list:
     "Events back from `[[t, relation, obj, tile], ...]`."

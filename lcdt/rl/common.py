@@ -16,8 +16,17 @@ from torch.distributions import Categorical
 
 from ..core import rng, atomic_write_text
 import lcdt.checkpoint as ckpt
-from ..gold.engine import (ACTIONS, GameState, MAX_GOLD, states, step_batch, random_bare_settings, random_games,
-                              rollout, solver_actions)
+from lcdt.gold.engine import (
+    ACTIONS,
+    GameState,
+    MAX_GOLD,
+    states,
+    step_batch,
+    random_bare_settings,
+    random_games,
+    rollout,
+    solver_actions,
+)
 
 # %% auto #0
 __all__ = ['OBS_DIM', 'N_ACTIONS', 'EPISODE_STEPS', 'EVAL_SEED', 'features', 'VecGold', 'layer_init', 'Agent', 'make_agent',
@@ -25,37 +34,56 @@ __all__ = ['OBS_DIM', 'N_ACTIONS', 'EPISODE_STEPS', 'EVAL_SEED', 'features', 'Ve
            'load_checkpoint', 'resume_point']
 
 # %% ../../nbs/api/49_rl_common.ipynb #d1f1f7a9
-OBS_DIM = 9               # length of the feature vector
+OBS_DIM = 9  # length of the feature vector
 N_ACTIONS = len(ACTIONS)  # noop, forward, back, clockwise, anticlockwise
-EPISODE_STEPS = 100       # the success criterion: gold collected within this many steps
+EPISODE_STEPS = 100  # the success criterion: gold collected within this many steps
+
 
 def _features(agent, gold, alive):
     "float32[..., OBS_DIM] from poses [..., 3], gold [..., MAX_GOLD, 2] and alive [..., MAX_GOLD]."
     xy, h = agent[..., :2], agent[..., 2]
-    d = gold - xy[..., None, :]                                        # (..., g, 2)
+    d = gold - xy[..., None, :]  # (..., g, 2)
     d2 = np.where(alive, (d**2).sum(-1), np.inf)
     k = d2.argmin(-1)
-    near = np.take_along_axis(d, k[..., None, None], -2)[..., 0, :]      # (..., 2)
+    near = np.take_along_axis(d, k[..., None, None], -2)[..., 0, :]  # (..., 2)
     some = alive.any(-1)
     near = np.where(some[..., None], near, 0.0)
     dist = np.sqrt((near**2).sum(-1))
     c, s = np.cos(h), np.sin(h)
-    fwd, side = near[..., 0]*c + near[..., 1]*s, -near[..., 0]*s + near[..., 1]*c
+    fwd, side = near[..., 0] * c + near[..., 1] * s, -near[..., 0] * s + near[..., 1] * c
     safe = np.where(dist > 0, dist, 1.0)
-    out = np.stack([c, s, near[..., 0], near[..., 1], dist, fwd/safe*some, side/safe*some, xy[..., 0]-0.5, xy[..., 1]-0.5], -1)
+    out = np.stack(
+        [
+            c,
+            s,
+            near[..., 0],
+            near[..., 1],
+            dist,
+            fwd / safe * some,
+            side / safe * some,
+            xy[..., 0] - 0.5,
+            xy[..., 1] - 0.5,
+        ],
+        -1,
+    )
     return out.astype(np.float32)
 
-def features(state:GameState) -> np.ndarray:
+
+def features(state: GameState) -> np.ndarray:
     "The compact observation of N games: float32[N, OBS_DIM]."
-    if not isinstance(state, GameState): raise TypeError(f"state must be a GameState (see lcdt.gold.engine.states), got {type(state).__name__}")
+    if not isinstance(state, GameState):
+        raise TypeError(f"state must be a GameState (see lcdt.gold.engine.states), got {type(state).__name__}")
     return _features(state.agent, state.gold, state.alive)
 
 # %% ../../nbs/api/49_rl_common.ipynb #7b527148
 class VecGold:
     "N bare gold games stepped at once, auto-reset, with `features` observations."
-    def __init__(self, n:int, seed:int=0, max_steps:int=EPISODE_STEPS, max_dist:float=0.5):
-        if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-        if not 0.07 <= max_dist <= 1.5: raise ValueError(f"max_dist must be in [0.07, 1.5], got {max_dist!r}")
+
+    def __init__(self, n: int, seed: int = 0, max_steps: int = EPISODE_STEPS, max_dist: float = 0.5):
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n must be a positive int, got {n!r}")
+        if not 0.07 <= max_dist <= 1.5:
+            raise ValueError(f"max_dist must be in [0.07, 1.5], got {max_dist!r}")
         self.n, self.max_steps, self.max_dist = int(n), int(max_steps), float(max_dist)
         self.rng = rng(seed)
         self.state = None
@@ -71,14 +99,16 @@ class VecGold:
 
     def step(self, actions) -> tuple:
         "Step all games: `(obs, reward, done, info)`; finished games restart and `info` holds their episodes."
-        if self.state is None: raise RuntimeError("call reset() before step()")
+        if self.state is None:
+            raise RuntimeError("call reset() before step()")
         st, r, done = step_batch(self.state, actions, self.max_steps)
         self.ret += r
         info = {'ep_return': self.ret[done].copy(), 'ep_len': st.t[done].copy(), 'ep_solved': ~st.alive[done].any(1)}
         if done.any():
             new = self._new(int(done.sum()))
             st = GameState(*(a.copy() for a in st))
-            for a, b in zip(st, new): a[done] = b
+            for a, b in zip(st, new):
+                a[done] = b
             self.ret[done] = 0
         self.state = st
         return features(st), r, done, info
@@ -88,59 +118,83 @@ class VecGold:
         return solver_actions(self.state)
 
 # %% ../../nbs/api/49_rl_common.ipynb #ccb41628
-def layer_init(layer, std:float=math.sqrt(2), bias_const:float=0.0):
+def layer_init(layer, std: float = math.sqrt(2), bias_const: float = 0.0):
     "Orthogonal weights with gain `std`, constant bias (cleanrl's initialisation)."
     nn.init.orthogonal_(layer.weight, std)
     nn.init.constant_(layer.bias, bias_const)
     return layer
 
+
 def _mlp(i, h, o, std_out):
-    return nn.Sequential(layer_init(nn.Linear(i, h)), nn.Tanh(), layer_init(nn.Linear(h, h)), nn.Tanh(),
-                         layer_init(nn.Linear(h, o), std=std_out))
+    return nn.Sequential(
+        layer_init(nn.Linear(i, h)),
+        nn.Tanh(),
+        layer_init(nn.Linear(h, h)),
+        nn.Tanh(),
+        layer_init(nn.Linear(h, o), std=std_out),
+    )
+
 
 class Agent(nn.Module):
     "Actor-critic MLP over the compact observation."
-    def __init__(self, obs_dim:int=OBS_DIM, n_actions:int=N_ACTIONS, hidden:int=64):
+
+    def __init__(self, obs_dim: int = OBS_DIM, n_actions: int = N_ACTIONS, hidden: int = 64):
         super().__init__()
         self.critic = _mlp(obs_dim, hidden, 1, 1.0)
         self.actor = _mlp(obs_dim, hidden, n_actions, 0.01)
 
-    def forward(self, x): return self.actor(x)                               # (b, n_actions) logits
-    def get_value(self, x): return self.critic(x).squeeze(-1)                # (b,)
+    def forward(self, x):
+        return self.actor(x)  # (b, n_actions) logits
+
+    def get_value(self, x):
+        return self.critic(x).squeeze(-1)  # (b,)
 
     def get_action_and_value(self, x, action=None):
         "Sample (or score given) actions: `(action, logprob, entropy, value)`."
         dist = Categorical(logits=self.actor(x))
-        if action is None: action = dist.sample()
+        if action is None:
+            action = dist.sample()
         return action, dist.log_prob(action), dist.entropy(), self.get_value(x)
 
-def make_agent(obs_dim:int=OBS_DIM, n_actions:int=N_ACTIONS, hidden:int=64) -> Agent:
+
+def make_agent(obs_dim: int = OBS_DIM, n_actions: int = N_ACTIONS, hidden: int = 64) -> Agent:
     "A fresh actor-critic `Agent`."
     return Agent(obs_dim, n_actions, hidden)
 
 # %% ../../nbs/api/49_rl_common.ipynb #89d9b39e
-EVAL_SEED = 999_983   # held-out games: training streams never use this seed
+EVAL_SEED = 999_983  # held-out games: training streams never use this seed
 
-def random_policy(seed:int=0):
+
+def random_policy(seed: int = 0):
     "A batched uniform-random policy."
     g = rng(seed)
     return lambda state: g.integers(0, N_ACTIONS, state.n)
 
-def agent_policy(agent, greedy:bool=True, seed:int=0):
+
+def agent_policy(agent, greedy: bool = True, seed: int = 0):
     "A batched policy from a network: argmax (greedy) or sampled actions."
     gen = torch.Generator().manual_seed(seed)
+
     @torch.no_grad()
     def f(state):
         logits = agent(torch.as_tensor(features(state)))
-        if greedy: return logits.argmax(-1).numpy().astype(np.int64)
+        if greedy:
+            return logits.argmax(-1).numpy().astype(np.int64)
         return torch.multinomial(torch.softmax(logits, -1), 1, generator=gen)[:, 0].numpy().astype(np.int64)
+
     return f
 
-def solver_policy(state): return solver_actions(state)
 
-def evaluate(policy, n:int=500, seed:int=EVAL_SEED, max_steps:int=EPISODE_STEPS, max_dist:float=0.5) -> dict:
+def solver_policy(state):
+    return solver_actions(state)
+
+
+def evaluate(
+    policy, n: int = 500, seed: int = EVAL_SEED, max_steps: int = EPISODE_STEPS, max_dist: float = 0.5
+) -> dict:
     "Success rate and mean steps of batched `policy` on `n` held-out random bare games."
-    if not callable(policy): raise TypeError(f"policy must be a callable state -> int64[N], got {type(policy).__name__}")
+    if not callable(policy):
+        raise TypeError(f"policy must be a callable state -> int64[N], got {type(policy).__name__}")
     g = rng(seed)
     games = [random_bare_settings(g, max_dist=max_dist) for _ in range(n)]
     tr = rollout(games, policy, max_steps=max_steps)
@@ -149,35 +203,45 @@ def evaluate(policy, n:int=500, seed:int=EVAL_SEED, max_steps:int=EPISODE_STEPS,
 # %% ../../nbs/api/49_rl_common.ipynb #6fca68f9
 class MetricLog:
     "Append-only JSONL metrics, rewritten atomically; reloads what a previous run wrote."
+
     def __init__(self, path=None):
         self.path = None if path is None else Path(path)
         self.rows = []
         if self.path is not None and self.path.exists():
             self.rows = [json.loads(l) for l in self.path.read_text().splitlines() if l.strip()]
+
     def log(self, **row):
         "Record one row of metrics."
         self.rows.append({k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in row.items()})
-        if self.path is not None: atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
-    def keep(self, upto:int, key:str='iteration'):
+        if self.path is not None:
+            atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
+
+    def keep(self, upto: int, key: str = 'iteration'):
         "Drop the rows logged after `key` = `upto` (a run resumed from that checkpoint logs them again)."
         self.rows = [r for r in self.rows if r.get(key, 0) <= upto]
-        if self.path is not None: atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
-    def series(self, key:str, x:str='global_step') -> tuple:
+        if self.path is not None:
+            atomic_write_text(self.path, ''.join(json.dumps(r) + '\n' for r in self.rows))
+
+    def series(self, key: str, x: str = 'global_step') -> tuple:
         "`(xs, ys)` of the rows that hold `key`."
         rows = [r for r in self.rows if key in r]
         return np.array([r[x] for r in rows]), np.array([r[key] for r in rows])
 
-def save_checkpoint(path, agent, opt=None, state:dict|None=None) -> Path:
+
+def save_checkpoint(path, agent, opt=None, state: dict | None = None) -> Path:
     "Save `agent` (and `opt`, and a JSON `state`) as one atomic checkpoint in directory `path` (see `lcdt.checkpoint`)."
     return ckpt.save_checkpoint(path, agent, opt, state or {}, rng=False)
+
 
 def load_checkpoint(path, agent, opt=None) -> dict:
     "Load what `save_checkpoint` wrote into `agent` (and `opt`), every file verified; return the JSON state."
     return ckpt.load_checkpoint(path, agent, opt, restore_rng=False)
 
-def resume_point(run_dir) -> Path|None:
+
+def resume_point(run_dir) -> Path | None:
     "The checkpoint `run_dir/ckpt` to resume from (an interrupted write recovered, leftovers removed), or None."
-    if run_dir is None: return None
+    if run_dir is None:
+        return None
     ckpt.clean_orphans(run_dir, ['metrics.jsonl', 'config.json'])
-    ck = Path(run_dir)/'ckpt'
+    ck = Path(run_dir) / 'ckpt'
     return ck if ckpt.recover_checkpoint(ck) else None

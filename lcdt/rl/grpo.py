@@ -18,44 +18,70 @@ from torch.distributions import Categorical
 from ..core import seed_everything, save_cfg, rng
 from ..checkpoint import check_loss
 from ..gold.engine import GameState, states, step_batch, random_bare_settings
-from .common import (OBS_DIM, EPISODE_STEPS, Agent, make_agent, features, agent_policy, evaluate, MetricLog,
-                            save_checkpoint, load_checkpoint, resume_point)
+from lcdt.rl.common import (
+    OBS_DIM,
+    EPISODE_STEPS,
+    Agent,
+    make_agent,
+    features,
+    agent_policy,
+    evaluate,
+    MetricLog,
+    save_checkpoint,
+    load_checkpoint,
+    resume_point,
+)
 from .ppo import clipped_pg_loss
 
 # %% auto #0
 __all__ = ['GRPO_PRESETS', 'group_advantages', 'group_rollout', 'kl_k3', 'grpo_loss', 'GRPOArgs', 'train_grpo']
 
 # %% ../../nbs/api/51_rl_grpo.ipynb #416e862c
-def group_advantages(returns, eps:float=1e-6):
+def group_advantages(returns, eps: float = 1e-6):
     "`(returns - group mean) / group std` for returns `[n_groups, G]`; a group with std 0 gets 0."
     r = torch.as_tensor(returns, dtype=torch.float32)
-    if r.ndim != 2 or r.shape[1] < 2: raise ValueError(f"returns must have shape [n_groups, G] with G >= 2, got {tuple(r.shape)}")
+    if r.ndim != 2 or r.shape[1] < 2:
+        raise ValueError(f"returns must have shape [n_groups, G] with G >= 2, got {tuple(r.shape)}")
     mean, std = r.mean(1, keepdim=True), r.std(1, unbiased=False, keepdim=True)
     return torch.where(std > eps, (r - mean) / std.clamp_min(eps), torch.zeros_like(r))
 
 # %% ../../nbs/api/51_rl_grpo.ipynb #e07b5d51
 @torch.no_grad()
-def group_rollout(agent, games, group_size:int, max_steps:int=EPISODE_STEPS, gamma:float=0.97, seed:int=0) -> dict:
+def group_rollout(
+    agent, games, group_size: int, max_steps: int = EPISODE_STEPS, gamma: float = 0.97, seed: int = 0
+) -> dict:
     "Play each of `games` `group_size` times with `agent`'s sampled actions; arrays `[T, N]` and returns `[n_games, G]`."
-    if group_size < 2: raise ValueError(f"group_size must be >= 2, got {group_size}")
+    if group_size < 2:
+        raise ValueError(f"group_size must be >= 2, got {group_size}")
     st = states([g for g in games for _ in range(group_size)])
     n, gen = st.n, torch.Generator().manual_seed(seed)
     obs, act, logp, mask = [], [], [], []
     ret, over = np.zeros(n), np.zeros(n, bool)
     for t in range(max_steps):
         x = torch.as_tensor(features(st))
-        lp = torch.log_softmax(agent(x), -1)                                  # (n, n_actions)
+        lp = torch.log_softmax(agent(x), -1)  # (n, n_actions)
         a = torch.multinomial(lp.exp(), 1, generator=gen)[:, 0]
-        obs.append(x); act.append(a); logp.append(lp.gather(1, a[:, None])[:, 0]); mask.append(torch.as_tensor(~over))
+        obs.append(x)
+        act.append(a)
+        logp.append(lp.gather(1, a[:, None])[:, 0])
+        mask.append(torch.as_tensor(~over))
         nst, r, d = step_batch(st, np.where(over, 0, a.numpy()), max_steps)
         ret += np.where(over, 0, r) * gamma**t
         keep = over[:, None]
-        st = GameState(np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls, nst.t)
+        st = GameState(
+            np.where(keep, st.agent, nst.agent), st.gold, np.where(keep, st.alive, nst.alive), st.walls, nst.t
+        )
         over |= d
-        if over.all(): break
-    return {'obs': torch.stack(obs), 'actions': torch.stack(act), 'logprobs': torch.stack(logp), 'mask': torch.stack(mask),
-            'returns': torch.as_tensor(ret, dtype=torch.float32).reshape(len(games), group_size),
-            'solved': torch.as_tensor(~st.alive.any(1)).reshape(len(games), group_size)}
+        if over.all():
+            break
+    return {
+        'obs': torch.stack(obs),
+        'actions': torch.stack(act),
+        'logprobs': torch.stack(logp),
+        'mask': torch.stack(mask),
+        'returns': torch.as_tensor(ret, dtype=torch.float32).reshape(len(games), group_size),
+        'solved': torch.as_tensor(~st.alive.any(1)).reshape(len(games), group_size),
+    }
 
 # %% ../../nbs/api/51_rl_grpo.ipynb #8a3fc4c5
 def kl_k3(logp, ref_logp):
@@ -63,57 +89,68 @@ def kl_k3(logp, ref_logp):
     d = torch.as_tensor(ref_logp) - torch.as_tensor(logp)
     return d.exp() - d - 1
 
-def grpo_loss(new_logp, old_logp, adv, clip_coef:float=0.2, ref_logp=None, kl_coef:float=0.0):
+
+def grpo_loss(new_logp, old_logp, adv, clip_coef: float = 0.2, ref_logp=None, kl_coef: float = 0.0):
     "Clipped policy loss on per-step advantages, plus `kl_coef` times the k3 KL to a reference."
     ratio = (torch.as_tensor(new_logp) - torch.as_tensor(old_logp)).exp()
     loss = clipped_pg_loss(ratio, adv, clip_coef)
-    if kl_coef: loss = loss + kl_coef * kl_k3(new_logp, ref_logp).mean()
+    if kl_coef:
+        loss = loss + kl_coef * kl_k3(new_logp, ref_logp).mean()
     return loss
 
 # %% ../../nbs/api/51_rl_grpo.ipynb #04625ea0
 @dataclass
 class GRPOArgs:
-    exp_name: str = 'grpo'           # name of the run
-    seed: int = 1                    # seed of torch, numpy and the game stream
-    total_timesteps: int = 400_000   # environment steps to train for
-    n_groups: int = 16               # games per iteration
-    group_size: int = 8              # rollouts per game
-    max_steps: int = EPISODE_STEPS   # episode step limit
-    gamma: float = 0.97              # discount inside a rollout's return
-    learning_rate: float = 3e-3      # Adam learning rate
-    anneal_lr: bool = True           # decay the learning rate linearly to 0 (by steps)
-    update_epochs: int = 4           # epochs over each iteration's steps
-    num_minibatches: int = 4         # minibatches per epoch
-    clip_coef: float = 0.2           # policy-ratio clip
-    kl_coef: float = 0.0             # weight of the KL to the reference policy (0: none)
-    ent_coef: float = 0.0            # entropy bonus
-    max_grad_norm: float = 0.5       # gradient clipping
-    hidden: int = 64                 # hidden width of the policy
-    max_dist: float = 0.5            # gold at most this far from the agent
-    eval_every: int = 4              # evaluate (and checkpoint) every this many iterations
-    eval_games: int = 200            # held-out games per evaluation
+    exp_name: str = 'grpo'  # name of the run
+    seed: int = 1  # seed of torch, numpy and the game stream
+    total_timesteps: int = 400_000  # environment steps to train for
+    n_groups: int = 16  # games per iteration
+    group_size: int = 8  # rollouts per game
+    max_steps: int = EPISODE_STEPS  # episode step limit
+    gamma: float = 0.97  # discount inside a rollout's return
+    learning_rate: float = 3e-3  # Adam learning rate
+    anneal_lr: bool = True  # decay the learning rate linearly to 0 (by steps)
+    update_epochs: int = 4  # epochs over each iteration's steps
+    num_minibatches: int = 4  # minibatches per epoch
+    clip_coef: float = 0.2  # policy-ratio clip
+    kl_coef: float = 0.0  # weight of the KL to the reference policy (0: none)
+    ent_coef: float = 0.0  # entropy bonus
+    max_grad_norm: float = 0.5  # gradient clipping
+    hidden: int = 64  # hidden width of the policy
+    max_dist: float = 0.5  # gold at most this far from the agent
+    eval_every: int = 4  # evaluate (and checkpoint) every this many iterations
+    eval_games: int = 200  # held-out games per evaluation
 
-GRPO_PRESETS = {'tiny': dict(total_timesteps=3000, n_groups=4, group_size=4, eval_every=2, eval_games=50),
-                'full': dict(total_timesteps=400_000)}
+
+GRPO_PRESETS = {
+    'tiny': dict(total_timesteps=3000, n_groups=4, group_size=4, eval_every=2, eval_games=50),
+    'full': dict(total_timesteps=400_000),
+}
+
 
 def _flat(ro, adv):
     m = ro['mask'].reshape(-1)
     T, n = ro['mask'].shape
     a = adv.reshape(1, n).expand(T, n).reshape(-1)
-    return ro['obs'].reshape(T*n, -1)[m], ro['actions'].reshape(-1)[m], ro['logprobs'].reshape(-1)[m], a[m]
+    return ro['obs'].reshape(T * n, -1)[m], ro['actions'].reshape(-1)[m], ro['logprobs'].reshape(-1)[m], a[m]
 
-def train_grpo(args:GRPOArgs, run_dir=None, agent:Agent|None=None, ref_agent:Agent|None=None, verbose:bool=False) -> tuple:
+
+def train_grpo(
+    args: GRPOArgs, run_dir=None, agent: Agent | None = None, ref_agent: Agent | None = None, verbose: bool = False
+) -> tuple:
     "Train with pseudo-GRPO (resuming from `run_dir/ckpt` if present); return `(agent, MetricLog)`."
-    if not isinstance(args, GRPOArgs): raise TypeError(f"args must be a GRPOArgs, got {type(args).__name__}")
+    if not isinstance(args, GRPOArgs):
+        raise TypeError(f"args must be a GRPOArgs, got {type(args).__name__}")
     seed_everything(args.seed)
     run_dir = None if run_dir is None else Path(run_dir)
     agent = agent if agent is not None else make_agent(hidden=args.hidden)
-    if args.kl_coef and ref_agent is None: ref_agent = copy.deepcopy(agent)
+    if args.kl_coef and ref_agent is None:
+        ref_agent = copy.deepcopy(agent)
     opt = torch.optim.Adam(agent.parameters(), lr=args.learning_rate, eps=1e-5)
-    log = MetricLog(None if run_dir is None else run_dir/'metrics.jsonl')
+    log = MetricLog(None if run_dir is None else run_dir / 'metrics.jsonl')
     it, global_step = 0, 0
     if run_dir is not None:
-        save_cfg(args, run_dir/'config.json')
+        save_cfg(args, run_dir / 'config.json')
         ck = resume_point(run_dir)
         if ck is not None:
             s = load_checkpoint(ck, agent, opt)
@@ -121,38 +158,54 @@ def train_grpo(args:GRPOArgs, run_dir=None, agent:Agent|None=None, ref_agent:Age
             log.keep(it)
     g = rng(args.seed + 7919 * it)
     while global_step < args.total_timesteps:
-        if args.anneal_lr: opt.param_groups[0]['lr'] = args.learning_rate * max(0.0, 1.0 - global_step / args.total_timesteps)
+        if args.anneal_lr:
+            opt.param_groups[0]['lr'] = args.learning_rate * max(0.0, 1.0 - global_step / args.total_timesteps)
         games = [random_bare_settings(g, max_dist=args.max_dist) for _ in range(args.n_groups)]
         ro = group_rollout(agent, games, args.group_size, args.max_steps, args.gamma, seed=args.seed * 100_003 + it)
         adv = group_advantages(ro['returns'])
         obs, act, old_lp, b_adv = _flat(ro, adv)
-        n = len(obs); global_step += n
+        n = len(obs)
+        global_step += n
         mbs = max(1, n // args.num_minibatches)
         for _ in range(args.update_epochs):
             perm = torch.randperm(n)
             for s in range(0, n, mbs):
-                mb = perm[s:s + mbs]
+                mb = perm[s : s + mbs]
                 dist = Categorical(logits=agent(obs[mb]))
                 new_lp = dist.log_prob(act[mb])
                 ref_lp = None
                 if args.kl_coef:
-                    with torch.no_grad(): ref_lp = Categorical(logits=ref_agent(obs[mb])).log_prob(act[mb])
-                loss = grpo_loss(new_lp, old_lp[mb], b_adv[mb], args.clip_coef, ref_lp, args.kl_coef) - args.ent_coef * dist.entropy().mean()
-                opt.zero_grad(); loss.backward()
+                    with torch.no_grad():
+                        ref_lp = Categorical(logits=ref_agent(obs[mb])).log_prob(act[mb])
+                loss = (
+                    grpo_loss(new_lp, old_lp[mb], b_adv[mb], args.clip_coef, ref_lp, args.kl_coef)
+                    - args.ent_coef * dist.entropy().mean()
+                )
+                opt.zero_grad()
+                loss.backward()
                 nn.utils.clip_grad_norm_(agent.parameters(), args.max_grad_norm)
                 opt.step()
         it += 1
         std = ro['returns'].std(1, unbiased=False)
-        row = {'iteration': it, 'global_step': global_step, 'charts/success_rate': ro['solved'].float().mean().item(),
-               'charts/episodic_return': ro['returns'].mean().item(), 'charts/flat_groups': (std == 0).float().mean().item(),
-               'charts/learning_rate': opt.param_groups[0]['lr'], 'losses/policy_loss': loss.item(),
-               'losses/entropy': dist.entropy().mean().item()}
-        check_loss(row['losses/policy_loss'], global_step, 'GRPO loss')        # before saving anything
+        row = {
+            'iteration': it,
+            'global_step': global_step,
+            'charts/success_rate': ro['solved'].float().mean().item(),
+            'charts/episodic_return': ro['returns'].mean().item(),
+            'charts/flat_groups': (std == 0).float().mean().item(),
+            'charts/learning_rate': opt.param_groups[0]['lr'],
+            'losses/policy_loss': loss.item(),
+            'losses/entropy': dist.entropy().mean().item(),
+        }
+        check_loss(row['losses/policy_loss'], global_step, 'GRPO loss')  # before saving anything
         ev = it % args.eval_every == 0 or global_step >= args.total_timesteps
         if ev:
-            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)['success']
+            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
+                'success'
+            ]
         log.log(**row)
         if ev and run_dir is not None:
-            save_checkpoint(run_dir/'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
-        if ev and verbose: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
+            save_checkpoint(run_dir / 'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
+        if ev and verbose:
+            print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log

@@ -16,8 +16,20 @@ from torch import nn
 
 from ..core import seed_everything, save_cfg, cfg_from_dict
 from ..checkpoint import check_loss
-from .common import (OBS_DIM, N_ACTIONS, EPISODE_STEPS, VecGold, Agent, make_agent, agent_policy, evaluate,
-                            MetricLog, save_checkpoint, load_checkpoint, resume_point)
+from lcdt.rl.common import (
+    OBS_DIM,
+    N_ACTIONS,
+    EPISODE_STEPS,
+    VecGold,
+    Agent,
+    make_agent,
+    agent_policy,
+    evaluate,
+    MetricLog,
+    save_checkpoint,
+    load_checkpoint,
+    resume_point,
+)
 
 # %% auto #0
 __all__ = ['PRESETS', 'Args', 'make_args', 'make_env', 'compute_gae', 'clipped_pg_loss', 'value_loss', 'Hook', 'collect',
@@ -26,122 +38,169 @@ __all__ = ['PRESETS', 'Args', 'make_args', 'make_env', 'compute_gae', 'clipped_p
 # %% ../../nbs/api/50_rl_ppo.ipynb #029fb9dc
 @dataclass
 class Args:
-    exp_name: str = 'ppo'            # name of the run (metrics and checkpoints go under the run directory)
-    seed: int = 1                    # seed of torch, numpy and the game stream
-    total_timesteps: int = 400_000   # environment steps to train for (the agent's plus any fake-trace steps)
-    num_envs: int = 128              # games stepped at once
-    num_steps: int = 64              # steps per game per rollout (batch = num_envs * num_steps)
-    learning_rate: float = 1e-3      # Adam learning rate
-    anneal_lr: bool = True           # decay the learning rate linearly to 0 over total_timesteps
-    gamma: float = 0.97              # discount
-    gae_lambda: float = 0.95         # GAE lambda
-    num_minibatches: int = 4         # minibatches per epoch
-    update_epochs: int = 4           # epochs over each batch
-    norm_adv: bool = True            # normalise advantages per minibatch
-    clip_coef: float = 0.2           # policy-ratio clip
-    clip_vloss: bool = True          # clip the value loss as in the PPO paper's code
-    ent_coef: float = 0.01           # entropy bonus
-    vf_coef: float = 0.5             # value-loss weight
-    max_grad_norm: float = 0.5       # gradient clipping
-    target_kl: float = 0.0           # stop the epochs early above this KL (0: never)
-    hidden: int = 64                 # hidden width of actor and critic
-    max_steps: int = EPISODE_STEPS   # episode step limit
-    max_dist: float = 0.5            # gold at most this far from the agent (a curriculum may change it)
-    eval_every: int = 5              # evaluate (and checkpoint) every this many iterations
-    eval_games: int = 200            # held-out games per evaluation
+    exp_name: str = 'ppo'  # name of the run (metrics and checkpoints go under the run directory)
+    seed: int = 1  # seed of torch, numpy and the game stream
+    total_timesteps: int = 400_000  # environment steps to train for (the agent's plus any fake-trace steps)
+    num_envs: int = 128  # games stepped at once
+    num_steps: int = 64  # steps per game per rollout (batch = num_envs * num_steps)
+    learning_rate: float = 1e-3  # Adam learning rate
+    anneal_lr: bool = True  # decay the learning rate linearly to 0 over total_timesteps
+    gamma: float = 0.97  # discount
+    gae_lambda: float = 0.95  # GAE lambda
+    num_minibatches: int = 4  # minibatches per epoch
+    update_epochs: int = 4  # epochs over each batch
+    norm_adv: bool = True  # normalise advantages per minibatch
+    clip_coef: float = 0.2  # policy-ratio clip
+    clip_vloss: bool = True  # clip the value loss as in the PPO paper's code
+    ent_coef: float = 0.01  # entropy bonus
+    vf_coef: float = 0.5  # value-loss weight
+    max_grad_norm: float = 0.5  # gradient clipping
+    target_kl: float = 0.0  # stop the epochs early above this KL (0: never)
+    hidden: int = 64  # hidden width of actor and critic
+    max_steps: int = EPISODE_STEPS  # episode step limit
+    max_dist: float = 0.5  # gold at most this far from the agent (a curriculum may change it)
+    eval_every: int = 5  # evaluate (and checkpoint) every this many iterations
+    eval_games: int = 200  # held-out games per evaluation
 
     @property
-    def batch_size(self) -> int: return self.num_envs * self.num_steps
+    def batch_size(self) -> int:
+        return self.num_envs * self.num_steps
+
     @property
-    def minibatch_size(self) -> int: return self.batch_size // self.num_minibatches
+    def minibatch_size(self) -> int:
+        return self.batch_size // self.num_minibatches
+
     @property
-    def num_iterations(self) -> int: return max(1, self.total_timesteps // self.batch_size)
+    def num_iterations(self) -> int:
+        return max(1, self.total_timesteps // self.batch_size)
+
 
 PRESETS = {
-    'tiny':  dict(total_timesteps=4096, num_envs=32, num_steps=32, eval_every=2, eval_games=50),
+    'tiny': dict(total_timesteps=4096, num_envs=32, num_steps=32, eval_every=2, eval_games=50),
     'small': dict(total_timesteps=100_000, eval_every=4),
-    'full':  dict(total_timesteps=600_000),
+    'full': dict(total_timesteps=600_000),
 }
 
-def make_args(preset:str='full', **kw) -> Args:
+
+def make_args(preset: str = 'full', **kw) -> Args:
     "`Args` for a named preset, with overrides."
-    if preset not in PRESETS: raise ValueError(f"preset must be one of {list(PRESETS)}, got {preset!r}")
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {list(PRESETS)}, got {preset!r}")
     return Args(**{**PRESETS[preset], **kw})
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #e48fc873
-def make_env(num_envs:int, seed:int, max_steps:int=EPISODE_STEPS, max_dist:float=0.5):
+def make_env(num_envs: int, seed: int, max_steps: int = EPISODE_STEPS, max_dist: float = 0.5):
     "A thunk that builds the batched gold environment."
-    def thunk(): return VecGold(num_envs, seed=seed, max_steps=max_steps, max_dist=max_dist)
+
+    def thunk():
+        return VecGold(num_envs, seed=seed, max_steps=max_steps, max_dist=max_dist)
+
     return thunk
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #8bd8dfc7
-def compute_gae(rewards, values, dones, next_value, next_done, gamma:float, gae_lambda:float) -> tuple:
+def compute_gae(rewards, values, dones, next_value, next_done, gamma: float, gae_lambda: float) -> tuple:
     "GAE advantages and returns for `[T, N]` rewards/values/dones and `[N]` bootstrap value/done."
     rewards, values, dones = (torch.as_tensor(x, dtype=torch.float32) for x in (rewards, values, dones))
-    next_value, next_done = torch.as_tensor(next_value, dtype=torch.float32), torch.as_tensor(next_done, dtype=torch.float32)
+    next_value, next_done = (
+        torch.as_tensor(next_value, dtype=torch.float32),
+        torch.as_tensor(next_done, dtype=torch.float32),
+    )
     if not (rewards.shape == values.shape == dones.shape) or rewards.ndim != 2:
-        raise ValueError(f"rewards, values and dones must share a [T, N] shape, got {tuple(rewards.shape)}, {tuple(values.shape)}, {tuple(dones.shape)}")
+        raise ValueError(
+            f"rewards, values and dones must share a [T, N] shape, got {tuple(rewards.shape)}, {tuple(values.shape)}, {tuple(dones.shape)}"
+        )
     T = rewards.shape[0]
     adv = torch.zeros_like(rewards)
     last = torch.zeros_like(next_value)
     for t in reversed(range(T)):
-        nonterminal = 1.0 - (next_done if t == T-1 else dones[t+1])
-        nextv = next_value if t == T-1 else values[t+1]
+        nonterminal = 1.0 - (next_done if t == T - 1 else dones[t + 1])
+        nextv = next_value if t == T - 1 else values[t + 1]
         delta = rewards[t] + gamma * nextv * nonterminal - values[t]
         adv[t] = last = delta + gamma * gae_lambda * nonterminal * last
     return adv, adv + values
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #2fa9a600
-def clipped_pg_loss(ratio, adv, clip_coef:float):
+def clipped_pg_loss(ratio, adv, clip_coef: float):
     "PPO's clipped policy loss: mean of `max(-adv * ratio, -adv * clip(ratio, 1-c, 1+c))`."
     ratio, adv = torch.as_tensor(ratio, dtype=torch.float32), torch.as_tensor(adv, dtype=torch.float32)
     return torch.max(-adv * ratio, -adv * torch.clamp(ratio, 1 - clip_coef, 1 + clip_coef)).mean()
 
-def value_loss(new_value, old_value, returns, clip_coef:float|None=None):
+
+def value_loss(new_value, old_value, returns, clip_coef: float | None = None):
     "Half the squared error to `returns`; with `clip_coef`, the larger of clipped and unclipped (PPO's value clip)."
     new_value, old_value, returns = (torch.as_tensor(x, dtype=torch.float32) for x in (new_value, old_value, returns))
     unclipped = (new_value - returns) ** 2
-    if clip_coef is None: return 0.5 * unclipped.mean()
+    if clip_coef is None:
+        return 0.5 * unclipped.mean()
     clipped = (old_value + torch.clamp(new_value - old_value, -clip_coef, clip_coef) - returns) ** 2
     return 0.5 * torch.max(unclipped, clipped).mean()
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #b5946678
 class Hook:
     "A plug-in for `train`: extra env steps, an extra minibatch loss, an end-of-iteration look."
-    def begin_iteration(self, it:int, env, args) -> int: return 0                  # environment steps it spent
-    def loss(self, agent, n:int): return None                                         # (loss tensor, metrics dict) or None
-    def end_iteration(self, it:int, env, stats:dict) -> dict: return {}               # metrics to log
+
+    def begin_iteration(self, it: int, env, args) -> int:
+        return 0  # environment steps it spent
+
+    def loss(self, agent, n: int):
+        return None  # (loss tensor, metrics dict) or None
+
+    def end_iteration(self, it: int, env, stats: dict) -> dict:
+        return {}  # metrics to log
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #83a1621c
 def _iteration_stats(ep):
-    if not ep['ep_len']: return {}
-    return {'charts/episodic_return': float(np.mean(ep['ep_return'])), 'charts/episodic_length': float(np.mean(ep['ep_len'])),
-            'charts/success_rate': float(np.mean(ep['ep_solved']))}
+    if not ep['ep_len']:
+        return {}
+    return {
+        'charts/episodic_return': float(np.mean(ep['ep_return'])),
+        'charts/episodic_length': float(np.mean(ep['ep_len'])),
+        'charts/success_rate': float(np.mean(ep['ep_solved'])),
+    }
+
 
 def collect(agent, env, obs, done, args, device='cpu'):
     "Roll out `args.num_steps` steps of all games: the batch dict, the next obs/done and finished episodes."
     T, N = args.num_steps, env.n
-    b = {k: torch.zeros((T, N) + s) for k, s in [('obs', (OBS_DIM,)), ('actions', ()), ('logprobs', ()), ('rewards', ()), ('dones', ()), ('values', ())]}
+    b = {
+        k: torch.zeros((T, N) + s)
+        for k, s in [
+            ('obs', (OBS_DIM,)),
+            ('actions', ()),
+            ('logprobs', ()),
+            ('rewards', ()),
+            ('dones', ()),
+            ('values', ()),
+        ]
+    }
     ep = {'ep_return': [], 'ep_len': [], 'ep_solved': []}
     for t in range(T):
         b['obs'][t], b['dones'][t] = torch.as_tensor(obs), torch.as_tensor(done, dtype=torch.float32)
-        with torch.no_grad(): a, lp, _, v = agent.get_action_and_value(b['obs'][t])
+        with torch.no_grad():
+            a, lp, _, v = agent.get_action_and_value(b['obs'][t])
         b['actions'][t], b['logprobs'][t], b['values'][t] = a, lp, v
         obs, r, done, info = env.step(a.numpy().astype(np.int64))
         b['rewards'][t] = torch.as_tensor(r)
-        for k in ep: ep[k] += info[k].tolist()
+        for k in ep:
+            ep[k] += info[k].tolist()
     return b, obs, done, ep
+
 
 def ppo_update(agent, opt, b, adv, ret, args, hooks=()) -> dict:
     "cleanrl's update epochs over one batch; returns the `losses/...` metrics."
-    b_obs, b_act, b_lp, b_val = b['obs'].reshape(-1, OBS_DIM), b['actions'].reshape(-1).long(), b['logprobs'].reshape(-1), b['values'].reshape(-1)
+    b_obs, b_act, b_lp, b_val = (
+        b['obs'].reshape(-1, OBS_DIM),
+        b['actions'].reshape(-1).long(),
+        b['logprobs'].reshape(-1),
+        b['values'].reshape(-1),
+    )
     b_adv, b_ret = adv.reshape(-1), ret.reshape(-1)
     n, mbs = len(b_obs), args.minibatch_size
     clipfracs, extra = [], {}
     for epoch in range(args.update_epochs):
         perm = torch.randperm(n)
         for start in range(0, n, mbs):
-            mb = perm[start:start + mbs]
+            mb = perm[start : start + mbs]
             _, newlp, entropy, newv = agent.get_action_and_value(b_obs[mb], b_act[mb])
             logratio = newlp - b_lp[mb]
             ratio = logratio.exp()
@@ -149,38 +208,52 @@ def ppo_update(agent, opt, b, adv, ret, args, hooks=()) -> dict:
                 approx_kl = ((ratio - 1) - logratio).mean()
                 clipfracs.append(((ratio - 1.0).abs() > args.clip_coef).float().mean().item())
             mb_adv = b_adv[mb]
-            if args.norm_adv: mb_adv = (mb_adv - mb_adv.mean()) / (mb_adv.std() + 1e-8)
+            if args.norm_adv:
+                mb_adv = (mb_adv - mb_adv.mean()) / (mb_adv.std() + 1e-8)
             pg_loss = clipped_pg_loss(ratio, mb_adv, args.clip_coef)
             v_loss = value_loss(newv, b_val[mb], b_ret[mb], args.clip_coef if args.clip_vloss else None)
             ent = entropy.mean()
             loss = pg_loss - args.ent_coef * ent + args.vf_coef * v_loss
             for h in hooks:
                 out = h.loss(agent, len(mb))
-                if out is not None: loss = loss + out[0]; extra.update(out[1])
+                if out is not None:
+                    loss = loss + out[0]
+                    extra.update(out[1])
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(agent.parameters(), args.max_grad_norm)
             opt.step()
-        if args.target_kl and approx_kl > args.target_kl: break
+        if args.target_kl and approx_kl > args.target_kl:
+            break
     y_pred, y_true = b_val.numpy(), b_ret.numpy()
     var_y = np.var(y_true)
-    return {'losses/value_loss': v_loss.item(), 'losses/policy_loss': pg_loss.item(), 'losses/entropy': ent.item(),
-            'losses/approx_kl': approx_kl.item(), 'losses/clipfrac': float(np.mean(clipfracs)),
-            'losses/explained_variance': float('nan') if var_y == 0 else float(1 - np.var(y_true - y_pred) / var_y), **extra}
+    return {
+        'losses/value_loss': v_loss.item(),
+        'losses/policy_loss': pg_loss.item(),
+        'losses/entropy': ent.item(),
+        'losses/approx_kl': approx_kl.item(),
+        'losses/clipfrac': float(np.mean(clipfracs)),
+        'losses/explained_variance': float('nan') if var_y == 0 else float(1 - np.var(y_true - y_pred) / var_y),
+        **extra,
+    }
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #bac61a23
-def train(args:Args, run_dir=None, agent:Agent|None=None, hooks=(), verbose:bool=False) -> tuple:
+def train(args: Args, run_dir=None, agent: Agent | None = None, hooks=(), verbose: bool = False) -> tuple:
     "Train PPO (resuming from `run_dir/ckpt` if present); return `(agent, MetricLog)`."
-    if not isinstance(args, Args): raise TypeError(f"args must be an Args, got {type(args).__name__}")
-    if args.batch_size % args.num_minibatches: raise ValueError(f"num_envs * num_steps ({args.batch_size}) must be divisible by num_minibatches ({args.num_minibatches})")
+    if not isinstance(args, Args):
+        raise TypeError(f"args must be an Args, got {type(args).__name__}")
+    if args.batch_size % args.num_minibatches:
+        raise ValueError(
+            f"num_envs * num_steps ({args.batch_size}) must be divisible by num_minibatches ({args.num_minibatches})"
+        )
     seed_everything(args.seed)
     run_dir = None if run_dir is None else Path(run_dir)
     agent = agent if agent is not None else make_agent(hidden=args.hidden)
     opt = torch.optim.Adam(agent.parameters(), lr=args.learning_rate, eps=1e-5)
-    log = MetricLog(None if run_dir is None else run_dir/'metrics.jsonl')
+    log = MetricLog(None if run_dir is None else run_dir / 'metrics.jsonl')
     start, global_step, agent_steps = 0, 0, 0
     if run_dir is not None:
-        save_cfg(args, run_dir/'config.json')
+        save_cfg(args, run_dir / 'config.json')
         ck = resume_point(run_dir)
         if ck is not None:
             s = load_checkpoint(ck, agent, opt)
@@ -191,26 +264,41 @@ def train(args:Args, run_dir=None, agent:Agent|None=None, hooks=(), verbose:bool
     obs, done = env.reset(), np.zeros(args.num_envs, bool)
     t0, steps0 = time.time(), agent_steps
     for it in range(start, args.num_iterations):
-        if global_step >= args.total_timesteps: break
-        if args.anneal_lr: opt.param_groups[0]['lr'] = args.learning_rate * max(0.0, 1.0 - global_step / args.total_timesteps)
+        if global_step >= args.total_timesteps:
+            break
+        if args.anneal_lr:
+            opt.param_groups[0]['lr'] = args.learning_rate * max(0.0, 1.0 - global_step / args.total_timesteps)
         global_step += sum(h.begin_iteration(it, env, args) for h in hooks)
         b, obs, done, ep = collect(agent, env, obs, done, args)
-        global_step += args.batch_size; agent_steps += args.batch_size
-        with torch.no_grad(): next_value = agent.get_value(torch.as_tensor(obs))
-        adv, ret = compute_gae(b['rewards'], b['values'], b['dones'], next_value, done.astype(np.float32), args.gamma, args.gae_lambda)
-        row = {'iteration': it + 1, 'global_step': global_step, 'charts/agent_steps': agent_steps,
-               'charts/learning_rate': opt.param_groups[0]['lr'], **_iteration_stats(ep)}
+        global_step += args.batch_size
+        agent_steps += args.batch_size
+        with torch.no_grad():
+            next_value = agent.get_value(torch.as_tensor(obs))
+        adv, ret = compute_gae(
+            b['rewards'], b['values'], b['dones'], next_value, done.astype(np.float32), args.gamma, args.gae_lambda
+        )
+        row = {
+            'iteration': it + 1,
+            'global_step': global_step,
+            'charts/agent_steps': agent_steps,
+            'charts/learning_rate': opt.param_groups[0]['lr'],
+            **_iteration_stats(ep),
+        }
         row.update(ppo_update(agent, opt, b, adv, ret, args, hooks))
-        for h in hooks: row.update(h.end_iteration(it, env, row))
+        for h in hooks:
+            row.update(h.end_iteration(it, env, row))
         row['charts/SPS'] = int((agent_steps - steps0) / max(time.time() - t0, 1e-9))
         last = it + 1 == args.num_iterations or global_step >= args.total_timesteps
         check_loss(row['losses/policy_loss'] + row['losses/value_loss'], global_step, 'PPO loss')  # before any save
         ev = (it + 1) % args.eval_every == 0 or last
         if ev:
-            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)['success']
+            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
+                'success'
+            ]
         log.log(**row)
         if ev and run_dir is not None:
             st = {'iteration': it + 1, 'global_step': global_step, 'agent_steps': agent_steps}
-            save_checkpoint(run_dir/'ckpt', agent, opt, st)
-        if verbose and 'charts/eval_success' in row: print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
+            save_checkpoint(run_dir / 'ckpt', agent, opt, st)
+        if verbose and 'charts/eval_success' in row:
+            print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log

@@ -20,15 +20,16 @@ from .ppo import Hook
 __all__ = ['fake_traces', 'bc_loss', 'behaviour_clone', 'FakeTraces', 'Curriculum']
 
 # %% ../../nbs/api/52_rl_traces.ipynb #8717a400
-def fake_traces(n_games:int, seed:int=0, max_steps:int=EPISODE_STEPS, max_dist:float=0.5) -> dict:
+def fake_traces(n_games: int, seed: int = 0, max_steps: int = EPISODE_STEPS, max_dist: float = 0.5) -> dict:
     "The solver's play of `n_games` random bare games: `obs` float32[M, OBS_DIM], `actions` int64[M], and counts."
-    if not isinstance(n_games, (int, np.integer)) or n_games < 1: raise ValueError(f"n_games must be a positive int, got {n_games!r}")
+    if not isinstance(n_games, (int, np.integer)) or n_games < 1:
+        raise ValueError(f"n_games must be a positive int, got {n_games!r}")
     g = rng(seed)
     games = [random_bare_settings(g, max_dist=max_dist) for _ in range(n_games)]
-    tr = rollout(games, max_steps=max_steps)                          # the solver is rollout's default policy
+    tr = rollout(games, max_steps=max_steps)  # the solver is rollout's default policy
     T = tr.action.shape[1]
-    valid = np.arange(T)[None] < tr.steps[:, None]                     # (n, T): steps the episode really took
-    gold = np.repeat(tr.gold[:, None], T, 1)                           # (n, T, g, 2)
+    valid = np.arange(T)[None] < tr.steps[:, None]  # (n, T): steps the episode really took
+    gold = np.repeat(tr.gold[:, None], T, 1)  # (n, T, g, 2)
     obs = _features(tr.agent[:, :T], gold, tr.alive[:, :T])[valid]
     return {'obs': obs, 'actions': tr.action[valid], 'steps': int(tr.steps.sum()), 'solved': float(tr.solved.mean())}
 
@@ -38,7 +39,9 @@ def bc_loss(logits, actions):
     return F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(actions, dtype=torch.long))
 
 # %% ../../nbs/api/52_rl_traces.ipynb #a805641f
-def behaviour_clone(agent:Agent, traces:dict, epochs:int=20, batch_size:int=256, lr:float=3e-3, seed:int=0) -> list:
+def behaviour_clone(
+    agent: Agent, traces: dict, epochs: int = 20, batch_size: int = 256, lr: float = 3e-3, seed: int = 0
+) -> list:
     "Train `agent`'s policy on `traces` by cross-entropy; return the mean loss per epoch."
     obs, act = torch.as_tensor(traces['obs']), torch.as_tensor(traces['actions'])
     opt = torch.optim.Adam(agent.actor.parameters(), lr=lr)
@@ -46,52 +49,67 @@ def behaviour_clone(agent:Agent, traces:dict, epochs:int=20, batch_size:int=256,
     for _ in range(epochs):
         perm, tot = torch.randperm(len(obs), generator=gen), 0.0
         for s in range(0, len(obs), batch_size):
-            mb = perm[s:s + batch_size]
+            mb = perm[s : s + batch_size]
             loss = bc_loss(agent(obs[mb]), act[mb])
             k += 1
-            tot += check_loss(loss, k, 'behaviour-cloning loss') * len(mb)   # NaN/inf: stop, naming the minibatch step
-            opt.zero_grad(); loss.backward(); opt.step()
+            tot += check_loss(loss, k, 'behaviour-cloning loss') * len(mb)  # NaN/inf: stop, naming the minibatch step
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
         losses.append(tot / len(obs))
     return losses
 
 # %% ../../nbs/api/52_rl_traces.ipynb #1b16ca3e
 class FakeTraces(Hook):
     "PPO hook: one solver buffer per agent buffer (`ratio`), cloned with weight `coef` in every minibatch."
-    def __init__(self, ratio:float=1.0, coef:float=1.0, seed:int=0):
-        if ratio <= 0: raise ValueError(f"ratio must be > 0 (fake steps per agent step), got {ratio!r}")
+
+    def __init__(self, ratio: float = 1.0, coef: float = 1.0, seed: int = 0):
+        if ratio <= 0:
+            raise ValueError(f"ratio must be > 0 (fake steps per agent step), got {ratio!r}")
         self.ratio, self.coef, self.seed, self.env, self.buf = float(ratio), float(coef), seed, None, None
 
     def begin_iteration(self, it, env, args) -> int:
         if self.env is None:
-            self.env = VecGold(max(1, round(self.ratio * args.num_envs)), seed=self.seed + 104_729, max_steps=args.max_steps, max_dist=env.max_dist)
+            self.env = VecGold(
+                max(1, round(self.ratio * args.num_envs)),
+                seed=self.seed + 104_729,
+                max_steps=args.max_steps,
+                max_dist=env.max_dist,
+            )
             self._obs = self.env.reset()
-        self.env.max_dist = env.max_dist                                 # follow a curriculum, if any
+        self.env.max_dist = env.max_dist  # follow a curriculum, if any
         obs, act = [], []
         for _ in range(args.num_steps):
             a = self.env.solver_actions()
-            obs.append(torch.as_tensor(self._obs)); act.append(torch.as_tensor(a))
+            obs.append(torch.as_tensor(self._obs))
+            act.append(torch.as_tensor(a))
             self._obs = self.env.step(a)[0]
-        self.buf = (torch.cat(obs), torch.cat(act))                     # (num_steps * n_fake, OBS_DIM), (num_steps * n_fake,)
+        self.buf = (torch.cat(obs), torch.cat(act))  # (num_steps * n_fake, OBS_DIM), (num_steps * n_fake,)
         self.per_mb = max(1, len(self.buf[1]) // args.num_minibatches)
         self.perm, self.pos = torch.randperm(len(self.buf[1])), 0
         return len(self.buf[1])
 
     def loss(self, agent, n):
-        if self.pos + self.per_mb > len(self.perm): self.perm, self.pos = torch.randperm(len(self.perm)), 0
-        mb = self.perm[self.pos:self.pos + self.per_mb]; self.pos += self.per_mb
+        if self.pos + self.per_mb > len(self.perm):
+            self.perm, self.pos = torch.randperm(len(self.perm)), 0
+        mb = self.perm[self.pos : self.pos + self.per_mb]
+        self.pos += self.per_mb
         l = bc_loss(agent(self.buf[0][mb]), self.buf[1][mb])
         return self.coef * l, {'losses/bc_loss': l.item()}
 
 # %% ../../nbs/api/52_rl_traces.ipynb #71164eed
 class Curriculum(Hook):
     "PPO hook: grow the agent-gold distance by `step` whenever the success rate reaches `threshold`."
-    def __init__(self, start:float=0.15, end:float=0.5, step:float=0.05, threshold:float=0.8):
-        if not 0.07 <= start <= end: raise ValueError(f"need 0.07 <= start <= end, got start={start!r}, end={end!r}")
+
+    def __init__(self, start: float = 0.15, end: float = 0.5, step: float = 0.05, threshold: float = 0.8):
+        if not 0.07 <= start <= end:
+            raise ValueError(f"need 0.07 <= start <= end, got start={start!r}, end={end!r}")
         self.max_dist, self.end, self.step, self.threshold = float(start), float(end), float(step), float(threshold)
 
-    def update(self, success_rate:float|None) -> float:
+    def update(self, success_rate: float | None) -> float:
         "Take one iteration's success rate; return the distance for the next games."
-        if success_rate is not None and success_rate >= self.threshold: self.max_dist = min(self.end, round(self.max_dist + self.step, 6))
+        if success_rate is not None and success_rate >= self.threshold:
+            self.max_dist = min(self.end, round(self.max_dist + self.step, 6))
         return self.max_dist
 
     def begin_iteration(self, it, env, args) -> int:

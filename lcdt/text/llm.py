@@ -23,34 +23,38 @@ __all__ = ['log', 'LLMConfig', 'ChatResult', 'LLMError', 'LLMUnavailable', 'reda
 @dataclass
 class LLMConfig:
     "Where and how to reach a chat-completions server (the key is not here: it comes from `api_key_env`)."
-    base_url:str = ''  # server root, e.g. http://127.0.0.1:8000/v1 ('' : $LCDT_LLM_BASE_URL or that default)
-    model:str = ''  # model name the server serves ('' : $LCDT_LLM_MODEL or 'default')
-    temperature:float = 0.7  # sampling temperature (part of the cache key)
-    max_tokens:int = 512  # longest reply asked for (part of the cache key)
-    timeout:float = 60.0  # seconds one request may take before it counts as a failed attempt
-    max_retries:int = 4  # retries after the first attempt (timeouts, refused connections, 429, 5xx)
-    backoff:float = 1.0  # seconds before the first retry; doubles each retry
-    backoff_max:float = 30.0  # longest wait between two attempts chosen by the client
-    retry_after_max:float = 120.0  # longest Retry-After honoured; a server asking for more fails the item at once
-    concurrency:int = 4  # requests in flight at once in a batch
-    cache_dir:str = '.cache/llm'  # directory of cached replies ('' : no cache)
-    api_key_env:str = 'LCDT_LLM_API_KEY'  # environment variable with the key ($OPENAI_API_KEY if unset)
-    max_reply_bytes:int = 4_000_000  # a longer reply is a failed reply; reading stops there
-    max_depth:int = 32  # a reply whose lists and objects nest deeper is a failed reply, never parsed
-    fail_fast:int = 3  # a batch stops when this many attempts in a row find no server, or its first this many fail
+
+    base_url: str = ''  # server root, e.g. http://127.0.0.1:8000/v1 ('' : $LCDT_LLM_BASE_URL or that default)
+    model: str = ''  # model name the server serves ('' : $LCDT_LLM_MODEL or 'default')
+    temperature: float = 0.7  # sampling temperature (part of the cache key)
+    max_tokens: int = 512  # longest reply asked for (part of the cache key)
+    timeout: float = 60.0  # seconds one request may take before it counts as a failed attempt
+    max_retries: int = 4  # retries after the first attempt (timeouts, refused connections, 429, 5xx)
+    backoff: float = 1.0  # seconds before the first retry; doubles each retry
+    backoff_max: float = 30.0  # longest wait between two attempts chosen by the client
+    retry_after_max: float = 120.0  # longest Retry-After honoured; a server asking for more fails the item at once
+    concurrency: int = 4  # requests in flight at once in a batch
+    cache_dir: str = '.cache/llm'  # directory of cached replies ('' : no cache)
+    api_key_env: str = 'LCDT_LLM_API_KEY'  # environment variable with the key ($OPENAI_API_KEY if unset)
+    max_reply_bytes: int = 4_000_000  # a longer reply is a failed reply; reading stops there
+    max_depth: int = 32  # a reply whose lists and objects nest deeper is a failed reply, never parsed
+    fail_fast: int = 3  # a batch stops when this many attempts in a row find no server, or its first this many fail
 
 # %% ../../nbs/api/06a_llm.ipynb #b75d3385
 @dataclass
 class ChatResult:
     "The outcome of one chat request."
-    ok:bool  # a reply came back
-    text:str|None = None  # the assistant's reply
-    error:str|None = None  # why it failed (never contains the key)
-    cached:bool = False  # served from the on-disk cache, no request sent
-    attempts:int = 0  # HTTP requests sent for this item
+
+    ok: bool  # a reply came back
+    text: str | None = None  # the assistant's reply
+    error: str | None = None  # why it failed (never contains the key)
+    cached: bool = False  # served from the on-disk cache, no request sent
+    attempts: int = 0  # HTTP requests sent for this item
+
 
 class LLMError(RuntimeError):
     "A chat request that failed after its retries."
+
 
 class LLMUnavailable(LLMError):
     "A batch stopped early: the server is down, or refused every request it was sent."
@@ -60,9 +64,11 @@ _USERINFO_RE = re.compile(r'^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#]*@')
 _QUERY_RE = re.compile(r'([?&][^=&#]*=)[^&#]*')
 _CTRL_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]')
 
-def redact_url(url:str) -> str:
+
+def redact_url(url: str) -> str:
     "`url` with its user name, password and query values shown as `***`."
     return _QUERY_RE.sub(r'\1***', _USERINFO_RE.sub(lambda m: (m.group(1) or '') + '***@', str(url)))
+
 
 def _clean(s) -> str:
     "`s` on one line, without control, zero-width or bidi-override characters (a server's words go to a terminal)."
@@ -73,9 +79,11 @@ _STR_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _BRACKETS = bytes.maketrans(b'[{]}', b'\x01\x01\xff\xff')
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b'[]{}')))
 
-def json_depth(raw:bytes) -> int:
+
+def json_depth(raw: bytes) -> int:
     "How deeply lists and objects nest in the JSON text `raw`, counted without parsing it."
-    if isinstance(raw, str): raw = raw.encode('utf-8')
+    if isinstance(raw, str):
+        raw = raw.encode('utf-8')
     b = _STR_RE.sub(b'""', raw).translate(_BRACKETS, _NOT_BRACKETS)  # +1 per opening, -1 per closing bracket
     return max(accumulate(memoryview(b).cast('b')), default=0)
 
@@ -83,56 +91,90 @@ def json_depth(raw:bytes) -> int:
 _RETRY_STATUS = {408, 409, 425, 429}
 _LOOPBACK = {'127.0.0.1', 'localhost', '::1'}
 
-def _is_msg(m): return isinstance(m, dict) and isinstance(m.get('role'), str) and isinstance(m.get('content'), str)
+
+def _is_msg(m):
+    return isinstance(m, dict) and isinstance(m.get('role'), str) and isinstance(m.get('content'), str)
+
 
 def _check_messages(messages):
     if not isinstance(messages, (list, tuple)) or not messages or not all(map(_is_msg, messages)):
         raise TypeError("messages must be a non-empty list of {'role': str, 'content': str} dicts")
     return [dict(role=m['role'], content=m['content']) for m in messages]
 
-def cache_key(messages, model:str, temperature:float, max_tokens:int, url:str) -> str:
+
+def cache_key(messages, model: str, temperature: float, max_tokens: int, url: str) -> str:
     "The hex SHA-256 of a request: its messages, model, temperature, max_tokens and the server's URL."
-    blob = json.dumps(dict(messages=_check_messages(messages), model=model, temperature=float(temperature),
-                           max_tokens=int(max_tokens), url=str(url)), sort_keys=True, ensure_ascii=False)
+    blob = json.dumps(
+        dict(
+            messages=_check_messages(messages),
+            model=model,
+            temperature=float(temperature),
+            max_tokens=int(max_tokens),
+            url=str(url),
+        ),
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(blob.encode('utf-8')).hexdigest()
 
-def _retry_after(v) -> float|None:
+
+def _retry_after(v) -> float | None:
     "Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent or unreadable."
-    if not v: return None
-    try: s = float(v)
+    if not v:
+        return None
+    try:
+        s = float(v)
     except ValueError:
-        try: s = (email.utils.parsedate_to_datetime(v) - datetime.now(timezone.utc)).total_seconds()
-        except (TypeError, ValueError): return None
+        try:
+            s = (email.utils.parsedate_to_datetime(v) - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError):
+            return None
     return max(0.0, s) if math.isfinite(s) else None
+
 
 class _Retryable(Exception):
     "A failed attempt worth another try; `retry_after` is the server's wish, `unreachable` means no server answered."
+
     def __init__(self, msg, retry_after=None, unreachable=False):
         super().__init__(msg)
         self.retry_after, self.unreachable = retry_after, unreachable
 
 # %% ../../nbs/api/06a_llm.ipynb #81a77062
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl): return None  # the 3xx surfaces as an HTTPError
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # the 3xx surfaces as an HTTPError
+
 
 class ChatClient:
     "A chat-completions client with timeouts, retries, a thread pool and an on-disk cache."
-    def __init__(self, cfg:LLMConfig|None=None, **overrides):
+
+    def __init__(self, cfg: LLMConfig | None = None, **overrides):
         cfg = cfg or LLMConfig()
-        if not isinstance(cfg, LLMConfig): raise TypeError(f"cfg must be an LLMConfig, got {type(cfg).__name__}")
-        if overrides: cfg = LLMConfig(**{**cfg_to_dict(cfg), **overrides})
+        if not isinstance(cfg, LLMConfig):
+            raise TypeError(f"cfg must be an LLMConfig, got {type(cfg).__name__}")
+        if overrides:
+            cfg = LLMConfig(**{**cfg_to_dict(cfg), **overrides})
         self.cfg = cfg
         raw = (cfg.base_url or os.environ.get('LCDT_LLM_BASE_URL') or 'http://127.0.0.1:8000/v1').rstrip('/')
-        try: u = urllib.parse.urlsplit(raw); host = u.hostname
-        except ValueError: u = host = None
+        try:
+            u = urllib.parse.urlsplit(raw)
+            host = u.hostname
+        except ValueError:
+            u = host = None
         if u is None or u.scheme not in ('http', 'https') or not host:
             raise ValueError(f"base_url must be an http(s) URL like http://127.0.0.1:8000/v1, got {redact_url(raw)!r}")
-        want = dict(concurrency=(cfg.concurrency >= 1, '>= 1'), max_retries=(cfg.max_retries >= 0, '>= 0'),
-                    timeout=(cfg.timeout > 0, '> 0 seconds'), max_reply_bytes=(cfg.max_reply_bytes >= 1, '>= 1'),
-                    max_depth=(cfg.max_depth >= 1, '>= 1'), retry_after_max=(cfg.retry_after_max >= 0, '>= 0 seconds'),
-                    fail_fast=(cfg.fail_fast >= 0, '>= 0 (0: never stop a batch early)'))
+        want = dict(
+            concurrency=(cfg.concurrency >= 1, '>= 1'),
+            max_retries=(cfg.max_retries >= 0, '>= 0'),
+            timeout=(cfg.timeout > 0, '> 0 seconds'),
+            max_reply_bytes=(cfg.max_reply_bytes >= 1, '>= 1'),
+            max_depth=(cfg.max_depth >= 1, '>= 1'),
+            retry_after_max=(cfg.retry_after_max >= 0, '>= 0 seconds'),
+            fail_fast=(cfg.fail_fast >= 0, '>= 0 (0: never stop a batch early)'),
+        )
         for name, (ok, expected) in want.items():
-            if not ok: raise ValueError(f"{name} must be {expected}, got {getattr(cfg, name)!r}")
+            if not ok:
+                raise ValueError(f"{name} must be {expected}, got {getattr(cfg, name)!r}")
         self.model = cfg.model or os.environ.get('LCDT_LLM_MODEL') or 'default'
         netloc = u.netloc.rpartition('@')[2]  # credentials never go into the request line
         self._url = urllib.parse.urlunsplit((u.scheme, netloc, u.path + '/chat/completions', u.query, ''))
@@ -154,12 +196,13 @@ class ChatClient:
     def _safe(self, s) -> str:
         "`s` cleaned of control characters, then of the key and the URL's credentials."
         s = _clean(s)
-        for x in self._secrets: s = s.replace(x, '***')
+        for x in self._secrets:
+            s = s.replace(x, '***')
         return s
 
 # %% ../../nbs/api/06a_llm.ipynb #455369f1
 @patch
-def _read(self:ChatClient, r) -> bytes:
+def _read(self: ChatClient, r) -> bytes:
     "The body of response `r`: at most `max_reply_bytes`, within `timeout` seconds in all."
     cap, n = self.cfg.max_reply_bytes, r.headers.get('Content-Length', '')
     if n.isdigit() and int(n) > cap:
@@ -167,16 +210,20 @@ def _read(self:ChatClient, r) -> bytes:
     buf, deadline = bytearray(), time.monotonic() + self.cfg.timeout
     while chunk := r.read(min(1 << 16, cap + 1 - len(buf))):  # each pass adds a byte or more, never past cap + 1
         buf += chunk
-        if len(buf) > cap: raise LLMError(f"reply from {self.url} is longer than max_reply_bytes={cap}")
-        if time.monotonic() > deadline: raise _Retryable(f"reply from {self.url} took over {self.cfg.timeout} s")
+        if len(buf) > cap:
+            raise LLMError(f"reply from {self.url} is longer than max_reply_bytes={cap}")
+        if time.monotonic() > deadline:
+            raise _Retryable(f"reply from {self.url} took over {self.cfg.timeout} s")
     return bytes(buf)
 
+
 @patch
-def _parse(self:ChatClient, raw:bytes) -> str:
+def _parse(self: ChatClient, raw: bytes) -> str:
     "The reply's text, or `LLMError` for a body too deep, malformed, or whose content is not a string."
     if (d := json_depth(raw)) > self.cfg.max_depth:
         raise LLMError(f"reply from {self.url} nests {d} levels deep, more than max_depth={self.cfg.max_depth}")
-    try: content = json.loads(raw)['choices'][0]['message']['content']
+    try:
+        content = json.loads(raw)['choices'][0]['message']['content']
     except (ValueError, KeyError, IndexError, TypeError, RecursionError):
         raise LLMError(self._safe(f"malformed reply from {self.url}: {raw[:200].decode('utf-8', 'replace')}")) from None
     if not isinstance(content, str):
@@ -185,23 +232,33 @@ def _parse(self:ChatClient, raw:bytes) -> str:
 
 # %% ../../nbs/api/06a_llm.ipynb #e04e8e15
 @patch
-def _post_once(self:ChatClient, payload:dict) -> str:
+def _post_once(self: ChatClient, payload: dict) -> str:
     data = json.dumps(payload).encode('utf-8')
-    req = urllib.request.Request(self._url, data=data, method='POST',
-                                 headers={'Content-Type': 'application/json', 'Accept': 'application/json'})
-    if self._auth: req.add_unredirected_header('Authorization', self._auth)  # never copied onto another request
+    req = urllib.request.Request(
+        self._url, data=data, method='POST', headers={'Content-Type': 'application/json', 'Accept': 'application/json'}
+    )
+    if self._auth:
+        req.add_unredirected_header('Authorization', self._auth)  # never copied onto another request
     try:
-        with self._opener.open(req, timeout=self.cfg.timeout) as r: raw = self._read(r)
+        with self._opener.open(req, timeout=self.cfg.timeout) as r:
+            raw = self._read(r)
     except urllib.error.HTTPError as e:
-        try: body = e.read(300).decode('utf-8', 'replace')  # an excerpt: an error body can be as large as it likes
-        except Exception: body = ''
+        try:
+            body = e.read(300).decode('utf-8', 'replace')  # an excerpt: an error body can be as large as it likes
+        except Exception:
+            body = ''
         code, hdrs = e.code, e.headers or {}
         e.close()
         if 300 <= code < 400:
-            raise LLMError(self._safe(f"HTTP {code} from {self.url}: redirects are not followed "
-                                      f"(to {redact_url(hdrs.get('Location', '?'))[:200]})")) from None
+            raise LLMError(
+                self._safe(
+                    f"HTTP {code} from {self.url}: redirects are not followed "
+                    f"(to {redact_url(hdrs.get('Location', '?'))[:200]})"
+                )
+            ) from None
         msg = self._safe(f"HTTP {code} from {self.url}: {body}")
-        if code in _RETRY_STATUS or code >= 500: raise _Retryable(msg, _retry_after(hdrs.get('Retry-After'))) from None
+        if code in _RETRY_STATUS or code >= 500:
+            raise _Retryable(msg, _retry_after(hdrs.get('Retry-After'))) from None
         raise LLMError(msg) from None
     except (TimeoutError, socket.timeout):
         raise _Retryable(f"timed out after {self.cfg.timeout} s waiting for {self.url}") from None
@@ -215,27 +272,31 @@ def _post_once(self:ChatClient, payload:dict) -> str:
 # %% ../../nbs/api/06a_llm.ipynb #d9be753d
 class _Breaker:
     "Stops a batch early: `k` attempts in a row that found no server, or a first `k` requests that all failed."
-    def __init__(self, k:int, url:str):
+
+    def __init__(self, k: int, url: str):
         self.k, self.url, self.stop, self._lock = k, url, threading.Event(), threading.Lock()
         self.unreachable = self.failed = self.answered = 0
         self.reason = None
 
     def _trip(self, reason):
-        if self.reason is None: self.reason = reason
+        if self.reason is None:
+            self.reason = reason
         self.stop.set()
 
-    def attempt(self, ok:bool, unreachable:bool=False, err:str=''):
+    def attempt(self, ok: bool, unreachable: bool = False, err: str = ''):
         "Count one HTTP attempt: answered, failed with a server there, or no server there."
-        if not self.k: return
+        if not self.k:
+            return
         with self._lock:
             self.unreachable = self.unreachable + 1 if unreachable else 0
             self.answered += ok
             if self.unreachable >= self.k:
                 self._trip(f"{self.k} attempts in a row found no server ({err}); is it running?")
 
-    def item_failed(self, err:str):
+    def item_failed(self, err: str):
         "Count an item that failed for good."
-        if not self.k: return
+        if not self.k:
+            return
         with self._lock:
             self.failed += 1
             if self.answered == 0 and self.failed >= self.k:
@@ -245,83 +306,117 @@ class _Breaker:
 log = logging.getLogger('lcdt.text.llm')
 log.addHandler(logging.NullHandler())  # a library stays quiet unless the application configures logging
 
-@patch
-def _cache_path(self:ChatClient, key): return self.cache_dir/key[:2]/f'{key}.json'
 
 @patch
-def _cache_get(self:ChatClient, key):
-    if self.cache_dir is None: return None
-    try: d = json.loads(self._cache_path(key).read_text(encoding='utf-8'))
-    except (OSError, ValueError, RecursionError): return None
+def _cache_path(self: ChatClient, key):
+    return self.cache_dir / key[:2] / f'{key}.json'
+
+
+@patch
+def _cache_get(self: ChatClient, key):
+    if self.cache_dir is None:
+        return None
+    try:
+        d = json.loads(self._cache_path(key).read_text(encoding='utf-8'))
+    except (OSError, ValueError, RecursionError):
+        return None
     return d.get('reply') if isinstance(d, dict) and isinstance(d.get('reply'), str) else None
 
-@patch
-def _failed(self:ChatClient, err:str, attempts:int, brk:_Breaker|None) -> ChatResult:
-    log.warning("giving up after %d attempts: %s", attempts, err)
-    if brk: brk.item_failed(err)
-    return ChatResult(ok=False, error=err, attempts=attempts)
 
 @patch
-def _complete(self:ChatClient, messages, brk:_Breaker|None=None) -> ChatResult:
+def _failed(self: ChatClient, err: str, attempts: int, brk: _Breaker | None) -> ChatResult:
+    log.warning("giving up after %d attempts: %s", attempts, err)
+    if brk:
+        brk.item_failed(err)
+    return ChatResult(ok=False, error=err, attempts=attempts)
+
+
+@patch
+def _complete(self: ChatClient, messages, brk: _Breaker | None = None) -> ChatResult:
     messages = _check_messages(messages)
     key = cache_key(messages, self.model, self.cfg.temperature, self.cfg.max_tokens, self._url)
-    if (hit := self._cache_get(key)) is not None: return ChatResult(ok=True, text=hit, cached=True)
+    if (hit := self._cache_get(key)) is not None:
+        return ChatResult(ok=True, text=hit, cached=True)
     cfg = self.cfg
     payload = dict(model=self.model, messages=messages, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
     attempts, err = 0, None
     for i in range(self.cfg.max_retries + 1):
-        if brk and brk.stop.is_set(): return ChatResult(ok=False, error=f"not sent: {brk.reason}", attempts=attempts)
+        if brk and brk.stop.is_set():
+            return ChatResult(ok=False, error=f"not sent: {brk.reason}", attempts=attempts)
         attempts += 1
-        try: text = self._post_once(payload)
+        try:
+            text = self._post_once(payload)
         except _Retryable as e:
             err, wish = str(e), e.retry_after
-            if brk: brk.attempt(False, e.unreachable, err)
+            if brk:
+                brk.attempt(False, e.unreachable, err)
         except LLMError as e:
-            if brk: brk.attempt(False, False, str(e))
+            if brk:
+                brk.attempt(False, False, str(e))
             return self._failed(str(e), attempts, brk)
         else:
-            if brk: brk.attempt(True)
+            if brk:
+                brk.attempt(True)
             if self.cache_dir is not None:  # only a string reply gets here: nothing else is ever cached
-                rec = dict(url=self.url, model=self.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
-                           messages=messages, reply=text)
+                rec = dict(
+                    url=self.url,
+                    model=self.model,
+                    temperature=cfg.temperature,
+                    max_tokens=cfg.max_tokens,
+                    messages=messages,
+                    reply=text,
+                )
                 atomic_write_json(self._cache_path(key), rec)
             return ChatResult(ok=True, text=text, attempts=attempts)
         if wish is not None and wish > self.cfg.retry_after_max:
-            return self._failed(f"{err}; the server asks to wait {wish:.0f} s, more than retry_after_max="
-                                f"{self.cfg.retry_after_max:g} s", attempts, brk)
+            return self._failed(
+                f"{err}; the server asks to wait {wish:.0f} s, more than retry_after_max="
+                f"{self.cfg.retry_after_max:g} s",
+                attempts,
+                brk,
+            )
         if i < self.cfg.max_retries:
-            wait = min(self.cfg.backoff_max, self.cfg.backoff * 2**i) * (1 + 0.1*random.random())
-            if wish is not None: wait = max(wait, wish)  # the server said when: not sooner
+            wait = min(self.cfg.backoff_max, self.cfg.backoff * 2**i) * (1 + 0.1 * random.random())
+            if wish is not None:
+                wait = max(wait, wish)  # the server said when: not sooner
             log.warning("attempt %d/%d failed (%s); retrying in %.2f s", attempts, self.cfg.max_retries + 1, err, wait)
-            if brk: brk.stop.wait(wait)  # wakes at once when the batch is stopped
-            else: time.sleep(wait)
+            if brk:
+                brk.stop.wait(wait)  # wakes at once when the batch is stopped
+            else:
+                time.sleep(wait)
     return self._failed(f"failed after {attempts} attempts: {err}", attempts, brk)
 
 # %% ../../nbs/api/06a_llm.ipynb #d60715f1
 @patch
-def complete(self:ChatClient, messages) -> ChatResult:
+def complete(self: ChatClient, messages) -> ChatResult:
     "Send one chat request (or answer it from the cache); never raises for server trouble."
     return self._complete(messages)
 
+
 @patch
-def complete_many(self:ChatClient, batch) -> list:
+def complete_many(self: ChatClient, batch) -> list:
     "One `ChatResult` per message list in `batch`, in order, at most `concurrency` in flight; `LLMUnavailable` if down."
     batch = [_check_messages(m) for m in batch]
     brk = _Breaker(self.cfg.fail_fast, self.url)
     one = lambda m: self._complete(m, brk)
-    if len(batch) <= 1 or self.cfg.concurrency == 1: res = [one(m) for m in batch]
+    if len(batch) <= 1 or self.cfg.concurrency == 1:
+        res = [one(m) for m in batch]
     else:
-        with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as ex: res = list(ex.map(one, batch))
+        with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as ex:
+            res = list(ex.map(one, batch))
     if brk.reason:
         n_ok, sent = sum(r.ok for r in res), sum(r.attempts for r in res)
         kept = ' (cached for a re-run)' if self.cache_dir else ''
-        raise LLMUnavailable(f"{brk.reason} Stopped the batch after {sent} requests; "
-                             f"{n_ok} of {len(res)} items have replies{kept}.")
+        raise LLMUnavailable(
+            f"{brk.reason} Stopped the batch after {sent} requests; {n_ok} of {len(res)} items have replies{kept}."
+        )
     return res
 
+
 @patch
-def chat(self:ChatClient, messages) -> str:
+def chat(self: ChatClient, messages) -> str:
     "The reply to `messages`, or `LLMError` (without the key) if it failed."
     r = self.complete(messages)
-    if not r.ok: raise LLMError(r.error)
+    if not r.ok:
+        raise LLMError(r.error)
     return r.text

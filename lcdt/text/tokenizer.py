@@ -22,104 +22,148 @@ __all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'TOKENIZER_
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[BOS]', '[EOS]')  # ids 0, 1, 2, 3
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(4)
 
+
 @dataclass
 class TokenizerConfig:
     "What tokenizer to train."
-    kind:str = 'bpe'  # 'bpe' (byte-level, nothing unknown) or 'word' (unseen words -> [UNK])
-    vocab_size:int = 900  # most entries, special tokens included (a ceiling: a small corpus may give fewer)
-    min_frequency:int = 1  # words (word) or pairs (bpe) seen fewer times are not learned
-    lowercase:bool = True  # fold case before tokenizing
-    max_len:int = 128  # longest encoding, [BOS] and [EOS] included; longer texts are truncated
+
+    kind: str = 'bpe'  # 'bpe' (byte-level, nothing unknown) or 'word' (unseen words -> [UNK])
+    vocab_size: int = 900  # most entries, special tokens included (a ceiling: a small corpus may give fewer)
+    min_frequency: int = 1  # words (word) or pairs (bpe) seen fewer times are not learned
+    lowercase: bool = True  # fold case before tokenizing
+    max_len: int = 128  # longest encoding, [BOS] and [EOS] included; longer texts are truncated
+
 
 TOKENIZER_PRESETS = dict(tiny=dict(vocab_size=900), small=dict(vocab_size=900), paper=dict(vocab_size=900, max_len=256))
 
+
 def _check_cfg(cfg):
-    if not isinstance(cfg, TokenizerConfig): raise TypeError(f"cfg must be a TokenizerConfig, got {type(cfg).__name__}")
-    if cfg.kind not in ('bpe', 'word'): raise ValueError(f"kind must be 'bpe' or 'word', got {cfg.kind!r}")
-    if cfg.vocab_size < len(SPECIAL_TOKENS) + 1: raise ValueError(f"vocab_size must be > {len(SPECIAL_TOKENS)}, got {cfg.vocab_size}")
-    if cfg.max_len < 3: raise ValueError(f"max_len must be >= 3 ([BOS], a token, [EOS]), got {cfg.max_len}")
+    if not isinstance(cfg, TokenizerConfig):
+        raise TypeError(f"cfg must be a TokenizerConfig, got {type(cfg).__name__}")
+    if cfg.kind not in ('bpe', 'word'):
+        raise ValueError(f"kind must be 'bpe' or 'word', got {cfg.kind!r}")
+    if cfg.vocab_size < len(SPECIAL_TOKENS) + 1:
+        raise ValueError(f"vocab_size must be > {len(SPECIAL_TOKENS)}, got {cfg.vocab_size}")
+    if cfg.max_len < 3:
+        raise ValueError(f"max_len must be >= 3 ([BOS], a token, [EOS]), got {cfg.max_len}")
     return cfg
 
 # %% ../../nbs/api/07_tokenizer.ipynb #59229723
 def _untrained(cfg):
     "An empty `tokenizers.Tokenizer` and its trainer for `cfg`."
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
     if cfg.kind == 'word':
         tok = Tokenizer(models.WordLevel(unk_token='[UNK]'))
         tok.pre_tokenizer = pre_tokenizers.Whitespace()
-        trainer = trainers.WordLevelTrainer(vocab_size=cfg.vocab_size, min_frequency=cfg.min_frequency,
-                                            special_tokens=list(SPECIAL_TOKENS), show_progress=False)
+        trainer = trainers.WordLevelTrainer(
+            vocab_size=cfg.vocab_size,
+            min_frequency=cfg.min_frequency,
+            special_tokens=list(SPECIAL_TOKENS),
+            show_progress=False,
+        )
     else:
         tok = Tokenizer(models.BPE(unk_token='[UNK]'))
         tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
         tok.decoder = decoders.ByteLevel()
-        trainer = trainers.BpeTrainer(vocab_size=cfg.vocab_size, min_frequency=cfg.min_frequency, show_progress=False,
-                                      special_tokens=list(SPECIAL_TOKENS), initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+        trainer = trainers.BpeTrainer(
+            vocab_size=cfg.vocab_size,
+            min_frequency=cfg.min_frequency,
+            show_progress=False,
+            special_tokens=list(SPECIAL_TOKENS),
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        )
     tok.normalizer = normalizers.Sequence([normalizers.NFKC()] + ([normalizers.Lowercase()] if cfg.lowercase else []))
     return tok, trainer
+
 
 def _finish(tok, cfg):
     "Add [BOS]/[EOS], padding with id 0 and truncation at `max_len`."
     from tokenizers import processors
-    tok.post_processor = processors.TemplateProcessing(single='[BOS] $A [EOS]', special_tokens=[('[BOS]', BOS_ID), ('[EOS]', EOS_ID)])
+
+    tok.post_processor = processors.TemplateProcessing(
+        single='[BOS] $A [EOS]', special_tokens=[('[BOS]', BOS_ID), ('[EOS]', EOS_ID)]
+    )
     tok.enable_padding(pad_id=PAD_ID, pad_token='[PAD]')
     tok.enable_truncation(max_length=cfg.max_len)
     return tok
 
+
 def _check_texts(texts):
-    if isinstance(texts, str): raise TypeError("texts must be a list of strings, not one string")
-    try: texts = list(texts)
-    except TypeError: raise TypeError(f"texts must be a non-empty list of strings, got {type(texts).__name__}") from None
-    if not texts or not all(isinstance(t, str) for t in texts): raise TypeError("texts must be a non-empty list of strings")
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings, not one string")
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"texts must be a non-empty list of strings, got {type(texts).__name__}") from None
+    if not texts or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be a non-empty list of strings")
     return texts
 
 # %% ../../nbs/api/07_tokenizer.ipynb #9c7272bf
 class TextTokenizer:
     "A trained tokenizer: batch encoding to ids + mask (numpy or torch), decoding, save/load."
-    def __init__(self, tok, cfg:TokenizerConfig|None=None):
+
+    def __init__(self, tok, cfg: TokenizerConfig | None = None):
         self.tok = tok
         self.kind = 'word' if type(tok.model).__name__ == 'WordLevel' else 'bpe'
         trunc = tok.truncation or {}
-        self.cfg = cfg or TokenizerConfig(kind=self.kind, vocab_size=tok.get_vocab_size(), max_len=trunc.get('max_length', 128))
+        self.cfg = cfg or TokenizerConfig(
+            kind=self.kind, vocab_size=tok.get_vocab_size(), max_len=trunc.get('max_length', 128)
+        )
         for i, s in enumerate(SPECIAL_TOKENS):
-            if tok.token_to_id(s) != i: raise ValueError(f"special token {s} must have id {i}, has {tok.token_to_id(s)}")
+            if tok.token_to_id(s) != i:
+                raise ValueError(f"special token {s} must have id {i}, has {tok.token_to_id(s)}")
 
-    def __repr__(self): return f"TextTokenizer(kind={self.kind!r}, vocab_size={self.vocab_size}, max_len={self.max_len})"
+    def __repr__(self):
+        return f"TextTokenizer(kind={self.kind!r}, vocab_size={self.vocab_size}, max_len={self.max_len})"
+
     @property
-    def vocab_size(self) -> int: return self.tok.get_vocab_size()
+    def vocab_size(self) -> int:
+        return self.tok.get_vocab_size()
+
     @property
-    def max_len(self) -> int: return (self.tok.truncation or {}).get('max_length', self.cfg.max_len)
+    def max_len(self) -> int:
+        return (self.tok.truncation or {}).get('max_length', self.cfg.max_len)
+
     pad_id, unk_id, bos_id, eos_id = PAD_ID, UNK_ID, BOS_ID, EOS_ID
 
-    def tokens(self, text:str) -> list:
+    def tokens(self, text: str) -> list:
         "The token strings of one text, [BOS] and [EOS] included."
         return self.tok.encode(text).tokens
 
-    def encode(self, texts, max_len:int|None=None, return_tensors:str='np') -> dict:
+    def encode(self, texts, max_len: int | None = None, return_tensors: str = 'np') -> dict:
         "`{'ids': int64 [B, L], 'mask': bool [B, L]}` for `texts`, padded to the longest, truncated at `max_len`."
         texts = _check_texts([texts] if isinstance(texts, str) else texts)
-        if return_tensors not in ('np', 'pt'): raise ValueError(f"return_tensors must be 'np' or 'pt', got {return_tensors!r}")
+        if return_tensors not in ('np', 'pt'):
+            raise ValueError(f"return_tensors must be 'np' or 'pt', got {return_tensors!r}")
         saved = self.tok.truncation
         if max_len is not None:
-            if max_len < 3: raise ValueError(f"max_len must be >= 3, got {max_len}")
+            if max_len < 3:
+                raise ValueError(f"max_len must be >= 3, got {max_len}")
             self.tok.enable_truncation(max_length=max_len)
-        try: encs = self.tok.encode_batch(texts)
+        try:
+            encs = self.tok.encode_batch(texts)
         finally:
-            if max_len is not None: self.tok.enable_truncation(max_length=saved['max_length']) if saved else self.tok.no_truncation()
-        ids = np.array([e.ids for e in encs], dtype=np.int64)                 # (b, L)
-        mask = np.array([e.attention_mask for e in encs], dtype=bool)        # (b, L)
+            if max_len is not None:
+                self.tok.enable_truncation(max_length=saved['max_length']) if saved else self.tok.no_truncation()
+        ids = np.array([e.ids for e in encs], dtype=np.int64)  # (b, L)
+        mask = np.array([e.attention_mask for e in encs], dtype=bool)  # (b, L)
         if return_tensors == 'pt':
             import torch
+
             return dict(ids=torch.from_numpy(ids), mask=torch.from_numpy(mask))
         return dict(ids=ids, mask=mask)
 
-    def decode(self, ids, skip_special:bool=True):
+    def decode(self, ids, skip_special: bool = True):
         "Text of one id sequence, or a list of texts for a batch [B, L] ([UNK] is kept, padding dropped)."
         ids = np.asarray(ids.cpu() if hasattr(ids, 'cpu') else ids)
-        if ids.ndim == 2: return [self.decode(r, skip_special) for r in ids]
+        if ids.ndim == 2:
+            return [self.decode(r, skip_special) for r in ids]
         drop = (PAD_ID, BOS_ID, EOS_ID) if skip_special else ()
         s = self.tok.decode([int(i) for i in ids if int(i) not in drop], skip_special_tokens=False)
-        if self.kind == 'word': s = re.sub(r' ([,.;:!?])', r'\1', s).replace(' - ', '-')
+        if self.kind == 'word':
+            s = re.sub(r' ([,.;:!?])', r'\1', s).replace(' - ', '-')
         return s.strip()
 
     def unk_rate(self, texts) -> float:
@@ -137,15 +181,21 @@ class TextTokenizer:
         "A tokenizer saved by `save` (any `tokenizers` JSON with the four special tokens first)."
         return cls(tokenizer_from_file(path))
 
+
 def tokenizer_from_file(path):
     "The HF `tokenizers.Tokenizer` in the JSON file `path`, naming the file if it is missing or not a tokenizer."
     from tokenizers import Tokenizer
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no tokenizer at {path} (run the tokenizer stage first)")
-    try: return Tokenizer.from_file(str(path))
-    except Exception as e: raise ValueError(f"{path} is not a valid tokenizer file ({str(e)[:200]})") from None
 
-def train_tokenizer(texts, cfg:TokenizerConfig|None=None, **kw) -> TextTokenizer:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no tokenizer at {path} (run the tokenizer stage first)")
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as e:
+        raise ValueError(f"{path} is not a valid tokenizer file ({str(e)[:200]})") from None
+
+
+def train_tokenizer(texts, cfg: TokenizerConfig | None = None, **kw) -> TextTokenizer:
     "Train a tokenizer of `cfg` (or `TokenizerConfig(**kw)`) on `texts`."
     cfg = _check_cfg(cfg or TokenizerConfig(**kw))
     texts = _check_texts(texts)
@@ -153,19 +203,21 @@ def train_tokenizer(texts, cfg:TokenizerConfig|None=None, **kw) -> TextTokenizer
     tok.train_from_iterator(texts, trainer, length=len(texts))
     return TextTokenizer(_finish(tok, cfg), cfg)
 
+
 def load_tokenizer(path) -> TextTokenizer:
     "Load `tokenizer.json` (a file, or a run directory holding one)."
     path = Path(path.path if isinstance(path, RunDir) else path)
-    return TextTokenizer.load(path/'tokenizer.json' if path.is_dir() else path)
+    return TextTokenizer.load(path / 'tokenizer.json' if path.is_dir() else path)
 
 # %% ../../nbs/api/07_tokenizer.ipynb #d4f39952
 def tokenizer_hash(tok) -> str:
     "sha256 of a tokenizer's canonical JSON: a `TextTokenizer`, a `tokenizers.Tokenizer`, or a path (file or run dir)."
     import hashlib
     from tokenizers import Tokenizer
+
     if isinstance(tok, (str, Path, RunDir)):
         path = Path(tok.path if isinstance(tok, RunDir) else tok)
-        path = path/'tokenizer.json' if path.is_dir() else path
+        path = path / 'tokenizer.json' if path.is_dir() else path
         tok = tokenizer_from_file(path)
     tok = getattr(tok, 'tok', tok)
     if not isinstance(tok, Tokenizer):
@@ -175,72 +227,99 @@ def tokenizer_hash(tok) -> str:
 # %% ../../nbs/api/07_tokenizer.ipynb #66e68f5d
 def read_texts(run) -> dict:
     "Texts of `run/descriptions.jsonl` by trajectory id (descriptions then instructions)."
-    path = Path(run.path if isinstance(run, RunDir) else run)/'descriptions.jsonl'
-    if not path.exists(): raise FileNotFoundError(f"no descriptions at {path} (run the describe stage first)")
+    path = Path(run.path if isinstance(run, RunDir) else run) / 'descriptions.jsonl'
+    if not path.exists():
+        raise FileNotFoundError(f"no descriptions at {path} (run the describe stage first)")
     out = {}
     for n, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip(): continue
-        try: d = json.loads(line); out[d['id']] = list(d.get('descriptions', [])) + list(d.get('instructions', []))
-        except (ValueError, KeyError, TypeError): raise ValueError(f"{path}:{n} is not a JSON line with 'id' and 'descriptions'") from None
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out[d['id']] = list(d.get('descriptions', [])) + list(d.get('instructions', []))
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"{path}:{n} is not a JSON line with 'id' and 'descriptions'") from None
     return out
 
-def read_splits(run) -> dict|None:
+
+def read_splits(run) -> dict | None:
     "Trajectory id -> split from `run/dataset` (HF `save_to_disk`), or None if there is no dataset yet."
-    path = Path(run.path if isinstance(run, RunDir) else run)/'dataset'
-    if not path.exists(): return None
+    path = Path(run.path if isinstance(run, RunDir) else run) / 'dataset'
+    if not path.exists():
+        return None
     import datasets
     from lcdt.data import check_dataset
+
     check_dataset(path)
     ds = datasets.load_from_disk(str(path))
     parts = [ds[k] for k in ds] if isinstance(ds, datasets.DatasetDict) else [ds]
     out = {}
     for p in parts:
-        if 'id' not in p.column_names or 'split' not in p.column_names: raise ValueError(f"{path} must have columns 'id' and 'split'")
+        if 'id' not in p.column_names or 'split' not in p.column_names:
+            raise ValueError(f"{path} must have columns 'id' and 'split'")
         sel = p.select_columns(['id', 'split'])
         out.update(zip(sel['id'], sel['split']))
     return out
 
-def tokenizer_for_run(run, cfg:TokenizerConfig|None=None) -> tuple:
+
+def tokenizer_for_run(run, cfg: TokenizerConfig | None = None) -> tuple:
     "Train on the run's train-split texts and write `run/tokenizer.json`; return the tokenizer and figures."
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
     cfg = _check_cfg(cfg or TokenizerConfig())
     texts, splits = read_texts(run), read_splits(run)
-    if splits is None: train, held, source = [t for ts in texts.values() for t in ts], [], 'all texts (no dataset/ yet)'
+    if splits is None:
+        train, held, source = [t for ts in texts.values() for t in ts], [], 'all texts (no dataset/ yet)'
     else:
         train = [t for i, ts in texts.items() if splits.get(i) == 'train' for t in ts]
         held = [t for i, ts in texts.items() if splits.get(i) in ('val', 'test') for t in ts]
         source = 'train split of dataset/'
-    if not train: raise ValueError(f"no training texts in {run.path} (empty descriptions or no 'train' split)")
-    t0 = time.time(); tk = train_tokenizer(train, cfg); secs = time.time() - t0
-    tk.save(run/'tokenizer.json')
+    if not train:
+        raise ValueError(f"no training texts in {run.path} (empty descriptions or no 'train' split)")
+    t0 = time.time()
+    tk = train_tokenizer(train, cfg)
+    secs = time.time() - t0
+    tk.save(run / 'tokenizer.json')
     lens = [int(m.sum()) for m in tk.encode(train, max_len=10**6)['mask']]
-    figs = dict(kind=tk.kind, vocab_size=tk.vocab_size, trained_on=source, n_train_texts=len(train), n_heldout_texts=len(held),
-                train_seconds=round(secs, 3), mean_tokens=round(float(np.mean(lens)), 2), max_tokens=max(lens),
-                truncated=sum(l > cfg.max_len for l in lens), heldout_unk_rate=round(tk.unk_rate(held), 5) if held else None)
+    figs = dict(
+        kind=tk.kind,
+        vocab_size=tk.vocab_size,
+        trained_on=source,
+        n_train_texts=len(train),
+        n_heldout_texts=len(held),
+        train_seconds=round(secs, 3),
+        mean_tokens=round(float(np.mean(lens)), 2),
+        max_tokens=max(lens),
+        truncated=sum(l > cfg.max_len for l in lens),
+        heldout_unk_rate=round(tk.unk_rate(held), 5) if held else None,
+    )
     return tk, figs
 
-def tokenizer_config(preset:str) -> TokenizerConfig:
+
+def tokenizer_config(preset: str) -> TokenizerConfig:
     "The `TokenizerConfig` of `preset`: what the tokenizer stage trains, and what its marker records."
     if preset not in TOKENIZER_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(TOKENIZER_PRESETS)}")
     return TokenizerConfig(**TOKENIZER_PRESETS[preset])
 
-def stage_tokenizer(run:RunDir, preset:str) -> dict:
+
+def stage_tokenizer(run: RunDir, preset: str) -> dict:
     "The pipeline's tokenizer stage: train on the train split's texts, write `tokenizer.json`."
     return tokenizer_for_run(run, tokenizer_config(preset))[1]
 
 # %% ../../nbs/api/07_tokenizer.ipynb #43259e68
 @call_parse
 def lcdt_tokenizer(
-    run:str=None, # run directory holding descriptions.jsonl (and dataset/ for the split)
-    kind:str='bpe', # bpe | word
-    vocab_size:int=900, # most vocabulary entries, special tokens included
-    min_frequency:int=1, # least count of a learned word or merge
-    max_len:int=128, # longest encoding, [BOS]/[EOS] included
+    run: str = None,  # run directory holding descriptions.jsonl (and dataset/ for the split)
+    kind: str = 'bpe',  # bpe | word
+    vocab_size: int = 900,  # most vocabulary entries, special tokens included
+    min_frequency: int = 1,  # least count of a learned word or merge
+    max_len: int = 128,  # longest encoding, [BOS]/[EOS] included
 ):
     "Train the run's tokenizer on its train-split texts and write tokenizer.json."
-    if not run: raise ValueError("--run is required: the run directory holding descriptions.jsonl")
+    if not run:
+        raise ValueError("--run is required: the run directory holding descriptions.jsonl")
     from lcdt.pipeline import mark_stage
+
     cfg = TokenizerConfig(kind=kind, vocab_size=vocab_size, min_frequency=min_frequency, max_len=max_len)
     _, figs = tokenizer_for_run(run, cfg)
     print(json.dumps(figs))

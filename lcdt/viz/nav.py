@@ -16,35 +16,75 @@ from ..core import atomic_write_bytes
 __all__ = ['plot_scene', 'save_figure', 'plot_trajectories', 'events_legend', 'plot_bds']
 
 # %% ../../nbs/api/03a_viz_nav.ipynb #b08ab4fd
-def plot_scene(scene:Scene|None=None, ax=None, tiles:bool=True, names:bool=True, start=(60., 450., 45.), figsize=(6, 6)):
+def plot_scene(
+    scene: Scene | None = None,
+    ax=None,
+    tiles: bool = True,
+    names: bool = True,
+    start=(60.0, 450.0, 45.0),
+    figsize=(6, 6),
+):
     "Draw the flat: coloured tiles (named), furniture boxes (named), walls, and the start pose as an arrow."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
+
     scene = scene or default_scene()
-    if ax is None: _, ax = plt.subplots(figsize=figsize)
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
     if tiles:
         for colour, (x0, y0, x1, y1) in scene.tiles.items():
             rgb = np.array(TILE_RGB[colour]) / 255
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=rgb * 0.55 + 0.45, edgecolor='none', zorder=0))
-            ax.text(x0 + 6, y1 - 6, colour, fontsize=7, color=rgb * 0.6, ha='left', va='bottom', style='italic', zorder=1)
+            ax.text(
+                x0 + 6, y1 - 6, colour, fontsize=7, color=rgb * 0.6, ha='left', va='bottom', style='italic', zorder=1
+            )
     for name, (x0, y0, x1, y1) in scene.objects.items():
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=(0.35, 0.35, 0.4, 0.35), edgecolor=(0.2, 0.2, 0.25), lw=1, zorder=2))
-        if names: ax.text((x0 + x1) / 2, (y0 + y1) / 2, name, fontsize=7, ha='center', va='center', zorder=5,
-                          bbox=dict(boxstyle='round,pad=0.15', fc='white', ec='none', alpha=0.75))
-    for x0, y0, x1, y1 in scene.walls: ax.plot([x0, x1], [y0, y1], color='black', lw=3, solid_capstyle='round', zorder=3)
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                facecolor=(0.35, 0.35, 0.4, 0.35),
+                edgecolor=(0.2, 0.2, 0.25),
+                lw=1,
+                zorder=2,
+            )
+        )
+        if names:
+            ax.text(
+                (x0 + x1) / 2,
+                (y0 + y1) / 2,
+                name,
+                fontsize=7,
+                ha='center',
+                va='center',
+                zorder=5,
+                bbox=dict(boxstyle='round,pad=0.15', fc='white', ec='none', alpha=0.75),
+            )
+    for x0, y0, x1, y1 in scene.walls:
+        ax.plot([x0, x1], [y0, y1], color='black', lw=3, solid_capstyle='round', zorder=3)
     if start is not None:
         x, y, deg = start
-        ax.annotate('', xy=(x + 30 * np.cos(np.radians(deg)), y + 30 * np.sin(np.radians(deg))), xytext=(x, y),
-                    arrowprops=dict(arrowstyle='->', color='black', lw=1.5), zorder=6)
+        ax.annotate(
+            '',
+            xy=(x + 30 * np.cos(np.radians(deg)), y + 30 * np.sin(np.radians(deg))),
+            xytext=(x, y),
+            arrowprops=dict(arrowstyle='->', color='black', lw=1.5),
+            zorder=6,
+        )
         ax.plot([x], [y], 'o', color='black', ms=4, zorder=6)
-    ax.set_xlim(-5, scene.size + 5); ax.set_ylim(scene.size + 5, -5)  # y down: north at the top
-    ax.set_aspect('equal'); ax.set_xticks([0, 200, 400, 600]); ax.set_yticks([0, 200, 400, 600])
+    ax.set_xlim(-5, scene.size + 5)
+    ax.set_ylim(scene.size + 5, -5)  # y down: north at the top
+    ax.set_aspect('equal')
+    ax.set_xticks([0, 200, 400, 600])
+    ax.set_yticks([0, 200, 400, 600])
     ax.tick_params(labelsize=7)
-    ax.set_xlabel('x (east →)', fontsize=8); ax.set_ylabel('y (south ↓)', fontsize=8)
+    ax.set_xlabel('x (east →)', fontsize=8)
+    ax.set_ylabel('y (south ↓)', fontsize=8)
     return ax
 
 # %% ../../nbs/api/03a_viz_nav.ipynb #159c337b
-def save_figure(fig, path, dpi:int=90) -> Path:
+def save_figure(fig, path, dpi: int = 90) -> Path:
     "Save a matplotlib figure as PNG at `path`, atomically."
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
@@ -53,20 +93,35 @@ def save_figure(fig, path, dpi:int=90) -> Path:
 # %% ../../nbs/api/03a_viz_nav.ipynb #ccdcfeed
 def _check_traj(positions):
     p = np.asarray(positions, dtype=np.float64)
-    if p.ndim == 2: p = p[None]
-    if p.ndim != 3 or p.shape[-1] != 2: raise ValueError(f"positions must be an array [T, 2] or [N, T, 2], got shape {np.shape(positions)}")
+    if p.ndim == 2:
+        p = p[None]
+    if p.ndim != 3 or p.shape[-1] != 2:
+        raise ValueError(f"positions must be an array [T, 2] or [N, T, 2], got shape {np.shape(positions)}")
     return p
 
-def plot_trajectories(positions, events=None, scene:Scene|None=None, ax=None, cmap:str='viridis', annotate_events:bool=True,
-                      lw:float=1.5, figsize=(6, 6)):
+
+def plot_trajectories(
+    positions,
+    events=None,
+    scene: Scene | None = None,
+    ax=None,
+    cmap: str = 'viridis',
+    annotate_events: bool = True,
+    lw: float = 1.5,
+    figsize=(6, 6),
+):
     "Draw trajectories `[N, T, 2]` (or `[T, 2]`) over the scene, coloured by time, with numbered event markers."
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
+
     p = _check_traj(positions)
     scene = scene or default_scene()
-    if ax is None: ax = plot_scene(scene, figsize=figsize, names=True)
-    if events is None and annotate_events: events = annotate_batch(p, scene)
-    if events is not None and len(events) != len(p): raise ValueError(f"events must hold one list per trajectory ({len(p)}), got {len(events)}")
+    if ax is None:
+        ax = plot_scene(scene, figsize=figsize, names=True)
+    if events is None and annotate_events:
+        events = annotate_batch(p, scene)
+    if events is not None and len(events) != len(p):
+        raise ValueError(f"events must hold one list per trajectory ({len(p)}), got {len(events)}")
     T = p.shape[1]
     for i, traj in enumerate(p):
         segs = np.stack([traj[:-1], traj[1:]], 1)
@@ -76,21 +131,27 @@ def plot_trajectories(positions, events=None, scene:Scene|None=None, ax=None, cm
         ax.plot(*traj[-1], 'x', color='crimson', ms=7, mew=2, zorder=9)
         for k, e in enumerate(events[i] if events is not None else []):
             ax.plot(*traj[e.t], 'o', ms=5, mfc='white', mec='black', zorder=10)
-            if len(p) <= 3: ax.annotate(str(k), traj[e.t], xytext=(4, 4), textcoords='offset points', fontsize=7, zorder=11)
+            if len(p) <= 3:
+                ax.annotate(str(k), traj[e.t], xytext=(4, 4), textcoords='offset points', fontsize=7, zorder=11)
     return ax
+
 
 def events_legend(events) -> str:
     "One line per event: number, step and the label in words."
+
     def words(e):
         where = '' if not e.obj else ('on the ' + e.obj if e.relation == 'on' else f"{e.relation} the {e.obj}") + ', '
         return f"{where}{e.tile} tile"
+
     return '\n'.join(f"{k}: t={e.t:3d}  {words(e)}" for k, e in enumerate(events))
 
 # %% ../../nbs/api/03a_viz_nav.ipynb #cedf9675
-def plot_bds(bds, scene:Scene|None=None, ax=None, c=None, s:float=4, figsize=(6, 6), **kw):
+def plot_bds(bds, scene: Scene | None = None, ax=None, c=None, s: float = 4, figsize=(6, 6), **kw):
     "Scatter behaviour descriptors `[N, 2]` over the scene."
     bds = np.asarray(bds)
-    if bds.ndim != 2 or bds.shape[1] != 2: raise ValueError(f"bds must be an array [N, 2], got shape {bds.shape}")
-    if ax is None: ax = plot_scene(scene, figsize=figsize, names=False)
+    if bds.ndim != 2 or bds.shape[1] != 2:
+        raise ValueError(f"bds must be an array [N, 2], got shape {bds.shape}")
+    if ax is None:
+        ax = plot_scene(scene, figsize=figsize, names=False)
     ax.scatter(bds[:, 0], bds[:, 1], s=s, c='crimson' if c is None else c, zorder=8, **kw)
     return ax

@@ -23,6 +23,7 @@ __all__ = ['RunData', 'load_run', 'demo_run', 'label_words', 'current_event', 'e
 @dataclass
 class RunData:
     "What the viewers show of a run: trajectories `pos [N, T, 2]`, `bd [N, 2]`, events and texts per entry."
+
     pos: np.ndarray  # float32 [N, T, 2], position after each step
     bd: np.ndarray  # float32 [N, 2], the behaviour descriptors (final positions)
     events: list  # list[list[Event]], one list per entry
@@ -33,18 +34,23 @@ class RunData:
 
     def __post_init__(self):
         N = len(self.pos)
-        if not self.ids: self.ids = list(range(N))
+        if not self.ids:
+            self.ids = list(range(N))
         for k in ('bd', 'events', 'descriptions', 'instructions', 'ids'):
-            if len(getattr(self, k)) != N: raise ValueError(f"{k} must hold one item per entry ({N}), got {len(getattr(self, k))}")
+            if len(getattr(self, k)) != N:
+                raise ValueError(f"{k} must hold one item per entry ({N}), got {len(getattr(self, k))}")
 
-    def __len__(self): return len(self.pos)
-    def __repr__(self): return f"RunData(n={len(self)}, T={self.pos.shape[1]}, source={self.source!r})"
+    def __len__(self):
+        return len(self.pos)
 
-    def texts(self, i:int) -> list:
+    def __repr__(self):
+        return f"RunData(n={len(self)}, T={self.pos.shape[1]}, source={self.source!r})"
+
+    def texts(self, i: int) -> list:
         "The descriptions and instructions of entry `i`."
         return list(self.descriptions[i]) + list(self.instructions[i])
 
-    def search(self, query:str) -> list:
+    def search(self, query: str) -> list:
         "Indices of the entries whose texts contain every word of `query` (case-insensitive)."
         words = query.lower().split()
         return [i for i in range(len(self)) if all(w in ' '.join(self.texts(i)).lower() for w in words)]
@@ -54,46 +60,66 @@ def _read_jsonl(path) -> dict:
     rows = [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()]
     return {int(r['id']): r for r in rows}
 
-def _from_dir(path:Path, scene) -> RunData:
-    if (path/'archive.npz').exists():
-        with np.load(path/'archive.npz', allow_pickle=False) as z: pos, bd = z['pos'], z['bd']
+
+def _from_dir(path: Path, scene) -> RunData:
+    if (path / 'archive.npz').exists():
+        with np.load(path / 'archive.npz', allow_pickle=False) as z:
+            pos, bd = z['pos'], z['bd']
         ids = list(range(len(pos)))
-        ev = _read_jsonl(path/'events.jsonl') if (path/'events.jsonl').exists() else {}
+        ev = _read_jsonl(path / 'events.jsonl') if (path / 'events.jsonl').exists() else {}
         missing = [i for i in ids if i not in ev]
         events = [events_from_json(ev[i]['events']) if i in ev else None for i in ids]
         if missing:  # entries without a line in events.jsonl (or no file at all) are annotated here
-            for i, e in zip(missing, annotate_batch(pos[missing], scene)): events[i] = e
-        de = _read_jsonl(path/'descriptions.jsonl') if (path/'descriptions.jsonl').exists() else {}
+            for i, e in zip(missing, annotate_batch(pos[missing], scene)):
+                events[i] = e
+        de = _read_jsonl(path / 'descriptions.jsonl') if (path / 'descriptions.jsonl').exists() else {}
         desc = [list(de.get(i, {}).get('descriptions', [])) for i in ids]
         inst = [list(de.get(i, {}).get('instructions', [])) for i in ids]
         return RunData(pos, bd, events, desc, inst, ids, str(path))
-    if (path/'dataset').exists():
+    if (path / 'dataset').exists():
         import datasets
-        ds = datasets.load_from_disk(str(path/'dataset'))
-        if isinstance(ds, datasets.DatasetDict): ds = datasets.concatenate_datasets(list(ds.values()))
-        return _from_dataset(ds, scene, str(path/'dataset'))
+
+        ds = datasets.load_from_disk(str(path / 'dataset'))
+        if isinstance(ds, datasets.DatasetDict):
+            ds = datasets.concatenate_datasets(list(ds.values()))
+        return _from_dataset(ds, scene, str(path / 'dataset'))
     raise FileNotFoundError(f"{path} holds neither archive.npz nor dataset/: is it a run directory?")
 
+
 def _from_dataset(ds, scene, source='datasets.Dataset') -> RunData:
-    if 'pos' not in ds.column_names: raise ValueError(f"the dataset needs a 'pos' column [T, 2] (and ideally bd, events, descriptions, instructions), has {ds.column_names}")
+    if 'pos' not in ds.column_names:
+        raise ValueError(
+            f"the dataset needs a 'pos' column [T, 2] (and ideally bd, events, descriptions, instructions), has {ds.column_names}"
+        )
     npd = ds.select_columns([c for c in ('pos', 'bd') if c in ds.column_names]).with_format('numpy')
     pos = np.asarray(npd['pos'], dtype=np.float32)
     bd = np.asarray(npd['bd'], dtype=np.float32) if 'bd' in ds.column_names else pos[:, -1]
     if 'events' in ds.column_names:  # dicts {t, relation, obj, tile} (the contract) or lists [t, relation, obj, tile]
-        events = [[Event(int(e['t']), e['relation'], e['obj'], e['tile']) if isinstance(e, dict) else Event(int(e[0]), *e[1:4]) for e in row]
-                  for row in ds['events']]
-    else: events = annotate_batch(pos, scene)
+        events = [
+            [
+                Event(int(e['t']), e['relation'], e['obj'], e['tile'])
+                if isinstance(e, dict)
+                else Event(int(e[0]), *e[1:4])
+                for e in row
+            ]
+            for row in ds['events']
+        ]
+    else:
+        events = annotate_batch(pos, scene)
     col = lambda c: [list(x) for x in ds[c]] if c in ds.column_names else [[] for _ in range(len(pos))]
     ids = [int(i) for i in ds['id']] if 'id' in ds.column_names else []
     return RunData(pos, bd, events, col('descriptions'), col('instructions'), ids, source)
 
-def load_run(source, scene:Scene|None=None) -> RunData:
+
+def load_run(source, scene: Scene | None = None) -> RunData:
     "Read a run directory, a `datasets.Dataset`, or an object with `pos [N, T, 2]` into a `RunData`."
     scene = scene or default_scene()
-    if isinstance(source, RunData): return source
+    if isinstance(source, RunData):
+        return source
     if isinstance(source, (str, Path)) or hasattr(source, '__fspath__'):
         path = Path(source)
-        if not path.is_dir(): raise FileNotFoundError(f"no run directory at {path}")
+        if not path.is_dir():
+            raise FileNotFoundError(f"no run directory at {path}")
         return _from_dir(path, scene)
     if type(source).__module__.startswith('datasets'):
         if not hasattr(source, 'column_names') or isinstance(source.column_names, dict):
@@ -101,32 +127,53 @@ def load_run(source, scene:Scene|None=None) -> RunData:
         return _from_dataset(source, scene)
     if hasattr(source, 'pos'):
         pos = np.asarray(source.pos, dtype=np.float32)
-        if pos.ndim != 3 or pos.shape[-1] != 2: raise ValueError(f"source.pos must be an array [N, T, 2], got shape {pos.shape}")
+        if pos.ndim != 3 or pos.shape[-1] != 2:
+            raise ValueError(f"source.pos must be an array [N, T, 2], got shape {pos.shape}")
         n = len(pos)
-        return RunData(pos, pos[:, -1].copy(), annotate_batch(pos, scene), [[] for _ in range(n)], [[] for _ in range(n)], source=type(source).__name__)
-    raise TypeError(f"source must be a run directory (str or Path), a datasets.Dataset or an object with .pos [N, T, 2], got {type(source).__name__}")
+        return RunData(
+            pos,
+            pos[:, -1].copy(),
+            annotate_batch(pos, scene),
+            [[] for _ in range(n)],
+            [[] for _ in range(n)],
+            source=type(source).__name__,
+        )
+    raise TypeError(
+        f"source must be a run directory (str or Path), a datasets.Dataset or an object with .pos [N, T, 2], got {type(source).__name__}"
+    )
 
 # %% ../../nbs/api/40_widgets.ipynb #3793d827
-def demo_run(path, n:int=12, seed:int=0, n_steps:int=400, pool:int=64) -> Path:
+def demo_run(path, n: int = 12, seed: int = 0, n_steps: int = 400, pool: int = 64) -> Path:
     "Write a small run directory at `path` (random controllers, events, template descriptions) and return it."
     from lcdt.nav.env import BatchNav
     from lcdt.nav.policy import init_params, policy_fn_from_params
     from lcdt.text.describe import TemplateDescriber
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= pool: raise ValueError(f"n must be an int in [1, pool={pool}], got {n!r}")
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= pool:
+        raise ValueError(f"n must be an int in [1, pool={pool}], got {n!r}")
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     params = init_params(pool, _rng(seed))
     r = BatchNav(pool).rollout(policy_fn_from_params(params), n_steps=n_steps)
     events = annotate_batch(r.pos)
     # the most eventful routes, but not the jittery ones that flip labels every few steps
     score = np.array([min(len(e), 12) for e in events]) + np.linalg.norm(r.bd - r.pos[:, 0], axis=1) / 600
     keep = np.sort(np.argsort(-score, kind='stable')[:n])
-    arrays = dict(params=params[keep], bd=r.bd[keep], pos=r.pos[keep], heading=r.heading[keep], obs=r.obs[keep], act=r.act[keep])
-    buf = io.BytesIO(); np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
-    atomic_write_bytes(path/'archive.npz', buf.getvalue())
+    arrays = dict(
+        params=params[keep], bd=r.bd[keep], pos=r.pos[keep], heading=r.heading[keep], obs=r.obs[keep], act=r.act[keep]
+    )
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
+    atomic_write_bytes(path / 'archive.npz', buf.getvalue())
     ev = [events[k] for k in keep]
-    atomic_write_text(path/'events.jsonl', ''.join(json.dumps(dict(id=i, events=events_to_json(e))) + '\n' for i, e in enumerate(ev)))
+    atomic_write_text(
+        path / 'events.jsonl',
+        ''.join(json.dumps(dict(id=i, events=events_to_json(e))) + '\n' for i, e in enumerate(ev)),
+    )
     texts = TemplateDescriber(n_paraphrases=3, seed=seed).describe_batch(ev)
-    atomic_write_text(path/'descriptions.jsonl', ''.join(json.dumps(dict(id=i, **t)) + '\n' for i, t in enumerate(texts)))
+    atomic_write_text(
+        path / 'descriptions.jsonl', ''.join(json.dumps(dict(id=i, **t)) + '\n' for i, t in enumerate(texts))
+    )
     return path
 
 # %% ../../nbs/api/40_widgets.ipynb #1d9c2984
@@ -135,13 +182,16 @@ def label_words(label) -> str:
     rel, obj, tile = label.relation, label.obj, label.tile
     return f"{rel} the {obj}, {tile} tile" if obj else f"{tile} tile"
 
-def current_event(events, t:int) -> int:
+
+def current_event(events, t: int) -> int:
     "Index of the event in force at step `t` (the last one with `e.t <= t`); -1 before the first."
     return int(np.searchsorted([e.t for e in events], t, side='right')) - 1
 
-def events_html(events, current:int=-1, max_items:int=12) -> str:
+
+def events_html(events, current: int = -1, max_items: int = 12) -> str:
     "An HTML list of `events` (at most `max_items`, around the `current` one) with the `current` one marked (class `lcdt-current`, bold)."
-    if not events: return '<i>no events</i>'
+    if not events:
+        return '<i>no events</i>'
     lo = max(0, min(current - max_items // 2, len(events) - max_items))
     items = []
     for k in range(lo, min(len(events), lo + max_items)):
@@ -150,42 +200,59 @@ def events_html(events, current:int=-1, max_items:int=12) -> str:
     return f'<ol class="lcdt-events" start="{lo}" style="margin:0;padding-left:2.2em">' + ''.join(items) + '</ol>'
 
 # %% ../../nbs/api/40_widgets.ipynb #b3f73807
-def fig_to_png(fig, dpi:int=72) -> bytes:
+def fig_to_png(fig, dpi: int = 72) -> bytes:
     "PNG bytes of a matplotlib figure, drawn with the Agg canvas."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=dpi)
     return buf.getvalue()
 
+
 def _figure(w=4.2, h=4.2):
     from matplotlib.figure import Figure
+
     return Figure(figsize=(w, h), layout='constrained')
+
 
 def _scene_ax(fig, scene, rect=None):
     from lcdt.viz.nav import plot_scene
+
     ax = fig.add_subplot() if rect is None else fig.add_axes(rect)
     plot_scene(scene, ax=ax)
-    ax.set_xlabel(''); ax.set_ylabel(''); ax.set_xticks([]); ax.set_yticks([])
+    ax.set_xlabel('')
+    ax.set_ylabel('')
+    ax.set_xticks([])
+    ax.set_yticks([])
     return ax
+
 
 def _png_array(img) -> bytes:
     "PNG bytes of a uint8 image [H, W, 3]."
     import matplotlib.image as mpimg
-    buf = io.BytesIO(); mpimg.imsave(buf, np.asarray(img, dtype=np.uint8), format='png')
+
+    buf = io.BytesIO()
+    mpimg.imsave(buf, np.asarray(img, dtype=np.uint8), format='png')
     return buf.getvalue()
 
 # %% ../../nbs/api/40_widgets.ipynb #6aeb9119
 class _Viewer:
     widget = None
-    def figure(self): raise NotImplementedError
+
+    def figure(self):
+        raise NotImplementedError
+
     def png(self) -> bytes:
         "The static picture as PNG bytes."
         return fig_to_png(self.figure())
+
     def show_static(self):
         "The static picture, for places without a live kernel."
         from IPython.display import Image
+
         return Image(self.png())
+
     def _repr_mimebundle_(self, include=None, exclude=None, **kw):
         b = dict(self.widget._repr_mimebundle_(**kw) or {})
         b['image/png'] = base64.b64encode(self.png()).decode()
@@ -195,35 +262,60 @@ class _Viewer:
 # %% ../../nbs/api/40_widgets.ipynb #2024247a
 def _follow_from(checkpoint, follow_fn):
     "A `(texts, bds) -> positions` callable, or the reason there is none."
-    if follow_fn is not None: return follow_fn, ''
-    if checkpoint is None: return None, 'No model: pass <code>checkpoint=</code> (a run directory or <code>model/</code>) to roll out a prompt.'
-    try: from lcdt.dt.evaluate import follow
-    except ImportError as e: return None, f'<code>lcdt.dt.evaluate.follow</code> is not available ({html.escape(str(e))}).'
+    if follow_fn is not None:
+        return follow_fn, ''
+    if checkpoint is None:
+        return (
+            None,
+            'No model: pass <code>checkpoint=</code> (a run directory or <code>model/</code>) to roll out a prompt.',
+        )
+    try:
+        from lcdt.dt.evaluate import follow
+    except ImportError as e:
+        return None, f'<code>lcdt.dt.evaluate.follow</code> is not available ({html.escape(str(e))}).'
     return (lambda texts, bds: follow(checkpoint, texts, bds, seed=0)), ''
+
 
 def _positions(out) -> np.ndarray:
     "The positions [N, T, 2] in what a follow function returned (an array, a dict, a tuple or an object with .pos)."
-    if isinstance(out, dict): out = out['pos']
-    elif hasattr(out, 'pos'): out = out.pos
-    elif isinstance(out, (tuple, list)) and not np.isscalar(out[0]) and np.ndim(out[0]) == 3: out = out[0]
+    if isinstance(out, dict):
+        out = out['pos']
+    elif hasattr(out, 'pos'):
+        out = out.pos
+    elif isinstance(out, (tuple, list)) and not np.isscalar(out[0]) and np.ndim(out[0]) == 3:
+        out = out[0]
     p = np.asarray(out, dtype=np.float32)
-    if p.ndim != 3 or p.shape[-1] != 2: raise ValueError(f"the follow function must return positions [N, T, 2], got shape {p.shape}")
+    if p.ndim != 3 or p.shape[-1] != 2:
+        raise ValueError(f"the follow function must return positions [N, T, 2], got shape {p.shape}")
     return p
 
 # %% ../../nbs/api/40_widgets.ipynb #fc7af5ae
 class TrajectoryViewer(_Viewer):
     "Scrub an archive entry's trajectory: scene, route up to `t`, label at `t`, events, descriptions, and a model's rollout."
-    def __init__(self, source, entry:int=0, t:int|None=None, checkpoint=None, follow_fn:Callable|None=None,
-                 scene:Scene|None=None, width:int=360):
+
+    def __init__(
+        self,
+        source,
+        entry: int = 0,
+        t: int | None = None,
+        checkpoint=None,
+        follow_fn: Callable | None = None,
+        scene: Scene | None = None,
+        width: int = 360,
+    ):
         import ipywidgets as W
+
         self.scene = scene or default_scene()
         self.data = load_run(source, self.scene)
         N, T = self.data.pos.shape[:2]
-        if not 0 <= entry < N: raise ValueError(f"entry must be in [0, {N}), got {entry}")
+        if not 0 <= entry < N:
+            raise ValueError(f"entry must be in [0, {N}), got {entry}")
         self._follow, self._why = _follow_from(checkpoint, follow_fn)
         self.model_pos = self.model_events = None
         lay = W.Layout(width='95%')
-        self.entry = W.IntSlider(value=entry, min=0, max=N - 1, description='entry', continuous_update=False, layout=lay)
+        self.entry = W.IntSlider(
+            value=entry, min=0, max=N - 1, description='entry', continuous_update=False, layout=lay
+        )
         self.search = W.Text(placeholder='search the descriptions, e.g. fridge', description='search', layout=lay)
         self.hits = W.Dropdown(options=[], description='matches', layout=lay)
         self.t = W.IntSlider(value=T - 1 if t is None else t, min=0, max=T - 1, description='t', layout=lay)
@@ -231,52 +323,88 @@ class TrajectoryViewer(_Viewer):
         self.label = W.HTML()
         self.events = W.HTML()
         self.texts = W.HTML()
-        self.prompt = W.Text(placeholder='an instruction, e.g. go north of the fridge', description='prompt', layout=lay)
+        self.prompt = W.Text(
+            placeholder='an instruction, e.g. go north of the fridge', description='prompt', layout=lay
+        )
         self.go = W.Button(description='Roll out', disabled=self._follow is None)
         self.status = W.HTML(self._why)
         self.model_image = W.Image(format='png', layout=W.Layout(width=f'{width}px', display='none'))
-        for w, c in ((self.entry, 'lcdt-entry'), (self.t, 'lcdt-t'), (self.label, 'lcdt-label'), (self.events, 'lcdt-events-box'),
-                     (self.texts, 'lcdt-texts'), (self.search, 'lcdt-search'), (self.status, 'lcdt-status')): w.add_class(c)
+        for w, c in (
+            (self.entry, 'lcdt-entry'),
+            (self.t, 'lcdt-t'),
+            (self.label, 'lcdt-label'),
+            (self.events, 'lcdt-events-box'),
+            (self.texts, 'lcdt-texts'),
+            (self.search, 'lcdt-search'),
+            (self.status, 'lcdt-status'),
+        ):
+            w.add_class(c)
         self.entry.observe(lambda ch: self._on_entry(), 'value')
         self.t.observe(lambda ch: self.refresh(), 'value')
         self.search.observe(lambda ch: self.find(ch['new']), 'value')
         self.hits.observe(lambda ch: ch['new'] is not None and self.select(ch['new']), 'value')
         self.go.on_click(lambda b: self.rollout(self.prompt.value))
-        side = W.VBox([self.label, W.HTML('<b>events</b>'), self.events, W.HTML('<b>texts</b>'), self.texts],
-                      layout=W.Layout(width='420px', max_height=f'{width + 40}px', overflow='auto'))
-        model = W.VBox([W.HTML('<b>model rollout</b> (target: this entry\'s BD)'), W.HBox([self.prompt, self.go]), self.status, self.model_image])
-        self.widget = W.VBox([W.HBox([W.VBox([self.entry, self.t], layout=W.Layout(width='50%')),
-                                      W.VBox([self.search, self.hits], layout=W.Layout(width='50%'))]),
-                              W.HBox([self.image, side]), model])
+        side = W.VBox(
+            [self.label, W.HTML('<b>events</b>'), self.events, W.HTML('<b>texts</b>'), self.texts],
+            layout=W.Layout(width='420px', max_height=f'{width + 40}px', overflow='auto'),
+        )
+        model = W.VBox(
+            [
+                W.HTML('<b>model rollout</b> (target: this entry\'s BD)'),
+                W.HBox([self.prompt, self.go]),
+                self.status,
+                self.model_image,
+            ]
+        )
+        self.widget = W.VBox(
+            [
+                W.HBox(
+                    [
+                        W.VBox([self.entry, self.t], layout=W.Layout(width='50%')),
+                        W.VBox([self.search, self.hits], layout=W.Layout(width='50%')),
+                    ]
+                ),
+                W.HBox([self.image, side]),
+                model,
+            ]
+        )
         self.widget.add_class('lcdt-trajectory-viewer')
         self._on_entry()
 
-    def __repr__(self): return f"TrajectoryViewer(entry={self.entry.value}, t={self.t.value}, {self.data!r})"
+    def __repr__(self):
+        return f"TrajectoryViewer(entry={self.entry.value}, t={self.t.value}, {self.data!r})"
 
     @property
-    def i(self) -> int: return self.entry.value  # the entry shown
+    def i(self) -> int:
+        return self.entry.value  # the entry shown
 
-    def select(self, i:int):
+    def select(self, i: int):
         "Show entry `i` (keeps `t`)."
-        if not 0 <= i < len(self.data): raise ValueError(f"entry must be in [0, {len(self.data)}), got {i}")
+        if not 0 <= i < len(self.data):
+            raise ValueError(f"entry must be in [0, {len(self.data)}), got {i}")
         self.entry.value = int(i)
 
-    def find(self, query:str) -> list:
+    def find(self, query: str) -> list:
         "List the entries whose texts contain the words of `query` (the first 200) and show the first; return all their indices."
         hits = self.data.search(query) if query.strip() else []
-        self.hits.options = [(f"{i}: {(self.data.texts(i) or [''])[0][:70]}", i) for i in hits[:200]]  # a list a person can scroll
-        if hits: self.select(hits[0])
+        self.hits.options = [
+            (f"{i}: {(self.data.texts(i) or [''])[0][:70]}", i) for i in hits[:200]
+        ]  # a list a person can scroll
+        if hits:
+            self.select(hits[0])
         return hits
 
     def _on_entry(self):
         self.model_pos = self.model_events = None
         self.model_image.value, self.model_image.layout.display = b'', 'none'
-        if self._follow is not None: self.status.value = 'Type a prompt and press <i>Roll out</i>.'
+        if self._follow is not None:
+            self.status.value = 'Type a prompt and press <i>Roll out</i>.'
         d, i = self.data, self.i
         txt = ''.join(f'<li>{html.escape(s)}</li>' for s in d.descriptions[i]) or '<li><i>no descriptions</i></li>'
         ins = ''.join(f'<li>{html.escape(s)}</li>' for s in d.instructions[i])
         self.texts.value = f'<ul style="margin:0;padding-left:1.2em">{txt}{ins}</ul>'
-        if not self.prompt.value and d.instructions[i]: self.prompt.value = d.instructions[i][0]
+        if not self.prompt.value and d.instructions[i]:
+            self.prompt.value = d.instructions[i][0]
         self.refresh()
 
     @property
@@ -298,14 +426,18 @@ class TrajectoryViewer(_Viewer):
     def scene_figure(self, fig=None, ax=None):
         "The scene with the entry's route up to `t`, the robot at `t` and the events so far (on `ax` of `fig` if given)."
         i, t, d = self.i, self.t.value, self.data
-        if ax is None: fig = _figure(); ax = _scene_ax(fig, self.scene)
+        if ax is None:
+            fig = _figure()
+            ax = _scene_ax(fig, self.scene)
         p = d.pos[i]
         ax.plot(p[:, 0], p[:, 1], '-', color='0.5', lw=1, alpha=0.5, zorder=7)
-        ax.plot(p[:t + 1, 0], p[:t + 1, 1], '-', color='tab:blue', lw=2, zorder=8)
+        ax.plot(p[: t + 1, 0], p[: t + 1, 1], '-', color='tab:blue', lw=2, zorder=8)
         ax.plot(*d.bd[i], 'x', color='crimson', ms=8, mew=2, zorder=9)
         cur = self.current
-        for k, e in enumerate(d.events[i][:cur + 1]):
-            ax.plot(*p[e.t], 'o', ms=7 if k == cur else 5, mfc='orange' if k == cur else 'white', mec='black', zorder=10)
+        for k, e in enumerate(d.events[i][: cur + 1]):
+            ax.plot(
+                *p[e.t], 'o', ms=7 if k == cur else 5, mfc='orange' if k == cur else 'white', mec='black', zorder=10
+            )
         ax.plot(*p[t], 'o', ms=9, color='tab:blue', mec='black', zorder=11)
         ax.set_title(self.label_text(), fontsize=9)
         return fig
@@ -313,44 +445,63 @@ class TrajectoryViewer(_Viewer):
     def figure(self):
         "The static viewer: the scene figure beside the event list (current in bold) and the entry's first texts."
         from matplotlib.figure import Figure
+
         fig = Figure(figsize=(8.4, 4.4))
         self.scene_figure(fig, _scene_ax(fig, self.scene, (0.01, 0.01, 0.46, 0.9)))
-        ax = fig.add_axes((0.5, 0.02, 0.49, 0.93)); ax.set_axis_off()
+        ax = fig.add_axes((0.5, 0.02, 0.49, 0.93))
+        ax.set_axis_off()
         ev, cur = self.data.events[self.i], self.current
         lo = max(0, min(cur - 6, len(ev) - 12))
         lines = [(f"entry {self.i}: events", 'bold')] + [
-            (f"{k}. t={e.t}: {label_words(e)}", 'bold' if k == cur else 'normal') for k, e in enumerate(ev[lo:lo + 12], lo)]
+            (f"{k}. t={e.t}: {label_words(e)}", 'bold' if k == cur else 'normal')
+            for k, e in enumerate(ev[lo : lo + 12], lo)
+        ]
         for txt in self.data.texts(self.i)[:2]:
             lines += [('', 'normal')] + [(l, 'normal') for l in textwrap.wrap(txt, 62)[:4]]
         for k, (txt, w) in enumerate(lines[:26]):
-            ax.text(0, 1 - k / 26, txt, fontsize=7.5, fontweight=w, va='top', transform=ax.transAxes,
-                    color='black' if w == 'bold' else '0.3')
+            ax.text(
+                0,
+                1 - k / 26,
+                txt,
+                fontsize=7.5,
+                fontweight=w,
+                va='top',
+                transform=ax.transAxes,
+                color='black' if w == 'bold' else '0.3',
+            )
         return fig
 
-    def rollout(self, prompt:str):
+    def rollout(self, prompt: str):
         "Roll out the model for `prompt` towards this entry's BD; draw it over the entry; return its positions [T, 2]."
-        if self._follow is None: raise ValueError(f"no model to roll out: {re.sub('<[^>]+>', '', self._why)}")
-        if not isinstance(prompt, str) or not prompt.strip(): raise ValueError("prompt must be a non-empty string")
+        if self._follow is None:
+            raise ValueError(f"no model to roll out: {re.sub('<[^>]+>', '', self._why)}")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ValueError("prompt must be a non-empty string")
         self.status.value = f'rolling out <i>{html.escape(prompt)}</i> ...'
-        try: pos = _positions(self._follow([prompt], self.data.bd[self.i][None]))[0]
+        try:
+            pos = _positions(self._follow([prompt], self.data.bd[self.i][None]))[0]
         except Exception as e:
             self.status.value = f'<span style="color:crimson">rollout failed: {html.escape(repr(e))}</span>'
             raise
         self.model_pos, self.model_events = pos, annotate_batch(pos[None], self.scene)[0]
         dist = float(np.linalg.norm(pos[-1] - self.data.bd[self.i]))
-        self.status.value = (f'<i>{html.escape(prompt)}</i>: ends {dist:.0f} px from the target; events: '
-                             + html.escape(' → '.join(label_words(e) for e in self.model_events)))
+        self.status.value = f'<i>{html.escape(prompt)}</i>: ends {dist:.0f} px from the target; events: ' + html.escape(
+            ' → '.join(label_words(e) for e in self.model_events)
+        )
         self.model_image.value, self.model_image.layout.display = fig_to_png(self.model_figure()), None
         return pos
 
     def model_figure(self):
         "The entry's route (grey), the model's rollout (orange) and the target BD."
-        if self.model_pos is None: raise ValueError("no model rollout yet: call rollout(prompt) first")
-        fig = _figure(); ax = _scene_ax(fig, self.scene)
+        if self.model_pos is None:
+            raise ValueError("no model rollout yet: call rollout(prompt) first")
+        fig = _figure()
+        ax = _scene_ax(fig, self.scene)
         p, m = self.data.pos[self.i], self.model_pos
         ax.plot(p[:, 0], p[:, 1], '-', color='0.45', lw=1.5, zorder=7, label='archive entry')
         ax.plot(m[:, 0], m[:, 1], '-', color='tab:orange', lw=2, zorder=8, label='model')
-        for e in self.model_events: ax.plot(*m[e.t], 'o', ms=5, mfc='white', mec='tab:orange', zorder=9)
+        for e in self.model_events:
+            ax.plot(*m[e.t], 'o', ms=5, mfc='white', mec='tab:orange', zorder=9)
         ax.plot(*self.data.bd[self.i], '*', color='crimson', ms=12, zorder=10, label='target BD')
         ax.legend(fontsize=7, loc='upper right')
         return fig
@@ -358,54 +509,83 @@ class TrajectoryViewer(_Viewer):
 # %% ../../nbs/api/40_widgets.ipynb #eef41ed2
 class ArchiveViewer(_Viewer):
     "The BD scatter over the flat; the chosen entry (slider, or nearest to a typed point) opens in a `TrajectoryViewer`."
-    def __init__(self, source, entry:int=0, checkpoint=None, follow_fn:Callable|None=None, scene:Scene|None=None, width:int=360):
+
+    def __init__(
+        self,
+        source,
+        entry: int = 0,
+        checkpoint=None,
+        follow_fn: Callable | None = None,
+        scene: Scene | None = None,
+        width: int = 360,
+    ):
         import ipywidgets as W
+
         self.scene = scene or default_scene()
         self.data = load_run(source, self.scene)
-        self.traj = TrajectoryViewer(self.data, entry=entry, checkpoint=checkpoint, follow_fn=follow_fn, scene=self.scene, width=width)
+        self.traj = TrajectoryViewer(
+            self.data, entry=entry, checkpoint=checkpoint, follow_fn=follow_fn, scene=self.scene, width=width
+        )
         self.entry = self.traj.entry  # one slider picks for both
         self.point = W.Text(placeholder='x, y  (e.g. 500, 120)', description='nearest to', continuous_update=False)
         self.info = W.HTML()
         self.image = W.Image(format='png', layout=W.Layout(width=f'{width}px'))
-        self.point.add_class('lcdt-point'); self.info.add_class('lcdt-archive-info')
+        self.point.add_class('lcdt-point')
+        self.info.add_class('lcdt-archive-info')
         self.entry.observe(lambda ch: self.refresh(), 'value')
         self.point.observe(lambda ch: self._on_point(ch['new']), 'value')
-        note = W.HTML('<small>Pick an entry with the <i>entry</i> slider below, or type a point: the entry whose BD is '
-                      'nearest opens. (Clicking the map needs ipympl or ipyevents.)</small>')
-        self.widget = W.VBox([W.HBox([self.image, W.VBox([self.point, self.info, note], layout=W.Layout(width='420px'))]), self.traj.widget])
+        note = W.HTML(
+            '<small>Pick an entry with the <i>entry</i> slider below, or type a point: the entry whose BD is '
+            'nearest opens. (Clicking the map needs ipympl or ipyevents.)</small>'
+        )
+        self.widget = W.VBox(
+            [
+                W.HBox([self.image, W.VBox([self.point, self.info, note], layout=W.Layout(width='420px'))]),
+                self.traj.widget,
+            ]
+        )
         self.widget.add_class('lcdt-archive-viewer')
         self.refresh()
 
-    def __repr__(self): return f"ArchiveViewer(entry={self.entry.value}, {self.data!r})"
+    def __repr__(self):
+        return f"ArchiveViewer(entry={self.entry.value}, {self.data!r})"
 
-    def select(self, i:int):
+    def select(self, i: int):
         "Open entry `i`."
         self.traj.select(i)
 
     def select_nearest(self, xy) -> int:
         "Open the entry whose BD is nearest to the point `xy` `(x, y)`; return its index."
         xy = np.asarray(xy, dtype=np.float64)
-        if xy.shape != (2,) or not np.isfinite(xy).all(): raise ValueError(f"xy must be a point (x, y), got {xy.tolist()}")
+        if xy.shape != (2,) or not np.isfinite(xy).all():
+            raise ValueError(f"xy must be a point (x, y), got {xy.tolist()}")
         i = int(np.argmin(np.linalg.norm(self.data.bd - xy, axis=1)))
         self.select(i)
         return i
 
-    def _on_point(self, s:str):
-        try: self.select_nearest([float(v) for v in s.replace(',', ' ').split()])
-        except ValueError: self.info.value = f'<span style="color:crimson">type a point as <code>x, y</code>, got {html.escape(s)!r}</span>'
+    def _on_point(self, s: str):
+        try:
+            self.select_nearest([float(v) for v in s.replace(',', ' ').split()])
+        except ValueError:
+            self.info.value = (
+                f'<span style="color:crimson">type a point as <code>x, y</code>, got {html.escape(s)!r}</span>'
+            )
 
     def refresh(self):
         "Redraw the map and the entry's summary."
         i, d = self.entry.value, self.data
         x, y = d.bd[i]
-        self.info.value = (f'<b>entry {i}</b> (id {d.ids[i]}): BD ({x:.0f}, {y:.0f}), {len(d.events[i])} events<br>'
-                           + html.escape((d.texts(i) or [''])[0]))
+        self.info.value = (
+            f'<b>entry {i}</b> (id {d.ids[i]}): BD ({x:.0f}, {y:.0f}), {len(d.events[i])} events<br>'
+            + html.escape((d.texts(i) or [''])[0])
+        )
         self.image.value = fig_to_png(self.figure())
 
     def figure(self):
         "Every BD over the flat, the chosen entry's route and BD marked."
         i, d = self.entry.value, self.data
-        fig = _figure(); ax = _scene_ax(fig, self.scene)
+        fig = _figure()
+        ax = _scene_ax(fig, self.scene)
         ax.scatter(d.bd[:, 0], d.bd[:, 1], s=14, c='tab:blue', alpha=0.7, lw=0, zorder=8)
         ax.plot(d.pos[i, :, 0], d.pos[i, :, 1], '-', color='crimson', lw=1, alpha=0.6, zorder=9)
         ax.plot(*d.bd[i], 'o', ms=10, mfc='none', mec='crimson', mew=2, zorder=10)
@@ -416,71 +596,110 @@ class ArchiveViewer(_Viewer):
 def _episode(episode, index):
     "Frames (GameState), action names and whether it was solved, from a Trace, a GameState, Settings or a list of Settings."
     from lcdt.gold.engine import ACTIONS, GameState, Settings, Trace, rollout, trace_states
-    if isinstance(episode, Settings): episode = [episode]
-    if isinstance(episode, list): episode = rollout(episode)
-    if isinstance(episode, Trace):
-        if not 0 <= index < len(episode.steps): raise ValueError(f"index must be in [0, {len(episode.steps)}), got {index}")
-        n = int(episode.steps[index])
-        return trace_states(episode, index), [ACTIONS[a] for a in episode.action[index, :n]], bool(episode.solved[index])
-    if isinstance(episode, GameState): return episode, [], None
-    raise TypeError(f"episode must be a gold-game Trace, a GameState of frames, Settings or a list of Settings, got {type(episode).__name__}")
 
-def _strip(frames, cur:int|None, n:int, size:int=48):
+    if isinstance(episode, Settings):
+        episode = [episode]
+    if isinstance(episode, list):
+        episode = rollout(episode)
+    if isinstance(episode, Trace):
+        if not 0 <= index < len(episode.steps):
+            raise ValueError(f"index must be in [0, {len(episode.steps)}), got {index}")
+        n = int(episode.steps[index])
+        return (
+            trace_states(episode, index),
+            [ACTIONS[a] for a in episode.action[index, :n]],
+            bool(episode.solved[index]),
+        )
+    if isinstance(episode, GameState):
+        return episode, [], None
+    raise TypeError(
+        f"episode must be a gold-game Trace, a GameState of frames, Settings or a list of Settings, got {type(episode).__name__}"
+    )
+
+
+def _strip(frames, cur: int | None, n: int, size: int = 48):
     "uint8 image: up to `n` evenly spaced frames side by side (grey frames), the one nearest `cur` framed in red; and their steps."
     from lcdt.gold.engine import GameState
     from lcdt.gold.render import render_batch
+
     T = frames.n
     idx = np.unique(np.linspace(0, T - 1, min(n, T)).round().astype(int))
     imgs = render_batch(GameState(*(a[idx] for a in frames)), size)
     pad = np.full((len(idx), size + 6, size + 6, 3), 255, np.uint8)
     pad[:, 1:-1, 1:-1] = 160
-    if cur is not None: pad[int(np.argmin(np.abs(idx - cur)))] = (220, 30, 30)
+    if cur is not None:
+        pad[int(np.argmin(np.abs(idx - cur)))] = (220, 30, 30)
     pad[:, 3:-3, 3:-3] = imgs
     return np.concatenate(list(pad), 1), idx
 
 # %% ../../nbs/api/40_widgets.ipynb #fe9ddc0c
 class GameViewer(_Viewer):
     "Step through a gold-game episode: frame, filmstrip, actions, and a model's answers to questions about the frame."
-    def __init__(self, episode, index:int=0, answer_fn:Callable|None=None, question:str='where is the gold?',
-                 size:int=192, n_strip:int=12):
+
+    def __init__(
+        self,
+        episode,
+        index: int = 0,
+        answer_fn: Callable | None = None,
+        question: str = 'where is the gold?',
+        size: int = 192,
+        n_strip: int = 12,
+    ):
         import ipywidgets as W
+
         self.frames, self.actions, self.solved = _episode(episode, index)
-        if answer_fn is not None and not callable(answer_fn): raise TypeError(f"answer_fn must be a callable (image, question) -> str, got {type(answer_fn).__name__}")
+        if answer_fn is not None and not callable(answer_fn):
+            raise TypeError(f"answer_fn must be a callable (image, question) -> str, got {type(answer_fn).__name__}")
         self.answer_fn, self.size, self.n_strip = answer_fn, size, n_strip
         T = self.frames.n
         self.t = W.IntSlider(value=0, min=0, max=T - 1, description='t', layout=W.Layout(width='95%'))
         self.image = W.Image(format='png', layout=W.Layout(width=f'{size}px'))
         self.strip = W.Image(format='png')
         self.action_list = W.HTML()
-        self.question = W.Text(value=question, description='question', continuous_update=False, disabled=answer_fn is None)
+        self.question = W.Text(
+            value=question, description='question', continuous_update=False, disabled=answer_fn is None
+        )
         self.ask_btn = W.Button(description='Ask', disabled=answer_fn is None)
-        self.answer = W.HTML('' if answer_fn else '<i>no answer_fn given: pass answer_fn(image, question) -> str to ask a model</i>')
-        for w, c in ((self.t, 'lcdt-game-t'), (self.action_list, 'lcdt-actions-box'), (self.answer, 'lcdt-answer')): w.add_class(c)
+        self.answer = W.HTML(
+            '' if answer_fn else '<i>no answer_fn given: pass answer_fn(image, question) -> str to ask a model</i>'
+        )
+        for w, c in ((self.t, 'lcdt-game-t'), (self.action_list, 'lcdt-actions-box'), (self.answer, 'lcdt-answer')):
+            w.add_class(c)
         self.t.observe(lambda ch: self.refresh(), 'value')
         self.question.observe(lambda ch: self.ask(), 'value')
         self.ask_btn.on_click(lambda b: self.ask())
-        side = W.VBox([W.HTML('<b>actions</b>'), self.action_list, W.HBox([self.question, self.ask_btn]), self.answer],
-                      layout=W.Layout(width='420px'))
+        side = W.VBox(
+            [W.HTML('<b>actions</b>'), self.action_list, W.HBox([self.question, self.ask_btn]), self.answer],
+            layout=W.Layout(width='420px'),
+        )
         self.widget = W.VBox([self.t, W.HBox([self.image, side]), self.strip])
         self.widget.add_class('lcdt-game-viewer')
         self.refresh()
 
-    def __repr__(self): return f"GameViewer(t={self.t.value}, frames={self.frames.n}, solved={self.solved})"
+    def __repr__(self):
+        return f"GameViewer(t={self.t.value}, frames={self.frames.n}, solved={self.solved})"
 
-    def frame(self, t:int|None=None) -> np.ndarray:
+    def frame(self, t: int | None = None) -> np.ndarray:
         "The picture of step `t` (default: the slider's), uint8 [H, W, 3]."
         from lcdt.gold.render import render_one
+
         return render_one(self.frames, self.size, index=self.t.value if t is None else t)
 
-    def action_at(self, t:int) -> str:
+    def action_at(self, t: int) -> str:
         "The action taken at step `t`, or 'end' after the last."
-        return self.actions[t] if t < len(self.actions) else 'end' + ('' if self.solved is None else ' (solved)' if self.solved else ' (not solved)')
+        return (
+            self.actions[t]
+            if t < len(self.actions)
+            else 'end' + ('' if self.solved is None else ' (solved)' if self.solved else ' (not solved)')
+        )
 
-    def ask(self, question:str|None=None) -> str|None:
+    def ask(self, question: str | None = None) -> str | None:
         "The model's answer to `question` (default: the box's) about the frame on screen."
-        if self.answer_fn is None: return None
+        if self.answer_fn is None:
+            return None
         q = self.question.value if question is None else question
-        if not q.strip(): return None
+        if not q.strip():
+            return None
         a = str(self.answer_fn(self.frame(), q))
         self.answer.value = f'<b>Q:</b> {html.escape(q)}<br><b>A:</b> {html.escape(a)}'
         return a
@@ -491,8 +710,12 @@ class GameViewer(_Viewer):
         self.image.value = _png_array(self.frame())
         self.strip.value = _png_array(_strip(self.frames, t, self.n_strip)[0])
         lo = max(0, t - 6)
-        items = [f'<li class="lcdt-current"><b>t={k}: {self.action_at(k)}</b></li>' if k == t else f'<li>t={k}: {self.action_at(k)}</li>'
-                 for k in range(lo, min(self.frames.n, lo + 13))]
+        items = [
+            f'<li class="lcdt-current"><b>t={k}: {self.action_at(k)}</b></li>'
+            if k == t
+            else f'<li>t={k}: {self.action_at(k)}</li>'
+            for k in range(lo, min(self.frames.n, lo + 13))
+        ]
         self.action_list.value = f'<ol class="lcdt-actions" start="{lo}" style="margin:0">' + ''.join(items) + '</ol>'
         self.ask()
 
@@ -500,16 +723,30 @@ class GameViewer(_Viewer):
         "A filmstrip of the episode with the action taken at each shown step."
         img, idx = _strip(self.frames, None, self.n_strip, size=64)
         fig = _figure(len(idx) * 0.95, 1.3)
-        ax = fig.add_subplot(); ax.imshow(img); ax.set_axis_off()
+        ax = fig.add_subplot()
+        ax.imshow(img)
+        ax.set_axis_off()
         w = img.shape[1] / len(idx)
-        for k, t in enumerate(idx): ax.text((k + 0.5) * w, -4, f"t={t}\n{self.action_at(t)}", ha='center', va='bottom', fontsize=6)
+        for k, t in enumerate(idx):
+            ax.text((k + 0.5) * w, -4, f"t={t}\n{self.action_at(t)}", ha='center', va='bottom', fontsize=6)
         return fig
 
 # %% ../../nbs/api/40_widgets.ipynb #b91b8e1b
 def write_viewer_notebook(path, run_dir) -> Path:
     "Write a notebook at `path` that opens `run_dir` in a `TrajectoryViewer` (what the browser test runs)."
-    cells = [dict(cell_type='code', id=f'cell{k}', metadata={}, execution_count=None, outputs=[], source=s) for k, s in enumerate(
-             ("from lcdt.viz.widgets import TrajectoryViewer", f"v = TrajectoryViewer({str(run_dir)!r})\nv"))]
-    nb = dict(cells=cells, nbformat=4, nbformat_minor=5, metadata=dict(
-        kernelspec=dict(name='python3', display_name='Python 3 (ipykernel)', language='python'), language_info=dict(name='python')))
+    cells = [
+        dict(cell_type='code', id=f'cell{k}', metadata={}, execution_count=None, outputs=[], source=s)
+        for k, s in enumerate(
+            ("from lcdt.viz.widgets import TrajectoryViewer", f"v = TrajectoryViewer({str(run_dir)!r})\nv")
+        )
+    ]
+    nb = dict(
+        cells=cells,
+        nbformat=4,
+        nbformat_minor=5,
+        metadata=dict(
+            kernelspec=dict(name='python3', display_name='Python 3 (ipykernel)', language='python'),
+            language_info=dict(name='python'),
+        ),
+    )
     return atomic_write_text(path, json.dumps(nb, indent=1))

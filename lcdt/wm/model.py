@@ -26,17 +26,17 @@ __all__ = ['WM_PRESETS', 'WMConfig', 'WorldModel', 'check_episodes', 'sample_win
 # %% ../../nbs/api/82_wm_model.ipynb #a268a184
 @dataclass
 class WMConfig:
-    vocab_size: int = 512        # frame token ids (tokenizer codes, or TabularWorld states)
-    n_tokens: int = 64           # tokens per frame (1 for TabularWorld)
-    n_actions: int = 5           # discrete actions
-    context: int = 4             # steps in a window: the model sees up to context+1 frames
-    n_layer: int = 2             # transformer blocks
-    n_head: int = 2              # attention heads
-    n_embd: int = 64             # width of the hidden states
-    dropout: float = 0.0         # dropout in the trunk
-    bias: bool = True            # biases in linear layers and layer norms
-    reward_weight: float = 1.0   # weight of the reward regression loss
-    done_weight: float = 1.0     # weight of the done (BCE) loss
+    vocab_size: int = 512  # frame token ids (tokenizer codes, or TabularWorld states)
+    n_tokens: int = 64  # tokens per frame (1 for TabularWorld)
+    n_actions: int = 5  # discrete actions
+    context: int = 4  # steps in a window: the model sees up to context+1 frames
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 2  # attention heads
+    n_embd: int = 64  # width of the hidden states
+    dropout: float = 0.0  # dropout in the trunk
+    bias: bool = True  # biases in linear layers and layer norms
+    reward_weight: float = 1.0  # weight of the reward regression loss
+    done_weight: float = 1.0  # weight of the done (BCE) loss
 
     def __post_init__(self):
         for k in ('vocab_size', 'n_tokens', 'n_actions', 'context'):
@@ -45,9 +45,13 @@ class WMConfig:
                 raise ValueError(f"{k} must be an int >= 1, got {v!r}")
 
     @property
-    def step_len(self) -> int: return self.n_tokens + 1          # tokens per step: frame + action
+    def step_len(self) -> int:
+        return self.n_tokens + 1  # tokens per step: frame + action
+
     @property
-    def block_size(self) -> int: return (self.context + 1) * self.step_len - 1
+    def block_size(self) -> int:
+        return (self.context + 1) * self.step_len - 1
+
 
 WM_PRESETS = {
     'tiny': dict(n_layer=2, n_head=2, n_embd=64, context=4),
@@ -57,91 +61,107 @@ WM_PRESETS = {
 # %% ../../nbs/api/82_wm_model.ipynb #b5fb59d9
 class WorldModel(nn.Module):
     "GPT over `[frame tokens | action]` steps with heads for the next frame's tokens, reward and done."
-    def __init__(self, cfg:WMConfig):
+
+    def __init__(self, cfg: WMConfig):
         super().__init__()
         self.cfg, d = cfg, cfg.n_embd
-        self.tok_emb = nn.Embedding(cfg.vocab_size, d)                  # frame tokens
-        self.act_emb = nn.Embedding(cfg.n_actions, d)                   # actions: their own table
-        self.slot_emb = nn.Embedding(cfg.step_len, d)                   # position inside a step
-        self.step_emb = nn.Embedding(cfg.context + 1, d)                # step inside the window
+        self.tok_emb = nn.Embedding(cfg.vocab_size, d)  # frame tokens
+        self.act_emb = nn.Embedding(cfg.n_actions, d)  # actions: their own table
+        self.slot_emb = nn.Embedding(cfg.step_len, d)  # position inside a step
+        self.step_emb = nn.Embedding(cfg.context + 1, d)  # step inside the window
         self.trunk = Trunk(TrunkConfig(cfg.n_layer, cfg.n_head, d, cfg.dropout, cfg.bias))
         self.tok_head = nn.Linear(d, cfg.vocab_size, bias=False)
         self.reward_head, self.done_head = nn.Linear(d, 1), nn.Linear(d, 1)
         self.apply(self._init)
 
     def _init(self, m):
-        if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, 0.0, 0.02)
-        if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
 
-    def n_params(self) -> int: return sum(p.numel() for p in self.parameters())
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/82_wm_model.ipynb #829f90e4
 from fastcore.basics import patch
 
+
 @patch
-def check(self:WorldModel, tokens, actions) -> tuple:
+def check(self: WorldModel, tokens, actions) -> tuple:
     "`tokens` (b, T+1, K) and `actions` (b, T) as long tensors, or a `ValueError` naming the expected form."
     c = self.cfg
     tokens, actions = torch.as_tensor(tokens), torch.as_tensor(actions)
     if tokens.ndim != 3 or tokens.shape[-1] != c.n_tokens or tokens.is_floating_point():
-        raise ValueError(f"tokens must be ints of shape (b, T+1, {c.n_tokens}), "
-                         f"got {tokens.dtype}{tuple(tokens.shape)}")
+        raise ValueError(
+            f"tokens must be ints of shape (b, T+1, {c.n_tokens}), got {tokens.dtype}{tuple(tokens.shape)}"
+        )
     b, t1 = tokens.shape[:2]
     if actions.shape != (b, t1 - 1) or actions.is_floating_point():
-        raise ValueError(f"actions must be ints of shape (b, T) = ({b}, {t1-1}), "
-                         f"got {actions.dtype}{tuple(actions.shape)}")
+        raise ValueError(
+            f"actions must be ints of shape (b, T) = ({b}, {t1 - 1}), got {actions.dtype}{tuple(actions.shape)}"
+        )
     if not 1 <= t1 <= c.context + 1:
-        raise ValueError(f"tokens must hold 1..{c.context+1} frames (context={c.context}), got {t1}")
+        raise ValueError(f"tokens must hold 1..{c.context + 1} frames (context={c.context}), got {t1}")
     if tokens.numel() and (tokens.min() < 0 or tokens.max() >= c.vocab_size):
-        raise ValueError(f"tokens must be in 0..{c.vocab_size-1}, got {tokens.min().item()}..{tokens.max().item()}")
+        raise ValueError(f"tokens must be in 0..{c.vocab_size - 1}, got {tokens.min().item()}..{tokens.max().item()}")
     if actions.numel() and (actions.min() < 0 or actions.max() >= c.n_actions):
-        raise ValueError(f"actions must be in 0..{c.n_actions-1}, got {actions.min().item()}..{actions.max().item()}")
+        raise ValueError(f"actions must be in 0..{c.n_actions - 1}, got {actions.min().item()}..{actions.max().item()}")
     return tokens.long(), actions.long()
 
+
 @patch
-def embed(self:WorldModel, tokens, actions):
+def embed(self: WorldModel, tokens, actions):
     "The interleaved sequence `[f_0, a_0, ..., f_T]` (b, (T+1)(K+1) - 1, d)."
     b, t1, K = tokens.shape
-    f = self.tok_emb(tokens)                                                       # (b, t+1, k, d)
-    a = self.act_emb(F.pad(actions, (0, 1)))[:, :, None]                          # (b, t+1, 1, d): last one cut below
-    x = torch.cat([f, a], 2) + self.slot_emb.weight + self.step_emb.weight[:t1, None]   # (b, t+1, k+1, d)
+    f = self.tok_emb(tokens)  # (b, t+1, k, d)
+    a = self.act_emb(F.pad(actions, (0, 1)))[:, :, None]  # (b, t+1, 1, d): last one cut below
+    x = torch.cat([f, a], 2) + self.slot_emb.weight + self.step_emb.weight[:t1, None]  # (b, t+1, k+1, d)
     return x.reshape(b, t1 * (K + 1), -1)[:, :-1]
 
 # %% ../../nbs/api/82_wm_model.ipynb #cd9dc3e4
-def _action_pos(t:int, K:int) -> torch.Tensor: return torch.arange(t) * (K + 1) + K
+def _action_pos(t: int, K: int) -> torch.Tensor:
+    return torch.arange(t) * (K + 1) + K
+
 
 @patch
-def forward(self:WorldModel, tokens, actions, targets=None, past=None):
+def forward(self: WorldModel, tokens, actions, targets=None, past=None):
     "Logits for the next token everywhere, reward and done at the actions, and the loss if `targets`."
     tokens, actions = self.check(tokens, actions)
     b, t1, K = tokens.shape
-    h, _ = self.trunk(self.embed(tokens, actions))                                 # (b, L, d)
-    ha = h[:, _action_pos(t1 - 1, K)]                                              # (b, t, d)
+    h, _ = self.trunk(self.embed(tokens, actions))  # (b, L, d)
+    ha = h[:, _action_pos(t1 - 1, K)]  # (b, t, d)
     out = dict(logits=self.tok_head(h), reward=self.reward_head(ha)[..., 0], done=self.done_head(ha)[..., 0])
-    if targets is None: return out, None
+    if targets is None:
+        return out, None
     reward, done = (torch.as_tensor(v, dtype=torch.float32, device=tokens.device) for v in targets)
     tgt = self.token_targets(tokens)
     ce = F.cross_entropy(out['logits'].flatten(0, 1), tgt.flatten(), ignore_index=-1)
-    loss = (ce + self.cfg.reward_weight * F.mse_loss(out['reward'], reward)
-            + self.cfg.done_weight * F.binary_cross_entropy_with_logits(out['done'], done))
+    loss = (
+        ce
+        + self.cfg.reward_weight * F.mse_loss(out['reward'], reward)
+        + self.cfg.done_weight * F.binary_cross_entropy_with_logits(out['done'], done)
+    )
     return out, loss
 
+
 @patch
-def token_targets(self:WorldModel, tokens) -> torch.Tensor:
+def token_targets(self: WorldModel, tokens) -> torch.Tensor:
     "Target id of every position (b, L): the next frame token, -1 where none is predicted."
     b, t1, K = tokens.shape
     stream = torch.cat([tokens, tokens.new_full((b, t1, 1), -1)], 2).reshape(b, -1)[:, :-1]  # actions as -1
     tgt = F.pad(stream[:, 1:], (0, 1), value=-1)
-    tgt[:, :K] = -1                                                                 # the first frame is context
+    tgt[:, :K] = -1  # the first frame is context
     return tgt
 
 # %% ../../nbs/api/82_wm_model.ipynb #158c072b
-def check_episodes(data:dict, cfg:WMConfig) -> dict:
+def check_episodes(data: dict, cfg: WMConfig) -> dict:
     "`data` as tensors, or a `ValueError` naming the key and the expected shape."
     if not isinstance(data, dict):
         raise TypeError(f"data must be a dict of tokens/action/reward/done, got {type(data).__name__}")
     missing = [k for k in ('tokens', 'action', 'reward', 'done') if k not in data]
-    if missing: raise ValueError(f"data is missing {missing}: expected tokens (N, T+1, K), action/reward/done (N, T)")
+    if missing:
+        raise ValueError(f"data is missing {missing}: expected tokens (N, T+1, K), action/reward/done (N, T)")
     tok = torch.as_tensor(np.asarray(data['tokens'])).long()
     if tok.ndim != 3 or tok.shape[2] != cfg.n_tokens:
         raise ValueError(f"data['tokens'] must have shape (N, T+1, {cfg.n_tokens}), got {tuple(tok.shape)}")
@@ -150,12 +170,14 @@ def check_episodes(data:dict, cfg:WMConfig) -> dict:
     for k in ('action', 'reward', 'done'):
         v = torch.as_tensor(np.asarray(data[k]))
         if v.shape != (n, t1 - 1):
-            raise ValueError(f"data[{k!r}] must have shape (N, T) = ({n}, {t1-1}), got {tuple(v.shape)}")
+            raise ValueError(f"data[{k!r}] must have shape (N, T) = ({n}, {t1 - 1}), got {tuple(v.shape)}")
         out[k] = v.long() if k == 'action' else v.float()
-    if t1 - 1 < cfg.context: raise ValueError(f"episodes must have >= context ({cfg.context}) steps, got {t1-1}")
+    if t1 - 1 < cfg.context:
+        raise ValueError(f"episodes must have >= context ({cfg.context}) steps, got {t1 - 1}")
     return out
 
-def sample_windows(data:dict, batch:int, context:int, g:np.random.Generator) -> tuple:
+
+def sample_windows(data: dict, batch: int, context: int, g: np.random.Generator) -> tuple:
     "A random batch of windows: tokens (b, context+1, K), actions, rewards and dones (b, context)."
     n, t1 = data['tokens'].shape[:2]
     i = torch.from_numpy(g.integers(0, n, batch))
@@ -168,25 +190,39 @@ def sample_windows(data:dict, batch:int, context:int, g:np.random.Generator) -> 
 # %% ../../nbs/api/82_wm_model.ipynb #af56b9e3
 @dataclass
 class WMTrainConfig:
-    steps: int = 200             # optimizer steps
-    batch: int = 32              # windows per step
-    lr: float = 3e-3             # peak learning rate
-    warmup: int = 20             # linear warmup steps
-    weight_decay: float = 0.01   # AdamW weight decay (matrices only)
-    grad_clip: float = 1.0       # gradient-norm clip
-    every: int = 100             # checkpoint every this many steps
-    seed: int = 0                # sampling and initialisation seed
+    steps: int = 200  # optimizer steps
+    batch: int = 32  # windows per step
+    lr: float = 3e-3  # peak learning rate
+    warmup: int = 20  # linear warmup steps
+    weight_decay: float = 0.01  # AdamW weight decay (matrices only)
+    grad_clip: float = 1.0  # gradient-norm clip
+    every: int = 100  # checkpoint every this many steps
+    seed: int = 0  # sampling and initialisation seed
 
-def _lr(i, tc): return tc.lr * min(1.0, (i + 1) / tc.warmup) * 0.5 * (1 + math.cos(math.pi * min(i / tc.steps, 1.0)))
+
+def _lr(i, tc):
+    return tc.lr * min(1.0, (i + 1) / tc.warmup) * 0.5 * (1 + math.cos(math.pi * min(i / tc.steps, 1.0)))
+
 
 def _optimizer(model, tc):
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and 'emb' not in n]
     rest = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and 'emb' not in n)]
-    return torch.optim.AdamW([dict(params=decay, weight_decay=tc.weight_decay), dict(params=rest, weight_decay=0.0)],
-                             lr=tc.lr, betas=(0.9, 0.95))
+    return torch.optim.AdamW(
+        [dict(params=decay, weight_decay=tc.weight_decay), dict(params=rest, weight_decay=0.0)],
+        lr=tc.lr,
+        betas=(0.9, 0.95),
+    )
 
-def train_wm(cfg:WMConfig, data:dict, tc:WMTrainConfig=WMTrainConfig(), out=None, stop_at:int|None=None, log=None,
-             device:str|None=None) -> tuple:
+
+def train_wm(
+    cfg: WMConfig,
+    data: dict,
+    tc: WMTrainConfig = WMTrainConfig(),
+    out=None,
+    stop_at: int | None = None,
+    log=None,
+    device: str | None = None,
+) -> tuple:
     "Train a `WorldModel` on episodes `data` (checkpoints in `out/last`, resumed if there); the model (CPU) and losses."
     data = check_episodes(data, cfg)
     dev = get_device(device)
@@ -198,7 +234,8 @@ def train_wm(cfg:WMConfig, data:dict, tc:WMTrainConfig=WMTrainConfig(), out=None
     losses, start = st.get('losses', []), st.get('step', 0)
     model.train()
     for i in range(start, min(tc.steps, stop_at or tc.steps)):
-        for pg in opt.param_groups: pg['lr'] = _lr(i, tc)
+        for pg in opt.param_groups:
+            pg['lr'] = _lr(i, tc)
         tok, act, rew, done = (v.to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
         _, loss = model(tok, act, targets=(rew, done))
         opt.zero_grad(set_to_none=True)
@@ -206,100 +243,119 @@ def train_wm(cfg:WMConfig, data:dict, tc:WMTrainConfig=WMTrainConfig(), out=None
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
         opt.step()
         losses.append(loss.item())
-        if log and (i % 100 == 0 or i == tc.steps - 1): log(f"step {i} loss {losses[-1]:.4f}")
+        if log and (i % 100 == 0 or i == tc.steps - 1):
+            log(f"step {i} loss {losses[-1]:.4f}")
         ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
     return model.cpu().eval(), losses
 
 # %% ../../nbs/api/82_wm_model.ipynb #57b854e7
-def tabular_episodes(world, n:int, steps:int, seed=0) -> dict:
+def tabular_episodes(world, n: int, steps: int, seed=0) -> dict:
     "`n` episodes of `steps` random actions in `world`, as world-model data (one token per frame)."
     g = rng(seed) if not isinstance(seed, np.random.Generator) else seed
     s = np.zeros((n, steps + 1), np.int64)
     a = g.integers(0, world.n_actions, (n, steps))
     s[:, 0] = world.reset(n, seed=g)
-    for t in range(steps): s[:, t + 1] = world.step(s[:, t], a[:, t], g)
+    for t in range(steps):
+        s[:, t + 1] = world.step(s[:, t], a[:, t], g)
     return dict(tokens=s[..., None], action=a, reward=np.zeros((n, steps), np.float32), done=np.zeros((n, steps), bool))
 
 # %% ../../nbs/api/82_wm_model.ipynb #161d1bbc
-def load_wm(path, expect:WMConfig|None=None) -> WorldModel:
+def load_wm(path, expect: WMConfig | None = None) -> WorldModel:
     "The world model at `path` (checkpoint, its parent or `wm_run` dir); `ValueError` if its config is not `expect`."
     path = Path(path)
-    if (path/'wm'/'last').is_dir(): path = path/'wm'          # a run directory of `lcdt.wm.run`
-    if (path/'last').is_dir(): path = path/'last'
-    if not has_checkpoint(path): raise FileNotFoundError(f"no world-model checkpoint at {path}")
-    cfg = cfg_from_dict(WMConfig, read_json(path/'config.json'))
+    if (path / 'wm' / 'last').is_dir():
+        path = path / 'wm'  # a run directory of `lcdt.wm.run`
+    if (path / 'last').is_dir():
+        path = path / 'last'
+    if not has_checkpoint(path):
+        raise FileNotFoundError(f"no world-model checkpoint at {path}")
+    cfg = cfg_from_dict(WMConfig, read_json(path / 'config.json'))
     if expect is not None and cfg != expect:
         diff = {k: (v, getattr(expect, k)) for k, v in cfg_to_dict(cfg).items() if v != getattr(expect, k)}
         raise ValueError(f"world-model checkpoint {path} was made with another config; (saved, expected): {diff}")
-    return load_weights(WorldModel(cfg), path/'model.safetensors').eval()
+    return load_weights(WorldModel(cfg), path / 'model.safetensors').eval()
 
 # %% ../../nbs/api/82_wm_model.ipynb #57351285
 @patch
 @torch.no_grad()
-def next_probs(self:WorldModel, tokens, actions) -> torch.Tensor:
+def next_probs(self: WorldModel, tokens, actions) -> torch.Tensor:
     "p(first token of the next frame | frames, actions) (b, V): `tokens` (b, T+1, K), `actions` (b, T+1)."
     tokens, actions = torch.as_tensor(tokens), torch.as_tensor(actions)
-    ext = torch.cat([tokens, tokens[:, -1:]], 1)                                   # a dummy frame after the last action
+    ext = torch.cat([tokens, tokens[:, -1:]], 1)  # a dummy frame after the last action
     logits = self(ext, actions)[0]['logits']
     return F.softmax(logits[:, _action_pos(actions.shape[1], self.cfg.n_tokens)[-1]], -1)
 
 # %% ../../nbs/api/82_wm_model.ipynb #e7139a01
 @torch.no_grad()
-def teacher_forced_accuracy(model:WorldModel, data:dict, batch:int=64) -> dict:
+def teacher_forced_accuracy(model: WorldModel, data: dict, batch: int = 64) -> dict:
     "Greedy next-token accuracy on every window of `data`: overall, on the tokens that change, and copy-last-frame."
     cfg = model.cfg
     data = check_episodes(data, cfg)
     n, t1, K = data['tokens'].shape
     hit = tot = hit_ch = tot_ch = copy_hit = 0
     for s in range(0, t1 - cfg.context, cfg.context):
-        tok, act = data['tokens'][:, s:s + cfg.context + 1], data['action'][:, s:s + cfg.context]
+        tok, act = data['tokens'][:, s : s + cfg.context + 1], data['action'][:, s : s + cfg.context]
         for i in range(0, n, batch):
-            tk = tok[i:i+batch]
-            pred = model(tk, act[i:i+batch])[0]['logits'].argmax(-1)              # (b, L)
+            tk = tok[i : i + batch]
+            pred = model(tk, act[i : i + batch])[0]['logits'].argmax(-1)  # (b, L)
             tgt = model.token_targets(tk)
             prev = torch.cat([tk[:, :-1], tk.new_full((len(tk), cfg.context, 1), -1)], 2).reshape(len(tk), -1)
             prev = F.pad(prev, (K, 0), value=-1)
-            prev = prev[:, :tgt.shape[1]]                                             # the same token one frame earlier
+            prev = prev[:, : tgt.shape[1]]  # the same token one frame earlier
             ok, ch = tgt >= 0, (tgt != prev) & (tgt >= 0)
-            hit += (pred == tgt)[ok].sum().item(); tot += ok.sum().item()
-            hit_ch += (pred == tgt)[ch].sum().item(); tot_ch += ch.sum().item()
+            hit += (pred == tgt)[ok].sum().item()
+            tot += ok.sum().item()
+            hit_ch += (pred == tgt)[ch].sum().item()
+            tot_ch += ch.sum().item()
             copy_hit += (prev == tgt)[ok].sum().item()
-    return dict(acc=hit / max(tot, 1), acc_changed=hit_ch / max(tot_ch, 1), copy_acc=copy_hit / max(tot, 1),
-                changed_frac=tot_ch / max(tot, 1), n_tokens=tot)
+    return dict(
+        acc=hit / max(tot, 1),
+        acc_changed=hit_ch / max(tot_ch, 1),
+        copy_acc=copy_hit / max(tot, 1),
+        changed_frac=tot_ch / max(tot, 1),
+        n_tokens=tot,
+    )
 
 # %% ../../nbs/api/82_wm_model.ipynb #e35efa18
 @patch
 @torch.no_grad()
-def imagine(self:WorldModel, tokens, actions, future, sample:bool=False, temperature:float=1.0, g=None) -> dict:
+def imagine(self: WorldModel, tokens, actions, future, sample: bool = False, temperature: float = 1.0, g=None) -> dict:
     "Imagine `k` frames after `tokens` (b, T+1, K) and `actions` (b, T) under `future` actions (b, k)."
     c = self.cfg
     tokens, future = torch.as_tensor(tokens).long(), torch.as_tensor(future).long()
     actions = torch.as_tensor(actions).long().reshape(len(tokens), -1)
-    self.check(tokens[:, -c.context-1:], actions[:, actions.shape[1]-min(c.context, tokens.shape[1]-1):])
+    self.check(tokens[:, -c.context - 1 :], actions[:, actions.shape[1] - min(c.context, tokens.shape[1] - 1) :])
     if future.ndim != 2 or len(future) != len(tokens):
         raise ValueError(f"future must be ints of shape (b={len(tokens)}, k), got {tuple(future.shape)}")
     if future.numel() and (future.min() < 0 or future.max() >= c.n_actions):
-        raise ValueError(f"future actions must be in 0..{c.n_actions-1}")
+        raise ValueError(f"future actions must be in 0..{c.n_actions - 1}")
     frames, rewards, dones, ents = [], [], [], []
     for j in range(future.shape[1]):
-        acts = torch.cat([actions, future[:, j:j+1]], 1)
-        w = min(c.context, tokens.shape[1])                                          # frames in the window
+        acts = torch.cat([actions, future[:, j : j + 1]], 1)
+        w = min(c.context, tokens.shape[1])  # frames in the window
         tk, ac = tokens[:, -w:], acts[:, -w:]
-        x = self.embed(torch.cat([tk, tk[:, -1:]], 1), ac)[:, :w * c.step_len]      # ends at the new action
+        x = self.embed(torch.cat([tk, tk[:, -1:]], 1), ac)[:, : w * c.step_len]  # ends at the new action
         h, kv = self.trunk(x)
         ra = h[:, -1]
-        rewards.append(self.reward_head(ra)[:, 0]); dones.append(torch.sigmoid(self.done_head(ra)[:, 0]))
+        rewards.append(self.reward_head(ra)[:, 0])
+        dones.append(torch.sigmoid(self.done_head(ra)[:, 0]))
         new, ent = [], torch.zeros(len(tokens))
         for i in range(c.n_tokens):
-            logp = F.log_softmax(self.tok_head(h[:, -1]) / max(temperature, 1e-6), -1)   # (b, V)
+            logp = F.log_softmax(self.tok_head(h[:, -1]) / max(temperature, 1e-6), -1)  # (b, V)
             ent += -(logp.exp() * logp).sum(-1)
             nxt = torch.multinomial(logp.exp(), 1, generator=g)[:, 0] if sample else logp.argmax(-1)
             new.append(nxt)
-            if i == c.n_tokens - 1: break
+            if i == c.n_tokens - 1:
+                break
             e = self.tok_emb(nxt)[:, None] + self.slot_emb.weight[i] + self.step_emb.weight[w]
             h, kv = self.trunk(e, past=kv)
-        f = torch.stack(new, 1)[:, None]                                             # (b, 1, K)
-        frames.append(f); ents.append(ent)
-        tokens, actions = torch.cat([tokens, f], 1)[:, -c.context-1:], acts[:, -c.context:]
-    return dict(tokens=torch.cat(frames, 1), reward=torch.stack(rewards, 1), done=torch.stack(dones, 1),
-                entropy=torch.stack(ents, 1))
+        f = torch.stack(new, 1)[:, None]  # (b, 1, K)
+        frames.append(f)
+        ents.append(ent)
+        tokens, actions = torch.cat([tokens, f], 1)[:, -c.context - 1 :], acts[:, -c.context :]
+    return dict(
+        tokens=torch.cat(frames, 1),
+        reward=torch.stack(rewards, 1),
+        done=torch.stack(dones, 1),
+        entropy=torch.stack(ents, 1),
+    )

@@ -15,9 +15,17 @@ import torch
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_bytes, cfg_to_dict
-from .tokenizer import (TokenizerConfig, TOKENIZER_PRESETS, gold_episodes, train_tokenizer, tokenizer_metrics,
-                               tokenizer_ablation,
-                               save_tokenizer, load_tokenizer, agent_xy)
+from lcdt.wm.tokenizer import (
+    TokenizerConfig,
+    TOKENIZER_PRESETS,
+    gold_episodes,
+    train_tokenizer,
+    tokenizer_metrics,
+    tokenizer_ablation,
+    save_tokenizer,
+    load_tokenizer,
+    agent_xy,
+)
 from .model import WMConfig, WM_PRESETS, WMTrainConfig, train_wm, load_wm, teacher_forced_accuracy
 from ..gold.engine import ACTIONS
 
@@ -26,29 +34,53 @@ __all__ = ['RUN_PRESETS', 'open_loop_error', 'wm_run', 'ablation_run', 'lcdt_wm'
 
 # %% ../../nbs/api/84_wm_run.ipynb #ccac2777
 RUN_PRESETS = {
-    'tiny': dict(games=24, test_games=8, steps=24, tok=dict(channels=32), tok_steps=40, tok_batch=16,
-                 wm=dict(n_layer=1, n_head=2, n_embd=32, context=2), wm_train=dict(steps=30, batch=8, every=10)),
-    'small': dict(games=256, test_games=32, steps=32, tok=dict(channels=64), tok_steps=1200, tok_batch=32,
-                  wm=dict(n_layer=2, n_head=2, n_embd=64, context=4),
-                  wm_train=dict(steps=800, batch=16, lr=2e-3, every=100)),
-    'gpu': dict(games=2048, test_games=128, steps=48, tok=dict(channels=128), tok_steps=20000, tok_batch=128,
-                wm=dict(n_layer=6, n_head=8, n_embd=256, context=8),
-                wm_train=dict(steps=20000, batch=64, lr=1e-3, every=1000)),
+    'tiny': dict(
+        games=24,
+        test_games=8,
+        steps=24,
+        tok=dict(channels=32),
+        tok_steps=40,
+        tok_batch=16,
+        wm=dict(n_layer=1, n_head=2, n_embd=32, context=2),
+        wm_train=dict(steps=30, batch=8, every=10),
+    ),
+    'small': dict(
+        games=256,
+        test_games=32,
+        steps=32,
+        tok=dict(channels=64),
+        tok_steps=1200,
+        tok_batch=32,
+        wm=dict(n_layer=2, n_head=2, n_embd=64, context=4),
+        wm_train=dict(steps=800, batch=16, lr=2e-3, every=100),
+    ),
+    'gpu': dict(
+        games=2048,
+        test_games=128,
+        steps=48,
+        tok=dict(channels=128),
+        tok_steps=20000,
+        tok_batch=128,
+        wm=dict(n_layer=6, n_head=8, n_embd=256, context=8),
+        wm_train=dict(steps=20000, batch=64, lr=1e-3, every=1000),
+    ),
 }
 
+
 def _preset(preset):
-    if preset not in RUN_PRESETS: raise ValueError(f"preset must be one of {list(RUN_PRESETS)}, got {preset!r}")
+    if preset not in RUN_PRESETS:
+        raise ValueError(f"preset must be one of {list(RUN_PRESETS)}, got {preset!r}")
     return RUN_PRESETS[preset]
 
 # %% ../../nbs/api/84_wm_run.ipynb #242eb014
 @torch.no_grad()
-def open_loop_error(tok, wm, episodes:dict, tokens, ks=(1, 5, 10, 20), sample:bool=False) -> dict:
+def open_loop_error(tok, wm, episodes: dict, tokens, ks=(1, 5, 10, 20), sample: bool = False) -> dict:
     "Mean agent-position error (px) of decoded open-loop rollouts and of persistence at each `k` in `ks`."
     c, kmax = wm.cfg.context, max(ks)
     frames, acts = episodes['frames'], torch.as_tensor(episodes['action'])
     if frames.shape[1] < c + kmax:
         raise ValueError(f"episodes need >= context + max(ks) = {c + kmax} frames, got {frames.shape[1]}")
-    ctx, past, fut = tokens[:, :c], acts[:, :c - 1], acts[:, c - 1:c - 1 + kmax]
+    ctx, past, fut = tokens[:, :c], acts[:, : c - 1], acts[:, c - 1 : c - 1 + kmax]
     im = wm.imagine(ctx, past, fut, sample=sample)
     n = len(frames)
     last, _ = agent_xy(frames[:, c - 1])
@@ -65,71 +97,89 @@ def open_loop_error(tok, wm, episodes:dict, tokens, ks=(1, 5, 10, 20), sample:bo
 def _episodes(p, seed):
     return gold_episodes(p['games'] if seed == 0 else p['test_games'], p['steps'], seed=seed)
 
+
 def _tokens(tok, ep):
     n, t1 = ep['frames'].shape[:2]
     return tok.encode(ep['frames'].reshape(-1, 64, 64, 3)).reshape(n, t1, -1)
+
 
 def _save_npz(path, **arrays):
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     atomic_write_bytes(path, buf.getvalue())
 
-def wm_run(out, preset:str='tiny', resume:bool=True, log=print) -> dict:
+
+def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print) -> dict:
     "Train and measure the tokenizer and the world model into run directory `out`; the figures of every stage."
     p, run = _preset(preset), RunDir(out)
     if not resume:
-        for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'): run.clear(s)
+        for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'):
+            run.clear(s)
     tr, te = _episodes(p, 0), _episodes(p, 1)
     tcfg = TokenizerConfig(**p['tok'])
     if not run.is_done('tokenizer'):
         t0 = time.time()
         tok, _ = train_tokenizer(tcfg, tr['frames'].reshape(-1, 64, 64, 3), p['tok_steps'], p['tok_batch'], log=log)
-        save_tokenizer(tok, run/'tokenizer')
+        save_tokenizer(tok, run / 'tokenizer')
         figures = tokenizer_metrics(tok, te['frames'].reshape(-1, 64, 64, 3))
         run.mark_done('tokenizer', seconds=round(time.time() - t0, 1), **figures)
-    tok = load_tokenizer(run/'tokenizer', expect=tcfg)
+    tok = load_tokenizer(run / 'tokenizer', expect=tcfg)
     if not run.is_done('tokens'):
-        _save_npz(run/'tokens.npz', train=_tokens(tok, tr).numpy(), test=_tokens(tok, te).numpy())
+        _save_npz(run / 'tokens.npz', train=_tokens(tok, tr).numpy(), test=_tokens(tok, te).numpy())
         run.mark_done('tokens')
-    with np.load(run/'tokens.npz', allow_pickle=False) as z:
+    with np.load(run / 'tokens.npz', allow_pickle=False) as z:
         ttr, tte = torch.from_numpy(z['train']), torch.from_numpy(z['test'])
     wcfg = WMConfig(vocab_size=tok.n_codes, n_tokens=tok.grid**2, n_actions=len(ACTIONS), **p['wm'])
     tc = WMTrainConfig(**p['wm_train'])
     data = lambda ep, t: dict(tokens=t, action=ep['action'], reward=ep['reward'], done=ep['done'])
     if not run.is_done('world_model'):
         t0 = time.time()
-        train_wm(wcfg, data(tr, ttr), tc, out=run/'wm', log=log)
+        train_wm(wcfg, data(tr, ttr), tc, out=run / 'wm', log=log)
         run.mark_done('world_model', seconds=round(time.time() - t0, 1))
-    wm = load_wm(run/'wm', expect=wcfg)
+    wm = load_wm(run / 'wm', expect=wcfg)
     if not run.is_done('evaluate'):
         t0 = time.time()
-        run.mark_done('evaluate', teacher_forced=teacher_forced_accuracy(wm, data(te, tte)),
-                      open_loop=open_loop_error(tok, wm, te, tte, ks=[k for k in (1, 5, 10, 20)
-                                                                      if k + wcfg.context <= p['steps'] + 1]),
-                      seconds=round(time.time() - t0, 1))
+        run.mark_done(
+            'evaluate',
+            teacher_forced=teacher_forced_accuracy(wm, data(te, tte)),
+            open_loop=open_loop_error(
+                tok, wm, te, tte, ks=[k for k in (1, 5, 10, 20) if k + wcfg.context <= p['steps'] + 1]
+            ),
+            seconds=round(time.time() - t0, 1),
+        )
     return {s: run.stage_info(s) for s in ('tokenizer', 'world_model', 'evaluate')}
 
 # %% ../../nbs/api/84_wm_run.ipynb #b780e838
-def ablation_run(out, steps:int=300, preset:str='tiny', games:int=128, test_games:int=32, ep_steps:int=16,
-                 batch:int=32, log=None) -> list:
+def ablation_run(
+    out,
+    steps: int = 300,
+    preset: str = 'tiny',
+    games: int = 128,
+    test_games: int = 32,
+    ep_steps: int = 16,
+    batch: int = 32,
+    log=None,
+) -> list:
     "Metrics rows of the tokenizer ablation, trained into `out` once (loaded from its stage record after)."
     run = RunDir(out)
     if not run.is_done('ablation'):
         tr = gold_episodes(games, ep_steps, seed=0)['frames'].reshape(-1, 64, 64, 3)
         te = gold_episodes(test_games, ep_steps, seed=1)['frames'].reshape(-1, 64, 64, 3)
         rows, models = tokenizer_ablation(tr, te, steps, preset, log=log, batch=batch)
-        for name, m in models.items(): save_tokenizer(m, run/'tokenizers'/name)
+        for name, m in models.items():
+            save_tokenizer(m, run / 'tokenizers' / name)
         run.mark_done('ablation', rows=rows, steps=steps, preset=preset)
     return run.stage_info('ablation')['rows']
 
 # %% ../../nbs/api/84_wm_run.ipynb #d37b35d9
 @call_parse
 def lcdt_wm(
-    out:str='runs/wm',   # run directory
-    preset:str='tiny',   # tiny | small | gpu
-    fresh:bool=False,    # redo every stage instead of resuming
+    out: str = 'runs/wm',  # run directory
+    preset: str = 'tiny',  # tiny | small | gpu
+    fresh: bool = False,  # redo every stage instead of resuming
 ):
     "Train the frame tokenizer and the world model into a run directory and print their figures."
     import json
+
     r = wm_run(out, preset, resume=not fresh)
     print(json.dumps(r, indent=1, default=float))

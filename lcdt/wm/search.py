@@ -22,25 +22,32 @@ __all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_sea
            'salient_events', 'surprise']
 
 # %% ../../nbs/api/83_wm_search.ipynb #f485eb7f
-def entropy(p, dim:int=-1) -> torch.Tensor:
+def entropy(p, dim: int = -1) -> torch.Tensor:
     "Entropy in nats of distributions `p` along `dim`."
     p = torch.as_tensor(p)
     return -(p * torch.log(p.clamp_min(1e-12))).sum(dim)
 
+
 def bald(ps) -> torch.Tensor:
     "Ensemble disagreement of `ps` (M, b, V): entropy of the mean minus the mean entropy."
     ps = torch.as_tensor(ps)
-    if ps.ndim != 3: raise ValueError(f"ps must be (M models, b, V), got shape {tuple(ps.shape)}")
+    if ps.ndim != 3:
+        raise ValueError(f"ps must be (M models, b, V), got shape {tuple(ps.shape)}")
     return entropy(ps.mean(0)) - entropy(ps).mean(0)
+
 
 SCORES = ('entropy', 'bald', 'count', 'random')
 
-def curiosity(kind:str, ps, counts=None) -> torch.Tensor:
+
+def curiosity(kind: str, ps, counts=None) -> torch.Tensor:
     "Score (b,) of imagined steps from next-state distributions `ps` (M, b, V) (for 'count': pair visit `counts` (b,))."
-    if kind == 'entropy': return entropy(ps[0])
-    if kind == 'bald': return bald(ps)
+    if kind == 'entropy':
+        return entropy(ps[0])
+    if kind == 'bald':
+        return bald(ps)
     if kind == 'count':
-        if counts is None: raise ValueError("kind='count' needs the visit counts of the (state, action) pairs")
+        if counts is None:
+            raise ValueError("kind='count' needs the visit counts of the (state, action) pairs")
         return 1 / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
     raise ValueError(f"kind must be one of {SCORES[:3]}, got {kind!r}")
 
@@ -51,13 +58,14 @@ def ensemble_probs(models, states, actions) -> torch.Tensor:
     s, a = torch.as_tensor(states).long(), torch.as_tensor(actions).long()
     return torch.stack([m.next_probs(s[:, None, None], a[:, None]) for m in models])
 
-def beam_search(models, start:int, kind:str, depth:int=2, width:int=4, visits=None) -> tuple:
+
+def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, visits=None) -> tuple:
     "First action, actions and score of the best imagined path from `start` (`visits`: (S, A) counts for 'count')."
     A = models[0].cfg.n_actions
     states, paths, score = torch.tensor([start]), [[]], torch.zeros(1)
     for _ in range(depth):
         b = len(states)
-        s, a = states.repeat_interleave(A), torch.arange(A).repeat(b)           # (b*A,)
+        s, a = states.repeat_interleave(A), torch.arange(A).repeat(b)  # (b*A,)
         ps = ensemble_probs(models, s, a)
         cnt = None if visits is None else torch.as_tensor(visits)[s, a]
         sc = score.repeat_interleave(A) + curiosity(kind, ps, cnt)
@@ -69,16 +77,17 @@ def beam_search(models, start:int, kind:str, depth:int=2, width:int=4, visits=No
 # %% ../../nbs/api/83_wm_search.ipynb #3bf3cb8c
 @dataclass
 class ExploreConfig:
-    budget: int = 400          # real environment steps
-    n_models: int = 3          # ensemble size
-    depth: int = 2             # beam-search depth
-    width: int = 4             # beams kept
-    refit: int = 25            # steps between ensemble refits
-    updates: int = 40          # optimizer steps per refit and model
-    batch: int = 64            # transitions per optimizer step
-    n_embd: int = 32           # world-model width
-    lr: float = 1e-2           # learning rate
-    seed: int = 0              # seed of the models, the bootstraps and the world's noise
+    budget: int = 400  # real environment steps
+    n_models: int = 3  # ensemble size
+    depth: int = 2  # beam-search depth
+    width: int = 4  # beams kept
+    refit: int = 25  # steps between ensemble refits
+    updates: int = 40  # optimizer steps per refit and model
+    batch: int = 64  # transitions per optimizer step
+    n_embd: int = 32  # world-model width
+    lr: float = 1e-2  # learning rate
+    seed: int = 0  # seed of the models, the bootstraps and the world's noise
+
 
 def _fit(models, opts, s, a, s2, boot, cfg, g):
     for m, opt, w in zip(models, opts, boot):
@@ -86,19 +95,32 @@ def _fit(models, opts, s, a, s2, boot, cfg, g):
         p = w / w.sum()
         for _ in range(cfg.updates):
             i = torch.from_numpy(g.choice(len(s), cfg.batch, p=p))
-            tok = torch.stack([s[i], s2[i]], 1)[..., None]                          # (b, 2, 1)
+            tok = torch.stack([s[i], s2[i]], 1)[..., None]  # (b, 2, 1)
             z = torch.zeros(len(i), 1)
             _, loss = m(tok, a[i][:, None], targets=(z, z))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
         m.eval()
 
-def explore(world:TabularWorld, kind:str, cfg:ExploreConfig=ExploreConfig(), start:int=0) -> dict:
+
+def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig(), start: int = 0) -> dict:
     "Explore `world` for `cfg.budget` steps with score `kind`: states covered over time and noisy-TV steps."
-    if kind not in SCORES: raise ValueError(f"kind must be one of {SCORES}, got {kind!r}")
+    if kind not in SCORES:
+        raise ValueError(f"kind must be one of {SCORES}, got {kind!r}")
     torch.manual_seed(cfg.seed)
     g = rng(cfg.seed)
-    wc = WMConfig(vocab_size=world.n_states, n_tokens=1, n_actions=world.n_actions, context=1, n_layer=1, n_head=2,
-                  n_embd=cfg.n_embd, reward_weight=0.0, done_weight=0.0)
+    wc = WMConfig(
+        vocab_size=world.n_states,
+        n_tokens=1,
+        n_actions=world.n_actions,
+        context=1,
+        n_layer=1,
+        n_head=2,
+        n_embd=cfg.n_embd,
+        reward_weight=0.0,
+        done_weight=0.0,
+    )
     models = [WorldModel(wc).eval() for _ in range(cfg.n_models)]
     opts = [_optimizer(m, WMTrainConfig(lr=cfg.lr)) for m in models]
     visits, pairs = np.zeros(world.n_states), np.zeros((world.n_states, world.n_actions))
@@ -106,38 +128,53 @@ def explore(world:TabularWorld, kind:str, cfg:ExploreConfig=ExploreConfig(), sta
     s, covered, noisy = start, [], 0
     visits[s] += 1
     for t in range(cfg.budget):
-        if kind == 'random' or t < cfg.refit: a = int(g.integers(world.n_actions))
-        else: a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs)[0]
+        if kind == 'random' or t < cfg.refit:
+            a = int(g.integers(world.n_actions))
+        else:
+            a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
         noisy += bool(world.noisy[s])
-        S.append(s); A.append(a); S2.append(s2)
-        for b in boot: b.append(g.poisson(1.0) + 1e-3)
+        S.append(s)
+        A.append(a)
+        S2.append(s2)
+        for b in boot:
+            b.append(g.poisson(1.0) + 1e-3)
         visits[s2] += 1
         pairs[s, a] += 1
         s = s2
         covered.append(int((visits > 0).sum()))
         if kind != 'random' and (t + 1) % cfg.refit == 0:
             _fit(models, opts, torch.tensor(S), torch.tensor(A), torch.tensor(S2), [np.array(b) for b in boot], cfg, g)
-    return dict(kind=kind, covered=np.array(covered), states=int((visits > 0).sum()), noisy_frac=noisy / cfg.budget,
-                pairs=int((pairs > 0).sum()), models=models)
+    return dict(
+        kind=kind,
+        covered=np.array(covered),
+        states=int((visits > 0).sum()),
+        noisy_frac=noisy / cfg.budget,
+        pairs=int((pairs > 0).sum()),
+        models=models,
+    )
 
 # %% ../../nbs/api/83_wm_search.ipynb #850526ad
-def salient_events(surprise, q:float=0.9, warmup:int=10) -> list:
+def salient_events(surprise, q: float = 0.9, warmup: int = 10) -> list:
     "Events `dict(episode, t, surprise, threshold)` where surprise beats the running `q` quantile of earlier steps."
     s = np.asarray(surprise, np.float64)
-    if s.ndim == 1: s = s[None]
-    if s.ndim != 2: raise ValueError(f"surprise must be (T,) or (N, T), got shape {s.shape}")
-    if not 0 < q < 1: raise ValueError(f"q must be in (0, 1), got {q!r}")
+    if s.ndim == 1:
+        s = s[None]
+    if s.ndim != 2:
+        raise ValueError(f"surprise must be (T,) or (N, T), got shape {s.shape}")
+    if not 0 < q < 1:
+        raise ValueError(f"q must be in (0, 1), got {q!r}")
     events = []
     for i, row in enumerate(s):
         for t in range(warmup, len(row)):
             th = float(np.quantile(row[:t], q))
-            if row[t] > th: events.append(dict(episode=i, t=t, surprise=float(row[t]), threshold=th))
+            if row[t] > th:
+                events.append(dict(episode=i, t=t, surprise=float(row[t]), threshold=th))
     return events
 
 # %% ../../nbs/api/83_wm_search.ipynb #9b112f4c
 @torch.no_grad()
-def surprise(model:WorldModel, data:dict) -> np.ndarray:
+def surprise(model: WorldModel, data: dict) -> np.ndarray:
     "Surprise (N, T) in nats of each real next frame under `model`, teacher-forced over a sliding window."
     c = model.cfg
     data = check_episodes(data, c)
@@ -146,9 +183,9 @@ def surprise(model:WorldModel, data:dict) -> np.ndarray:
     out = np.zeros((n, t1 - 1))
     for t in range(t1 - 1):
         s0 = max(0, t + 1 - c.context)
-        tk, ac = tok[:, s0:t + 2], act[:, s0:t + 1]
+        tk, ac = tok[:, s0 : t + 2], act[:, s0 : t + 1]
         logp = F.log_softmax(model(tk, ac)[0]['logits'], -1)
-        pos = torch.arange(K) + logp.shape[1] - K - 1                           # where f_{t+1}'s tokens are predicted
-        nll = -logp[:, pos].gather(-1, tk[:, -1, :, None])[..., 0]              # (n, K)
+        pos = torch.arange(K) + logp.shape[1] - K - 1  # where f_{t+1}'s tokens are predicted
+        nll = -logp[:, pos].gather(-1, tk[:, -1, :, None])[..., 0]  # (n, K)
         out[:, t] = nll.sum(-1).numpy()
     return out

@@ -18,55 +18,68 @@ __all__ = ['TabularWorld', 'transitions', 'CountTable', 'next_state_accuracy', '
 # %% ../../nbs/api/80_wm_tabular.ipynb #a9ca0936
 class TabularWorld:
     "Integer states and actions, a transition table drawn from `seed`, optional noisy-TV states and aliased actions."
-    def __init__(self, n_states:int, n_actions:int, noisy_frac:float=0.0, alias:int=0, m:int=4, seed:int=0):
+
+    def __init__(
+        self, n_states: int, n_actions: int, noisy_frac: float = 0.0, alias: int = 0, m: int = 4, seed: int = 0
+    ):
         for k, v in dict(n_states=n_states, n_actions=n_actions, m=m).items():
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{k} must be an int >= 1, got {v!r}")
-        if not 0.0 <= noisy_frac <= 1.0: raise ValueError(f"noisy_frac must be in [0, 1], got {noisy_frac!r}")
+        if not 0.0 <= noisy_frac <= 1.0:
+            raise ValueError(f"noisy_frac must be in [0, 1], got {noisy_frac!r}")
         if not isinstance(alias, (int, np.integer)) or not 0 <= alias <= n_actions // 2:
-            raise ValueError(f"alias must be an int in 0..n_actions//2 ({n_actions//2}), got {alias!r}")
-        if m > n_states: raise ValueError(f"m (successors of a noisy state) must be <= n_states ({n_states}), got {m}")
+            raise ValueError(f"alias must be an int in 0..n_actions//2 ({n_actions // 2}), got {alias!r}")
+        if m > n_states:
+            raise ValueError(f"m (successors of a noisy state) must be <= n_states ({n_states}), got {m}")
         self.n_states, self.n_actions, self.noisy_frac = n_states, n_actions, noisy_frac
         self.alias, self.m, self.seed = alias, m, seed
         g = rng(seed)
-        self.table = g.integers(0, n_states, (n_states, n_actions))               # (S, A) deterministic successor
-        if alias: self.table[:, n_actions-alias:] = self.table[:, :alias]          # the last `alias` copy the first
+        self.table = g.integers(0, n_states, (n_states, n_actions))  # (S, A) deterministic successor
+        if alias:
+            self.table[:, n_actions - alias :] = self.table[:, :alias]  # the last `alias` copy the first
         n_noisy = int(round(noisy_frac * n_states))
         self.noisy = np.zeros(n_states, bool)
-        self.noisy[g.choice(n_states, n_noisy, replace=False)] = True              # (S,) noisy-TV states
+        self.noisy[g.choice(n_states, n_noisy, replace=False)] = True  # (S,) noisy-TV states
         self.succ = np.stack([g.choice(n_states, m, replace=False) for _ in range(n_states)])  # (S, m)
 
     def __repr__(self):
-        return (f"TabularWorld(n_states={self.n_states}, n_actions={self.n_actions}, noisy={int(self.noisy.sum())}, "
-                f"alias={self.alias}, m={self.m}, seed={self.seed})")
+        return (
+            f"TabularWorld(n_states={self.n_states}, n_actions={self.n_actions}, noisy={int(self.noisy.sum())}, "
+            f"alias={self.alias}, m={self.m}, seed={self.seed})"
+        )
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a45210c9
 def _check_ints(x, n_max, what):
     x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.integer): raise ValueError(f"{what} must be ints, got dtype {x.dtype}")
+    if not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"{what} must be ints, got dtype {x.dtype}")
     if x.size and (x.min() < 0 or x.max() >= n_max):
         bad = sorted(set(x[(x < 0) | (x >= n_max)].tolist()))[:5]
-        raise ValueError(f"{what} must be in 0..{n_max-1}, got values outside: {bad}")
+        raise ValueError(f"{what} must be in 0..{n_max - 1}, got values outside: {bad}")
     return x.astype(np.int64)
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a65167f8
 from fastcore.basics import patch
 
-@patch
-def check(self:TabularWorld, states, actions) -> tuple:
-    "`states` and `actions` as int64 arrays of one shape, or a `ValueError` naming the expected range."
-    s, a = _check_ints(states, self.n_states, 'states'), _check_ints(actions, self.n_actions, 'actions')
-    if s.shape != a.shape: raise ValueError(f"states and actions must have one shape, got {s.shape} and {a.shape}")
-    return s, a
 
 @patch
-def reset(self:TabularWorld, n:int, seed=None) -> np.ndarray:
+def check(self: TabularWorld, states, actions) -> tuple:
+    "`states` and `actions` as int64 arrays of one shape, or a `ValueError` naming the expected range."
+    s, a = _check_ints(states, self.n_states, 'states'), _check_ints(actions, self.n_actions, 'actions')
+    if s.shape != a.shape:
+        raise ValueError(f"states and actions must have one shape, got {s.shape} and {a.shape}")
+    return s, a
+
+
+@patch
+def reset(self: TabularWorld, n: int, seed=None) -> np.ndarray:
     "`n` start states, uniform over all states."
     g = seed if isinstance(seed, np.random.Generator) else rng(self.seed if seed is None else seed)
     return g.integers(0, self.n_states, n)
 
+
 @patch
-def step(self:TabularWorld, states, actions, g:np.random.Generator) -> np.ndarray:
+def step(self: TabularWorld, states, actions, g: np.random.Generator) -> np.ndarray:
     "Next states `int64[N]` of `states` under `actions` (noisy states draw one of their `m` successors)."
     s, a = self.check(states, actions)
     nxt = self.table[s, a]
@@ -76,56 +89,64 @@ def step(self:TabularWorld, states, actions, g:np.random.Generator) -> np.ndarra
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #0af23a19
 @patch
-def probs(self:TabularWorld, states, actions) -> np.ndarray:
+def probs(self: TabularWorld, states, actions) -> np.ndarray:
     "True next-state distributions `float64[N, S]`."
     s, a = self.check(states, actions)
     p = np.zeros((*s.shape, self.n_states))
-    np.put_along_axis(p, self.table[s, a][..., None], 1.0, -1)                 # deterministic successors
+    np.put_along_axis(p, self.table[s, a][..., None], 1.0, -1)  # deterministic successors
     q = np.zeros_like(p)
-    np.put_along_axis(q, self.succ[s], 1.0 / self.m, -1)                        # uniform over the m successors
+    np.put_along_axis(q, self.succ[s], 1.0 / self.m, -1)  # uniform over the m successors
     return np.where(self.noisy[s][..., None], q, p)
 
+
 @patch
-def entropy(self:TabularWorld, states, actions) -> np.ndarray:
+def entropy(self: TabularWorld, states, actions) -> np.ndarray:
     "True next-state entropy in nats: 0, or `log m` in a noisy-TV state."
     s, a = self.check(states, actions)
     return np.where(self.noisy[s], math.log(self.m), 0.0)
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #4cf9bcf6
-def transitions(world:TabularWorld, n:int, seed=0) -> tuple:
+def transitions(world: TabularWorld, n: int, seed=0) -> tuple:
     "`n` transitions `(s, a, s')` from uniformly random states and actions, each `int64[n]`."
     g = seed if isinstance(seed, np.random.Generator) else rng(seed)
     s = g.integers(0, world.n_states, n)
     a = g.integers(0, world.n_actions, n)
     return s, a, world.step(s, a, g)
 
+
 class CountTable:
     "The exact tabular learner: counts of `s'` for each `(s, a)`; predicts counts normalised (uniform if unseen)."
-    def __init__(self, n_states:int, n_actions:int):
+
+    def __init__(self, n_states: int, n_actions: int):
         self.counts = np.zeros((n_states, n_actions, n_states))
+
     def update(self, s, a, s2):
         np.add.at(self.counts, (np.asarray(s), np.asarray(a), np.asarray(s2)), 1.0)
         return self
+
     def probs(self, s, a) -> np.ndarray:
         c = self.counts[s, a]
         n = c.sum(-1, keepdims=True)
         return np.where(n > 0, c / np.maximum(n, 1), 1.0 / c.shape[-1])
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #8efc5b96
-def next_state_accuracy(world:TabularWorld, probs_fn, noisy:bool=False) -> float:
+def next_state_accuracy(world: TabularWorld, probs_fn, noisy: bool = False) -> float:
     "Accuracy of `argmax probs_fn(s, a)` against the true successor over every deterministic `(s, a)` pair."
     s, a = np.meshgrid(np.arange(world.n_states), np.arange(world.n_actions), indexing='ij')
     s, a = s.reshape(-1), a.reshape(-1)
     keep = world.noisy[s] if noisy else ~world.noisy[s]
     s, a = s[keep], a[keep]
-    if not len(s): return float('nan')
+    if not len(s):
+        return float('nan')
     return float((probs_fn(s, a).argmax(-1) == world.table[s, a]).mean())
 
-def samples_to_accuracy(world:TabularWorld, target:float=0.99, seed=0, chunk:int=64, max_n:int=10**6) -> int:
+
+def samples_to_accuracy(world: TabularWorld, target: float = 0.99, seed=0, chunk: int = 64, max_n: int = 10**6) -> int:
     "Transitions the `CountTable` needs before its next-state accuracy reaches `target`."
     g, ct, n = rng(seed), CountTable(world.n_states, world.n_actions), 0
     while n < max_n:
         ct.update(*transitions(world, chunk, g))
         n += chunk
-        if next_state_accuracy(world, ct.probs) >= target: return n
+        if next_state_accuracy(world, ct.probs) >= target:
+            return n
     return max_n

@@ -26,39 +26,48 @@ __all__ = ['TOKENIZER_PRESETS', 'ABLATION', 'PALETTE', 'gold_episodes', 'Tokeniz
            'tokenizer_ablation', 'save_tokenizer', 'load_tokenizer']
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #117b1300
-def gold_episodes(n_games:int, steps:int, seed=0, size:int=64, eps:float=0.5, bare:bool=False) -> dict:
+def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float = 0.5, bare: bool = False) -> dict:
     "`n_games` random games played for `steps` steps (solver; a random action with prob. `eps`), rendered at `size`."
     g = rng(seed) if not isinstance(seed, np.random.Generator) else seed
     games = random_games(n_games, seed=g, bare=bare)
     expert = solver(games)
+
     def policy(st):
         return np.where(g.random(st.n) < eps, g.integers(0, len(ACTIONS), st.n), expert(st))
+
     tr = rollout(games, policy, max_steps=steps)
     N, T1 = tr.agent.shape[:2]
-    flat = GameState(tr.agent.reshape(-1, 3), np.repeat(tr.gold, T1, 0), tr.alive.reshape(-1, MAX_GOLD),
-                     np.repeat(tr.walls, T1, 0), np.zeros(N*T1, np.int64))
-    frames = render_batch(flat, size).reshape(N, T1, size, size, 3)         # uint8 (n, t+1, h, w, 3)
+    flat = GameState(
+        tr.agent.reshape(-1, 3),
+        np.repeat(tr.gold, T1, 0),
+        tr.alive.reshape(-1, MAX_GOLD),
+        np.repeat(tr.walls, T1, 0),
+        np.zeros(N * T1, np.int64),
+    )
+    frames = render_batch(flat, size).reshape(N, T1, size, size, 3)  # uint8 (n, t+1, h, w, 3)
     return dict(frames=frames, action=tr.action, reward=tr.reward, done=tr.done, agent=tr.agent)
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #0e5a93e6
 @dataclass
 class TokenizerConfig:
-    size: int = 64                 # frame side, pixels
-    channels: int = 64             # conv width
-    code_dim: int = 16             # width of a latent vector before VQ
-    quantizer: str = 'vq'          # 'vq' (VectorQuantize) or 'fsq'
-    codebook_size: int = 512       # VQ codes (FSQ: the product of fsq_levels)
-    kmeans_init: bool = True       # initialise the VQ codebook by k-means on the first batch
-    dead_code: int = 2             # expire VQ codes used fewer times than this per batch (EMA count); 0 = off
-    cosine: bool = False           # cosine-similarity VQ codebook
+    size: int = 64  # frame side, pixels
+    channels: int = 64  # conv width
+    code_dim: int = 16  # width of a latent vector before VQ
+    quantizer: str = 'vq'  # 'vq' (VectorQuantize) or 'fsq'
+    codebook_size: int = 512  # VQ codes (FSQ: the product of fsq_levels)
+    kmeans_init: bool = True  # initialise the VQ codebook by k-means on the first batch
+    dead_code: int = 2  # expire VQ codes used fewer times than this per batch (EMA count); 0 = off
+    cosine: bool = False  # cosine-similarity VQ codebook
     fsq_levels: tuple = (8, 8, 8)  # FSQ levels per latent dimension
-    commitment: float = 0.25       # VQ commitment loss weight
-    fg_weight: float = 20.0        # reconstruction weight of non-floor pixels
+    commitment: float = 0.25  # VQ commitment loss weight
+    fg_weight: float = 20.0  # reconstruction weight of non-floor pixels
 
     def __post_init__(self):
         if self.quantizer not in ('vq', 'fsq'):
             raise ValueError(f"quantizer must be 'vq' or 'fsq', got {self.quantizer!r}")
-        if self.size % 8: raise ValueError(f"size must be a multiple of 8, got {self.size}")
+        if self.size % 8:
+            raise ValueError(f"size must be a multiple of 8, got {self.size}")
+
 
 TOKENIZER_PRESETS = {'tiny': dict(channels=32), 'small': dict(channels=64)}
 ABLATION = {  # the four tokenizers compared in one run
@@ -73,94 +82,143 @@ class _Res(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.a, self.b = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 1)
-    def forward(self, x): return x + self.b(F.gelu(self.a(F.gelu(x))))
+
+    def forward(self, x):
+        return x + self.b(F.gelu(self.a(F.gelu(x))))
+
 
 class FrameTokenizer(nn.Module):
     "Conv encoder -> quantizer -> conv decoder: frames `uint8[N, 64, 64, 3]` <-> tokens `int64[N, 8, 8]`."
-    def __init__(self, cfg:TokenizerConfig):
+
+    def __init__(self, cfg: TokenizerConfig):
         super().__init__()
-        self.cfg, c, f = cfg, cfg.channels, cfg.size // 16   # f: space-to-depth factor (4 at 64 px)
+        self.cfg, c, f = cfg, cfg.channels, cfg.size // 16  # f: space-to-depth factor (4 at 64 px)
         qdim = len(cfg.fsq_levels) if cfg.quantizer == 'fsq' else cfg.code_dim
-        self.enc = nn.Sequential(nn.PixelUnshuffle(f), nn.Conv2d(3*f*f, c, 3, padding=1), _Res(c), nn.GELU(),
-                                 nn.Conv2d(c, c, 4, 2, 1), _Res(c), _Res(c), nn.GELU(), nn.Conv2d(c, qdim, 1))
-        self.dec = nn.Sequential(nn.Conv2d(qdim, c, 3, padding=1), _Res(c), _Res(c), nn.GELU(),
-                                 nn.ConvTranspose2d(c, c, 4, 2, 1), _Res(c), _Res(c), nn.GELU(),
-                                 nn.Conv2d(c, 3*f*f, 3, padding=1), nn.PixelShuffle(f))
-        if cfg.quantizer == 'fsq':   # latents at unit scale per channel, or FSQ's tanh bound saturates on one code
+        self.enc = nn.Sequential(
+            nn.PixelUnshuffle(f),
+            nn.Conv2d(3 * f * f, c, 3, padding=1),
+            _Res(c),
+            nn.GELU(),
+            nn.Conv2d(c, c, 4, 2, 1),
+            _Res(c),
+            _Res(c),
+            nn.GELU(),
+            nn.Conv2d(c, qdim, 1),
+        )
+        self.dec = nn.Sequential(
+            nn.Conv2d(qdim, c, 3, padding=1),
+            _Res(c),
+            _Res(c),
+            nn.GELU(),
+            nn.ConvTranspose2d(c, c, 4, 2, 1),
+            _Res(c),
+            _Res(c),
+            nn.GELU(),
+            nn.Conv2d(c, 3 * f * f, 3, padding=1),
+            nn.PixelShuffle(f),
+        )
+        if cfg.quantizer == 'fsq':  # latents at unit scale per channel, or FSQ's tanh bound saturates on one code
             self.enc.append(nn.BatchNorm2d(qdim, affine=False))
             self.q = FSQ(list(cfg.fsq_levels))
-        else: self.q = VectorQuantize(qdim, cfg.codebook_size, decay=0.8, kmeans_init=cfg.kmeans_init,
-                                      threshold_ema_dead_code=cfg.dead_code, use_cosine_sim=cfg.cosine,
-                                      commitment_weight=cfg.commitment)
+        else:
+            self.q = VectorQuantize(
+                qdim,
+                cfg.codebook_size,
+                decay=0.8,
+                kmeans_init=cfg.kmeans_init,
+                threshold_ema_dead_code=cfg.dead_code,
+                use_cosine_sim=cfg.cosine,
+                commitment_weight=cfg.commitment,
+            )
 
     @property
     def n_codes(self) -> int:
         return math.prod(self.cfg.fsq_levels) if self.cfg.quantizer == 'fsq' else self.cfg.codebook_size
+
     @property
-    def grid(self) -> int: return self.cfg.size // 8     # tokens per side
+    def grid(self) -> int:
+        return self.cfg.size // 8  # tokens per side
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #c4cf3185
 from fastcore.basics import patch
 
-def check_frames(frames, size:int=64) -> np.ndarray:
+
+def check_frames(frames, size: int = 64) -> np.ndarray:
     "`frames` as `uint8[N, size, size, 3]`, or a `ValueError` naming the expected shape."
     f = np.asarray(frames)
     if f.dtype != np.uint8 or f.ndim != 4 or f.shape[1:] != (size, size, 3):
         raise ValueError(f"frames must be uint8[N, {size}, {size}, 3], got {f.dtype}{list(f.shape)}")
     return f
 
+
 def to_tensor(frames) -> torch.Tensor:
     "uint8 frames [N, H, W, 3] -> float (N, 3, H, W) in [0, 1]."
     return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2).float() / 255
 
+
 @patch
-def quantize(self:FrameTokenizer, z):
+def quantize(self: FrameTokenizer, z):
     "Latents (b, d, g, g) -> quantized latents, token ids (b, g, g), quantizer loss."
     b, d, h, w = z.shape
-    z = z.flatten(2).transpose(1, 2)                                        # (b, g*g, d)
-    if self.cfg.quantizer == 'fsq': (q, idx), loss = self.q(z), z.new_zeros(())
+    z = z.flatten(2).transpose(1, 2)  # (b, g*g, d)
+    if self.cfg.quantizer == 'fsq':
+        (q, idx), loss = self.q(z), z.new_zeros(())
     else:
         q, idx, loss = self.q(z)
         loss = loss.sum()
     return q.transpose(1, 2).reshape(b, d, h, w), idx.reshape(b, h, w), loss
 
+
 @patch
-def forward(self:FrameTokenizer, x, targets=None):
+def forward(self: FrameTokenizer, x, targets=None):
     "Reconstruction (b, 3, h, w) of `x` in [0, 1], and the loss if `targets` are given."
-    q, idx, qloss = self.quantize(self.enc(x*2 - 1))
-    out = self.dec(q)                                                       # (b, 3, h, w)
-    if targets is None: return out, None
+    q, idx, qloss = self.quantize(self.enc(x * 2 - 1))
+    out = self.dec(q)  # (b, 3, h, w)
+    if targets is None:
+        return out, None
     w = 1 + self.cfg.fg_weight * (targets < 0.99).any(1, keepdim=True).float()
-    return out, (w * (out - targets)**2).mean() + qloss
+    return out, (w * (out - targets) ** 2).mean() + qloss
+
 
 @patch
 @torch.no_grad()
-def encode(self:FrameTokenizer, frames, batch:int=256) -> torch.Tensor:
+def encode(self: FrameTokenizer, frames, batch: int = 256) -> torch.Tensor:
     "Frames `uint8[N, 64, 64, 3]` -> tokens `int64 (N, 8, 8)`."
     f = check_frames(frames, self.cfg.size)
     was = self.training
-    self.eval()                                   # no codebook updates (EMA, k-means, expiry) while encoding
-    out = [self.quantize(self.enc(to_tensor(f[i:i+batch])*2 - 1))[1] for i in range(0, len(f), batch)]
+    self.eval()  # no codebook updates (EMA, k-means, expiry) while encoding
+    out = [self.quantize(self.enc(to_tensor(f[i : i + batch]) * 2 - 1))[1] for i in range(0, len(f), batch)]
     self.train(was)
     return torch.cat(out).long() if out else torch.zeros(0, self.grid, self.grid, dtype=torch.long)
 
+
 @patch
 @torch.no_grad()
-def decode(self:FrameTokenizer, tokens) -> np.ndarray:
+def decode(self: FrameTokenizer, tokens) -> np.ndarray:
     "Tokens `(N, 8, 8)` -> frames `uint8[N, 64, 64, 3]`."
     t = torch.as_tensor(tokens).long()
     if t.ndim != 3 or t.shape[1:] != (self.grid, self.grid):
         raise ValueError(f"tokens must have shape (N, {self.grid}, {self.grid}), got {tuple(t.shape)}")
     if t.numel() and (t.min() < 0 or t.max() >= self.n_codes):
-        raise ValueError(f"tokens must be in 0..{self.n_codes-1}, got {t.min().item()}..{t.max().item()}")
-    if self.cfg.quantizer == 'fsq': q = self.q.indices_to_codes(t.flatten(1))
-    else: q = self.q.get_codes_from_indices(t.flatten(1))
+        raise ValueError(f"tokens must be in 0..{self.n_codes - 1}, got {t.min().item()}..{t.max().item()}")
+    if self.cfg.quantizer == 'fsq':
+        q = self.q.indices_to_codes(t.flatten(1))
+    else:
+        q = self.q.get_codes_from_indices(t.flatten(1))
     q = q.transpose(1, 2).reshape(len(t), -1, self.grid, self.grid)
     return (self.dec(q).clamp(0, 1).permute(0, 2, 3, 1) * 255).round().byte().numpy()
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #29a9e987
-def train_tokenizer(cfg:TokenizerConfig, frames, steps:int=500, batch:int=32, lr:float=2e-3, seed:int=0,
-                    log=None, device:str|None=None) -> tuple:
+def train_tokenizer(
+    cfg: TokenizerConfig,
+    frames,
+    steps: int = 500,
+    batch: int = 32,
+    lr: float = 2e-3,
+    seed: int = 0,
+    log=None,
+    device: str | None = None,
+) -> tuple:
     "A `FrameTokenizer` trained on `frames` (`uint8[N, 64, 64, 3]`), and its losses; the model is returned on CPU."
     frames = check_frames(frames, cfg.size)
     dev = get_device(device)
@@ -168,31 +226,38 @@ def train_tokenizer(cfg:TokenizerConfig, frames, steps:int=500, batch:int=32, lr
     g, m = rng(seed), FrameTokenizer(cfg).to(dev)
     opt, losses = torch.optim.Adam(m.parameters(), lr), []
     for i in range(steps):
-        for pg in opt.param_groups: pg['lr'] = lr * min(1, (i+1)/50) * 0.5*(1 + math.cos(math.pi*i/steps))
+        for pg in opt.param_groups:
+            pg['lr'] = lr * min(1, (i + 1) / 50) * 0.5 * (1 + math.cos(math.pi * i / steps))
         x = to_tensor(frames[g.integers(0, len(frames), batch)]).to(dev)
         _, loss = m(x, x)
-        opt.zero_grad(); loss.backward(); opt.step()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
         losses.append(loss.item())
-        if log and (i % 100 == 0 or i == steps-1): log(f"step {i} loss {loss.item():.4f}")
+        if log and (i % 100 == 0 or i == steps - 1):
+            log(f"step {i} loss {loss.item():.4f}")
     return m.cpu().eval(), losses
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #dccd645f
 PALETTE = ('floor', 'wall', 'agent', 'eye', 'gold')
 _PAL = np.array([COLOURS[k] for k in PALETTE], np.float32)
 
+
 def classify_pixels(frames) -> np.ndarray:
     "Index into `PALETTE` of the nearest palette colour of every pixel: `int[N, H, W]`."
-    d = ((np.asarray(frames, np.float32)[..., None, :] - _PAL)**2).sum(-1)
+    d = ((np.asarray(frames, np.float32)[..., None, :] - _PAL) ** 2).sum(-1)
     return d.argmin(-1)
+
 
 def agent_xy(frames) -> tuple:
     "Centroid (x, y) in pixels of the agent's pixels `float[N, 2]`, and whether any were found `bool[N]`."
     c = classify_pixels(frames)
     m = (c == 2) | (c == 3)
     n = m.sum((1, 2))
-    yy, xx = np.mgrid[:c.shape[1], :c.shape[2]]
-    xy = np.stack([(m*xx).sum((1, 2)), (m*yy).sum((1, 2))], -1) / np.maximum(n, 1)[:, None]
+    yy, xx = np.mgrid[: c.shape[1], : c.shape[2]]
+    xy = np.stack([(m * xx).sum((1, 2)), (m * yy).sum((1, 2))], -1) / np.maximum(n, 1)[:, None]
     return xy + 0.5, n > 0
+
 
 def position_error(pred, true) -> np.ndarray:
     "Agent position error in pixels per frame (the frame side where `pred` lost the agent)."
@@ -202,10 +267,11 @@ def position_error(pred, true) -> np.ndarray:
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #deafff0d
 def psnr(pred, true) -> float:
     "Mean PSNR in dB of uint8 frames."
-    mse = ((np.asarray(pred, np.float32) - np.asarray(true, np.float32))**2).reshape(len(pred), -1).mean(1) / 255**2
+    mse = ((np.asarray(pred, np.float32) - np.asarray(true, np.float32)) ** 2).reshape(len(pred), -1).mean(1) / 255**2
     return float((10 * np.log10(1 / np.maximum(mse, 1e-10))).mean())
 
-def tokenizer_metrics(tok:FrameTokenizer, frames) -> dict:
+
+def tokenizer_metrics(tok: FrameTokenizer, frames) -> dict:
     "Codebook usage and perplexity, PSNR, agent position error and gold recall on `frames`."
     ids = tok.encode(frames)
     rec = tok.decode(ids)
@@ -213,41 +279,54 @@ def tokenizer_metrics(tok:FrameTokenizer, frames) -> dict:
     p = cnt[cnt > 0] / cnt.sum()
     gold = classify_pixels(frames) == 4
     err = position_error(rec, frames)
-    return dict(usage=float((cnt > 0).double().mean()), perplexity=float(torch.exp(-(p*p.log()).sum())),
-                n_codes=tok.n_codes, psnr=psnr(rec, frames), pos_err_px=float(err.mean()),
-                pos_err_p90=float(np.percentile(err, 90)),
-                gold_recall=float((classify_pixels(rec)[gold] == 4).mean()) if gold.any() else float('nan'))
+    return dict(
+        usage=float((cnt > 0).double().mean()),
+        perplexity=float(torch.exp(-(p * p.log()).sum())),
+        n_codes=tok.n_codes,
+        psnr=psnr(rec, frames),
+        pos_err_px=float(err.mean()),
+        pos_err_p90=float(np.percentile(err, 90)),
+        gold_recall=float((classify_pixels(rec)[gold] == 4).mean()) if gold.any() else float('nan'),
+    )
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #c4dfe3ad
-def tokenizer_ablation(train_frames, test_frames, steps:int=500, preset:str='small', variants=None,
-                       log=None, **kw) -> tuple:
+def tokenizer_ablation(
+    train_frames, test_frames, steps: int = 500, preset: str = 'small', variants=None, log=None, **kw
+) -> tuple:
     "Rows of metrics (and training seconds) for each tokenizer variant, and the trained tokenizers."
     rows, models = [], {}
-    for name in (variants or ABLATION):
+    for name in variants or ABLATION:
         cfg = TokenizerConfig(**{**TOKENIZER_PRESETS[preset], **ABLATION[name]})
         t0 = time.time()
         m, losses = train_tokenizer(cfg, train_frames, steps, log=log, **kw)
-        rows.append(dict(variant=name, train_s=round(time.time() - t0, 1), final_loss=losses[-1],
-                         **tokenizer_metrics(m, test_frames)))
+        rows.append(
+            dict(
+                variant=name,
+                train_s=round(time.time() - t0, 1),
+                final_loss=losses[-1],
+                **tokenizer_metrics(m, test_frames),
+            )
+        )
         models[name] = m
     return rows, models
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #420acfb0
-def save_tokenizer(tok:FrameTokenizer, path) -> Path:
+def save_tokenizer(tok: FrameTokenizer, path) -> Path:
     "Write `tokenizer.safetensors` and `tokenizer.json` in directory `path`."
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    save_tensors(path/'tokenizer.safetensors', dict(tok.state_dict()))
-    save_cfg(tok.cfg, path/'tokenizer.json')
+    save_tensors(path / 'tokenizer.safetensors', dict(tok.state_dict()))
+    save_cfg(tok.cfg, path / 'tokenizer.json')
     return path
 
-def load_tokenizer(path, expect:TokenizerConfig|None=None) -> FrameTokenizer:
+
+def load_tokenizer(path, expect: TokenizerConfig | None = None) -> FrameTokenizer:
     "The tokenizer saved in directory `path`; a `ValueError` if it differs from config `expect`."
     path = Path(path)
-    cfg = load_cfg(TokenizerConfig, path/'tokenizer.json')
+    cfg = load_cfg(TokenizerConfig, path / 'tokenizer.json')
     if expect is not None and cfg != expect:
         diff = {k: (v, getattr(expect, k)) for k, v in cfg_to_dict(cfg).items() if v != getattr(expect, k)}
         raise ValueError(f"tokenizer checkpoint {path} was made with another config; (saved, expected): {diff}")
     tok = FrameTokenizer(cfg)
-    tok.load_state_dict(load_tensors(path/'tokenizer.safetensors'))
+    tok.load_state_dict(load_tensors(path / 'tokenizer.safetensors'))
     return tok.eval()
