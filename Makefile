@@ -11,7 +11,7 @@ PRESET ?= tiny
 TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false MPLBACKEND=Agg
 NB_WORKERS ?= 2
 
-.PHONY: install demo test test-slow test-browser test-gpu check-sync readme docs bench lab clean
+.PHONY: install demo test test-slow test-browser test-gpu check-sync lint readme docs bench lab clean
 install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,20 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/lcdt-pipeline --preset $(PRESET) --out runs/$(PRESET)
 
-## the tests: export/clean leave no diff, README agrees with index.ipynb, then every notebook
-test: install check-sync
+## the tests: export/clean leave no diff, README agrees with index.ipynb, lint and layering, then every notebook
+test: install check-sync lint
 	$(TEST_ENV) $(BIN)/nbdev-test --n-workers $(NB_WORKERS) --timing
 
 check-sync: install
 	PATH="$(abspath $(BIN)):$$PATH" bash tools/check_sync.sh
 	$(BIN)/python tools/check_standalone.py
+
+## ruff (120 columns; notebooks are the source), import layering (.importlinter), stored outputs that went stale
+lint: install
+	$(BIN)/ruff check nbs lcdt tools bench
+	$(BIN)/ruff format --check nbs tools bench
+	$(BIN)/lint-imports
+	$(TEST_ENV) $(BIN)/python tools/check_outputs.py
 
 test-slow: install
 	$(TEST_ENV) $(BIN)/nbdev-test --n-workers 1 --timing --flags slow

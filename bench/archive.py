@@ -34,9 +34,9 @@ def main():
     args = ap.parse_args()
     import ribs
     from lcdt.core import RunDir
+    from lcdt.config import run_config
+    from lcdt.stages import stage_archive
     from lcdt.nav.archive import (
-        archive_config,
-        stage_archive,
         load_archive,
         replay,
         reachable_cells,
@@ -46,7 +46,7 @@ def main():
     from lcdt.nav.policy import init_params
 
     print(machine(), f"pyribs={ribs.__version__}")
-    cfg = archive_config(args.preset)
+    cfg = run_config(args.preset).archive
     print(f"preset {args.preset}: {cfg}")
     tmp = tempfile.mkdtemp(prefix='lcdt_bench_archive_')
     try:
@@ -76,7 +76,8 @@ def main():
         a_bd = load_archive(run / 'archive.npz').bd
         fn, fr = coverage(a_bd, fine, 10.0), coverage(bds, fine, 10.0)
         print(
-            f"finer 10x10 px cells ({int(fine.sum())} reachable): novelty {fn:.3f}, random {fr:.3f}, ratio {fn / max(fr, 1e-9):.2f}x"
+            f"finer 10x10 px cells ({int(fine.sum())} reachable): novelty {fn:.3f}, random {fr:.3f}, "
+            f"ratio {fn / max(fr, 1e-9):.2f}x"
         )
         if not args.no_replay:
             a = load_archive(run / 'archive.npz')
@@ -84,7 +85,8 @@ def main():
             rep = replay(a, batch=cfg.replay_batch)
             print(
                 f"replay: {rep['bd_reproduced']}/{rep['entries']} BDs and {rep['traj_reproduced']}/{rep['entries']} "
-                f"trajectories reproduced bit for bit, max BD error {rep['max_bd_error']}, seconds={time.time() - t0:.1f}"
+                f"trajectories reproduced bit for bit, max BD error {rep['max_bd_error']}, "
+                f"seconds={time.time() - t0:.1f}"
             )
         ok = figs['entries'] >= 2000 and figs['coverage'] >= 0.5 and secs < 180
         print(f"targets (>= 2000 entries, >= 50% coverage, < 180 s): {'met' if ok else 'NOT met'}")

@@ -1,5 +1,6 @@
 """Gold game speed: the batched renderer (N games per call) against the plain one-image-at-a-time renderer,
-at 224 x 224 and 64 x 64, plus the batched step and solver. Run: `.venv/bin/python bench/gold.py [--n 256] [--reps 7]`."""
+at 224 x 224 and 64 x 64, plus the batched step and solver.
+Run: `.venv/bin/python bench/gold.py [--n 256] [--reps 7]`."""
 
 import argparse, os, platform, statistics, sys, time
 from pathlib import Path

@@ -43,7 +43,7 @@ def bench_batch(n, steps, repeats):
 
 def bench_loop(n_robots, steps):
     "Robot-steps/s of a Python loop over `gymnasium.make('lcdt/Nav-v0')`, one robot and controller at a time."
-    import gymnasium as gym, lcdt
+    import gymnasium as gym
     from lcdt.nav.policy import init_params, policy_fn_from_params
 
     P = init_params(n_robots, 0)

@@ -24,7 +24,8 @@ def machine():
     load = os.getloadavg() if hasattr(os, 'getloadavg') else ('?',)
     return (
         f"machine: {os.cpu_count()} cores, {cpu}; load average {load[0]:.2f}\n"
-        f"python {platform.python_version()}, numpy {numpy.__version__}, torch {torch.__version__}, tokenizers {tokenizers.__version__}"
+        f"python {platform.python_version()}, numpy {numpy.__version__}, torch {torch.__version__}, "
+        f"tokenizers {tokenizers.__version__}"
     )
 
 

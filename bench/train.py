@@ -2,20 +2,22 @@
 
 Tokens/s counts every position of the sequence (start + text + 3 per step) through forward, backward and the AdamW
 step. The baseline is a plain GPT of the same depth, width and heads, over the same batch and sequence length, with a
-vocabulary-sized LM head and `is_causal=True` attention (no padding mask). Also the design page's reference point (nbs/explanations/design.ipynb): nanoGPT
+vocabulary-sized LM head and `is_causal=True` attention (no padding mask). Also the design page's reference point
+(nbs/explanations/design.ipynb): nanoGPT
 at 4 layers, 128 dims, T = 256, batch 16 (about 14,000 tokens/s on these 2 CPU cores).
 
 Usage: .venv/bin/python bench/train.py [--steps N] [--threads T]
 """
 
-import argparse, os, platform, sys, time
+import argparse, os, platform, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from lcdt.dt.model import LCDT, dt_config, random_batch
+from lcdt.dt.data import random_batch
+from lcdt.dt.model import LCDT, dt_config
 from lcdt.dt.train import train_config
 
 
@@ -123,10 +125,12 @@ def main():
     )
     print(f"  LCDT      : {B * S / tdt:10,.0f} tokens/s  ({1000 * tdt:.1f} ms/step, {B / tdt:,.0f} windows/s)")
     print(
-        f"  plain GPT : {B * S / tgp:10,.0f} tokens/s  ({1000 * tgp:.1f} ms/step, same B, S, depth, width; {sum(p.numel() for p in g.parameters()):,} params)"
+        f"  plain GPT : {B * S / tgp:10,.0f} tokens/s  ({1000 * tgp:.1f} ms/step, same B, S, depth, width; "
+        f"{sum(p.numel() for p in g.parameters()):,} params)"
     )
     print(
-        f"  LCDT, dropout 0: {B * S / td0:7,.0f} tokens/s  ({1000 * td0:.1f} ms/step; the preset trains with dropout {mc.dropout})"
+        f"  LCDT, dropout 0: {B * S / td0:7,.0f} tokens/s  ({1000 * td0:.1f} ms/step; "
+        f"the preset trains with dropout {mc.dropout})"
     )
     print(f"  ratio LCDT / plain GPT: {tgp / tdt:.2f} (preset), {tgp / td0:.2f} (dropout 0, like the plain GPT)")
 

@@ -1,10 +1,72 @@
 __version__ = "0.0.1"
 
-def _register_envs():
-    "Register lcdt's Gymnasium environments by id; their modules load only when `gymnasium.make` asks."
-    import gymnasium as gym
-    for env_id, entry, steps in [("lcdt/Nav-v0", "lcdt.nav.env:NavEnv", 400),
-                                 ("lcdt/Gold-v0", "lcdt.gold.env:GoldEnv", 200)]:
-        if env_id not in gym.registry: gym.register(id=env_id, entry_point=entry, max_episode_steps=steps)
+# Hand-written (nbdev only rewrites `__version__` above). Importing lcdt stays cheap: no torch, no gymnasium.
+# `lcdt-gymnasium.pth` (installed with the package) runs `import lcdt` at interpreter start, so
+# `gymnasium.make('lcdt/Nav-v0')` works in a fresh process: the ids are registered when gymnasium is imported.
+import sys
 
-_register_envs()
+ENVS = (  # Gymnasium id, entry point, max_episode_steps
+    ("lcdt/Nav-v0", "lcdt.nav.env:NavEnv", 400),
+    ("lcdt/Gold-v0", "lcdt.gold.env:GoldEnv", 200),
+)
+
+
+def register_envs():
+    "Register lcdt's Gymnasium environments by id (again is a no-op); their modules load only when `make` asks."
+    import gymnasium as gym
+
+    for env_id, entry, steps in ENVS:
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point=entry, max_episode_steps=steps)
+
+
+class _Loader:
+    "Gymnasium's own loader, then `register_envs` once it has run."
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self.loader, name)
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        module.__loader__ = module.__spec__.loader = self.loader  # nothing downstream sees this wrapper
+        register_envs()
+
+
+class _AfterGymnasium:
+    "Meta path finder that waits for the first `import gymnasium`, then registers lcdt's ids (a post-import hook)."
+
+    def find_spec(self, name, path=None, target=None):
+        if name != 'gymnasium':
+            return None
+        import importlib.util
+
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)  # one shot; the other finders locate gymnasium
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None and hasattr(spec.loader, 'exec_module'):
+            spec.loader = _Loader(spec.loader)
+        return spec
+
+
+def _hook_gymnasium():
+    if 'gymnasium' in sys.modules:
+        register_envs()
+    elif not any(isinstance(f, _AfterGymnasium) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterGymnasium())
+
+
+_hook_gymnasium()
+
+
+def load(run_dir, device: str | None = None):
+    "The trained LCDT and its tokenizer from a navigation run directory (or its `model/` checkpoint), in eval mode."
+    from lcdt.dt import evaluate
+
+    loader = getattr(evaluate, 'load_run_model', None) or evaluate.load_checkpoint  # the dt line's loader
+    return loader(run_dir, device)

@@ -6,42 +6,66 @@ Docs: https://lcdt-lab.github.io/lcdt/api/cli.html.md"""
 
 # %% ../nbs/api/00c_cli.ipynb #cdec91e7
 from __future__ import annotations
-import argparse, contextlib, functools, importlib, io, json, os, re, sys, zipfile
+import argparse
+import contextlib
+import functools
+import importlib
+import io
+import json
+import os
+import re
+import shlex
+import sys
+import zipfile
 from pathlib import Path
 
-from fastcore.script import anno_parser
-from .validate import NON_NEGATIVE, Rule, validate_args
+from fastcore.script import anno_parser, call_parse
+from .validate import Rule, validate_args
 
 # %% auto #0
-__all__ = ['COMMANDS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main', 'archive_main',
-           'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
-           'babyai_data_main', 'wm_main', 'gc_main', 'command', 'UsageError', 'maker', 'check_inputs', 'run_cli']
+__all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main',
+           'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
+           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'command', 'default_out', 'run_and_config',
+           'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli', 'lcdt_pipeline', 'lcdt_archive',
+           'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer', 'lcdt_train', 'lcdt_eval']
 
 # %% ../nbs/api/00c_cli.ipynb #eae8d7af
 COMMANDS = {  # console script -> the @call_parse function it runs
-    'lcdt-pipeline': 'lcdt.pipeline:lcdt_pipeline',
-    'lcdt-archive': 'lcdt.nav.archive:lcdt_archive',
-    'lcdt-verify': 'lcdt.nav.archive:lcdt_verify',
-    'lcdt-dataset': 'lcdt.data:lcdt_dataset',
-    'lcdt-describe': 'lcdt.text.describe:lcdt_describe',
-    'lcdt-tokenizer': 'lcdt.text.tokenizer:lcdt_tokenizer',
-    'lcdt-train': 'lcdt.dt.train:lcdt_train',
-    'lcdt-eval': 'lcdt.dt.evaluate:lcdt_eval',
+    'lcdt-pipeline': 'lcdt.cli:lcdt_pipeline',
+    'lcdt-runs': 'lcdt.track:lcdt_runs',
+    'lcdt-archive': 'lcdt.cli:lcdt_archive',
+    'lcdt-verify': 'lcdt.cli:lcdt_verify',
+    'lcdt-dataset': 'lcdt.cli:lcdt_dataset',
+    'lcdt-describe': 'lcdt.cli:lcdt_describe',
+    'lcdt-tokenizer': 'lcdt.cli:lcdt_tokenizer',
+    'lcdt-train': 'lcdt.cli:lcdt_train',
+    'lcdt-eval': 'lcdt.cli:lcdt_eval',
     'lcdt-babyai-data': 'lcdt.control.babyai:lcdt_babyai_data',
     'lcdt-wm': 'lcdt.wm.run:lcdt_wm',
     'lcdt-gc': 'lcdt.gc.cli:lcdt_gc',
 }
 
-PRESETS_OF = {  # command -> where its --preset names live (default: the navigation pipeline's)
+NAV_SECTIONS = {  # navigation command -> the RunConfig sections it uses (its --help lists their fields)
+    'lcdt-pipeline': ('nav', 'archive', 'describe', 'data', 'tokenizer', 'dt', 'train', 'eval'),
+    'lcdt-archive': ('nav', 'archive'),
+    'lcdt-verify': ('nav', 'archive'),
+    'lcdt-dataset': ('data',),
+    'lcdt-describe': ('describe',),
+    'lcdt-tokenizer': ('tokenizer',),
+    'lcdt-train': ('dt', 'train'),
+    'lcdt-eval': ('eval',),
+}
+
+PRESETS_OF = {  # command -> where its --preset names live (default: the navigation line's, lcdt.config)
     'lcdt-wm': 'lcdt.wm.run:RUN_PRESETS',
     'lcdt-gc': 'lcdt.gc.cli:GC_RUN_PRESETS',
 }
 
 NEEDS = {  # command -> (its run-directory argument, the files of the run it cannot start without)
-    'lcdt-verify': ('run', ('archive.npz',)),
-    'lcdt-dataset': ('run', ('archive.npz',)),
-    'lcdt-describe': ('run', ('events.jsonl',)),
-    'lcdt-tokenizer': ('run', ('descriptions.jsonl',)),
+    'lcdt-verify': ('out', ('archive.npz',)),
+    'lcdt-dataset': ('out', ('archive.npz',)),
+    'lcdt-describe': ('out', ('events.jsonl',)),
+    'lcdt-tokenizer': ('out', ('descriptions.jsonl',)),
     'lcdt-train': ('out', ('dataset', 'tokenizer.json')),
     'lcdt-eval': ('out', ('model', 'dataset', 'tokenizer.json')),
     'lcdt-gc': ('run', ('archive.npz',)),
@@ -49,9 +73,7 @@ NEEDS = {  # command -> (its run-directory argument, the files of the run it can
 
 NPZ_KEYS = {'archive.npz': 'lcdt.nav.archive:ARRAY_KEYS'}  # run file -> where the arrays it must hold are listed
 
-ARG_RULES = {  # command -> {argument: Rule} where the name-based table does not fit
-    'lcdt-eval': {'n_prompts': NON_NEGATIVE, 'temperature': Rule(0, also=(-1,))},  # 0 / -1: the preset's
-}
+ARG_RULES = {}  # command -> {argument: Rule} where the name-based table does not fit
 
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 
@@ -70,6 +92,41 @@ def command(name: str):
     f = getattr(importlib.import_module(mod), fn)
     return getattr(f, '__wrapped__', f)
 
+# %% ../nbs/api/00c_cli.ipynb #cl0sh002
+from .config import apply_sets, split_sets  # the shared --set, for the commands of the other lines too
+
+_COMMAND_LINE = None  # the command line run_cli is running (for provenance.json)
+
+
+def default_out(preset: str | None = None, line: str = '') -> str:
+    "The default run directory of every command: `runs/<preset>` (`runs/<line>-<preset>` for another line's)."
+    return f"runs/{line + '-' if line else ''}{preset or 'tiny'}"
+
+
+def run_and_config(preset: str | None = None, out: str | None = None, sets=None, create: bool = True) -> tuple:
+    "The `(RunDir, RunConfig)` a navigation command works with, from its `--preset`, `--out` and `--set`."
+    from lcdt.core import RunDir
+    from lcdt.config import load_run_config, save_run_config
+    from lcdt.stages import as_run_config
+
+    path = Path(out or default_out(preset))
+    saved = path / 'config.json'
+    if preset is None and saved.exists():
+        cfg = as_run_config(load_run_config(saved), split_sets(sets))
+    else:
+        cfg = as_run_config(preset or 'tiny', split_sets(sets))
+    if not create:
+        return None, cfg
+    run = RunDir(path)
+    if not saved.exists():
+        save_run_config(cfg, saved)
+    return run, cfg
+
+
+def command_line(name: str) -> str:
+    "The command line being run (as `run_cli` got it), or a note that `name` was called from Python."
+    return _COMMAND_LINE or f"{name} (called from Python)"
+
 # %% ../nbs/api/00c_cli.ipynb #647a7da2
 class UsageError(Exception):
     "A bad command line (argument parsing, types, ranges, missing inputs)."
@@ -87,6 +144,17 @@ def _argparse_line(msg: str) -> str:
 def _parser(name):
     "The argparse parser of command `name` (built once: fastcore reads the function's source for the help)."
     p = anno_parser(command(name), prog=name)
+    for a in p._actions:
+        if a.dest == 'set':  # --set a.b=1 c.d=2, and --set repeated: every value is kept
+            a.nargs, a.default, a.__class__ = '+', None, argparse._ExtendAction
+    if name in NAV_SECTIONS:
+        from lcdt.config import fields_help
+
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.epilog = (
+            "settings (--set section.field=value; the values are the tiny preset's, the comments their meaning):\n"
+            + fields_help(NAV_SECTIONS[name], width=160)
+        )
 
     def error(msg):
         raise UsageError(_argparse_line(msg))
@@ -117,6 +185,8 @@ def check_inputs(name: str, args: dict):
         return
     arg, needs = NEEDS[name]
     flag = '--' + arg
+    if not args.get(arg) and arg == 'out':
+        args = {**args, 'out': default_out(args.get('preset'))}
     if not args.get(arg):
         raise UsageError(f"{flag}: expected the run directory holding {needs[0]}, got nothing")
     run = Path(args[arg])
@@ -157,8 +227,8 @@ def _unreadable(path: Path) -> str:
 def _preflight(name, args):
     from lcdt.pipeline import STAGES
 
-    presets = _names(PRESETS_OF.get(name, 'lcdt.pipeline:PRESETS'))
-    if 'preset' in args and args['preset'] not in presets:
+    presets = _names(PRESETS_OF.get(name, 'lcdt.config:RUN_PRESETS'))
+    if args.get('preset') is not None and args['preset'] not in presets:
         raise UsageError(f"--preset: expected one of {', '.join(presets)}, got {args['preset']!r}")
     if name == 'lcdt-gc':
         parts = _names('lcdt.gc.cli:GC_PARTS')
@@ -172,17 +242,10 @@ def _preflight(name, args):
         bad = sorted({s for s in (args.get('only') or '').split(',') if s} - set(names))
         if bad:
             raise UsageError(f"--only: expected stages among {', '.join(names)}, got {', '.join(bad)}")
-    if name == 'lcdt-archive':
-        from lcdt.nav.archive import archive_config
-
-        archive_config(args.get('preset', 'tiny'), args.get('set') or None)
+    if name in NAV_SECTIONS:
+        run_and_config(args.get('preset'), args.get('out'), args.get('set'), create=False)
     if name == 'lcdt-babyai-data':
         _check_levels(args.get('levels') or '')
-    if name == 'lcdt-train':
-        from lcdt.dt.train import _presets
-
-        model, train = (args.get('model_cfg') or '').split(), (args.get('train_cfg') or '').split()
-        _presets(args.get('preset', 'tiny'), model, train)
 
 
 def _check_levels(levels: str):
@@ -194,7 +257,8 @@ def _check_levels(levels: str):
 
     if not have_babyai():
         raise UsageError("BabyAI needs the control extra: pip install minigrid 'minari[create,hdf5]'")
-    import gymnasium, minigrid  # minigrid registers the BabyAI ids
+    import gymnasium
+    import minigrid  # minigrid registers the BabyAI ids
 
     for lv in ids:
         try:
@@ -218,11 +282,19 @@ def run_cli(name: str, argv: list | None = None, call: bool = True, stderr=None)
         ns = vars(_parser(name).parse_args(argv))
         ns.pop('pdb', None)
         ns.pop('xtra', None)
+        sets = ns.pop('set', None)
         args = validate_args(func, ns, ARG_RULES.get(name))
+        if any(a.dest == 'set' for a in _parser(name)._actions):
+            args['set'] = sets
+        _preflight(name, args)  # the settings first: a bad --set is named even where an input is missing
         check_inputs(name, args)
-        _preflight(name, args)
         if call:
-            func(**args)
+            cli = importlib.import_module('lcdt.cli')  # where the commands read it (`command_line`)
+            cli._COMMAND_LINE = shlex.join([name, *argv])
+            try:
+                func(**args)
+            finally:
+                cli._COMMAND_LINE = None
         return 0
     except SystemExit as e:  # --help (code 0), or a command that exits with a message
         if debug and e.code not in (None, 0):
@@ -248,6 +320,188 @@ def run_cli(name: str, argv: list | None = None, call: bool = True, stderr=None)
         _say(name, f"internal error: {type(e).__name__}: {_one_line(e)} (LCDT_DEBUG=1 shows the traceback)", stderr)
         return 1
 
+# %% ../nbs/api/00c_cli.ipynb #cl0sh005
+def _provenance(run, cfg, name):
+    from lcdt.stages import write_provenance
+
+    write_provenance(run, cfg, command_line(name))
+
+
+def _mark(run, stage, cfg, figs):
+    from lcdt.pipeline import mark_stage, stage_settings
+
+    mark_stage(run, stage, stage_settings(stage, cfg), preset=cfg.preset, **figs)
+
+
+@call_parse
+def lcdt_pipeline(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory (default: runs/<preset>)
+    set: str = None,  # settings to change: section.field=value, several allowed (listed below)
+    only: str = '',  # comma-separated stages to run (default: all)
+    force: bool = False,  # redo stages that already finished
+):
+    "Run the whole navigation line (archive → ... → report) into a run directory."
+    from lcdt.pipeline import run_pipeline
+
+    run, cfg = run_and_config(preset, out, set, create=False)
+    out = out or default_out(cfg.preset)
+    only_ = [s for s in only.split(',') if s] or None
+    status = run_pipeline(cfg, out, only=only_, force=force, command=command_line('lcdt-pipeline'))
+    built = [n for n, s in status.items() if s['status'] != 'not built']
+    missing = [n for n, s in status.items() if s['status'] == 'not built']
+    print(f"\nRun directory: {out}\nStages run or done: {', '.join(built) or 'none'}")
+    if missing:
+        print(f"Not built yet (skipped, nothing claimed): {', '.join(missing)}")
+    print(f"Report: {Path(out) / 'report.md'}")
+
+
+@call_parse
+def lcdt_archive(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory (default: runs/<preset>)
+    set: str = None,  # settings to change: section.field=value, several allowed (listed below)
+    quiet: bool = False,  # no progress bar
+):
+    "Fill a behaviour archive by novelty search (resumes from a checkpoint in the run directory)."
+    from lcdt.stages import stage_archive
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-archive')
+    figs = stage_archive(run, cfg, progress=not quiet)
+    print(json.dumps(figs))
+    _mark(run, 'archive', cfg, figs)
+
+
+@call_parse
+def lcdt_verify(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory holding archive.npz (default: runs/<preset>)
+    set: str = None,  # settings to change: section.field=value, several allowed (listed below)
+):
+    "Replay every archived controller and check its BD and trajectory (exit status 1 on any mismatch)."
+    from lcdt.stages import stage_verify
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-verify')
+    run.clear('verify')
+    try:
+        figs = stage_verify(run, cfg)
+    except ValueError as e:
+        print(f"lcdt-verify: {e}", file=sys.stderr)
+        raise SystemExit(1)
+    print(json.dumps(figs))
+    _mark(run, 'verify', cfg, figs)
+
+
+@call_parse
+def lcdt_dataset(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory holding archive.npz (and descriptions.jsonl if described)
+    set: str = None,  # settings to change: section.field=value, several allowed (listed below)
+    minari: bool = False,  # also write it as the Minari dataset lcdt/nav/<preset>-v0 (under MINARI_DATASETS_PATH)
+):
+    "Build, verify and save the trajectory dataset (dataset/, its card, dataset.parquet) of a run directory."
+    from lcdt.stages import stage_annotate, stage_dataset
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-dataset')
+    if not (run / 'events.jsonl').exists():
+        _mark(run, 'annotate', cfg, stage_annotate(run, cfg))
+    figs = stage_dataset(run, cfg)
+    _mark(run, 'dataset', cfg, figs)
+    if minari:
+        from lcdt.minari_export import export_minari
+
+        figs['minari'] = export_minari(run.path, overwrite=True)['dataset_id']
+    print(json.dumps(figs))
+
+
+@call_parse
+def lcdt_describe(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory holding events.jsonl (default: runs/<preset>)
+    set: str = None,  # settings to change, e.g. describe.describer=openai describe.model=NAME (listed below)
+):
+    "Add descriptions and instructions to a run directory (writes descriptions.jsonl)."
+    from lcdt.stages import stage_describe
+    from lcdt.text.llm import LLMError
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-describe')
+    try:
+        figs = stage_describe(run, cfg)
+    except LLMError as e:
+        raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
+    print(json.dumps(figs))
+    _mark(run, 'describe', cfg, figs)
+    return figs
+
+
+@call_parse
+def lcdt_tokenizer(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory holding descriptions.jsonl and dataset/ (default: runs/<preset>)
+    set: str = None,  # settings to change: section.field=value, several allowed (listed below)
+):
+    "Train the run's tokenizer on its train-split texts and write tokenizer.json."
+    from lcdt.stages import stage_tokenizer
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-tokenizer')
+    figs = stage_tokenizer(run, cfg)
+    print(json.dumps(figs))
+    _mark(run, 'tokenizer', cfg, figs)
+    return figs
+
+
+@call_parse
+def lcdt_train(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory holding dataset/ and tokenizer.json (default: runs/<preset>)
+    set: str = None,  # settings to change, e.g. dt.n_layer=4 train.steps=2000 (listed below)
+    fresh: bool = False,  # start over instead of resuming from run/model
+):
+    "Train the language-conditioned decision transformer (runs unchanged under `torchrun --nproc_per_node N`)."
+    from lcdt.stages import stage_train
+
+    run, cfg = run_and_config(preset, out, set)
+    rank, world = int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
+    if rank == 0:
+        _provenance(run, cfg, 'lcdt-train')
+    res = stage_train(run, cfg, resume=not fresh, progress=True)
+    if rank == 0:
+        print(json.dumps(res))
+        _mark(run, 'train', cfg, res)
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
+
+
+@call_parse
+def lcdt_eval(
+    preset: str = None,  # tiny | small | paper (default: the run's config.json, else tiny)
+    out: str = None,  # run directory with model/, dataset/ and tokenizer.json (default: runs/<preset>)
+    set: str = None,  # settings to change, e.g. eval.n_prompts=100 eval.temperature=0 (listed below)
+    no_report: bool = False,  # skip writing report.md / report.html
+):
+    "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
+    from lcdt.stages import stage_evaluate, stage_report
+
+    run, cfg = run_and_config(preset, out, set)
+    _provenance(run, cfg, 'lcdt-eval')
+    figs = stage_evaluate(run, cfg)
+    r = json.loads((run / 'eval.json').read_text())
+    keys = ('table', 'judge_gain', 'judge_gain_by_length', 'human', 'obs_mode', 'temperature', 'n_prompts')
+    print(json.dumps({k: r[k] for k in keys}, indent=1))
+    _mark(run, 'evaluate', cfg, figs)
+    if no_report:
+        return
+    rep = stage_report(run, cfg)
+    print(f"report: {run / rep['report']}")
+    _mark(run, 'report', cfg, rep)
+
 # %% ../nbs/api/00c_cli.ipynb #d4225ae0
 def _main(name):
     def main():
@@ -261,4 +515,4 @@ def _main(name):
 pipeline_main, archive_main, verify_main = _main('lcdt-pipeline'), _main('lcdt-archive'), _main('lcdt-verify')
 dataset_main, describe_main, tokenizer_main = _main('lcdt-dataset'), _main('lcdt-describe'), _main('lcdt-tokenizer')
 train_main, eval_main, babyai_data_main = _main('lcdt-train'), _main('lcdt-eval'), _main('lcdt-babyai-data')
-wm_main, gc_main = _main('lcdt-wm'), _main('lcdt-gc')
+wm_main, gc_main, runs_main = _main('lcdt-wm'), _main('lcdt-gc'), _main('lcdt-runs')

@@ -6,7 +6,13 @@ Docs: https://lcdt-lab.github.io/lcdt/api/core.html.md"""
 
 # %% ../nbs/api/00_core.ipynb #522db97a
 from __future__ import annotations
-import dataclasses, json, os, random, re, tempfile, typing
+import dataclasses
+import json
+import os
+import random
+import re
+import tempfile
+import typing
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 
@@ -306,9 +312,21 @@ def config_hash(config) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=_json_default).encode()).hexdigest()
 
 
+def _flat(d: dict, pre: str = '') -> dict:
+    "Nested dicts as one dict of dotted keys (`{'dt': {'n_layer': 2}}` -> `{'dt.n_layer': 2}`)."
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{pre}{k}."))
+        else:
+            out[f"{pre}{k}"] = v
+    return out
+
+
 def _config_diff(old: dict, new: dict) -> str:
     if not isinstance(old, dict) or not isinstance(new, dict):
         return f"{old!r} (recorded) vs {new!r} (now)"
+    old, new = _flat(old), _flat(new)
     keys = sorted(set(old) | set(new))
     d = [
         f"{k}: {old.get(k, '(absent)')!r} (recorded) vs {new.get(k, '(absent)')!r} (now)"

@@ -6,18 +6,20 @@ Docs: https://lcdt-lab.github.io/lcdt/api/data.html.md"""
 
 # %% ../nbs/api/05_data.ipynb #02e4a037
 from __future__ import annotations
-import json, os, shutil, time, uuid
+import json
+import os
+import shutil
+import time
+import uuid
 from pathlib import Path
 
 import numpy as np
-from fastcore.script import call_parse
-from .core import RunDir, atomic_write_text, atomic_write_json, read_json, in_test, hash_path
+from .core import atomic_write_text, atomic_write_json, read_json, in_test, hash_path
 from .nav.scene import events_to_json
 
 # %% auto #0
-__all__ = ['SPLITS', 'HASHES', 'write_jsonl', 'read_jsonl', 'stage_annotate', 'split_names', 'dataset_features', 'build_dataset',
-           'save_dataset', 'save_parquet', 'dataset_card', 'check_dataset', 'load_dataset_dir', 'verify_dataset',
-           'dataset_settings', 'stage_dataset', 'lcdt_dataset']
+__all__ = ['SPLITS', 'HASHES', 'write_jsonl', 'read_jsonl', 'split_names', 'dataset_features', 'build_dataset', 'save_dataset',
+           'save_parquet', 'dataset_card', 'check_dataset', 'load_dataset_dir', 'verify_dataset']
 
 # %% ../nbs/api/05_data.ipynb #0880a993
 def write_jsonl(path, rows) -> Path:
@@ -40,22 +42,6 @@ def read_jsonl(path) -> list:
             raise ValueError(f"{path}, line {i}: not valid JSON ({e})") from None
     return rows
 
-
-def _archive_pos(path) -> np.ndarray:
-    with np.load(path, allow_pickle=False) as z:
-        return z['pos']
-
-
-def stage_annotate(run: RunDir, preset: str = 'tiny') -> dict:
-    "Pipeline stage: annotate every trajectory of `run/archive.npz` into `run/events.jsonl`."
-    from lcdt.nav.scene import annotate_batch, default_scene
-
-    pos = _archive_pos(run / 'archive.npz')
-    evs = annotate_batch(pos, default_scene())
-    write_jsonl(run / 'events.jsonl', ({'id': i, 'events': events_to_json(e)} for i, e in enumerate(evs)))
-    n = np.array([len(e) for e in evs])
-    return dict(entries=len(evs), events_mean=round(float(n.mean()), 2), events_max=int(n.max()))
-
 # %% ../nbs/api/05_data.ipynb #54096d85
 SPLITS = ('train', 'val', 'test')
 
@@ -71,16 +57,21 @@ def split_names(n: int, seed: int = 0, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
     return out.astype(str)
 
 # %% ../nbs/api/05_data.ipynb #baf91443
-def dataset_features(T: int = 400, P: int = 302):
-    "The `datasets.Features` of the trajectory dataset, for episodes of `T` steps and `P` parameters."
+def dataset_features(T: int = 400, P: int | None = None, obs_dim: int | None = None):
+    "The `datasets.Features` of the trajectory dataset: `T` steps, `P` parameters, observations `obs_dim` wide."
     from datasets import Array2D, Features, List, Value
+    from lcdt.nav.env import NavConfig
+    from lcdt.nav.policy import mlp_widths, n_params
+
+    obs_dim = NavConfig().obs_dim if obs_dim is None else obs_dim  # the default robot's, unless given
+    P = n_params(mlp_widths(obs_dim)) if P is None else P
 
     return Features(
         {
             'id': Value('int64'),
             'params': List(Value('float32'), length=P),
             'bd': List(Value('float32'), length=2),
-            'obs': Array2D((T, 5), 'float32'),
+            'obs': Array2D((T, obs_dim), 'float32'),
             'act': Array2D((T, 2), 'float32'),
             'pos': Array2D((T, 2), 'float32'),
             'events': List(
@@ -132,7 +123,7 @@ def build_dataset(archive_path, events_path, descriptions_path=None, seed: int =
         instructions=inst,
         split=split_names(n, seed).tolist(),
     )
-    return Dataset.from_dict(cols, features=dataset_features(T, P))
+    return Dataset.from_dict(cols, features=dataset_features(T, P, a.obs.shape[2]))
 
 # %% ../nbs/api/05_data.ipynb #c2146375
 HASHES = 'hashes.json'  # the content hashes in a dataset directory
@@ -185,9 +176,13 @@ def save_parquet(ds, path) -> Path:
 # %% ../nbs/api/05_data.ipynb #b0aea234
 def dataset_card(ds, info: dict | None = None) -> str:
     "A Markdown dataset card (README.md) for the trajectory dataset `ds`; `info` adds generation figures."
+    from lcdt.nav.policy import mlp_widths
+
     info = info or {}
     p = info.get('preset', 'small')
-    T, P = ds.features['obs'].shape[0], ds.features['params'].length
+    (T, K), P = ds.features['obs'].shape, ds.features['params'].length
+    widths = '-'.join(str(w) for w in mlp_widths(K))
+    obs_doc = f"observation each action was taken on: {K - 2} laser readings (in [0, 1]) and 2 bumpers"
     counts = {s: int(sum(1 for x in ds['split'] if x == s)) for s in SPLITS}
     figs = '\n'.join(f"| {k} | {v} |" for k, v in info.items())
     return f"""---
@@ -201,7 +196,7 @@ size_categories: [{'n<1K' if len(ds) < 1000 else '1K<n<10K' if len(ds) < 10000 e
 # lcdt navigation trajectories
 
 {len(ds)} trajectories of a simulated two-wheeled robot in a furnished 600 x 600 px flat, each driven by a
-small MLP controller (5-10-10-10-2, tanh) found by **novelty search** (behaviour descriptor: the final
+small MLP controller ({widths}, tanh) found by **novelty search** (behaviour descriptor: the final
 position, k = 15 nearest neighbours). Every trajectory comes with its coarse semantic events (where it went:
 relation, object, floor-tile colour) and, when the describer has run, English descriptions and instructions.
 Made by [lcdt](https://github.com/lcdt-lab/lcdt).
@@ -215,7 +210,7 @@ Splits (column `split`, fixed by seed): train {counts['train']}, val {counts['va
 | `id` | int64 | entry number in the archive (insertion order) |
 | `params` | float32[{P}] | flat controller parameters (layer by layer: W[out, in] row-major, then b) |
 | `bd` | float32[2] | behaviour descriptor: final position (x, y) in px, equal to `pos[-1]` |
-| `obs` | float32[{T}, 5] | observation each action was taken on: 3 lasers (-45, 0, +45 deg, in [0, 1]) and 2 bumpers |
+| `obs` | float32[{T}, {K}] | {obs_doc} |
 | `act` | float32[{T}, 2] | wheel speeds in [-1, 1] |
 | `pos` | float32[{T}, 2] | position after each step (px) |
 | `events` | list of {{t, relation, obj, tile}} | coarse events: the first at t = 0, then each lasting change of label |
@@ -227,9 +222,9 @@ Splits (column `split`, fixed by seed): train {counts['train']}, val {counts['va
 
 ```
 lcdt-archive --preset {p} --out runs/{p}   # novelty search (pyribs): archive.npz, archive.json
-lcdt-verify  --run runs/{p} --preset {p}   # replay: every BD and trajectory reproduces
+lcdt-verify  --out runs/{p}   # replay: every BD and trajectory reproduces
 lcdt-pipeline --preset {p} --out runs/{p} --only annotate,describe   # events.jsonl, descriptions.jsonl
-lcdt-dataset --run runs/{p} --preset {p}   # this directory and dataset.parquet
+lcdt-dataset --out runs/{p}   # this directory and dataset.parquet
 ```
 
 | figure | value |
@@ -260,7 +255,8 @@ ds = load_from_disk("runs/{p}/dataset")
 ds.push_to_hub("<user>/lcdt-nav-trajectories", private=True)   # needs `huggingface-cli login` or HF_TOKEN
 ```
 
-Then upload this README.md as the dataset card (`huggingface_hub.HfApi().upload_file(path_or_fileobj="runs/{p}/dataset/README.md",
+Then upload this README.md as the dataset card
+(`huggingface_hub.HfApi().upload_file(path_or_fileobj="runs/{p}/dataset/README.md",
 path_in_repo="README.md", repo_id="<user>/lcdt-nav-trajectories", repo_type="dataset")`).
 """
 
@@ -305,12 +301,9 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
     if isinstance(ds, (str, Path)):
         ds = load_dataset_dir(ds)
     problems = []
-    T, P = (
-        (ds.features['obs'].shape[0], ds.features['params'].length)
-        if 'obs' in ds.features and 'params' in ds.features
-        else (400, 302)
-    )
-    want = dataset_features(T, P)
+    T, K = ds.features['obs'].shape if 'obs' in ds.features else (400, None)  # K: the observation width
+    want = dataset_features(T, ds.features['params'].length if 'params' in ds.features else None, K)
+    K, P = want['obs'].shape[1], want['params'].length
     if list(ds.features) != list(want) or any(ds.features[k] != want[k] for k in want):
         bad = [k for k in want if k not in ds.features or ds.features[k] != want[k]] + [
             k for k in ds.features if k not in want
@@ -318,7 +311,7 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
         raise ValueError(f"schema: column(s) {bad} missing, extra or of the wrong type; expected {dict(want)}")
     x = ds.with_format('numpy')[:]
     n = len(ds)
-    for k, shape in dict(params=(n, P), bd=(n, 2), obs=(n, T, 5), act=(n, T, 2), pos=(n, T, 2)).items():
+    for k, shape in dict(params=(n, P), bd=(n, 2), obs=(n, T, K), act=(n, T, 2), pos=(n, T, 2)).items():
         if x[k].shape != shape:
             problems.append(f"{k}: shape {x[k].shape}, expected {shape}")
         else:
@@ -355,57 +348,3 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
         events_checked=n_checked,
         splits={s: int(sum(1 for v in ds['split'] if v == s)) for s in SPLITS},
     )
-
-# %% ../nbs/api/05_data.ipynb #ec0c0833
-def dataset_settings(preset: str = 'tiny', seed: int = 0) -> dict:
-    "The dataset stage's settings (what its marker's config hash covers): the split seed."
-    return dict(seed=seed)
-
-
-def stage_dataset(run: RunDir, preset: str = 'tiny', seed: int = 0, progress: bool = False) -> dict:
-    "Pipeline stage: archive + events (+ descriptions) -> verified `dataset/`, its card and `dataset.parquet`."
-    import datasets
-
-    quiet = not progress and not datasets.are_progress_bars_disabled()
-    if quiet:
-        datasets.disable_progress_bars()
-    try:
-        ds = build_dataset(run / 'archive.npz', run / 'events.jsonl', run / 'descriptions.jsonl', seed=seed)
-        rep = verify_dataset(ds)
-        ainfo = read_json(run / 'archive.json') if (run / 'archive.json').exists() else {}
-        info = {
-            'preset': preset,
-            'split seed': seed,
-            'described': bool((run / 'descriptions.jsonl').exists()),
-            **{k: ainfo[k] for k in ('coverage', 'evaluations', 'reachable_cells') if k in ainfo},
-        }
-        save_parquet(ds, run / 'dataset.parquet')
-        save_dataset(ds, run / 'dataset', card=dataset_card(ds, info), siblings=[run / 'dataset.parquet'])
-    finally:
-        if quiet:
-            datasets.enable_progress_bars()
-    return dict(
-        rows=rep['rows'],
-        **{f'{s}_rows': v for s, v in rep['splits'].items()},
-        described=info['described'],
-        parquet_mb=round((run / 'dataset.parquet').stat().st_size / 1e6, 2),
-    )
-
-
-@call_parse
-def lcdt_dataset(
-    run: str = None,  # run directory holding archive.npz and events.jsonl (and descriptions.jsonl if described)
-    preset: str = 'tiny',  # preset name recorded in the card
-    seed: int = 0,  # seed of the train/val/test split
-):
-    "Build, verify and save the trajectory dataset (dataset/, its card, dataset.parquet) of a run directory."
-    from lcdt.pipeline import mark_stage
-
-    if not run:
-        raise SystemExit("lcdt-dataset: --run DIR is required (the run directory holding archive.npz)")
-    rd = RunDir(run, create=False)
-    if not (rd / 'events.jsonl').exists():
-        mark_stage(rd, 'annotate', {}, preset=preset, **stage_annotate(rd, preset))
-    figs = stage_dataset(rd, preset, seed=seed)
-    print(json.dumps(figs))
-    mark_stage(rd, 'dataset', dataset_settings(preset, seed), preset=preset, **figs)

@@ -6,6 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/nn.html.md"""
 
 # %% ../nbs/api/09_nn.ipynb #c64aa6ce
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 
 import torch
@@ -13,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['TrunkConfig', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk']
+__all__ = ['TrunkConfig', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'warmup_cosine']
 
 # %% ../nbs/api/09_nn.ipynb #6105241d
 @dataclass
@@ -124,3 +125,11 @@ class Trunk(nn.Module):
     def n_params(self) -> int:
         "Number of parameters."
         return sum(p.numel() for p in self.parameters())
+
+# %% ../nbs/api/09_nn.ipynb #c712aace
+def warmup_cosine(step: int, total: int, warmup: int, lr: float, min_lr: float = 0.0, progress: float = 0.0) -> float:
+    "Learning rate at `step` of `total`: linear warm-up over `warmup` steps to `lr`, then cosine decay to `min_lr`."
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    frac = min(1.0, max((step - warmup) / max(1, total - warmup), progress))
+    return min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (lr - min_lr)

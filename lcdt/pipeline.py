@@ -6,91 +6,88 @@ Docs: https://lcdt-lab.github.io/lcdt/api/pipeline.html.md"""
 
 # %% ../nbs/api/30_pipeline.ipynb #0004a910
 from __future__ import annotations
-import importlib, time
-from dataclasses import dataclass, is_dataclass
+import importlib
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from fastcore.script import call_parse
-from .core import RunDir, atomic_write_text, cfg_to_dict, in_test
+from .core import RunDir, atomic_write_text, cfg_to_dict
 from .checkpoint import clean_orphans
 
 # %% auto #0
-__all__ = ['PRESETS', 'STAGES', 'Stage', 'get_stage', 'describe_settings', 'train_settings', 'stage_settings', 'mark_stage',
-           'run_pipeline', 'write_status_report', 'lcdt_pipeline']
+__all__ = ['STAGES', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'run_pipeline', 'write_status_report']
 
 # %% ../nbs/api/30_pipeline.ipynb #53cb6b1e
-PRESETS = ('tiny', 'small', 'paper')
-
-
 @dataclass(frozen=True)
 class Stage:
     "One stage of the navigation line: its function, what it reads and makes in the run directory, its settings."
 
     name: str  # the stage, and its marker `stages/<name>.json`
-    target: str  # "module:function" of the stage function `(run, preset) -> figures`
+    target: str  # "module:function" of the stage function `(run, cfg) -> figures`
     what: str  # what it does, in a line
     inputs: tuple = ()  # files / directories of the run it reads
     outputs: tuple = ()  # files / directories of the run it makes
-    settings: str = ''  # "module:function" of `preset -> settings` (a dict or dataclass); '' = none
+    sections: tuple = ()  # the RunConfig sections it runs with (what its marker's settings hash covers)
 
 
 STAGES = [
     Stage(
         'archive',
-        'lcdt.nav.archive:stage_archive',
+        'lcdt.stages:stage_archive',
         'novelty search fills the behaviour archive',
         (),
         ('archive.npz', 'archive.json'),
-        'lcdt.nav.archive:archive_config',
+        ('nav', 'archive'),
     ),
     Stage(
         'verify',
-        'lcdt.nav.archive:stage_verify',
+        'lcdt.stages:stage_verify',
         'replay every archived controller, check its BD and trajectory',
         ('archive.npz',),
         ('verify.json',),
+        ('nav', 'archive'),
     ),
     Stage(
         'annotate',
-        'lcdt.data:stage_annotate',
+        'lcdt.stages:stage_annotate',
         'coarse semantic events along each trajectory',
         ('archive.npz',),
         ('events.jsonl',),
     ),
     Stage(
         'describe',
-        'lcdt.text.describe:stage_describe',
+        'lcdt.stages:stage_describe',
         'paraphrases and instructions for each trajectory',
         ('events.jsonl',),
         ('descriptions.jsonl',),
-        'lcdt.pipeline:describe_settings',
+        ('describe',),
     ),
     Stage(
         'dataset',
-        'lcdt.data:stage_dataset',
+        'lcdt.stages:stage_dataset',
         'the Hugging Face dataset, card and parquet',
         ('archive.npz', 'archive.json', 'events.jsonl', 'descriptions.jsonl'),
         ('dataset', 'dataset.parquet'),
-        'lcdt.data:dataset_settings',
+        ('data',),
     ),
     Stage(
         'tokenizer',
-        'lcdt.text.tokenizer:stage_tokenizer',
+        'lcdt.stages:stage_tokenizer',
         'a tokenizer trained on the descriptions',
         ('descriptions.jsonl', 'dataset'),
         ('tokenizer.json',),
-        'lcdt.text.tokenizer:tokenizer_config',
+        ('tokenizer',),
     ),
     Stage(
         'train',
-        'lcdt.dt.train:stage_train',
+        'lcdt.stages:stage_train',
         'the language-conditioned decision transformer',
         ('dataset', 'tokenizer.json', 'archive.npz'),
         ('model', 'metrics.jsonl'),
-        'lcdt.pipeline:train_settings',
+        ('dt', 'train'),
     ),
     Stage(
         'evaluate',
-        'lcdt.dt.evaluate:stage_evaluate',
+        'lcdt.stages:stage_evaluate',
         'conditioned rollouts, metrics and baselines',
         (
             'model/model.safetensors',
@@ -101,11 +98,11 @@ STAGES = [
             'archive.npz',
         ),
         ('eval.json', 'eval_rollouts.npz'),
-        'lcdt.dt.evaluate:eval_settings',
+        ('eval',),
     ),
     Stage(
         'report',
-        'lcdt.dt.evaluate:stage_report',
+        'lcdt.stages:stage_report',
         'the Markdown/HTML report',
         ('eval.json', 'eval_rollouts.npz', 'metrics.jsonl', 'model'),
         ('report.md', 'report.html'),
@@ -133,33 +130,16 @@ def get_stage(name: str) -> Stage:
     raise ValueError(f"unknown stage {name!r}: expected one of {[s.name for s in STAGES]}")
 
 # %% ../nbs/api/30_pipeline.ipynb #a57fce48
-def describe_settings(preset: str) -> dict:
-    "The describe stage's settings for `preset` (as `lcdt-describe` records them)."
-    from lcdt.text.describe import DESCRIBE_PRESETS
+def stage_settings(name: str, cfg) -> dict:
+    "The settings stage `name` runs with: its sections of `cfg` (and the run seed if one of them is seeded)."
+    from lcdt.config import SEEDED, config_to_dict
+    from lcdt.stages import as_run_config
 
-    if preset not in DESCRIBE_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DESCRIBE_PRESETS)}")
-    return dict(describer='template', seed=0, **DESCRIBE_PRESETS[preset])
-
-
-def train_settings(preset: str, model_overrides=(), train_overrides=()) -> dict:
-    "The train stage's settings: the model and training configs of `preset` with `key=value` overrides."
-    from lcdt.dt.train import _presets
-
-    mc, tc = _presets(preset, list(model_overrides), list(train_overrides))
-    return dict(model=cfg_to_dict(mc), train=cfg_to_dict(tc))
-
-
-def stage_settings(name: str, preset: str) -> dict:
-    "The settings stage `name` runs with for `preset`: what its marker's config hash covers."
-    st = get_stage(name)
-    if not st.settings:
-        return {}
-    fn = _resolve(st.settings)
-    if fn is None:
-        raise ValueError(f"stage {name!r}: its settings function {st.settings} is not built")
-    r = fn(preset)
-    return cfg_to_dict(r) if is_dataclass(r) else dict(r)
+    st, d = get_stage(name), config_to_dict(as_run_config(cfg))
+    out = {s: d[s] for s in st.sections}
+    if set(st.sections) & set(SEEDED):
+        out['seed'] = d['seed']
+    return out
 
 
 def mark_stage(run, name: str, config=None, **info):
@@ -195,27 +175,53 @@ def _check_upstream(run, st, names):
             raise ValueError(f"stage {st.name!r} needs {up.name!r}, which is not intact: {c[1]}. Run {up.name!r} first")
 
 
+def _check_refusals(run, todo, cfg):
+    "Refuse, before anything runs, a stage asked for that was made with other settings or whose output was edited."
+    for st in todo:
+        if _resolve(st.target) is None:
+            continue
+        why = run.check(st.name, stage_settings(st.name, cfg))
+        if why is not None and why[0] not in _RERUN:
+            raise _refuse(run, *why)
+
+
 def run_pipeline(
-    preset: str = 'tiny', out='runs/tiny', only: list | None = None, force: bool = False, log=print
+    cfg='tiny',
+    out=None,
+    only: list | None = None,
+    force: bool = False,
+    sets=(),
+    log=print,
+    command: str | None = None,
 ) -> dict:
-    "Run the navigation stages for `preset` in run directory `out`; return each stage's status."
-    if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(PRESETS)}")
+    "Run the navigation stages with `cfg` (a RunConfig or a preset, with `sets`) in `out`; return each stage's status."
+    from lcdt.config import save_run_config
+    from lcdt.stages import as_run_config, write_provenance
+
+    cfg = as_run_config(cfg, sets)
     names = [s.name for s in STAGES]
     bad = sorted(set(only or []) - set(names))
     if bad:
         raise ValueError(f"unknown stage(s) {bad}: expected some of {names}")
     todo = [s for s in STAGES if not only or s.name in only]
-    run, status = RunDir(out), {}
+    run, status = RunDir(out or f'runs/{cfg.preset}'), {}
     clean_orphans(run.path)  # temp files of writes a kill interrupted
+    if not force:
+        _check_refusals(run, todo, cfg)
+    save_run_config(cfg, run / 'config.json')  # first: every stage and command reads it
+    if command is None:
+        command = (
+            f"run_pipeline({cfg.preset!r}, {str(run.path)!r}, only={only!r}, force={force!r}, sets={list(sets)!r})"
+        )
+    write_provenance(run, cfg, command)
     for st in todo:
         fn = _resolve(st.target)
         if fn is None:
             status[st.name] = dict(status='not built', what=st.what)
             log(f"[{st.name}] not built yet: skipped ({st.what})")
             continue
-        cfg = stage_settings(st.name, preset)
-        why = None if force else run.check(st.name, cfg)
+        settings = stage_settings(st.name, cfg)
+        why = None if force else run.check(st.name, settings)
         if not force and why is None:
             status[st.name] = dict(status='done earlier', **run.stage_info(st.name))
             log(f"[{st.name}] already done in {run.path}: skipped")
@@ -226,13 +232,13 @@ def run_pipeline(
         if why is not None and why[0] != 'not run':
             log(f"[{st.name}] {why[1].split(': ', 1)[-1]}: running it again")
         t0 = time.time()
-        info = fn(run, preset) or {}
+        info = fn(run, cfg) or {}
         info['seconds'] = round(time.time() - t0, 2)
-        mark_stage(run, st.name, cfg, preset=preset, **info)
+        mark_stage(run, st.name, settings, preset=cfg.preset, **info)
         status[st.name] = dict(status='ran', **info, **({'why': why[1]} if why and why[0] != 'not run' else {}))
         log(f"[{st.name}] done in {info['seconds']} s")
     if not (only and 'report' not in only) and status.get('report', {}).get('status') == 'not built':
-        write_status_report(run, preset, status)
+        write_status_report(run, cfg.preset, status)
     return status
 
 # %% ../nbs/api/30_pipeline.ipynb #eaebb1b5
@@ -246,21 +252,3 @@ def write_status_report(run: RunDir, preset: str, status: dict) -> Path:
     if missing:
         lines += ["", f"Not built yet: {', '.join(missing)}. These stages were skipped; no result is claimed for them."]
     return atomic_write_text(run / 'report.md', '\n'.join(lines) + '\n')
-
-# %% ../nbs/api/30_pipeline.ipynb #8ca0ccc5
-@call_parse
-def lcdt_pipeline(
-    preset: str = 'tiny',  # tiny | small | paper
-    out: str = None,  # run directory (default: runs/<preset>)
-    only: str = '',  # comma-separated stages to run (default: all)
-    force: bool = False,  # redo stages that already finished
-):
-    "Run the whole navigation line (archive → ... → report) into a run directory."
-    out = out or f'runs/{preset}'
-    status = run_pipeline(preset, out, only=[s for s in only.split(',') if s] or None, force=force)
-    built = [n for n, s in status.items() if s['status'] != 'not built']
-    missing = [n for n, s in status.items() if s['status'] == 'not built']
-    print(f"\nRun directory: {out}\nStages run or done: {', '.join(built) or 'none'}")
-    if missing:
-        print(f"Not built yet (skipped, nothing claimed): {', '.join(missing)}")
-    print(f"Report: {Path(out) / 'report.md'}")

@@ -6,7 +6,12 @@ Docs: https://lcdt-lab.github.io/lcdt/api/validate.html.md"""
 
 # %% ../nbs/api/00a_validate.ipynb #e0c3f123
 from __future__ import annotations
-import dataclasses, fnmatch, math, numbers, types, typing
+import dataclasses
+import fnmatch
+import math
+import numbers
+import types
+import typing
 from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np

@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # absolute home/work folders of a machine, and any path that climbs out of the repository to a sibling folder
 PATTERNS = [
     r'/' + 'work/',
-    r'/' + 'home/\w',
+    r'/' + r'home/\w',
     r'/' + 'root/',
-    r'/' + 'Users/\w',
+    r'/' + r'Users/\w',
     r'[A-Z]:\\\\' + 'Users',
     r'\.\./' + r'(\.\./)*' + 'shared',
     r'\bshared/' + '(data|seeds|hooks)',

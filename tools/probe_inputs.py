@@ -13,7 +13,17 @@ The command-line probes run the installed `lcdt-*` scripts (next to this Python)
 directories made in a temporary folder; the rest run in this process.
 """
 
-import argparse, contextlib, io, json, os, shutil, subprocess, sys, tempfile, time, warnings
+import argparse
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,7 +47,7 @@ CLEAR_TYPES = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, IsA
 def make_fixtures(root: Path) -> dict:
     "Run directories and files the probes point at; returns name -> path (as str)."
     import datasets
-    from lcdt.dt.train import toy_run
+    from lcdt.dt.data import toy_run
 
     datasets.disable_progress_bars()
     d = {}
@@ -97,68 +107,78 @@ def cli_probes(fx: dict) -> list:
         ('lcdt-pipeline', ['--bogus']),
         ('lcdt-pipeline', ['--out', fx['afile'], '--only', 'verify']),
         ('lcdt-pipeline', ['--force=maybe']),
-        ('lcdt-archive', ['--set', 'generations=0', '--out', e]),
-        ('lcdt-archive', ['--set', 'sigma=nan', '--out', e]),
-        ('lcdt-archive', ['--set', 'nope=3', '--out', e]),
-        ('lcdt-archive', ['--set', 'pop=abc', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'dtt.n_layer=4', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'dt.n_layrs=4', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'nav.laser_angles=[]', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'nav.laser_angles=[a,b]', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'preset=small', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'seed=-1', '--out', e]),
+        ('lcdt-pipeline', ['--set', 'dt=3', '--out', e]),
+        ('lcdt-pipeline', ['--set']),
+        ('lcdt-archive', ['--set', 'archive.generations=0', '--out', e]),
+        ('lcdt-archive', ['--set', 'archive.sigma=nan', '--out', e]),
+        ('lcdt-archive', ['--set', 'archive.nope=3', '--out', e]),
+        ('lcdt-archive', ['--set', 'archive.pop=abc', '--out', e]),
         ('lcdt-archive', ['--preset', 'huge', '--out', e]),
-        ('lcdt-archive', ['--set', 'seed=-1', '--out', e]),
-        ('lcdt-archive', ['--set', 'generations', '--out', e]),
-        ('lcdt-archive', ['--set', 'pop=1e400', '--out', e]),
-        ('lcdt-archive', ['--out', fx['afile'], '--set', 'generations=1 pop=4']),
-        ('lcdt-verify', []),
-        ('lcdt-verify', ['--run', fx['nowhere']]),
-        ('lcdt-verify', ['--run', e]),
+        ('lcdt-archive', ['--set', 'archive.seed=-1', '--out', e]),
+        ('lcdt-archive', ['--set', 'archive.generations', '--out', e]),
+        ('lcdt-archive', ['--set', 'archive.pop=1e400', '--out', e]),
+        ('lcdt-archive', ['--set', 'generations=2', '--out', e]),
+        ('lcdt-archive', ['--set', 'nav.radius=-1', '--out', e]),
+        ('lcdt-archive', ['--out', fx['afile'], '--set', 'archive.generations=1 archive.pop=4']),
+        ('lcdt-verify', ['--out', fx['nowhere']]),
+        ('lcdt-verify', ['--out', e]),
+        ('lcdt-verify', ['--out', fx['badnpz']]),
+        ('lcdt-verify', ['--out', fx['emptynpz']]),
+        ('lcdt-verify', ['--out', fx['afile']]),
+        ('lcdt-verify', ['--out', fx['badnpz'], '--preset', 'huge']),
         ('lcdt-verify', ['--run', fx['badnpz']]),
-        ('lcdt-verify', ['--run', fx['emptynpz']]),
-        ('lcdt-verify', ['--run', fx['afile']]),
-        ('lcdt-verify', ['--run', fx['badnpz'], '--preset', 'huge']),
-        ('lcdt-dataset', []),
-        ('lcdt-dataset', ['--run', fx['nowhere']]),
-        ('lcdt-dataset', ['--run', e]),
-        ('lcdt-dataset', ['--run', fx['badnpz']]),
-        ('lcdt-dataset', ['--run', fx['badnpz'], '--seed', '-1']),
-        ('lcdt-dataset', ['--run', fx['badnpz'], '--seed', 'abc']),
-        ('lcdt-describe', []),
-        ('lcdt-describe', ['--run', e]),
-        ('lcdt-describe', ['--run', fx['badevents']]),
-        ('lcdt-describe', ['--run', fx['events'], '--n-paraphrases', '0']),
-        ('lcdt-describe', ['--run', fx['events'], '--describer', 'gpt']),
-        ('lcdt-describe', ['--run', fx['events'], '--temperature', 'nan']),
-        ('lcdt-describe', ['--run', fx['events'], '--concurrency', '0']),
-        ('lcdt-describe', ['--run', fx['events'], '--seed', '-5']),
-        ('lcdt-tokenizer', []),
-        ('lcdt-tokenizer', ['--run', e]),
-        ('lcdt-tokenizer', ['--run', fx['baddesc']]),
-        ('lcdt-tokenizer', ['--run', fx['emptydesc']]),
-        ('lcdt-tokenizer', ['--run', fx['desc'], '--vocab-size', '0']),
-        ('lcdt-tokenizer', ['--run', fx['desc'], '--vocab-size', '3']),
-        ('lcdt-tokenizer', ['--run', fx['desc'], '--kind', 'char']),
-        ('lcdt-tokenizer', ['--run', fx['desc'], '--max-len', '-1']),
-        ('lcdt-tokenizer', ['--run', fx['desc'], '--min-frequency', '-1']),
+        ('lcdt-dataset', ['--out', fx['nowhere']]),
+        ('lcdt-dataset', ['--out', e]),
+        ('lcdt-dataset', ['--out', fx['badnpz']]),
+        ('lcdt-dataset', ['--out', fx['badnpz'], '--set', 'data.seed=-1']),
+        ('lcdt-dataset', ['--out', fx['badnpz'], '--set', 'data.seed=abc']),
+        ('lcdt-describe', ['--out', fx['nowhere']]),
+        ('lcdt-describe', ['--out', e]),
+        ('lcdt-describe', ['--out', fx['badevents']]),
+        ('lcdt-describe', ['--out', fx['events'], '--set', 'describe.n_paraphrases=0']),
+        ('lcdt-describe', ['--out', fx['events'], '--set', 'describe.describer=gpt']),
+        ('lcdt-describe', ['--out', fx['events'], '--set', 'describe.temperature=nan']),
+        ('lcdt-describe', ['--out', fx['events'], '--set', 'describe.concurrency=0']),
+        ('lcdt-describe', ['--out', fx['events'], '--set', 'describe.seed=-5']),
+        ('lcdt-tokenizer', ['--out', fx['nowhere']]),
+        ('lcdt-tokenizer', ['--out', e]),
+        ('lcdt-tokenizer', ['--out', fx['baddesc']]),
+        ('lcdt-tokenizer', ['--out', fx['emptydesc']]),
+        ('lcdt-tokenizer', ['--out', fx['desc'], '--set', 'tokenizer.vocab_size=0']),
+        ('lcdt-tokenizer', ['--out', fx['desc'], '--set', 'tokenizer.vocab_size=3']),
+        ('lcdt-tokenizer', ['--out', fx['desc'], '--set', 'tokenizer.kind=char']),
+        ('lcdt-tokenizer', ['--out', fx['desc'], '--set', 'tokenizer.max_len=-1']),
+        ('lcdt-tokenizer', ['--out', fx['desc'], '--set', 'tokenizer.min_frequency=-1']),
         ('lcdt-train', ['--out', fx['nowhere']]),
         ('lcdt-train', ['--out', e]),
         ('lcdt-train', ['--out', fx['afile']]),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'steps=-3']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'lr=nan']),
-        ('lcdt-train', ['--out', t, '--model-cfg', 'n_layer=0']),
-        ('lcdt-train', ['--out', t, '--model-cfg', 'head=gmm']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'bogus=1']),
-        ('lcdt-train', ['--out', t, '--model-cfg', 'n_head=3']),
+        ('lcdt-train', ['--out', t, '--set', 'train.steps=-3']),
+        ('lcdt-train', ['--out', t, '--set', 'train.lr=nan']),
+        ('lcdt-train', ['--out', t, '--set', 'dt.n_layer=0']),
+        ('lcdt-train', ['--out', t, '--set', 'dt.head=gmm']),
+        ('lcdt-train', ['--out', t, '--set', 'train.bogus=1']),
+        ('lcdt-train', ['--out', t, '--set', 'dt.n_head=3']),
         ('lcdt-train', ['--out', t, '--preset', 'huge']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'text_dropout=1.5']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'seed=-1']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'steps=1e400']),
-        ('lcdt-train', ['--out', t, '--train-cfg', 'batch_size=2.5']),
-        ('lcdt-train', ['--out', fx['toy_badtok'], '--train-cfg', 'steps=2']),
-        ('lcdt-train', ['--out', fx['toy_emptytok'], '--train-cfg', 'steps=2']),
-        ('lcdt-train', ['--out', fx['toy_baddata'], '--train-cfg', 'steps=2']),
+        ('lcdt-train', ['--out', t, '--set', 'train.text_dropout=1.5']),
+        ('lcdt-train', ['--out', t, '--set', 'train.seed=-1']),
+        ('lcdt-train', ['--out', t, '--set', 'train.steps=1e400']),
+        ('lcdt-train', ['--out', t, '--set', 'train.batch_size=2.5']),
+        ('lcdt-train', ['--out', t, '--model-cfg', 'n_layer=4']),
+        ('lcdt-train', ['--out', fx['toy_badtok'], '--set', 'train.steps=2']),
+        ('lcdt-train', ['--out', fx['toy_emptytok'], '--set', 'train.steps=2']),
+        ('lcdt-train', ['--out', fx['toy_baddata'], '--set', 'train.steps=2']),
         ('lcdt-eval', ['--out', fx['nowhere']]),
         ('lcdt-eval', ['--out', t]),
-        ('lcdt-eval', ['--out', t, '--n-prompts', '-1']),
-        ('lcdt-eval', ['--out', t, '--seed', '-1']),
-        ('lcdt-eval', ['--out', t, '--temperature', 'nan']),
-        ('lcdt-eval', ['--out', t, '--temperature', '-0.5']),
+        ('lcdt-eval', ['--out', t, '--set', 'eval.n_prompts=-1']),
+        ('lcdt-eval', ['--out', t, '--set', 'eval.seed=-1']),
+        ('lcdt-eval', ['--out', t, '--set', 'eval.temperature=nan']),
+        ('lcdt-eval', ['--out', t, '--set', 'eval.temperature=-0.5']),
         ('lcdt-eval', ['--out', t, '--preset', 'huge']),
         ('lcdt-eval', ['--out', fx['toy_badmodel']]),
         ('lcdt-eval', ['--out', fx['toy_badweights']]),
@@ -167,8 +187,8 @@ def cli_probes(fx: dict) -> list:
         ('lcdt-babyai-data', ['--episodes', 'many']),
         ('lcdt-babyai-data', ['--levels', 'BabyAI-Nope-v0', '--episodes', '1', '--root', str(Path(e) / 'babyai')]),
         ('lcdt-babyai-data', ['--levels', ',', '--episodes', '1', '--root', str(Path(e) / 'babyai')]),
-        ('lcdt-verify', ['--run', fx['keylessnpz']]),
-        ('lcdt-dataset', ['--run', fx['keylessnpz']]),
+        ('lcdt-verify', ['--out', fx['keylessnpz']]),
+        ('lcdt-dataset', ['--out', fx['keylessnpz']]),
         ('lcdt-wm', ['--preset', 'paper', '--out', str(Path(e) / 'wm')]),
         ('lcdt-wm', ['--bogus']),
         ('lcdt-wm', ['--out', fx['afile']]),
@@ -214,9 +234,10 @@ def api_probes(fx: dict, root: Path) -> list:
         save_tensors,
         atomic_write_json,
     )
-    from lcdt.dt.model import dt_config, DTConfig
-    from lcdt.dt.train import train_config, TrainConfig, load_tokenizer as dt_load_tokenizer
-    from lcdt.nav.archive import archive_config, load_archive
+    from lcdt.dt.model import DTConfig
+    from lcdt.dt.train import TrainConfig
+    from lcdt.nav.archive import load_archive
+    from lcdt.config import config_from_dict, load_run_config, run_config
     from lcdt.brain.vit import vit_config
     from lcdt.brain.model import brain_config
     from lcdt.control.tokenize import (
@@ -225,11 +246,10 @@ def api_probes(fx: dict, root: Path) -> list:
         TimestepTokenizer,
         bin_continuous,
         unbin_continuous,
-        sample_batch,
     )
     from lcdt.nav.env import BatchNav, NavEnv, NavConfig
     from lcdt.gold.env import GoldEnv
-    from lcdt.text.tokenizer import TextTokenizer, load_tokenizer
+    from lcdt.text.tokenizer import TextTokenizer, load_tokenizer, tokenizer_from_file
     from lcdt.data import read_jsonl
     from lcdt.text.describe import read_events
     from gymnasium import spaces
@@ -242,22 +262,29 @@ def api_probes(fx: dict, root: Path) -> list:
 
     # configs: the factories, overrides and JSON loads all go through lcdt.validate
     for name, fn, want in [
-        ('dt_config n_layer=0', lambda: dt_config('tiny', n_layer=0), 'n_layer'),
-        ('dt_config dropout=1.5', lambda: dt_config('tiny', dropout=1.5), 'dropout'),
-        ('dt_config n_embd=2.5', lambda: dt_config('tiny', n_embd=2.5), 'n_embd'),
-        ('dt_config bias="yes"', lambda: dt_config('tiny', bias='yes'), 'bias'),
-        ('dt_config typo', lambda: dt_config('tiny', n_layers=3), 'n_layers'),
-        ('dt_config bd_scale=inf', lambda: dt_config('tiny', bd_scale=float('inf')), 'bd_scale'),
-        ('train_config lr=-1', lambda: train_config('tiny', lr=-1.0), 'lr'),
-        ('train_config steps=0', lambda: train_config('tiny', steps=0), 'steps'),
-        ('train_config seed=-1', lambda: train_config('tiny', seed=-1), 'seed'),
-        ('train_config lr=nan', lambda: train_config('tiny', lr=float('nan')), 'lr'),
-        ('train_config batch_size=True', lambda: train_config('tiny', batch_size=True), 'batch_size'),
-        ('train_config beta2=1', lambda: train_config('tiny', beta2=1.0), 'beta2'),
-        ('train_config bd_dropout=-0.1', lambda: train_config('tiny', bd_dropout=-0.1), 'bd_dropout'),
-        ('archive_config pop=0', lambda: archive_config('tiny', ['pop=0']), 'pop'),
-        ('archive_config sigma=-1', lambda: archive_config('tiny', ['sigma=-1']), 'sigma'),
-        ('archive_config k=abc', lambda: archive_config('tiny', ['k=abc']), 'k'),
+        ('run_config dt.n_layer=0', lambda: run_config('tiny', ['dt.n_layer=0']), 'n_layer'),
+        ('run_config dt.dropout=1.5', lambda: run_config('tiny', ['dt.dropout=1.5']), 'dropout'),
+        ('run_config dt.n_embd=2.5', lambda: run_config('tiny', ['dt.n_embd=2.5']), 'n_embd'),
+        ('run_config dt.bias=yes-ish', lambda: run_config('tiny', ['dt.bias=maybe']), 'bias'),
+        ('run_config typo', lambda: run_config('tiny', ['dt.n_layers=3']), 'n_layers'),
+        ('run_config unknown section', lambda: run_config('tiny', ['model.n_layer=3']), 'model'),
+        ('run_config dt.bd_scale=inf', lambda: run_config('tiny', ['dt.bd_scale=inf']), 'bd_scale'),
+        ('run_config train.lr=-1', lambda: run_config('tiny', ['train.lr=-1']), 'lr'),
+        ('run_config train.steps=0', lambda: run_config('tiny', ['train.steps=0']), 'steps'),
+        ('run_config train.seed=-1', lambda: run_config('tiny', ['train.seed=-1']), 'seed'),
+        ('run_config train.lr=nan', lambda: run_config('tiny', ['train.lr=nan']), 'lr'),
+        ('run_config train.batch_size=2.5', lambda: run_config('tiny', ['train.batch_size=2.5']), 'batch_size'),
+        ('run_config train.beta2=1', lambda: run_config('tiny', ['train.beta2=1']), 'beta2'),
+        ('run_config train.bd_dropout=-0.1', lambda: run_config('tiny', ['train.bd_dropout=-0.1']), 'bd_dropout'),
+        ('run_config archive.pop=0', lambda: run_config('tiny', ['archive.pop=0']), 'pop'),
+        ('run_config archive.sigma=-1', lambda: run_config('tiny', ['archive.sigma=-1']), 'sigma'),
+        ('run_config archive.k=abc', lambda: run_config('tiny', ['archive.k=abc']), 'archive.k'),
+        ('run_config eval.temperature=-1', lambda: run_config('tiny', ['eval.temperature=-1']), 'temperature'),
+        ('run_config describe.describer=gpt', lambda: run_config('tiny', ['describe.describer=gpt']), 'describer'),
+        ('run_config nav.laser_angles=[]', lambda: run_config('tiny', ['nav.laser_angles=[]']), 'laser_angles'),
+        ('run_config preset', lambda: run_config('huge'), 'huge'),
+        ('load_run_config corrupt', lambda: load_run_config(bad_json), 'bad.json'),
+        ('load_run_config section', lambda: config_from_dict({'dt': {'n_layer': -1}}), 'n_layer'),
         ('vit_config patch=0', lambda: vit_config('tiny', patch=0), 'patch'),
         ('vit_config dropout=2', lambda: vit_config('tiny', dropout=2.0), 'dropout'),
         ('brain_config dim=-8', lambda: brain_config('small', dim=-8), 'dim'),
@@ -311,8 +338,8 @@ def api_probes(fx: dict, root: Path) -> list:
         ('TextTokenizer.load empty', lambda: TextTokenizer.load(empty_tok), 'empty_tokenizer.json'),
         ('TextTokenizer.load not a tokenizer', lambda: TextTokenizer.load(wrong_tok), 'wrong_tokenizer.json'),
         ('load_tokenizer (text) corrupt', lambda: load_tokenizer(bad_tok), 'bad_tokenizer.json'),
-        ('load_tokenizer (dt) corrupt', lambda: dt_load_tokenizer(bad_tok), 'bad_tokenizer.json'),
-        ('load_tokenizer (dt) empty', lambda: dt_load_tokenizer(empty_tok), 'empty_tokenizer.json'),
+        ('tokenizer_from_file corrupt', lambda: tokenizer_from_file(bad_tok), 'bad_tokenizer.json'),
+        ('tokenizer_from_file empty', lambda: tokenizer_from_file(empty_tok), 'empty_tokenizer.json'),
         ('read_jsonl corrupt', lambda: read_jsonl(bad_jsonl), 'bad.jsonl'),
         ('read_events corrupt', lambda: read_events(Path(fx['badevents']) / 'events.jsonl'), 'events.jsonl'),
     ]:

@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/brain_act.html.md"""
 
 # %% ../../nbs/api/73_brain_act.ipynb #75253745
 from __future__ import annotations
-import math, time
+import math
+import time
 from dataclasses import dataclass, asdict
 
 import numpy as np

@@ -47,9 +47,7 @@ class BrainConfig:
     passthrough: bool = True  # image pass-through path
     summary: bool = False  # add a pooled image + question summary to every text-decoder input
     ff_mult: int = 4  # feed-forward width as a multiple of dim
-    draw: str = (
-        'image'  # image decoder output: 'image' (every pixel) or 'mask' (where to paint the line colour on the input)
-    )
+    draw: str = 'image'  # image decoder output: 'image' (every pixel) or 'mask' (where to paint the line colour)
 
 
 BRAIN_PRESETS = {
@@ -80,7 +78,7 @@ def brain_config(preset: str = 'small', **overrides) -> BrainConfig:
 
 # %% ../../nbs/api/72_brain_model.ipynb #a7d1c0e2
 class MaskDecoder(nn.Module):
-    "Mask logits [B, 1, H, W] from decoder tokens [B, N, dim] and the picture [B, C, H, W]: a U-Net's upward half with pixel coordinates."
+    "Mask logits [B, 1, H, W] from decoder tokens [B, N, dim] and picture [B, C, H, W]: a U-Net's upward half."
 
     def __init__(self, dim: int, patch: int, channels: int = 3, width: int = 16):
         super().__init__()
@@ -218,7 +216,7 @@ class Brain(nn.Module):
         encoded=None,
         draw: bool = True,
     ) -> dict:
-        "Decode an image and (given `answer` ids, by teacher forcing) answer logits from `images` [B, C, H, W] and `question` ids [B, L]."
+        "Image and (given `answer` ids, teacher-forced) answer logits of `images` [B, C, H, W], `question` ids [B, L]."
         if question.shape[0] != images.shape[0]:
             raise ValueError(f"question must have one row per image: {question.shape[0]} != {images.shape[0]}")
         mem, pad, h = self.memory(
@@ -445,8 +443,8 @@ def train_qa(
             im_loss, tx_loss = out['image_loss'], out['text_loss']
         loss = image_weight * im_loss + tx_loss
         losses.append(check_loss(loss, s + 1, 'QA loss'))  # NaN/inf: stop before anything is saved
-        losses.image.append(float(im_loss))
-        losses.text.append(float(tx_loss))
+        losses.image.append(float(im_loss.detach()))
+        losses.text.append(float(tx_loss.detach()))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(brain.parameters(), 1.0)

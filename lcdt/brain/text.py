@@ -31,7 +31,7 @@ NUMBERS = ('zero', 'one', 'two')
 
 
 def scene_facts(games) -> dict:
-    "Facts about N games (list of `Settings` or a `GameState`): arrays `side`, `near`, `facing`, `count` and their margins."
+    "Facts about N games (`Settings` list or `GameState`): arrays `side`, `near`, `facing`, `count` and their margins."
     st = games if isinstance(games, GameState) else states(games)
     ax, ay, hd = st.agent[:, 0], st.agent[:, 1], st.agent[:, 2]
     d = np.where(st.alive, np.hypot(st.gold[..., 0] - ax[:, None], st.gold[..., 1] - ay[:, None]), np.inf)  # (n, g)
@@ -168,7 +168,7 @@ class TextDecoder(nn.Module):
         self.head = nn.Linear(cfg.dim, cfg.vocab_size, bias=False)
 
     def forward(self, ids, memory, memory_pad=None, targets=None, ctx=None) -> tuple:
-        "`(logits [B, L, V], loss)`: next-token logits for `ids`; `targets` [B, L] (PAD ignored) gives the loss; `ctx` [B, 1, dim] is added to every input token."
+        "Next-token `(logits [B, L, V], loss)`; `targets` [B, L] (PAD ignored) give the loss; `ctx` [B, 1, dim] added."
         _check_ids(ids, self.cfg.max_len)
         L = ids.shape[1]
         x = self.tok(ids) + self.pos[:L]  # (b, l, d)

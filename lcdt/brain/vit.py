@@ -36,7 +36,7 @@ class ViTAEConfig:
     dec_layers: int = 1  # decoder layers (self-attention + cross-attention + feed-forward)
     ff_mult: int = 4  # feed-forward width as a multiple of dim
     pos: str = 'learned'  # position codes: 'learned' or 'sincos' (fixed 2-D sine-cosine)
-    stem: str = 'linear'  # patch embedding: 'linear' (one matrix per patch) or 'conv' (stride-2 3x3 convolutions; patch a power of 2)
+    stem: str = 'linear'  # patch embedding: 'linear' (a matrix per patch) or 'conv' (stride-2 3x3 convs; patch 2^k)
     passthrough: bool = True  # add the patch embedding around the encoder and the decoder
     dropout: float = 0.0  # dropout in attention and feed-forward
     norm_first: bool = True  # pre-norm blocks (False: post-norm, as in the original Transformer)
@@ -282,7 +282,7 @@ class ViTAE(nn.Module):
         return self.head(self.norm(x))
 
     def forward(self, images, targets=None, context=None, context_pad=None) -> tuple:
-        "`(reconstruction [B, C, H, W], loss)`; `context` [B, L, dim] joins the decoder's memory (`context_pad`: True = ignore)."
+        "`(reconstruction [B, C, H, W], loss)`; `context` [B, L, dim] joins decoder memory (`context_pad` True: skip)."
         z, h = self.encode(images)
         mem, kpm = z, None
         if context is not None:
@@ -311,7 +311,7 @@ def moving_squares(n: int, size: int = 32, square: int = 6, seed: int = 0) -> tu
 
 
 def square_position(images: torch.Tensor, background: float = 1.0) -> torch.Tensor:
-    "Centres (x, y) [B, 2] in pixels read off images: centroid of the pixels at least half as far from `background` as the farthest."
+    "Centres (x, y) [B, 2] in pixels: centroid of the pixels at least half as far from `background` as the farthest."
     dev = (images - background).abs().sum(1)  # (b, h, w)
     w = (dev >= 0.5 * dev.flatten(1).max(1).values[:, None, None]).float() * dev
     H, W = dev.shape[1:]

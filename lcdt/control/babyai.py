@@ -6,7 +6,13 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_babyai.html.md"""
 
 # %% ../../nbs/api/61_control_babyai.ipynb #da49e489
 from __future__ import annotations
-import contextlib, io, os, re, shutil, time, warnings
+import contextlib
+import io
+import os
+import re
+import shutil
+import time
+import warnings
 from pathlib import Path
 import numpy as np
 import gymnasium as gym
@@ -65,7 +71,7 @@ def make_babyai_env(level: str = 'BabyAI-GoToRedBall-v0', **kw) -> gym.Env:
 
 # %% ../../nbs/api/61_control_babyai.ipynb #2daacb4e
 def bot_episode(env, seed: int, max_steps: int | None = None) -> dict:
-    "Play one episode of `env` (a `make_babyai_env`) with minigrid's BabyAIBot; observations, actions, rewards, success."
+    "An episode of `env` (a `make_babyai_env`) played by minigrid's BabyAIBot: observations, actions, rewards, success."
     from minigrid.utils.baby_ai_bot import BabyAIBot
 
     with contextlib.redirect_stdout(io.StringIO()):  # minigrid prints its rejected placements
@@ -143,7 +149,8 @@ def generate_babyai_dataset(
                 author='lcdt',
                 code_permalink='https://github.com/lcdt-lab/lcdt',
                 description=f"BabyAIBot on {level}, seeds {seed}..{seed + n_episodes - 1}; "
-                f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. Missions are a Text space (lcdt.control.babyai.MissionText).",
+                f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. "
+                "Missions are a Text space (lcdt.control.babyai.MissionText).",
             )
         env.close()
     return ds
@@ -186,7 +193,7 @@ def episode_seeds(ds) -> list:
 
 
 def verify_against_bot(ds, level: str, n: int | None = None) -> int:
-    "Replay the bot on the seeds of the first `n` episodes; raise if any action, view or mission differs; return the count checked."
+    "Replay the bot on the first `n` episodes' seeds; raise if an action, view or mission differs; return the count."
     env = make_babyai_env(level)
     seeds = episode_seeds(ds)[:n]
     for i, (ep, s) in enumerate(zip(ds.iterate_episodes(range(len(seeds))), seeds)):

@@ -6,19 +6,25 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_policy.html.md"""
 
 # %% ../../nbs/api/62_control_policy.ipynb #9fd1b5a4
 from __future__ import annotations
-import math, time
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 from lcdt.core import (
     atomic_write_json,
     cfg_to_dict,
     cfg_from_dict,
     load_tensors,
     read_json,
-    save_tensors,
     seed_everything,
+    tensors_bytes,
 )
+from ..checkpoint import has_checkpoint, read_state, save_checkpoint
+from ..nn import Trunk, TrunkConfig, warmup_cosine
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
 
 # %% auto #0
@@ -59,119 +65,76 @@ GATO_PRESETS = dict(
 )
 
 # %% ../../nbs/api/62_control_policy.ipynb #5cdba42c
-def _torch():
-    import torch, torch.nn as nn, torch.nn.functional as F
+class _PatchEmbed(nn.Module):
+    "Residual block embedding one image patch: linear skip + (linear, GELU, linear)."
 
-    return torch, nn, F
+    def __init__(self, d_in, hidden, d):
+        super().__init__()
+        self.skip, self.fc1, self.fc2, self.ln = (
+            nn.Linear(d_in, d),
+            nn.Linear(d_in, hidden),
+            nn.Linear(hidden, d),
+            nn.LayerNorm(d_in),
+        )
 
-
-def _modules():
-    "Build the nn.Module classes (torch is imported only when a model is made)."
-    torch, nn, F = _torch()
-
-    class PatchEmbed(nn.Module):
-        "Residual block embedding one image patch: linear skip + (linear, GELU, linear)."
-
-        def __init__(self, d_in, hidden, d):
-            super().__init__()
-            self.skip, self.fc1, self.fc2, self.ln = (
-                nn.Linear(d_in, d),
-                nn.Linear(d_in, hidden),
-                nn.Linear(hidden, d),
-                nn.LayerNorm(d_in),
-            )
-
-        def forward(self, x):
-            return self.skip(x) + self.fc2(F.gelu(self.fc1(self.ln(x))))
-
-    class Block(nn.Module):
-        def __init__(self, c):
-            super().__init__()
-            self.ln1, self.ln2 = nn.LayerNorm(c.n_embd), nn.LayerNorm(c.n_embd)
-            self.qkv, self.proj = nn.Linear(c.n_embd, 3 * c.n_embd), nn.Linear(c.n_embd, c.n_embd)
-            self.mlp = nn.Sequential(
-                nn.Linear(c.n_embd, 4 * c.n_embd), nn.GELU(), nn.Linear(4 * c.n_embd, c.n_embd), nn.Dropout(c.dropout)
-            )
-            self.nh, self.p = c.n_head, c.dropout
-
-        def forward(self, x, mask):
-            B, L, D = x.shape
-            q, k, v = (
-                self.qkv(self.ln1(x)).view(B, L, 3, self.nh, D // self.nh).permute(2, 0, 3, 1, 4)
-            )  # (3, b, h, L, d/h)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.0)
-            x = x + self.proj(y.transpose(1, 2).reshape(B, L, D))
-            return x + self.mlp(self.ln2(x))
-
-    class GatoPolicy(nn.Module):
-        "Decoder-only transformer over control tokens; `forward(ids, valid, patches, loss_mask) -> (logits, loss)`."
-
-        def __init__(self, cfg: GatoConfig):
-            super().__init__()
-            self.cfg = cfg
-            self.tok = nn.Embedding(cfg.vocab_size, cfg.n_embd)
-            self.local = nn.Embedding(cfg.tokens_per_step, cfg.n_embd)
-            self.slot = nn.Embedding(cfg.n_slots, cfg.n_embd)
-            self.patch = PatchEmbed(cfg.patch_dim, cfg.resid_hidden, cfg.n_embd) if cfg.patch_dim else None
-            self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
-            self.ln_f = nn.LayerNorm(cfg.n_embd)
-            self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
-            self.head.weight = self.tok.weight  # tied, as in GPT
-            self.apply(self._init)
-
-        def _init(self, m):
-            if isinstance(m, (nn.Linear, nn.Embedding)):
-                nn.init.normal_(m.weight, std=0.02)
-            if isinstance(m, nn.Linear) and m.bias is not None:
-                nn.init.zeros_(m.bias)
-
-        def n_params(self) -> int:
-            return sum(p.numel() for p in self.parameters())
-
-        def hidden(self, ids, valid, patches=None):
-            "Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens."
-            B, L = ids.shape
-            if L > self.cfg.block_size:
-                raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
-            is_patch = ids == self.cfg.patch_id
-            x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))  # (b, L, d)
-            if self.patch is not None and patches is not None and is_patch.any():
-                x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
-            pos = torch.arange(L, device=ids.device)
-            x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
-            causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
-            mask = (causal & (valid[:, None, :] | torch.eye(L, dtype=torch.bool, device=ids.device)))[
-                :, None
-            ]  # (b, 1, L, L)
-            for b in self.blocks:
-                x = b(x, mask)
-            return self.ln_f(x)
-
-        def forward(self, ids, valid, patches=None, loss_mask=None):
-            "Logits for every position; with `loss_mask` (b, L) marking action tokens, the logits predicting them and their cross-entropy."
-            h = self.hidden(ids, valid, patches)
-            if loss_mask is None:
-                return self.head(h), None
-            sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
-            logits = self.head(h[:, :-1][sel])  # (n_act, V)
-            return logits, F.cross_entropy(logits, ids[:, 1:][sel])
-
-    return GatoPolicy
+    def forward(self, x):
+        return self.skip(x) + self.fc2(F.gelu(self.fc1(self.ln(x))))
 
 
-_CLASSES = {}
+class GatoPolicy(nn.Module):
+    "Decoder-only transformer over control tokens on the lab's trunk (`lcdt.nn`); `forward -> (logits, loss)`."
 
+    def __init__(self, cfg: GatoConfig | None = None, **kw):
+        super().__init__()
+        cfg = cfg or GatoConfig(**kw)
+        if not isinstance(cfg, GatoConfig):
+            raise TypeError(f"cfg must be a GatoConfig, got {type(cfg).__name__}")
+        if cfg.n_embd % cfg.n_head:
+            raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
+        self.cfg = cfg
+        self.tok = nn.Embedding(cfg.vocab_size, cfg.n_embd)
+        self.local = nn.Embedding(cfg.tokens_per_step, cfg.n_embd)  # place inside the timestep
+        self.slot = nn.Embedding(cfg.n_slots, cfg.n_embd)  # timestep slot in the context
+        self.patch = _PatchEmbed(cfg.patch_dim, cfg.resid_hidden, cfg.n_embd) if cfg.patch_dim else None
+        self.trunk = Trunk(TrunkConfig(cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.dropout, bias=True))
+        self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
+        self.head.weight = self.tok.weight  # tied, as in GPT
+        self.apply(self._init)
 
-def GatoPolicy(cfg: GatoConfig | None = None, **kw):
-    "A Gato-like policy of `cfg` (or `GatoConfig(**kw)`)."
-    cfg = cfg or GatoConfig(**kw)
-    if not isinstance(cfg, GatoConfig):
-        raise TypeError(f"cfg must be a GatoConfig, got {type(cfg).__name__}")
-    if cfg.n_embd % cfg.n_head:
-        raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
-    if 'GatoPolicy' not in _CLASSES:
-        _CLASSES['GatoPolicy'] = _modules()
-    return _CLASSES['GatoPolicy'](cfg)
+    def _init(self, m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def n_params(self) -> int:
+        "Number of parameters (the tied head counted once)."
+        return sum(p.numel() for p in self.parameters())
+
+    def hidden(self, ids, valid, patches=None):
+        "Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens."
+        B, L = ids.shape
+        if L > self.cfg.block_size:
+            raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
+        is_patch = ids == self.cfg.patch_id
+        x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))  # (b, L, d)
+        if self.patch is not None and patches is not None and is_patch.any():
+            x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
+        pos = torch.arange(L, device=ids.device)
+        x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
+        causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
+        eye = torch.eye(L, dtype=torch.bool, device=ids.device)
+        mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
+        return self.trunk(x, mask)[0]
+
+    def forward(self, ids, valid, patches=None, loss_mask=None):
+        "Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them and the loss."
+        h = self.hidden(ids, valid, patches)
+        if loss_mask is None:
+            return self.head(h), None
+        sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
+        logits = self.head(h[:, :-1][sel])  # (n_act, V)
+        return logits, F.cross_entropy(logits, ids[:, 1:][sel])
 
 # %% ../../nbs/api/62_control_policy.ipynb #b686e199
 class TokenizedEpisodes:
@@ -199,7 +162,7 @@ class TokenizedEpisodes:
 
     @classmethod
     def from_episodes(cls, tt: TimestepTokenizer, episodes, tasks):
-        "Tokenize `episodes` (dicts with batched `obs` and `actions`, as `episode_steps` gives) with task index `tasks[i]`."
+        "Tokenize `episodes` (dicts of batched `obs` and `actions`, as `episode_steps` gives) of task index `tasks[i]`."
         encs = [tt.encode(e['obs'], e['actions']) for e in episodes]
         pt = [e['patches'] for e in encs]
         return cls(
@@ -271,19 +234,14 @@ class TrainConfig:
 
 def _lr(step, tc, elapsed: float = 0.0):
     "Warmup, then cosine to lr/10 over the steps or, with `max_minutes`, over whichever runs out first."
-    if step < tc.warmup:
-        return tc.lr * (step + 1) / tc.warmup
-    p = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
-    if tc.max_minutes:
-        p = max(p, elapsed / (60 * tc.max_minutes))
-    return tc.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
+    spent = elapsed / (60 * tc.max_minutes) if tc.max_minutes else 0.0
+    return warmup_cosine(step, tc.steps, tc.warmup, tc.lr, tc.lr / 10, progress=spent)
 
 
 def train_policy(
     data: TokenizedEpisodes, cfg: GatoConfig, tc: TrainConfig | None = None, model=None, progress: bool = False
 ):
     "Train a `GatoPolicy` on `data` with the loss on action tokens; returns (model, metrics list)."
-    torch, nn, F = _torch()
     tc = tc or TrainConfig()
     seed_everything(tc.seed)
     r = np.random.default_rng(tc.seed)
@@ -324,24 +282,51 @@ def train_policy(
 
 
 def save_policy(path, model, tc: TrainConfig | None = None, extra: dict | None = None) -> Path:
-    "Write `model.safetensors` and `config.json` (model config, train config, `extra`) into folder `path`."
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    save_tensors(path / 'model.safetensors', {k: v for k, v in model.state_dict().items() if k != 'head.weight'})
-    atomic_write_json(
-        path / 'config.json', dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {}))
-    )
-    return path
+    "Save the policy as one atomic checkpoint `path`: weights and `config.json` (model and train config, `extra`)."
+    sd = {k: v for k, v in model.state_dict().items() if k != 'head.weight'}  # the head is tok.weight (tied)
+    meta = dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {}))
+    return save_checkpoint(path, config=meta, files={'model.safetensors': tensors_bytes(sd)}, rng=False)
+
+
+_LEGACY = (  # parameter names of policies saved before the model was built on lcdt.nn
+    (r'^blocks\.', 'trunk.blocks.'),
+    (r'^ln_f\.', 'trunk.ln_f.'),
+    (r'\.ln1\.', '.ln_1.'),
+    (r'\.ln2\.', '.ln_2.'),
+    (r'\.qkv\.', '.attn.c_attn.'),
+    (r'\.proj\.', '.attn.c_proj.'),
+    (r'\.mlp\.0\.', '.mlp.c_fc.'),
+    (r'\.mlp\.2\.', '.mlp.c_proj.'),
+)
+
+
+def _renamed(sd: dict) -> dict:
+    "State dict `sd` with the parameter names of a policy saved before `lcdt.nn` mapped to today's."
+    if not any(k.startswith('blocks.') or k.startswith('ln_f.') for k in sd):
+        return sd
+    out = {}
+    for k, v in sd.items():
+        for pat, new in _LEGACY:
+            k = re.sub(pat, new, k)
+        out[k] = v
+    return out
 
 
 def load_policy(path):
-    "A `GatoPolicy` saved by `save_policy` (eval mode) and its config.json."
+    "A `GatoPolicy` saved by `save_policy` (eval mode, every file verified) and its config.json."
     path = Path(path)
-    if not (path / 'config.json').exists():
-        raise FileNotFoundError(f"no policy at {path} (config.json missing)")
+    if has_checkpoint(path):  # (finishes or undoes a write a kill interrupted)
+        read_state(path)  # checks every file's size and sha256 against the manifest
+    elif not (path / 'config.json').exists():
+        raise FileNotFoundError(f"no policy at {path} (no checkpoint, no config.json)")
     meta = read_json(path / 'config.json')
     m = GatoPolicy(cfg_from_dict(GatoConfig, meta['model']))
-    m.load_state_dict(load_tensors(path / 'model.safetensors'), strict=False)
+    missing, extra = m.load_state_dict(_renamed(load_tensors(path / 'model.safetensors')), strict=False)
+    if missing != ['head.weight'] or extra:
+        raise ValueError(
+            f"{path / 'model.safetensors'} does not fit GatoConfig {meta['model']}: "
+            f"missing {[k for k in missing if k != 'head.weight'][:5]}, unexpected {extra[:5]}"
+        )
     return m.eval(), meta
 
 # %% ../../nbs/api/62_control_policy.ipynb #05cf02a7
@@ -367,13 +352,13 @@ def rollout_policy(
     max_steps: int | None = None,
 ) -> dict:
     "Success rate and episode lengths of `model` on `n_episodes` seeds of `level` (from `seed`), all stepped together."
-    torch, nn, F = _torch()
     from lcdt.control.babyai import make_babyai_env
 
-    cfg, n, K, P = model.cfg, tt.n_tokens, model.cfg.n_steps, model.cfg.prompt_steps
+    n, K, P = tt.n_tokens, model.cfg.n_steps, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
     envs = [make_babyai_env(level) for _ in range(n_episodes)]
-    import contextlib, io
+    import contextlib
+    import io
 
     with contextlib.redirect_stdout(io.StringIO()):
         obs = [e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]
@@ -420,7 +405,8 @@ def rollout_policy(
 def rollout_random(level: str, n_episodes: int = 200, seed: int = 1_000_000) -> dict:
     "Success rate of uniformly random actions on the same seeds."
     from lcdt.control.babyai import make_babyai_env
-    import contextlib, io
+    import contextlib
+    import io
 
     env, r, succ, lens = make_babyai_env(level), np.random.default_rng(seed), [], []
     for i in range(n_episodes):
@@ -451,10 +437,10 @@ def rollout_bot(level: str, n_episodes: int = 200, seed: int = 1_000_000) -> dic
 
 # %% ../../nbs/api/62_control_policy.ipynb #c8b27323
 def babyai_tokenizer(missions, text_len: int = 12) -> TimestepTokenizer:
-    "Timestep tokenizer for BabyAI: symbolic cells, a word-level mission tokenizer trained on `missions`, Discrete(7) actions."
+    "Timestep tokenizer for BabyAI: symbolic cells, a word tokenizer trained on `missions`, Discrete(7) actions."
     from gymnasium import spaces
     from lcdt.text.tokenizer import train_tokenizer
-    from lcdt.control.babyai import CELL_HIGH, MissionText, MISSION_CHARSET
+    from lcdt.control.babyai import CELL_HIGH, MISSION_CHARSET
 
     ttok = train_tokenizer(sorted(set(missions)), kind='word', vocab_size=200)
     high = np.broadcast_to(np.array(CELL_HIGH, np.uint8), (7, 7, 3)).copy()
@@ -506,8 +492,9 @@ def babyai_experiment(
     force: bool = False,
     progress: bool = False,
 ) -> dict:
-    "Train on the bot datasets of `levels`, evaluate on held-out seeds against the bot and random; results dict (cached in `out`)."
-    import torch, json
+    "Train on the bot datasets of `levels`, evaluate on held-out seeds beside bot and random; results, cached in `out`."
+    import torch
+    import json
     from lcdt.control.babyai import BABYAI_LEVELS
     from lcdt.core import atomic_write_text
 

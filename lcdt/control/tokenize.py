@@ -115,7 +115,10 @@ class TokenLayout:
         self.vocab_size = self.patch + 1
 
     def __repr__(self):
-        return f"TokenLayout(text={self.text_vocab}, discrete={self.discrete}, continuous={self.continuous}, separator={self.separator}, vocab_size={self.vocab_size})"
+        return (
+            f"TokenLayout(text={self.text_vocab}, discrete={self.discrete}, continuous={self.continuous}, "
+            f"separator={self.separator}, vocab_size={self.vocab_size})"
+        )
 
     def kind(self, ids):
         "Per-id kind: 0 text, 1 discrete, 2 continuous, 3 separator, 4 patch."
@@ -170,7 +173,8 @@ def _plan(space, cfg, path=()):
             )
             if np.prod(radix) > cfg.n_discrete:
                 raise ValueError(
-                    f"image {space} has {np.prod(radix)} cell values, more than n_discrete={cfg.n_discrete} (tighten its bounds)"
+                    f"image {space} has {np.prod(radix)} cell values, more than n_discrete={cfg.n_discrete} "
+                    "(tighten its bounds)"
                 )
             return [(path, 'cells', space, space.shape[0] * space.shape[1])]
         if _is_int_box(space) and np.all(space.high.astype(np.float64) - space.low < cfg.n_discrete):
@@ -419,7 +423,10 @@ class TimestepTokenizer:
         self.vocab_size = self.layout.vocab_size
 
     def __repr__(self):
-        return f"TimestepTokenizer(obs={self.n_obs}, act={self.n_act}, tokens_per_timestep={self.n_tokens}, vocab_size={self.vocab_size})"
+        return (
+            f"TimestepTokenizer(obs={self.n_obs}, act={self.n_act}, tokens_per_timestep={self.n_tokens}, "
+            f"vocab_size={self.vocab_size})"
+        )
 
     def encode(self, obs, act) -> dict:
         "`{'ids': [N, n_tokens], 'patches': [N, P, D] | None, 'act_mask': bool [n_tokens]}` for a batch of steps."

@@ -1,4 +1,4 @@
-"""Rolling out the trained LCDT from (text, BD) prompts, scoring where it went against what was asked, beside the baselines; and the run's report.
+"""Rolling out the trained LCDT from (text, BD) prompts, scoring where it went against what was asked, beside the baselines.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/dt_evaluate.html.md"""
 
@@ -6,22 +6,22 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_evaluate.html.md"""
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #2573f31c
 from __future__ import annotations
-import html, json, math, shutil, time
+import io
+import json
+import time
 from pathlib import Path
 
 import numpy as np
-from fastcore.script import call_parse
 
-from ..core import RunDir, atomic_write_json, atomic_write_text, read_json, get_device, in_test, rng
-from .model import load_model, check_tokenizer, pose_features, route_memory
-from .train import encode_texts
+from ..core import RunDir, atomic_write_bytes, atomic_write_json, get_device, rng
+from .data import encode_texts, load_split, make_batch, text_encoder
+from .model import POSE_FEATURES, check_tokenizer, load_model, pose_features, route_memory
+from ..text.tokenizer import tokenizer_from_file
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'EVAL_PRESETS', 'OBS_MODE', 'BD_TEXT',
-           'OBS_TEXT', 'METHOD_NAMES', 'HUMAN_NAMES', 'LCDTPolicy', 'load_checkpoint', 'follow', 'score_rollouts',
-           'summarise_scores', 'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre',
-           'instruction_scores', 'evaluate_run', 'eval_settings', 'stage_evaluate', 'draw_scene', 'plot_rollouts',
-           'plot_curves', 'gain_table', 'length_table', 'write_report', 'stage_report', 'lcdt_eval']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'EVAL_PRESETS', 'LCDTPolicy',
+           'load_run_model', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length',
+           'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -70,8 +70,6 @@ class LCDTPolicy:
                 mask[i, : len(e)] = True
             tb = dict(text=torch.from_numpy(ids).to(device), text_mask=torch.from_numpy(mask).to(device))
         else:
-            from lcdt.dt.train import text_encoder
-
             emb = np.zeros((N, cfg.text_dim), np.float32)
             if has:
                 emb[has] = text_encoder(cfg.text_encoder).precompute([texts[i] for i in has]).cpu().numpy()
@@ -90,8 +88,12 @@ class LCDTPolicy:
         )  # route memory before each step, and now
 
     def __call__(self, obs):
-        import torch
-
+        cfg = self.model.cfg
+        if obs.shape[-1] + (POSE_FEATURES if cfg.obs_mode == 'pose' else 0) != cfg.obs_dim:
+            raise ValueError(
+                f"the model reads observations {cfg.obs_dim} wide (obs_mode {cfg.obs_mode!r}) but the robots observe "
+                f"{obs.shape[-1]} numbers: roll it out in the room it was trained in (the same laser_angles)"
+            )
         self.obs = np.roll(self.obs, -1, 1)
         self.act = np.roll(self.act, -1, 1)
         self.ts = np.roll(self.ts, -1, 1)
@@ -99,22 +101,25 @@ class LCDTPolicy:
         self.pose = np.roll(self.pose, -1, 1)
         if self.nav is not None:
             self.pose[:, -1] = np.stack([self.nav.x, self.nav.y, self.nav.theta], -1)
-        if self.model.cfg.memory:  # add where the robots are now
+        if cfg.memory:  # add where the robots are now
             self.mem_now |= route_memory(self.pose[:, -1:, :2])[:, 0]
             self.memory = np.roll(self.memory, -1, 1)
             self.memory[:, -1] = self.mem_now
-        if self.model.cfg.obs_mode == 'pose':  # the pose the robots observed `obs` at
+        if cfg.obs_mode == 'pose':  # the pose the robots observed `obs` at
             obs = np.concatenate([obs, pose_features(self.nav.x, self.nav.y, self.nav.theta)], -1)
         self.obs[:, -1], self.act[:, -1], self.ts[:, -1], self.valid[:, -1] = obs, 0.0, self.t, True
-        win = dict(
-            obs=torch.from_numpy(self.obs),
-            act=torch.from_numpy(self.act),
-            timestep=torch.from_numpy(self.ts),
-            step_mask=torch.from_numpy(self.valid),
-            pose=torch.from_numpy(self.pose),
-            memory=torch.from_numpy(self.memory),
+        f = self.fixed
+        win = make_batch(
+            self.obs,
+            self.act,
+            self.ts,
+            self.valid,
+            f['bd'],
+            f['bd_mask'],
+            pose=self.pose,
+            memory=self.memory,
+            device=self.device,
         )
-        win = {k: v.to(self.device) for k, v in win.items()} | self.fixed
         a = (
             self.model.act_cached(self.prompt, win, self.gen, self.temperature).float().cpu().numpy().astype(np.float32)
         )  # (N, 2)
@@ -137,13 +142,11 @@ def _ckpt_dir(checkpoint):
     return p
 
 
-def load_checkpoint(checkpoint, device: str | None = None):
+def load_run_model(checkpoint, device: str | None = None) -> tuple:
     "The model and tokenizer of `checkpoint` (a `model/` directory or a run directory holding one), checked to match."
-    from lcdt.dt.train import load_tokenizer
-
     p = _ckpt_dir(checkpoint)
     tp = p / 'tokenizer.json' if (p / 'tokenizer.json').exists() else p.parent / 'tokenizer.json'
-    return load_model(p, get_device(device), tokenizer=tp), load_tokenizer(tp)  # refuses a tokenizer not its own
+    return load_model(p, get_device(device), tokenizer=tp), tokenizer_from_file(tp)  # refuses another tokenizer
 
 
 def _prompts(texts, bds):
@@ -166,29 +169,30 @@ def _prompts(texts, bds):
 
 
 def follow(
-    checkpoint,
-    texts,
-    bds,
-    seed: int = 0,
+    checkpoint,  # a run or `model/` directory, or a (model, tokenizer) pair
+    texts,  # [N] prompts (None: no text)
+    bds,  # [N, 2] target final positions (NaN rows: no BD)
+    seed: int = 0,  # seeds the robots' start and the action sampling
     n_steps: int = 400,
-    sample: bool = False,
+    sample: bool = False,  # draw the actions at `temperature` (else the argmax)
     temperature: float = 1.0,
     device: str | None = None,
+    nav=None,  # the room (a `NavConfig`) to roll out in; None = the default one
 ):
-    "Roll out the LCDT at `checkpoint` for prompts `texts` [N] and `bds` [N, 2] (argmax actions, or with `sample` drawn at `temperature`, seeded); return the `Rollout` (pos [N, T, 2], ...)."
+    "Roll out the LCDT at `checkpoint` for prompts `texts` and `bds`; return the `Rollout` (pos [N, T, 2], ...)."
     import torch
     from lcdt.nav.env import BatchNav
 
     texts, bds = _prompts(texts, bds)
     if sample and not temperature > 0:
         raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
-    model, tok = checkpoint if isinstance(checkpoint, tuple) else load_checkpoint(checkpoint, device)
+    model, tok = checkpoint if isinstance(checkpoint, tuple) else load_run_model(checkpoint, device)
     if isinstance(checkpoint, tuple):
         check_tokenizer(model.cfg, tok)
     dev = str(next(model.parameters()).device)
     gen = torch.Generator(dev).manual_seed(seed) if sample else None
-    nav = BatchNav(len(texts), seed=seed)
-    return nav.rollout(LCDTPolicy(model, tok, texts, bds, dev, gen, nav=nav, temperature=temperature), n_steps)
+    sim = BatchNav(len(texts), nav, seed=seed)
+    return sim.rollout(LCDTPolicy(model, tok, texts, bds, dev, gen, nav=sim, temperature=temperature), n_steps)
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #47318d16
 SUCCESS_PX = 42.0  # a rollout reaches its BD when it ends within this distance (px)
@@ -221,7 +225,7 @@ def summarise_scores(s: dict) -> dict:
 
 
 def paired_gain(a, b) -> dict:
-    "Per-prompt differences `a - b` of two score arrays over the same prompts (NaNs dropped): mean `gain`, its standard error `se`, `z` = gain / se (None when every difference is equal), prompts `better` / `worse` / `n`."
+    "Paired `a - b` over the same prompts (NaNs dropped): `gain`, its error `se`, `z`, prompts `better`/`worse`/`n`."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"a and b must be 1-D score arrays over the same prompts, got shapes {a.shape} and {b.shape}")
@@ -247,7 +251,7 @@ LENGTH_BINS = (
 
 
 def gain_by_length(texts, a, b, bins=LENGTH_BINS) -> list:
-    "`paired_gain(a, b)` within each group of prompts `texts` by how many things they name (`mentions`), with the group's mean scores `a_mean`, `b_mean`; groups of fewer than 2 prompts are left out."
+    "`paired_gain(a, b)` per group of prompts `texts` by how many things they name, with the means `a_mean`, `b_mean`."
     from lcdt.text.describe import mentions
 
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -342,15 +346,6 @@ EVAL_PRESETS = {
     'small': dict(n_prompts=200, threads=1, temperature=0.75),
     'paper': dict(n_prompts=1000, threads=0, temperature=0.75),
 }  # temperature: the LCDT's action sampling (0 = argmax)
-OBS_MODE = 'laser5'  # the controllers' observation (3 lasers + 2 bumpers); the LCDT's is its config's `obs_mode`
-BD_TEXT = {
-    'final': 'the target BD only',
-    'togo': 'the target BD and, each step, the target minus the pose (a BD-to-go, like a return-to-go)',
-}
-OBS_TEXT = {
-    'laser5': '3 lasers + 2 bumpers; the observation never holds the position',
-    'pose': '3 lasers + 2 bumpers + x, y and heading before each step',
-}
 
 
 def evaluate_run(
@@ -361,12 +356,12 @@ def evaluate_run(
     instructions=None,
     device: str | None = None,
     log=print,
-    temperature: float | None = None,
+    temperature: float | None = None,  # the actions' sampling temperature (0 = argmax; None = the preset's)
+    nav=None,  # the room (a `NavConfig`) the model was trained in; None = the default one
 ) -> dict:
-    "Evaluate `run/model` on test prompts, baselines and human instructions (actions sampled at `temperature`, 0 = argmax, default the preset's); write `eval.json` and `eval_rollouts.npz`."
-    from lcdt.dt.train import load_split
-    from lcdt.nav.env import BatchNav
-    from lcdt.nav.policy import policy_fn_from_params, init_params
+    "Evaluate `run/model` on test prompts, baselines and human instructions; write `eval.json`, `eval_rollouts.npz`."
+    from lcdt.nav.env import BatchNav, NavConfig
+    from lcdt.nav.policy import policy_fn_from_params, init_params, mlp_widths
     from lcdt.nav.scene import default_scene
 
     if preset not in EVAL_PRESETS:
@@ -396,8 +391,8 @@ def evaluate_run(
     # one batch: text+bd | text only | bd only | human text | human text + end bd | end bd only
     all_t = texts + texts + [None] * N + htexts + htexts + [None] * H
     all_b = np.concatenate([bds, nan, bds, np.full((H, 2), np.nan, np.float32), hbds, hbds])
-    ck = load_checkpoint(run.path, device)
-    roll = follow(ck, all_t, all_b, seed=seed, sample=temp > 0, temperature=temp or 1.0)
+    model, tok = load_run_model(run.path, device)
+    roll = follow((model, tok), all_t, all_b, seed=seed, sample=temp > 0, temperature=temp or 1.0, nav=nav)
     parts = dict(
         zip(
             ['lcdt', 'lcdt_text_only', 'lcdt_bd_only', 'human_text', 'human_text_bd', 'human_bd_only'],
@@ -406,8 +401,9 @@ def evaluate_run(
     )
     # baselines: nearest training controller by BD, random controllers
     near = np.linalg.norm(train['bd'][None] - bds[:, None], axis=2).argmin(1)
-    ctrl = np.concatenate([train['params'][near], init_params(N, g)]).astype(np.float32)
-    base = BatchNav(2 * N, seed=seed).rollout(policy_fn_from_params(ctrl), roll.pos.shape[1])
+    layers = mlp_widths((nav or NavConfig()).obs_dim)  # the controllers read the room's observations
+    ctrl = np.concatenate([train['params'][near], init_params(N, g, layers=layers)]).astype(np.float32)
+    base = BatchNav(2 * N, nav, seed=seed).rollout(policy_fn_from_params(ctrl, layers), roll.pos.shape[1])
     parts['nearest_archive'], parts['random'] = base.pos[:N], base.pos[N:]
     if 'pos' in test:
         parts['test_controller'] = test['pos'][idx]
@@ -433,8 +429,8 @@ def evaluate_run(
     by_len = gain_by_length(texts, per['lcdt']['judge'], per['lcdt_bd_only']['judge']) if N > 1 else []
     res = dict(
         preset=preset,
-        obs_mode=ck[0].cfg.obs_mode,
-        bd_mode=ck[0].cfg.bd_mode,
+        obs_mode=model.cfg.obs_mode,
+        bd_mode=model.cfg.bd_mode,
         temperature=temp,
         n_prompts=N,
         n_human=H,
@@ -458,380 +454,7 @@ def evaluate_run(
         seconds=round(time.time() - t0, 2),
     )
     atomic_write_json(run / 'eval.json', res)
-    from lcdt.core import atomic_write_bytes
-    import io
-
     buf = io.BytesIO()
     np.savez(buf, bds=bds, hbds=hbds, **{k: v.astype(np.float32) for k, v in parts.items()})
     atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
     return res
-
-
-def eval_settings(
-    preset: str = 'tiny', n_prompts: int | None = None, seed: int = 0, temperature: float | None = None
-) -> dict:
-    "The evaluation's settings (its marker's config hash covers them): prompts, seed and temperature, resolved."
-    if preset not in EVAL_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
-    ep = EVAL_PRESETS[preset]
-    return dict(
-        n_prompts=n_prompts or ep['n_prompts'],
-        seed=seed,
-        temperature=ep['temperature'] if temperature is None else float(temperature),
-    )
-
-
-def stage_evaluate(run: RunDir, preset: str) -> dict:
-    "Pipeline stage: evaluate the trained LCDT and the baselines; write `eval.json`."
-    r = evaluate_run(run, preset)
-    fig = {
-        f"{k}_{m}": v
-        for k, t in r['table'].items()
-        for m, v in t.items()
-        if k in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive')
-    }
-    fig.update({f"{k}_end_rate": v['end_rate'] for k, v in r['human'].items()})
-    return dict(n_prompts=r['n_prompts'], obs_mode=r['obs_mode'], **fig)
-
-# %% ../../nbs/api/12_dt_evaluate.ipynb #4fd7609f
-METHOD_NAMES = {  # table row: (method, what it is given)
-    'lcdt': ('LCDT', 'text + BD'),
-    'lcdt_text_only': ('LCDT', 'text only'),
-    'lcdt_bd_only': ('LCDT (text masked)', 'BD only'),
-    'nearest_archive': ('nearest archive controller', 'BD only'),
-    'random': ('random controllers', 'nothing'),
-    'test_controller': ("test entry's own controller (ceiling)", 'is the answer'),
-}
-HUMAN_NAMES = {
-    'human_text': 'text only',
-    'human_text_bd': "text + BD at the end object's centre",
-    'human_bd_only': "BD at the end object's centre, no text",
-}
-
-
-def draw_scene(ax, scene=None, labels: bool = True):
-    "Draw the room (tiles, objects, walls) on matplotlib axes `ax`, y pointing down as in the simulator."
-    from lcdt.nav import scene as sc
-
-    scene = scene or sc.default_scene()
-    rgb = getattr(sc, 'TILE_RGB', {})
-    for c, (x0, y0, x1, y1) in scene.tiles.items():
-        col = np.array(rgb.get(c, (220, 220, 220))) / 255
-        ax.add_patch(
-            __import__('matplotlib.patches', fromlist=['x']).Rectangle(
-                (x0, y0), x1 - x0, y1 - y0, color=col, alpha=0.35, lw=0
-            )
-        )
-    for n, (x0, y0, x1, y1) in scene.objects.items():
-        ax.add_patch(
-            __import__('matplotlib.patches', fromlist=['x']).Rectangle(
-                (x0, y0), x1 - x0, y1 - y0, fc='0.55', ec='0.2', lw=0.6, alpha=0.8
-            )
-        )
-        if labels:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, n, fontsize=5, ha='center', va='center', color='w')
-    for x0, y0, x1, y1 in np.asarray(scene.walls):
-        ax.plot([x0, x1], [y0, y1], 'k-', lw=1.5)
-    ax.set_xlim(0, scene.size)
-    ax.set_ylim(scene.size, 0)
-    ax.set_aspect('equal')
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _wrap(t, w=38):
-    import textwrap
-
-    return '\n'.join(textwrap.wrap(t or '(no text)', w)[:4])
-
-
-def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None):
-    "Save a grid of rollouts `pos [n, T, 2]` over the room, each titled by its prompt, to `path` (PNG)."
-    import matplotlib
-
-    matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
-
-    n = len(pos)
-    nrow = math.ceil(n / ncol)
-    fig, axs = plt.subplots(nrow, ncol, figsize=(3 * ncol, 3.5 * nrow), dpi=80, squeeze=False)
-    for j, ax in enumerate(axs.flat):
-        if j >= n:
-            ax.axis('off')
-            continue
-        draw_scene(ax)
-        if extra is not None:
-            ax.plot(extra[j][:, 0], extra[j][:, 1], '-', color='tab:gray', lw=1, alpha=0.7)
-        ax.plot(pos[j][:, 0], pos[j][:, 1], '-', color='tab:blue', lw=1.5)
-        ax.plot(*pos[j][-1], 'o', color='tab:blue', ms=4)
-        if bds is not None and np.isfinite(bds[j]).all():
-            ax.add_patch(plt.Circle(bds[j], SUCCESS_PX, fill=False, ec='tab:red', lw=1.2))
-            ax.plot(*bds[j], 'x', color='tab:red')
-        ax.set_title((titles[j] + '\n' if titles else '') + _wrap(texts[j]), fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return Path(path)
-
-
-def plot_curves(rows, path):
-    "Save the training and validation loss curves of `metrics.jsonl` rows to `path` (PNG)."
-    import matplotlib
-
-    matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, 2, figsize=(8, 2.8), dpi=80)
-    tr = [(r['step'], r['loss']) for r in rows if 'loss' in r]
-    va = [(r['step'], r['val_loss']) for r in rows if 'val_loss' in r]
-    if tr:
-        ax[0].plot(*zip(*tr), label='train')
-    if va:
-        ax[0].plot(*zip(*va), 'o-', label='val')
-    ax[0].set_yscale('log')
-    ax[0].set_xlabel('step')
-    ax[0].set_title('action loss')
-    ax[0].legend()
-    lr = [(r['step'], r['lr']) for r in rows if 'lr' in r]
-    if lr:
-        ax[1].plot(*zip(*lr))
-    ax[1].set_xlabel('step')
-    ax[1].set_title('learning rate')
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return Path(path)
-
-# %% ../../nbs/api/12_dt_evaluate.ipynb #023f234d
-def _md_table(header, rows):
-    return '\n'.join(
-        ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
-        + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows]
-    )
-
-
-def _decoding(t):
-    return 'argmax of the action head' if not t else f'sampled from the action head at temperature {t:g} (seeded)'
-
-
-def _pct(x):
-    return '—' if x is None else f"{100 * x:.1f}%"
-
-
-def _num(x, f='{:.3f}'):
-    return '—' if x is None else f.format(x)
-
-
-def gain_table(judge_gain: dict) -> str:
-    "Markdown table of `evaluate_run`'s `judge_gain` (method -> `paired_gain`): gain, standard error, z and better / worse prompts."
-    return _md_table(
-        ['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
-        [
-            [
-                METHOD_NAMES[m][0],
-                f"{g['gain']:+.3f}",
-                f"{g['se']:.3f}",
-                _num(g['z'], '{:.1f}'),
-                f"{g['better']} / {g['worse']}",
-            ]
-            for m, g in judge_gain.items()
-        ],
-    )
-
-
-def length_table(by_length: list) -> str:
-    "Markdown table of `evaluate_run`'s `judge_gain_by_length` (`gain_by_length` rows): the LCDT against the text masked, by how many things the prompts name."
-    return _md_table(
-        ['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
-        [
-            [r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')]
-            for r in by_length
-        ],
-    )
-
-
-def write_report(run, preset: str = 'tiny', n_show: int = 6) -> Path:
-    "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl` and the rollouts."
-    from lcdt.dt.train import read_metrics, read_checkpoint_state
-
-    run = run if isinstance(run, RunDir) else RunDir(run, create=False)
-    ev = read_json(run / 'eval.json')
-    rows = read_metrics(run / 'metrics.jsonl')
-    ro = np.load(run / 'eval_rollouts.npz', allow_pickle=False)
-    ck = read_json(run / 'model' / 'config.json') if (run / 'model' / 'config.json').exists() else {}
-    st = read_checkpoint_state(run / 'model') if (run / 'model' / 'state.json').exists() else {}
-    plot_curves(rows, run / 'report_training.png')
-    k = min(n_show, ev['n_prompts'])
-    P = ev['prompts'][:k]
-    plot_rollouts(
-        ro['lcdt'][:k],
-        [p['text'] for p in P],
-        ro['bds'][:k],
-        run / 'report_rollouts.png',
-        extra=ro['test_controller'][:k] if 'test_controller' in ro else None,
-    )
-    plot_rollouts(ro['lcdt_text_only'][:k], [p['text'] for p in P], None, run / 'report_rollouts_text_only.png')
-    if ev['n_human']:
-        hr = ev['human_rows'][:n_show]
-        plot_rollouts(
-            ro['human_text'][: len(hr)],
-            [r['text'] for r in hr],
-            None,
-            run / 'report_human.png',
-            titles=[f"end: {r['end']} ({'reached' if r.get('human_text_end') else 'missed'})" for r in hr],
-        )
-    t = ev['table']
-    md = [
-        f"# LCDT report — preset `{preset}`",
-        "",
-        f"Language-conditioned decision transformer over the navigation archive. Observation mode: **{ev['obs_mode']}** "
-        f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
-        f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Actions: {_decoding(ev.get('temperature', 0))}. Run directory: `{run.path}`.",
-        "",
-        f"## Held-out prompts ({ev['n_prompts']} test entries)",
-        "",
-        f"BD success: final position within {ev['success_px']:.0f} px of the target BD. Judge: `RuleJudge` score of the "
-        "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).",
-        "",
-        _md_table(
-            ['method', 'given', 'BD success', 'mean final distance (px)', 'judge score'],
-            [
-                [*METHOD_NAMES[m], _pct(v.get('bd_success')), _num(v.get('mean_dist'), '{:.1f}'), _num(v.get('judge'))]
-                for m, v in t.items()
-            ],
-        ),
-        "",
-    ]
-    if ev.get('judge_gain'):
-        md += [
-            "Judge score of the LCDT (text + BD) minus each other method's, prompt by prompt (z = gain / standard error; "
-            "above 2 is a clear difference):",
-            "",
-            gain_table(ev['judge_gain']),
-            "",
-        ]
-    if ev.get('judge_gain_by_length'):
-        md += [
-            "The same against the LCDT with its text masked, by how many objects and colours the prompt names (a prompt "
-            "naming one thing says no more than its BD):",
-            "",
-            length_table(ev['judge_gain_by_length']),
-            "",
-        ]
-    if ev['human']:
-        md += [
-            f"## Human-written instructions ({ev['n_human']}, never trained on)",
-            "",
-            "*ends at*: the final position is on or near the instruction's `end` object; *follows*: the `visits` "
-            "objects also appear in order before it.",
-            "",
-            _md_table(
-                ['prompt', 'ends at the object', 'follows (visits + end)'],
-                [[HUMAN_NAMES[m], _pct(v['end_rate']), _pct(v['follow_rate'])] for m, v in ev['human'].items()],
-            ),
-            "",
-        ]
-    md += [
-        "## Training",
-        "",
-        f"Model: {ck.get('n_layer')} layers, {ck.get('n_embd')} dims, {ck.get('n_head')} heads, "
-        f"context {ck.get('context')} steps, head `{ck.get('head')}`, text encoder `{ck.get('text_encoder')}`, "
-        f"past actions as inputs: {'yes' if ck.get('use_actions', True) else 'no'}; "
-        f"{st.get('step', '?')} steps.",
-        "",
-        "![training curves](report_training.png)",
-        "",
-        "## Rollouts",
-        "",
-        "LCDT rollouts (blue) from held-out prompts (text + BD); the red circle is the target BD's "
-        f"{ev['success_px']:.0f} px disc, the grey line the test entry's own trajectory.",
-        "",
-        "![rollouts](report_rollouts.png)",
-        "",
-        "The same texts without a BD:",
-        "",
-        "![text-only rollouts](report_rollouts_text_only.png)",
-        "",
-    ]
-    if ev['n_human']:
-        md += ["Human-written instructions, text only:", "", "![human instructions](report_human.png)", ""]
-    md += ["| prompt | target BD | final distance (px) | judge |", "|---|---|---|---|"]
-    md += [
-        f"| {p['text']} | ({p['bd'][0]:.0f}, {p['bd'][1]:.0f}) | {p['lcdt_dist']:.1f} | {_num(p['lcdt_judge'], '{:.2f}')} |"
-        for p in P
-    ]
-    stages = [(s, run.stage_info(s)) for s in run.done_stages()]
-    if stages:
-        md += [
-            "",
-            "## Pipeline stages",
-            "",
-            _md_table(
-                ['stage', 'seconds', 'figures'],
-                [
-                    [
-                        s,
-                        i.get('seconds', ''),
-                        ', '.join(f"{a}={b}" for a, b in i.items() if a not in ('stage', 'preset', 'seconds'))[:300],
-                    ]
-                    for s, i in stages
-                ],
-            ),
-        ]
-    text = '\n'.join(md) + '\n'
-    atomic_write_text(run / 'report.md', text)
-    import mistune
-
-    body = mistune.create_markdown(plugins=['table'])(text)
-    atomic_write_text(
-        run / 'report.html',
-        f"<!doctype html><html><head><meta charset='utf-8'><title>LCDT report ({html.escape(preset)})</title>"
-        "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;line-height:1.4}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:3px 8px}img{max-width:100%}</style></head><body>"
-        + body
-        + "</body></html>\n",
-    )
-    return run / 'report.md'
-
-
-def stage_report(run: RunDir, preset: str) -> dict:
-    "Pipeline stage: write `report.md` / `report.html` with figures."
-    p = write_report(run, preset)
-    return dict(report=str(p.name), figures=sorted(f.name for f in run.path.glob('report_*.png')))
-
-# %% ../../nbs/api/12_dt_evaluate.ipynb #d5a9f843
-@call_parse
-def lcdt_eval(
-    out: str = 'runs/tiny',  # run directory with model/, dataset/ and tokenizer.json
-    preset: str = 'tiny',  # tiny | small | paper (sets the number of prompts)
-    n_prompts: int = 0,  # number of test prompts (0 = the preset's)
-    seed: int = 0,  # seed of the prompt choice, the random baseline and the action sampling
-    temperature: float = -1,  # action sampling temperature (0 = argmax; -1 = the preset's)
-    no_report: bool = False,  # skip writing report.md / report.html
-):
-    "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
-    from lcdt.pipeline import mark_stage
-
-    temp = None if temperature < 0 else temperature
-    r = evaluate_run(out, preset, n_prompts or None, seed, temperature=temp)
-    print(
-        json.dumps(
-            dict(
-                table=r['table'],
-                judge_gain=r['judge_gain'],
-                judge_gain_by_length=r['judge_gain_by_length'],
-                human=r['human'],
-                obs_mode=r['obs_mode'],
-                temperature=r['temperature'],
-                n_prompts=r['n_prompts'],
-            ),
-            indent=1,
-        )
-    )
-    mark_stage(
-        out, 'evaluate', eval_settings(preset, n_prompts or None, seed, temp), preset=preset, n_prompts=r['n_prompts']
-    )
-    if no_report:
-        return
-    print(f"report: {write_report(out, preset)}")
-    mark_stage(out, 'report', {}, preset=preset)

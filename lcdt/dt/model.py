@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_model.html.md"""
 
 # %% ../../nbs/api/10_dt_model.ipynb #541c9e1a
 from __future__ import annotations
-import json, math
+import json
+import math
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 
@@ -14,15 +15,18 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from ..core import cfg_from_dict, cfg_to_dict, atomic_write_json, read_json, save_tensors, load_tensors
-from ..nav.scene import OBJECTS, TILE_COLOURS, label_codes, default_scene
+from ..nav.env import NavConfig
+from ..nav.scene import OBJECTS, START_POSE, TILE_COLOURS, label_codes, default_scene
 
 # %% auto #0
-__all__ = ['DT_PRESETS', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig',
-           'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory', 'memory_flags',
-           'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT', 'togo_features',
-           'random_batch', 'fit_bins', 'save_model', 'load_state', 'read_model_config', 'check_tokenizer', 'load_model']
+__all__ = ['DT_PRESETS', 'POSE_FEATURES', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT',
+           'DTConfig', 'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory',
+           'memory_flags', 'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT',
+           'togo_features', 'fit_bins', 'save_model', 'load_state', 'read_model_config', 'check_tokenizer',
+           'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -36,34 +40,28 @@ class DTConfig:
     bias: bool = True  # biases in Linear and LayerNorm layers
     context: int = 4  # K: steps (bd, obs, act) in the window the model sees
     max_text_len: int = 24  # text tokens kept (longer texts are cut)
-    text_encoder: str = 'learned'  # 'learned' (token embedding trained here) | 'minilm' | 'hf:<path>' (frozen vectors)
+    text_encoder: str = 'learned'  # 'learned' (token embedding trained here) | 'minilm' | 'hf:<path>' (frozen)
     vocab_size: int = 256  # tokenizer vocabulary size ('learned' encoder)
-    text_layers: int = 0  # 'learned' encoder: transformer blocks that read the text both ways before the causal model (0 = token embeddings only)
+    text_layers: int = 0  # 'learned' encoder: blocks that read the text both ways first (0 = token embeddings only)
     text_dim: int = 0  # width of a frozen encoder's sentence vector (0 for 'learned')
-    obs_mode: str = (
-        'laser5'  # 'laser5' (3 lasers + 2 bumpers) | 'pose' (laser5 + x/600, y/600, sin, cos of the heading)
-    )
-    obs_dim: int = 5  # observation size: 5 for 'laser5', 9 for 'pose' (`dt_config` sets it from `obs_mode`)
+    obs_mode: str = 'laser5'  # 'laser5' (the lasers + 2 bumpers) | 'pose' (those + x/600, y/600, sin, cos of heading)
+    obs_dim: int = 5  # observation width: the data's (`NavConfig.obs_dim`, 5 by default), + 4 in 'pose' mode
     act_dim: int = 2  # action size (2 wheel speeds in [-1, 1])
     bd_dim: int = 2  # behaviour descriptor size (final x, y)
     bd_scale: float = 600.0  # BDs are divided by this (the room's size) before embedding
     max_timestep: int = 400  # episode length: timesteps run 0 .. max_timestep-1
     head: str = 'mse'  # action head: 'mse' (tanh regression) | 'bet' (k-means bins + offsets)
     n_bins: int = 16  # bet: k-means bins per action dimension (per whole action with `bet_joint`)
-    bet_joint: bool = (
-        False  # bet: bin whole action vectors (2-D k-means, one choice) instead of each dimension on its own
-    )
+    bet_joint: bool = False  # bet: bin whole action vectors (2-D k-means) instead of each dimension on its own
     focal_gamma: float = 2.0  # bet: focusing parameter of the focal loss on the bins
     offset_weight: float = 10.0  # bet: weight of the offset MSE against the bin loss
-    use_actions: bool = True  # feed past actions as inputs (False: act tokens carry only their time, so no copying)
+    use_actions: bool = True  # feed past actions as inputs (False: act tokens carry only their time: no copying)
     bd_fourier: int = 0  # embed the BD with sin/cos features at this many octaves (0 = linear in x, y)
-    bd_mode: str = 'final'  # 'final' (every step's BD token is the target) | 'togo' (+ the target minus the pose before the step, world and robot frame)
-    memory: bool = False  # route memory: each observation token also gets which objects the robot has been near and which tiles it has been on so far
-    future: int = (
-        0  # auxiliary task: predict from each observation token where the robot will be this many steps later (0 = off)
-    )
+    bd_mode: str = 'final'  # 'final' (each BD token is the target) | 'togo' (+ target minus pose, 2 frames)
+    memory: bool = False  # route memory: each observation token also gets the objects and tiles visited so far
+    future: int = 0  # auxiliary task: predict at each observation where the robot is this many steps on (0 = off)
     future_weight: float = 1.0  # weight of that prediction's MSE (displacements over `bd_scale`) in the loss
-    tokenizer_hash: str = ''  # sha256 of the tokenizer it was trained with (`tokenizer_hash`; '' = not recorded)
+    tokenizer_hash: str = ''  # sha256 of the tokenizer it was trained with ('' = not recorded)
 
     @property
     def block_size(self) -> int:
@@ -97,7 +95,12 @@ DT_PRESETS = {
     ),
 }
 
-OBS_DIMS = {'laser5': 5, 'pose': 9}  # observation mode -> width of the observation the model sees
+POSE_FEATURES = 4  # 'pose' mode adds x/600, y/600 and the sine and cosine of the heading to each observation
+OBS_DIMS = {
+    'laser5': NavConfig().obs_dim,
+    'pose': NavConfig().obs_dim + POSE_FEATURES,
+}  # observation mode -> the width the model sees in the default room (a run's data may have more lasers)
+_LEAST_SENSORS = NavConfig(laser_angles=(0.0,)).obs_dim  # one laser and the bumpers
 BD_MODES = ('final', 'togo')  # what each step's BD token carries
 
 
@@ -114,8 +117,12 @@ def dt_config(preset: str = 'tiny', **overrides) -> DTConfig:
 def _check_cfg(cfg):
     if cfg.obs_mode not in OBS_DIMS:
         raise ValueError(f"obs_mode must be one of {', '.join(map(repr, OBS_DIMS))}, got {cfg.obs_mode!r}")
-    if cfg.obs_dim != OBS_DIMS[cfg.obs_mode]:
-        raise ValueError(f"obs_mode {cfg.obs_mode!r} needs obs_dim={OBS_DIMS[cfg.obs_mode]}, got obs_dim={cfg.obs_dim}")
+    least = _LEAST_SENSORS + (POSE_FEATURES if cfg.obs_mode == 'pose' else 0)
+    if cfg.obs_dim < least:
+        raise ValueError(
+            f"obs_mode {cfg.obs_mode!r} needs obs_dim >= {least} (at least one laser and the bumpers"
+            f"{' and the 4 pose features' if cfg.obs_mode == 'pose' else ''}), got obs_dim={cfg.obs_dim}"
+        )
     if cfg.n_embd % cfg.n_head:
         raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
     if cfg.head not in ('mse', 'bet'):
@@ -132,14 +139,14 @@ def _check_cfg(cfg):
 
 # %% ../../nbs/api/10_dt_model.ipynb #7998f35a
 def pose_features(x, y, heading) -> np.ndarray:
-    "The pose part of a 'pose' observation: x/600, y/600, sin and cos of `heading` (radians), stacked on the last axis."
+    "The pose part of a 'pose' observation: x/600, y/600, sin and cos of `heading` (radians), on the last axis."
     return np.stack([np.asarray(x) / 600.0, np.asarray(y) / 600.0, np.sin(heading), np.cos(heading)], -1).astype(
         np.float32
     )
 
 
-def pose_before(pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
-    "Poses `[N, T, 3]` (x, y, heading in radians) before each step, from `pos [N, T, 2]` and `heading [N, T]` after each step and the `start` (x, y, degrees; one for all or one per trajectory, [N, 3])."
+def pose_before(pos, heading, start=START_POSE) -> np.ndarray:
+    "Poses `[N, T, 3]` (x, y, radians) before each step, from `pos [N, T, 2]`, `heading [N, T]` after it and `start`."
     pos, heading, start = np.asarray(pos, np.float64), np.asarray(heading, np.float64), np.asarray(start, np.float64)
     if pos.ndim != 3 or pos.shape[-1] != 2 or heading.shape != pos.shape[:2]:
         raise ValueError(f"pos must be [N, T, 2] and heading [N, T], got {pos.shape} and {heading.shape}")
@@ -147,25 +154,25 @@ def pose_before(pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
         raise ValueError(
             f"start must be (x, y, degrees) or one per trajectory [{len(pos)}, 3], got shape {start.shape}"
         )
-    first = np.broadcast_to(np.concatenate([start[..., :2], np.radians(start[..., 2:])], -1), (len(pos), 3))[
-        :, None
-    ]  # (N, 1, 3)
+    first = np.concatenate([start[..., :2], np.radians(start[..., 2:])], -1)
+    first = np.broadcast_to(first, (len(pos), 3))[:, None]  # (N, 1, 3)
     return np.concatenate([first, np.concatenate([pos, heading[..., None]], -1)[:, :-1]], 1).astype(np.float32)
 
 
-def pose_obs(obs, pos, heading, start=(60.0, 450.0, 45.0)) -> np.ndarray:
-    "Observations `[N, T, 9]`: `obs [N, T, 5]` and the pose before each step (`pos [N, T, 2]`, `heading [N, T]` are after; `start` x, y, degrees)."
+def pose_obs(obs, pos, heading, start=START_POSE) -> np.ndarray:
+    "Observations `[N, T, o + 4]`: `obs [N, T, o]` and the pose before each step (`pos`, `heading` are after it)."
     obs = np.asarray(obs, np.float32)
     if np.shape(pos)[:2] != obs.shape[:2] or np.shape(heading) != obs.shape[:2]:
         raise ValueError(
-            f"pos [N, T, 2] and heading [N, T] must match obs [N, T, 5], got {np.shape(pos)}, {np.shape(heading)}, {obs.shape}"
+            f"pos [N, T, 2] and heading [N, T] must match obs [N, T, o], "
+            f"got {np.shape(pos)}, {np.shape(heading)}, {obs.shape}"
         )
     p = pose_before(pos, heading, start)
     return np.concatenate([obs, pose_features(p[..., 0], p[..., 1], p[..., 2])], -1)
 
 
-def model_obs(cfg: DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45.0)) -> np.ndarray:
-    "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose', which needs `pos`, `heading` and the `start`)."
+def model_obs(cfg: DTConfig, obs, pos=None, heading=None, start=START_POSE) -> np.ndarray:
+    "The observations the model of `cfg` sees: `obs` itself ('laser5') or `pose_obs` ('pose': needs `pos`, `heading`)."
     if cfg.obs_mode == 'laser5':
         return np.asarray(obs, np.float32)
     if pos is None or heading is None:
@@ -175,13 +182,11 @@ def model_obs(cfg: DTConfig, obs, pos=None, heading=None, start=(60.0, 450.0, 45
     return pose_obs(obs, pos, heading, start)
 
 # %% ../../nbs/api/10_dt_model.ipynb #d8d196e3
-MEMORY_FLAGS = len(OBJECTS) + len(
-    TILE_COLOURS
-)  # route memory: a flag per object (been near it) and per floor tile (been on it)
+MEMORY_FLAGS = len(OBJECTS) + len(TILE_COLOURS)  # route memory: a flag per object (been near) and per tile (been on)
 
 
 def route_memory(pos, scene=None) -> np.ndarray:
-    "Route memory `[N, T]` of the positions `pos [N, T, 2]` (before each step), as int64 bit sets: bit j is set from the first step the robot is near object j of the scene, bit 12 + c from the first step it is on tile c."
+    "Route memory `[N, T]` of positions `pos [N, T, 2]` (before each step): int64 bit sets, see below."
     scene = scene or default_scene()
     pos = np.asarray(pos, np.float64)
     if pos.ndim != 3 or pos.shape[-1] != 2:
@@ -308,7 +313,7 @@ class BeTHead(nn.Module):
 
 
 class JointBeTHead(nn.Module):
-    "Behavior-Transformer head over whole actions: one of `n_bins` k-means centres (a, e.g. both wheels) and its offset."
+    "Behavior-Transformer head over whole actions: one of `n_bins` k-means centres (both wheels) and its offset."
 
     def __init__(self, cfg: DTConfig):
         super().__init__()
@@ -405,9 +410,8 @@ def _embed_text(self, batch):
         x = self.tok_emb(ids) + self.txt_pos(torch.arange(L, device=ids.device))  # (b, L, d)
         m = batch['text_mask'][:, : cfg.max_text_len].bool()  # (b, L)
         if cfg.text_layers:  # every text token reads the whole text
-            keys = (m | (torch.arange(L, device=m.device) == 0))[
-                :, None, None, :
-            ]  # (b, 1, 1, L); token 0 keeps empty texts finite
+            keys = (m | (torch.arange(L, device=m.device) == 0))[:, None, None, :]  # (b, 1, 1, L)
+            # token 0 is always a key, so an empty text stays finite
             for blk in self.text_blocks:
                 x, _ = blk(x, keys)
     else:
@@ -435,7 +439,7 @@ def _bd_features(x, n_octaves: int):
 
 
 def togo_features(bd, pose, scale: float = 600.0):
-    "BD-to-go features (b, K, 5) from targets `bd` (b, 2) and poses `pose` (b, K, 3): target minus position (world frame), the same in the robot's frame (ahead, left), and its length, all over `scale`."
+    "BD-to-go features (b, K, 5) of targets `bd` (b, 2) from poses `pose` (b, K, 3), over `scale`: offsets and length."
     d = (bd[:, None, :] - pose[..., :2]) / scale  # (b, K, 2)
     c, s = pose[..., 2].cos(), pose[..., 2].sin()  # (b, K)
     ahead, left = c * d[..., 0] + s * d[..., 1], -s * d[..., 0] + c * d[..., 1]
@@ -482,7 +486,8 @@ def _embed_keys(self, batch):
     return self.drop(torch.cat([p, st], 1)), torch.cat([pk, sk], 1)  # (b, S, d), (b, S)
 
 
-def _embed(self, batch):
+@patch
+def _embed(self: LCDT, batch):
     "Token embeddings (b, S, d) and attention mask (b, 1, S, S) of `batch`."
     x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
     S = x.shape[1]
@@ -491,7 +496,7 @@ def _embed(self, batch):
 
 
 def _real_first(blocks, x, keys):
-    "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (the fused kernel)."
+    "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (fused kernel)."
     if bool(keys.all()):
         for blk in blocks:
             x, _ = blk(x)
@@ -503,11 +508,9 @@ def _real_first(blocks, x, keys):
         y, _ = blk(y)
     return torch.empty_like(y).scatter(1, idx, y)  # back in place; padding: undefined
 
-
-LCDT._embed = _embed
-
 # %% ../../nbs/api/10_dt_model.ipynb #b656e104
-def _forward(self, batch: dict, targets=None):
+@patch
+def forward(self: LCDT, batch: dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
     x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
     x = _real_first(self.blocks, x, keys)  # (b, S, d)
@@ -522,53 +525,21 @@ def _forward(self, batch: dict, targets=None):
         loss = loss + self.cfg.future_weight * (err * smask).sum() / smask.sum().clamp(min=1)
     return act, loss
 
-
-LCDT.forward = _forward
-
-# %% ../../nbs/api/10_dt_model.ipynb #ca2e9207
-def random_batch(cfg: DTConfig, b: int = 4, seed: int = 0, pad: bool = True) -> dict:
-    "A random batch of `b` windows shaped for `cfg` (for tests and benchmarks)."
-    g = torch.Generator().manual_seed(seed)
-    K, L = cfg.context, cfg.max_text_len
-    lens = torch.randint(1, L + 1, (b,), generator=g) if pad else torch.full((b,), L)
-    t0 = torch.randint(-K + 1 if pad else 0, cfg.max_timestep - K, (b,), generator=g)
-    ts = t0[:, None] + torch.arange(K)  # (b, K)
-    batch = dict(
-        bd=torch.rand(b, cfg.bd_dim, generator=g) * cfg.bd_scale,
-        bd_mask=torch.rand(b, generator=g) > (0.2 if pad else -1),
-        obs=torch.rand(b, K, cfg.obs_dim, generator=g),
-        act=torch.rand(b, K, cfg.act_dim, generator=g) * 2 - 1,
-        timestep=ts.clamp(min=0),
-        step_mask=ts >= 0,
-        pose=torch.cat(
-            [torch.rand(b, K, 2, generator=g) * cfg.bd_scale, torch.rand(b, K, 1, generator=g) * 2 * math.pi], -1
-        ),
-        text_mask=torch.arange(L)[None] < lens[:, None],
-    )
-    if cfg.text_encoder == 'learned':
-        batch['text'] = torch.randint(0, cfg.vocab_size, (b, L), generator=g)
-    else:
-        batch['text_emb'], batch['text_mask'] = torch.randn(b, cfg.text_dim, generator=g), lens > 0
-    if cfg.memory:
-        batch['memory'] = torch.randint(0, 1 << MEMORY_FLAGS, (b, K), generator=g)
-    return batch
-
 # %% ../../nbs/api/10_dt_model.ipynb #08c4635c
+@patch
 @torch.no_grad()
-def _act(self, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
-    "The action (b, a) for the last step of each window in `batch` (the head's argmax, or sampled at `temperature` with `generator`)."
+def act(self: LCDT, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
+    "The action (b, a) at the last step of each window (the head's argmax, or sampled at `temperature` by `generator`)."
     x, mask = self._embed(batch)
     for blk in self.blocks:
         x, _ = blk(x, mask)
     h = self.ln_f(x[:, -2])  # (b, d): last obs token
     return self.head.sample(h, generator, temperature)
 
-
-LCDT.act = _act
-
 # %% ../../nbs/api/10_dt_model.ipynb #59025b06
+@patch
 @torch.no_grad()
-def _encode_prompt(self, batch: dict) -> dict:
+def encode_prompt(self: LCDT, batch: dict) -> dict:
     "Per-layer keys/values of the start and text tokens of `batch`, and their key mask, for `act_cached`."
     x, keys = _embed_prompt(self, batch)  # (b, P, d), (b, P)
     P = x.shape[1]
@@ -580,8 +551,9 @@ def _encode_prompt(self, batch: dict) -> dict:
     return dict(kv=kvs, keys=keys)
 
 
+@patch
 @torch.no_grad()
-def _act_cached(self, prompt: dict, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
+def act_cached(self: LCDT, prompt: dict, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
     "Like `act`, with the prompt's keys/values from `encode_prompt` (batch needs only the step keys)."
     x, sk = _embed_steps(self, batch)  # (b, 3K, d), (b, 3K)
     B, S3, _ = x.shape
@@ -607,12 +579,10 @@ def _last_block_at(blk, x, mask, past, i):
     z = x[:, i : i + 1 if i != -1 else None] + a.c_proj(y)  # (b, 1, d)
     return (z + blk.mlp(blk.ln_2(z)))[:, 0]
 
-
-LCDT.encode_prompt, LCDT.act_cached = _encode_prompt, _act_cached
-
 # %% ../../nbs/api/10_dt_model.ipynb #18e3955d
-def _configure_optimizers(
-    self, weight_decay: float = 0.1, lr: float = 1e-3, betas=(0.9, 0.95), device_type: str = 'cpu'
+@patch
+def configure_optimizers(
+    self: LCDT, weight_decay: float = 0.1, lr: float = 1e-3, betas=(0.9, 0.95), device_type: str = 'cpu'
 ):
     "AdamW with weight decay on 2-D parameters only."
     params = [p for p in self.parameters() if p.requires_grad]
@@ -620,12 +590,9 @@ def _configure_optimizers(
     groups = [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.0)]
     return torch.optim.AdamW(groups, lr=lr, betas=tuple(betas), fused=device_type == 'cuda')
 
-
-LCDT.configure_optimizers = _configure_optimizers
-
 # %% ../../nbs/api/10_dt_model.ipynb #7cc58f4b
 def fit_bins(model: LCDT, actions, max_samples: int = 200_000, seed: int = 0) -> torch.Tensor:
-    "Fit the BeT head's k-means centres on `actions` (..., act_dim); return them ((act_dim, n_bins), or (n_bins, act_dim) with `bet_joint`)."
+    "Fit the BeT head's k-means centres on `actions` (..., act_dim): (act_dim, n_bins), or (n_bins, act_dim) if joint."
     if not isinstance(model.head, (BeTHead, JointBeTHead)):
         raise TypeError("fit_bins needs a model with head='bet'")
     a = torch.as_tensor(np.asarray(actions)).reshape(-1, model.cfg.act_dim).numpy()

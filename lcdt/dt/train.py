@@ -6,27 +6,16 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_train.html.md"""
 
 # %% ../../nbs/api/11_dt_train.ipynb #67420b55
 from __future__ import annotations
-import json, math, os, shutil, sys, time
-from dataclasses import dataclass, asdict, replace
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from fastcore.script import call_parse
 
-from lcdt.core import (
-    RunDir,
-    atomic_write_json,
-    atomic_write_text,
-    read_json,
-    save_tensors,
-    load_tensors,
-    cfg_to_dict,
-    cfg_from_dict,
-    cfg_override,
-    get_device,
-    in_test,
-    seed_everything,
-)
+from ..core import RunDir, atomic_write_text, read_json, cfg_to_dict, cfg_from_dict, cfg_override, get_device
 from lcdt.checkpoint import (
     new_checkpoint,
     write_state,
@@ -40,9 +29,7 @@ from lcdt.checkpoint import (
     clean_orphans,
     MANIFEST,
 )
-from ..data import check_dataset
-from ..pipeline import mark_stage, train_settings
-from ..text.tokenizer import tokenizer_hash
+from ..text.tokenizer import tokenizer_from_file, tokenizer_hash
 from lcdt.dt.model import (
     DTConfig,
     DT_PRESETS,
@@ -52,17 +39,16 @@ from lcdt.dt.model import (
     fit_bins,
     save_model,
     load_model,
-    load_state,
     model_obs,
     pose_before,
     route_memory,
 )
+from .data import Windows, encode_texts, load_split, random_start_trajectories, random_start_texts, text_encoder
+from ..track import TBLogger, progress as progress_bar, write_model_card
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'Windows', 'toy_trajectories', 'random_start_trajectories',
-           'random_start_texts', 'load_tokenizer', 'encode_texts', 'load_split', 'heading_from_pos', 'save_checkpoint',
-           'read_checkpoint_state', 'read_metrics', 'train', 'train_run', 'text_encoder', 'train_unfinished',
-           'stage_train', 'lcdt_train', 'toy_run']
+__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'save_train_checkpoint', 'read_checkpoint_state',
+           'read_metrics', 'train', 'train_run', 'train_unfinished']
 
 # %% ../../nbs/api/11_dt_train.ipynb #d2a2416c
 @dataclass
@@ -91,6 +77,7 @@ class TrainConfig:
     eval_batches: int = 4  # validation batches (fixed windows)
     ckpt_every: int = 100  # steps between checkpoints (and at the end)
     keep_best: bool = False  # also keep the checkpoint of the lowest val_loss in `model_best/` beside `model/`
+    tensorboard: bool = False  # also log the metrics to TensorBoard in `<out>/tb` (needs the `tensorboard` extra)
     seed: int = 0  # seeds the model's init and every batch
     compile: bool = False  # torch.compile the model
     device: str = ''  # '' = best available (cuda > mps > cpu)
@@ -145,175 +132,13 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     frac = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup))
     return tc.min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (tc.lr - tc.min_lr)
 
-# %% ../../nbs/api/11_dt_train.ipynb #6abcf0bb
-class Windows:
-    "Sampler of K-step training windows (with texts) over trajectories `obs [N, T, o]`, `act [N, T, a]`, `bd [N, 2]` (and `pose [N, T, 3]`, `memory [N, T]` before each step; with `future` > 0 each window's `future` displacements, over `future_scale`)."
-
-    def __init__(
-        self,
-        obs,
-        act,
-        bd,
-        text_ids: list,
-        context: int,
-        max_text_len: int,
-        text_emb=None,
-        pose=None,
-        memory=None,
-        future: int = 0,
-        future_scale: float = 600.0,
-    ):
-        self.obs, self.act = np.asarray(obs, np.float32), np.asarray(act, np.float32)
-        self.bd = np.asarray(bd, np.float32)
-        N, T, _ = self.obs.shape
-        if self.act.shape[:2] != (N, T) or self.bd.shape[0] != N:
-            raise ValueError(f"obs {self.obs.shape}, act {self.act.shape} and bd {self.bd.shape} must share N (and T)")
-        self.pose = None if pose is None else np.asarray(pose, np.float32)
-        if self.pose is not None and self.pose.shape != (N, T, 3):
-            raise ValueError(f"pose must be [N, T, 3] = {(N, T, 3)}, got {self.pose.shape}")
-        self.memory = None if memory is None else np.asarray(memory, np.int64)
-        if self.memory is not None and self.memory.shape != (N, T):
-            raise ValueError(f"memory must be [N, T] = {(N, T)}, got {self.memory.shape}")
-        if future and self.pose is None:
-            raise ValueError(f"future={future} needs the poses `pose` [N, T, 3] (where the robot will be)")
-        self.future, self.future_scale = int(future), float(future_scale)
-        if len(text_ids) != N:
-            raise ValueError(f"text_ids must hold one list of texts per entry ({N}), got {len(text_ids)}")
-        self.K, self.L = context, max_text_len
-        counts = np.array([len(t) for t in text_ids])
-        self.start, self.count = np.r_[0, np.cumsum(counts)[:-1]], counts
-        flat = [ids for t in text_ids for ids in t]
-        self.n_texts, self.n_cut = (
-            len(flat),
-            sum(len(ids) > max_text_len for ids in flat),
-        )  # texts longer than the model reads
-        self.ids = np.zeros((max(1, len(flat)), max_text_len), np.int64)
-        self.len = np.zeros(max(1, len(flat)), np.int64)
-        for j, ids in enumerate(flat):
-            ids = np.asarray(ids)[:max_text_len]
-            self.ids[j, : len(ids)] = ids
-            self.len[j] = len(ids)
-        self.emb = None if text_emb is None else np.asarray(text_emb, np.float32)  # (M, text_dim) frozen encoder
-
-    def __len__(self):
-        return len(self.obs)
-
-    def sample(self, b: int, rng: np.random.Generator, text_dropout: float = 0.0, bd_dropout: float = 0.0) -> dict:
-        "A batch of `b` random windows as a dict of torch tensors."
-        import torch
-
-        N, T, _ = self.obs.shape
-        i = rng.integers(0, N, b)  # (b,)
-        t_end = rng.integers(0, T, b)  # (b,)
-        return self.windows(i, t_end, rng.random(b), rng.random(b) >= text_dropout, rng.random(b) >= bd_dropout)
-
-    def windows(self, i, t_end, u_text=None, keep_text=None, keep_bd=None) -> dict:
-        "The windows of entries `i` ending at times `t_end` (text choice `u_text` in [0, 1))."
-        import torch
-
-        i, t_end = np.asarray(i), np.asarray(t_end)
-        b = len(i)
-        u_text = np.zeros(b) if u_text is None else np.asarray(u_text)
-        keep_text = np.ones(b, bool) if keep_text is None else np.asarray(keep_text)
-        keep_bd = np.ones(b, bool) if keep_bd is None else np.asarray(keep_bd)
-        ts = t_end[:, None] - self.K + 1 + np.arange(self.K)  # (b, K)
-        valid = ts >= 0
-        tc = np.clip(ts, 0, None)
-        obs = self.obs[i[:, None], tc] * valid[..., None]  # (b, K, o)
-        act = self.act[i[:, None], tc] * valid[..., None]  # (b, K, a)
-        has = self.count[i] > 0
-        j = self.start[i] + np.minimum((u_text * self.count[i]).astype(np.int64), np.maximum(self.count[i] - 1, 0))
-        j = np.where(has, j, 0)
-        keep_text = keep_text & has
-        mask = (np.arange(self.L)[None] < self.len[j][:, None]) & keep_text[:, None]  # (b, L)
-        out = dict(
-            bd=self.bd[i],
-            bd_mask=keep_bd,
-            obs=obs,
-            act=act,
-            timestep=tc,
-            step_mask=valid,
-            text=self.ids[j] * mask,
-            text_mask=mask,
-        )
-        if self.pose is not None:
-            out['pose'] = self.pose[i[:, None], tc]  # (b, K, 3)
-        if self.memory is not None:
-            out['memory'] = self.memory[i[:, None], tc]  # (b, K)
-        if self.future:  # (b, K, 2) from each step to `future` steps on (or the last)
-            tf = np.minimum(tc + self.future, self.obs.shape[1] - 1)
-            out['future'] = (self.pose[i[:, None], tf, :2] - self.pose[i[:, None], tc, :2]) / self.future_scale
-        if self.emb is not None:
-            out.update(text_emb=self.emb[j], text_mask=keep_text)
-        return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}
-
-# %% ../../nbs/api/11_dt_train.ipynb #a8b2d08c
-def toy_trajectories(n: int = 32, T: int = 400, seed: int = 0) -> dict:
-    "Toy trajectories (`obs`, `act`, `bd`, `pos`, `texts`) where each entry's controller depends on its BD (`pos`: a straight line from the start to it)."
-    g = np.random.default_rng(seed)
-    bd = g.uniform(0, 600, (n, 2)).astype(np.float32)
-    obs = np.clip(np.cumsum(g.normal(0, 0.05, (n, T, 5)), 1) + 0.5, 0, 1).astype(np.float32)
-    w = np.stack([np.cos(bd[:, 0] / 100), np.sin(bd[:, 1] / 100)], 1)  # (n, 2)
-    act = np.tanh(3 * (obs[..., :2] - 0.5) * w[:, None] + (bd[:, None] / 300 - 1)).astype(np.float32)
-    side = lambda x, a, b: a if x < 300 else b
-    texts = [
-        [
-            f"go to the {side(y, 'north', 'south')} {side(x, 'west', 'east')} of the room",
-            f"the robot ends {side(y, 'north', 'south')}",
-        ]
-        for x, y in bd
-    ]
-    start = np.array([60.0, 450.0])  # the env's start position
-    pos = (start + (bd[:, None] - start) * (np.arange(1, T + 1) / T)[None, :, None]).astype(np.float32)
-    return dict(obs=obs, act=act, bd=bd, pos=pos, texts=texts)
-
-
-def _toy_tokenizer(texts):
-    "A word-level HF tokenizer trained on `texts` (for tests)."
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-    tok = Tokenizer(models.WordLevel(unk_token='[UNK]'))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=['[PAD]', '[UNK]']))
-    return tok
-
 # %% ../../nbs/api/11_dt_train.ipynb #fb941539
-def random_start_trajectories(params, n_per: int = 1, seed: int = 0, n_steps: int = 400) -> dict:
-    "Trajectories of the controllers `params [N, P]`, each from `n_per` random poses: `obs`, `act`, `pos`, `heading`, `bd` (where each ended), `start [N n_per, 3]` (x, y, degrees) and `pose [N n_per, T, 3]` before each step."
-    from lcdt.nav.env import BatchNav
-    from lcdt.nav.policy import policy_fn_from_params
-
-    p = np.repeat(np.asarray(params, np.float32), n_per, 0)
-    nav = BatchNav(len(p), random_start=True, seed=seed)  # random poses, drawn at construction
-    start = np.concatenate([nav.pose[:, :2], np.degrees(nav.pose[:, 2:])], 1)  # (n, 3) x, y, degrees
-    r = nav.rollout(policy_fn_from_params(p), n_steps, reset=False)
-    return dict(
-        obs=r.obs,
-        act=r.act,
-        pos=r.pos,
-        heading=r.heading,
-        bd=r.bd.copy(),
-        start=start,
-        pose=pose_before(r.pos, r.heading, start),
-    )
-
-
-def random_start_texts(pos, seed: int = 0, n_paraphrases: int = 4) -> list:
-    "Template descriptions and instructions of trajectories `pos [N, T, 2]` (their scene events, described as the describe stage does)."
-    from lcdt.nav.scene import annotate_batch
-    from lcdt.text.describe import TemplateDescriber
-
-    outs = TemplateDescriber(n_paraphrases, seed).describe_batch(
-        annotate_batch(pos), [f'start/{seed}/{i}' for i in range(len(pos))]
-    )
-    return [o['descriptions'] + o['instructions'] for o in outs]
-
-
-def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig) -> dict:
-    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (seeded by `tc.seed`; described if `tc.random_start_texts`)."
+def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig, nav=None) -> dict:
+    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (room `nav`)."
     if 'params' not in tr:
         raise ValueError("random_starts needs the controllers' `params` in the dataset")
-    a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=tr['obs'].shape[1])
+    n = tr['obs'].shape[1]
+    a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=n, nav=nav)
     out = dict(
         tr,
         obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]),
@@ -328,77 +153,8 @@ def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig) -> dict:
     )
     return out
 
-# %% ../../nbs/api/11_dt_train.ipynb #ca210db0
-def load_tokenizer(path):
-    "The HF `tokenizers.Tokenizer` saved at `path`."
-    from lcdt.text.tokenizer import tokenizer_from_file
-
-    return tokenizer_from_file(path)
-
-
-def encode_texts(tok, texts: list, max_len: int) -> list:
-    "Token ids of each text, padding dropped, cut to `max_len` (a `tokenizers.Tokenizer` or lcdt `TextTokenizer`)."
-    tok = getattr(tok, 'tok', tok)
-    if not len(texts):
-        return []
-    return [[i for i, m in zip(e.ids, e.attention_mask) if m][:max_len] for e in tok.encode_batch(list(texts))]
-
-
-def load_split(run, split: str = 'train') -> dict:
-    "Arrays `id`, `bd`, `obs`, `act` (and `params`, `pos`), lists `texts` and `events` of one split of `run/dataset`."
-    import datasets
-
-    path = Path(run) / 'dataset'
-    if not path.exists():
-        raise FileNotFoundError(f"no dataset at {path} (run the dataset stage first)")
-    check_dataset(path)  # refuses (by name) a file changed since the dataset stage
-    ds = datasets.load_from_disk(str(path))
-    if isinstance(ds, datasets.DatasetDict):
-        ds = datasets.concatenate_datasets(list(ds.values()))
-    need = {'id', 'bd', 'obs', 'act', 'descriptions', 'instructions', 'split'}
-    if need - set(ds.column_names):
-        raise ValueError(f"dataset {path} lacks column(s) {sorted(need - set(ds.column_names))}")
-    sp = np.array(ds['split'])
-    ds = ds.select(np.flatnonzero(sp == split))
-    cols = ['id', 'bd', 'obs', 'act'] + [c for c in ('params', 'pos') if c in ds.column_names]
-    npd = ds.select_columns(cols).with_format('numpy')
-    out = {c: np.asarray(npd[c]) for c in cols}
-    out['texts'] = [list(d) + list(s) for d, s in zip(ds['descriptions'], ds['instructions'])]
-    out['events'] = ds['events'] if 'events' in ds.column_names else None
-    if 'pos' in out:
-        out['heading'] = _archive_heading(Path(run), out['id'], out['pos'])
-    return out
-
-
-def heading_from_pos(pos, start=(60.0, 450.0, 45.0)) -> np.ndarray:
-    "Headings `[N, T]` (radians) after each step, recomputed as the direction of each move from `pos [N, T, 2]` (kept when the robot does not move)."
-    pos = np.asarray(pos, np.float64)
-    d = np.diff(
-        np.concatenate([np.broadcast_to(np.asarray(start[:2], np.float64), (len(pos), 1, 2)), pos], 1), axis=1
-    )  # (N, T, 2)
-    moved = np.linalg.norm(d, axis=-1) > 1e-6
-    h = np.where(moved, np.arctan2(d[..., 1], d[..., 0]), math.radians(start[2]))
-    last = np.maximum.accumulate(np.where(moved, np.arange(pos.shape[1])[None], -1), axis=1)  # last step that moved
-    return np.where(last >= 0, np.take_along_axis(h, np.maximum(last, 0), 1), math.radians(start[2])).astype(np.float32)
-
-
-def _archive_heading(run: Path, ids, pos) -> np.ndarray:
-    "Headings of dataset entries `ids` from `run/archive.npz` when its positions match `pos`, else recomputed from `pos`."
-    a = run / 'archive.npz'
-    if a.exists():
-        with np.load(a, allow_pickle=False) as z:
-            if (
-                'heading' in z
-                and 'pos' in z
-                and len(ids)
-                and np.max(ids) < len(z['pos'])
-                and np.allclose(z['pos'][np.asarray(ids)], pos, atol=1e-3)
-            ):
-                return z['heading'][np.asarray(ids)].astype(np.float32)
-    return heading_from_pos(pos)
-
 # %% ../../nbs/api/11_dt_train.ipynb #634a21dd
-def save_checkpoint(
+def save_train_checkpoint(
     path, model, opt, step: int, tc: TrainConfig, extra: dict | None = None, files: dict | None = None
 ) -> Path:
     "Write checkpoint `path` (weights, config, optimizer, `state.json` with step and RNGs, `files`) atomically."
@@ -466,7 +222,8 @@ def train(
     files: dict | None = None,
 ) -> dict:
     "Train an LCDT on windows `data` into `out` (`model/` with `files`, `metrics.jsonl`); return a summary."
-    import torch, contextlib
+    import contextlib
+    import torch
 
     out = Path(out)
     ck = out / 'model'
@@ -518,9 +275,8 @@ def train(
     ctx = (lambda: torch.autocast('cuda', dtype=torch.bfloat16)) if dev_type == 'cuda' else contextlib.nullcontext
     bar = None
     if progress and rank == 0:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=tc.steps, initial=step, desc='train', leave=False)
+        bar = progress_bar(total=tc.steps, initial=step, desc='train')
+    tb = TBLogger(out, enabled=rank == 0 and tc.tensorboard, log=log)
     model.train()
     t0, ntok, last = time.time(), 0, None
     seq = 1 + (mc.max_text_len if mc.text_encoder == 'learned' else 1) + 3 * mc.context
@@ -562,11 +318,16 @@ def train(
             )
             if rank == 0:
                 _write_metrics(out / 'metrics.jsonl', rows)
+                tb.log(rows[-1])
         if val is not None and (step % tc.eval_every == 0 or step == tc.steps):
             rows.append(dict(step=step, val_loss=round(_val_loss(model, val, tc, device, ctx), 6)))
+            tb.log(rows[-1])
         if step % tc.ckpt_every == 0 or step == tc.steps:
             if rank == 0:
-                save_checkpoint(ck, raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files)
+                save_train_checkpoint(
+                    ck, raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files
+                )
+                write_model_card(ck, cfg_to_dict(raw.cfg), dict(step=step, loss=round(last.item(), 5)))
                 _write_metrics(out / 'metrics.jsonl', rows)
                 vl = next((r['val_loss'] for r in reversed(rows) if r['step'] == step and 'val_loss' in r), None)
                 if tc.keep_best and vl is not None:
@@ -575,6 +336,7 @@ def train(
             break
     if bar is not None:
         bar.close()
+    tb.close()
     dt = time.time() - t0
     if ddp:
         torch.distributed.barrier()
@@ -607,13 +369,14 @@ def train_run(
     resume: bool = True,
     progress: bool = True,
     log=print,
+    nav=None,  # the room (a `NavConfig`) of the random-start trajectories; None = the default one
 ) -> dict:
     "Train on `run/dataset` with `run/tokenizer.json` into `run/model` and `run/metrics.jsonl`."
     run = RunDir(run) if not isinstance(run, RunDir) else run
     mc, tc = _presets(preset, model_overrides, train_overrides)
     if mc.text_encoder != 'learned' and mc.text_dim <= 0:
         mc = replace(mc, text_dim=1)  # set from the encoder below
-    tok = load_tokenizer(run / 'tokenizer.json')
+    tok = tokenizer_from_file(run / 'tokenizer.json')
     mc = replace(
         mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok)
     )  # load_model refuses another tokenizer
@@ -633,8 +396,15 @@ def train_run(
             route_memory(d['pose'][..., :2]) if mc.memory else None
         )  # what the robot has been near / on before each step
         d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
+    width = tr['obs'].shape[-1]  # the model's observation width follows the data (more lasers, more numbers)
+    if any(o.split('=')[0].strip() == 'obs_dim' for o in model_overrides) and mc.obs_dim != width:
+        raise ValueError(
+            f"obs_dim={mc.obs_dim} does not fit the dataset of {run.path}: its observations are {width} wide "
+            f"with obs_mode {mc.obs_mode!r}"
+        )
+    mc = replace(mc, obs_dim=width)
     if tc.random_starts:
-        tr = _with_random_starts(tr, mc, tc)
+        tr = _with_random_starts(tr, mc, tc, nav)
     if mc.text_encoder == 'learned':
         mk = lambda d: Windows(
             d['obs'],
@@ -673,12 +443,13 @@ def train_run(
     cut = round(data.n_cut / max(1, data.n_texts), 4)
     if cut > 0.01 and _dist_info()[0] == 0:
         log(
-            f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, so the model never reads their ends (raise max_text_len)"
+            f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, "
+            "so the model never reads their ends (raise max_text_len)"
         )
     val = mk(va) if len(va['bd']) else None
     if not resume and _dist_info()[0] == 0:
-        for ck in ('model', 'model_best'):
-            remove_checkpoint(run / ck)
+        for name in ('model', 'model_best'):
+            remove_checkpoint(run / name)
         (run / 'metrics.jsonl').unlink(missing_ok=True)
     res = train(
         run.path,
@@ -703,63 +474,8 @@ def train_run(
     )
 
 
-def text_encoder(spec: str):
-    "The frozen sentence encoder `spec` ('minilm' or 'hf:<path>') of `lcdt.text.embed`."
-    from lcdt.text.embed import make_text_encoder
-
-    return make_text_encoder(spec)
-
-
-def train_unfinished(run, preset: str) -> bool:
-    "Whether `run/model` holds a checkpoint of a training of `preset` that stopped before its last step."
+def train_unfinished(run, steps: int) -> bool:
+    "Whether `run/model` holds a training checkpoint that stopped before step `steps` (so a rerun resumes it)."
     ck = Path(getattr(run, 'path', run)) / 'model'
     recover_checkpoint(ck)  # killed between the renames of a switch
-    return (ck / 'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < train_config(preset).steps
-
-
-def stage_train(run: RunDir, preset: str) -> dict:
-    "Pipeline stage: train the LCDT of `preset` in `run`, resuming an interrupted training (a finished one, redone with `--force`, starts over)."
-    return train_run(run, preset, resume=train_unfinished(run, preset), progress=not in_test())
-
-# %% ../../nbs/api/11_dt_train.ipynb #1c8b8996
-@call_parse
-def lcdt_train(
-    out: str = 'runs/tiny',  # run directory holding dataset/ and tokenizer.json (as for lcdt-pipeline)
-    preset: str = 'tiny',  # tiny | small | paper
-    model_cfg: str = '',  # model config overrides, e.g. "n_layer=4 head=bet"
-    train_cfg: str = '',  # training config overrides, e.g. "steps=2000 lr=1e-3"
-    fresh: bool = False,  # start over instead of resuming from run/model
-):
-    "Train the language-conditioned decision transformer (runs unchanged under `torchrun --nproc_per_node N`)."
-    res = train_run(out, preset, model_cfg.split(), train_cfg.split(), resume=not fresh)
-    if _dist_info()[0] == 0:
-        print(json.dumps(res))
-        mark_stage(out, 'train', train_settings(preset, model_cfg.split(), train_cfg.split()), preset=preset, **res)
-    if _dist_info()[1] > 1:
-        import torch.distributed as dist
-
-        dist.destroy_process_group()
-
-# %% ../../nbs/api/11_dt_train.ipynb #c2b3b72e
-def toy_run(path, n: int = 24, seed: int = 0) -> RunDir:
-    "A run directory with a toy `dataset/` (contract columns) and `tokenizer.json`, for tests."
-    import datasets
-
-    run, toy = RunDir(path), toy_trajectories(n, seed=seed)
-    split = np.array(['train', 'val', 'test'])[np.arange(n) % 5 // 3 + (np.arange(n) % 5 == 4)]
-    ds = datasets.Dataset.from_dict(
-        dict(
-            id=list(range(n)),
-            bd=toy['bd'],
-            obs=toy['obs'],
-            act=toy['act'],
-            pos=toy['pos'],
-            descriptions=[t[:1] for t in toy['texts']],
-            instructions=[t[1:] for t in toy['texts']],
-            split=list(split),
-        )
-    )
-    ds.save_to_disk(str(run / 'dataset'))
-    tok = _toy_tokenizer([t for ts in toy['texts'] for t in ts])
-    atomic_write_text(run / 'tokenizer.json', tok.to_str())
-    return run
+    return (ck / 'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < steps

@@ -6,14 +6,13 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gc_cli.html.md"""
 
 # %% ../../nbs/api/88_gc_cli.ipynb #8ab307dc
 from __future__ import annotations
-import json, time
-from pathlib import Path
+import json
+import time
 
 import numpy as np
-import torch
 from fastcore.script import call_parse
 
-from ..core import RunDir, atomic_write_json, in_test
+from ..core import RunDir, atomic_write_json
 from .idm import fit_nav_idm, save_idm
 from lcdt.gc.policy import (
     GCPolicy,

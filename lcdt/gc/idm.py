@@ -6,8 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gc_idm.html.md"""
 
 # %% ../../nbs/api/85_gc_idm.ipynb #07d82623
 from __future__ import annotations
-import json, math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +14,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import atomic_write_json, read_json, save_tensors, load_tensors, cfg_to_dict, cfg_from_dict
-from ..nn import Trunk
+from ..core import read_json, load_tensors, cfg_to_dict, cfg_from_dict
+from ..nn import Trunk, warmup_cosine
 from ..dt.model import DTConfig, BeTHead, MSEHead, kmeans_1d, pose_obs
+from ..nav.scene import START_POSE
 
 # %% auto #0
-__all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM', 'fit_norm', 'warmup_cosine',
-           'train_idm', 'predict_idm', 'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm', 'load_idm', 'gold_episodes',
-           'nav_frames', 'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm', 'pseudo_label']
+__all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM', 'fit_norm',
+           'warmup_cosine_lr', 'train_idm', 'predict_idm', 'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm',
+           'load_idm', 'gold_episodes', 'nav_frames', 'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm',
+           'pseudo_label']
 
 # %% ../../nbs/api/85_gc_idm.ipynb #dff4854f
 @dataclass
@@ -172,11 +173,10 @@ def fit_norm(model: IDM, windows, actions=None) -> IDM:
     return model
 
 
-def warmup_cosine(opt, steps: int, warmup: float = 0.05):
-    "A learning-rate schedule for `opt`: linear warm-up over a share `warmup` of `steps`, then cosine decay to 0."
+def warmup_cosine_lr(opt, steps: int, warmup: float = 0.05):
+    "`opt`'s schedule along `lcdt.nn.warmup_cosine`: linear warm-up over a share `warmup` of `steps`, cosine to 0."
     w = max(1, int(warmup * steps))
-    f = lambda s: (s + 1) / w if s < w else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - w) / max(1, steps - w))))
-    return torch.optim.lr_scheduler.LambdaLR(opt, f)
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_cosine(s, steps, w, 1.0))
 
 
 def train_idm(
@@ -190,7 +190,7 @@ def train_idm(
         raise ValueError(f"windows and actions must have the same length, got {len(X)} and {len(Y)}")
     fit_norm(model, X.numpy(), Y.numpy() if model.cfg.head == 'bet' else None)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = warmup_cosine(opt, steps, 0.1)
+    sched = warmup_cosine_lr(opt, steps, 0.1)
     g, losses = torch.Generator().manual_seed(seed), []
     model.train()
     for _ in range(steps):
@@ -312,7 +312,7 @@ def nav_frames(traj: dict, frames: str = 'pose') -> np.ndarray:
         raise ValueError(f"frames must be one of {NAV_FRAMES}, got {frames!r}")
     if frames == 'laser':
         return np.asarray(traj['obs'], np.float32)
-    return pose_obs(traj['obs'], traj['pos'], traj['heading'], traj.get('start', (60.0, 450.0, 45.0)))
+    return pose_obs(traj['obs'], traj['pos'], traj['heading'], traj.get('start', START_POSE))
 
 
 def nav_identifiable(traj: dict) -> np.ndarray:

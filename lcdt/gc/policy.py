@@ -7,7 +7,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gc_policy.html.md"""
 # %% ../../nbs/api/86_gc_policy.ipynb #43ab2478
 from __future__ import annotations
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -15,23 +15,23 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..dt.model import LCDT, DTConfig, JointBeTHead, dt_config, kmeans, togo_features, pose_features, pose_before
-from .idm import save_gc, load_gc, warmup_cosine, read_gc
+from .idm import save_gc, load_gc, warmup_cosine_lr
+from ..nav.scene import ROOM_SIZE, START_POSE
 
 # %% auto #0
-__all__ = ['ROOM', 'REACH_PX', 'GC_PRESETS', 'N_FEATURES', 'gc_data', 'split_data', 'GCConfig', 'gc_config', 'relabel',
-           'gc_features', 'GCPolicy', 'train_policy', 'check_goals', 'mlp_maker', 'reach', 'heldout_pairs',
-           'controller_maker', 'nearest_controllers', 'best_of_controllers', 'oracle_controllers', 'compare',
-           'md_table', 'own_attempts', 'gc_dt_config', 'dt_batch', 'train_dt', 'dt_maker', 'save_policy', 'load_policy']
+__all__ = ['REACH_PX', 'GC_PRESETS', 'N_FEATURES', 'gc_data', 'split_data', 'GCConfig', 'gc_config', 'relabel', 'gc_features',
+           'GCPolicy', 'train_policy', 'check_goals', 'mlp_maker', 'reach', 'heldout_pairs', 'controller_maker',
+           'nearest_controllers', 'best_of_controllers', 'oracle_controllers', 'compare', 'md_table', 'own_attempts',
+           'gc_dt_config', 'dt_batch', 'train_dt', 'dt_maker', 'save_policy', 'load_policy']
 
 # %% ../../nbs/api/86_gc_policy.ipynb #11f102ce
-ROOM = 600.0  # side of the room (px): goals are positions inside it
 REACH_PX = 20.0  # a goal is reached when the robot's centre comes within this distance (px)
 
 
 def gc_data(traj: dict) -> dict:
-    "`pose [N, T+1, 3]`, `obs [N, T, 5]`, `act [N, T, 2]` of trajectories `traj` (`obs`, `act`, `pos`, `heading`)."
+    "`pose [N, T+1, 3]`, `obs [N, T, o]`, `act [N, T, 2]` of trajectories `traj` (`obs`, `act`, `pos`, `heading`)."
     pos, head = np.asarray(traj['pos'], np.float32), np.asarray(traj['heading'], np.float32)
-    before = pose_before(pos, head, traj.get('start', (60.0, 450.0, 45.0)))  # (N, T, 3)
+    before = pose_before(pos, head, traj.get('start', START_POSE))  # (N, T, 3)
     last = np.concatenate([pos[:, -1], head[:, -1:]], -1)[:, None]  # (N, 1, 3)
     return dict(
         pose=np.concatenate([before, last], 1),
@@ -108,7 +108,7 @@ N_FEATURES = 5 + 1 + 4 + 5  # to-go (5), steps left (1), pose (4), sensors (5)
 def gc_features(cfg: GCConfig, obs, pose, goal, left) -> torch.Tensor:
     "Features (b, N_FEATURES) from `obs` (b, 5), `pose` (b, 3), `goal` (b, 2) and steps `left` (b,)."
     pose = torch.as_tensor(np.asarray(pose, np.float32))
-    togo = togo_features(torch.as_tensor(np.asarray(goal, np.float32)), pose[:, None], ROOM)[:, 0]  # (b, 5)
+    togo = togo_features(torch.as_tensor(np.asarray(goal, np.float32)), pose[:, None], ROOM_SIZE)[:, 0]  # (b, 5)
     left = torch.as_tensor(np.asarray(left, np.float32))[:, None] / cfg.max_horizon  # (b, 1)
     if not cfg.use_goal:
         togo = torch.zeros_like(togo)
@@ -176,7 +176,7 @@ def train_policy(
     if fit_bins:
         model.fit_bins(np.concatenate([x['act'].reshape(-1, 2) for x in ds]), seed=seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = warmup_cosine(opt, steps)
+    sched = warmup_cosine_lr(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):
@@ -197,10 +197,10 @@ def check_goals(goals, horizon, margin: float = 10.0) -> np.ndarray:
     g = np.asarray(goals, np.float32)
     if g.ndim != 2 or g.shape[1] != 2:
         raise ValueError(f"goals must be an array [N, 2] of (x, y) positions, got shape {g.shape}")
-    bad = ~np.isfinite(g).all(1) | (g < margin).any(1) | (g > ROOM - margin).any(1)
+    bad = ~np.isfinite(g).all(1) | (g < margin).any(1) | (g > ROOM_SIZE - margin).any(1)
     if bad.any():
         raise ValueError(
-            f"goals must lie inside the {ROOM:g} x {ROOM:g} room ({margin:g} px from its sides): "
+            f"goals must lie inside the {ROOM_SIZE:g} x {ROOM_SIZE:g} room ({margin:g} px from its sides): "
             f"{bad.sum()} do not, e.g. {g[bad][0].tolist()}"
         )
     return g
@@ -242,7 +242,7 @@ def reach(make, starts, goals, horizon: int, seed: int = 0) -> dict:
 
 # %% ../../nbs/api/86_gc_policy.ipynb #41d2892b
 def heldout_pairs(d: dict, n: int, horizon: int, seed: int = 0, min_dist: float = REACH_PX) -> dict:
-    "`n` pairs of trajectories `d`: `starts [n, 3]`, `goals [n, 2]` (`horizon` steps on, > `min_dist` px off), `i`, `t0`."
+    "`n` pairs of `d`: `starts [n, 3]`, `goals [n, 2]` (`horizon` steps on, > `min_dist` px off), `i`, `t0`."
     T = d['act'].shape[1]
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= T:
         raise ValueError(f"horizon must be an int in [1, {T}] (the trajectories' length), got {horizon!r}")
@@ -393,7 +393,7 @@ def train_dt(
         raise ValueError(f"a goal-conditioned LCDT needs bd_mode='togo', got {model.cfg.bd_mode!r}")
     g = np.random.default_rng(seed)
     opt = model.configure_optimizers(0.1, lr)
-    sched = warmup_cosine(opt, steps)
+    sched = warmup_cosine_lr(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):

@@ -14,8 +14,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..dt.model import kmeans
-from .idm import save_gc, load_gc, warmup_cosine
-from .policy import ROOM, REACH_PX, GCConfig, N_FEATURES, gc_features, relabel, reach
+from .idm import save_gc, load_gc, warmup_cosine_lr
+from ..nav.scene import ROOM_SIZE
+from .policy import REACH_PX, GCConfig, N_FEATURES, gc_features, relabel
 
 # %% auto #0
 __all__ = ['fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch', 'train_setter', 'hier_maker',
@@ -83,12 +84,12 @@ class Setter(nn.Module):
         "Logits (b, k) or positions (b, 2) from features `x`, and the loss against waypoints `targets` (b, 2) in px."
         out = self.net(x)
         if self.cfg.head == 'gaussian':
-            out = torch.sigmoid(out) * ROOM  # (b, 2) px
+            out = torch.sigmoid(out) * ROOM_SIZE  # (b, 2) px
         if targets is None:
             return out, None
         # fixed-variance Gaussian NLL
         if self.cfg.head == 'gaussian':
-            return out, F.mse_loss(out / ROOM, targets / ROOM)
+            return out, F.mse_loss(out / ROOM_SIZE, targets / ROOM_SIZE)
         code = torch.cdist(targets, self.codes).argmin(-1)  # (b,) the nearest code
         return out, F.cross_entropy(out, code)
 
@@ -118,7 +119,7 @@ def train_setter(
         raise ValueError(f"steps must be >= 1, got {steps}")
     g = np.random.default_rng(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = warmup_cosine(opt, steps)
+    sched = warmup_cosine_lr(opt, steps)
     model.train()
     losses = []
     for _ in range(steps):

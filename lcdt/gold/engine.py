@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gold_engine.html.md"""
 
 # %% ../../nbs/api/20_gold_engine.ipynb #7883c7a4
 from __future__ import annotations
-import json, math
+import json
+import math
 from dataclasses import dataclass, asdict
 from typing import NamedTuple
 
@@ -87,7 +88,8 @@ class Settings:
                 raise ValueError(f"walls[{i}] = {self.walls[i]} must satisfy 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1")
         if not _in_square(x, y, AGENT_R):
             raise ValueError(
-                f"agent position ({x:.4g}, {y:.4g}) is outside the square: its centre must lie in [{AGENT_R}, {1 - AGENT_R}]"
+                f"agent position ({x:.4g}, {y:.4g}) is outside the square: "
+                f"its centre must lie in [{AGENT_R}, {1 - AGENT_R}]"
             )
         for i, w in enumerate(self.walls):
             if _disc_hits_box(x, y, AGENT_R, w):
@@ -95,7 +97,8 @@ class Settings:
         for i, (gx, gy) in enumerate(self.gold):
             if not _in_square(gx, gy, GOLD_R):
                 raise ValueError(
-                    f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is outside the square: its centre must lie in [{GOLD_R}, {1 - GOLD_R}]"
+                    f"gold[{i}] at ({gx:.4g}, {gy:.4g}) is outside the square: "
+                    f"its centre must lie in [{GOLD_R}, {1 - GOLD_R}]"
                 )
             for j, w in enumerate(self.walls):
                 if _disc_hits_box(gx, gy, GOLD_R, w):
@@ -244,7 +247,8 @@ def check_actions(actions, n: int) -> np.ndarray:
         raise ValueError(f"actions must be an int array of shape ({n},), got {a.dtype} {a.shape}")
     if n and (a.min() < 0 or a.max() >= len(ACTIONS)):
         raise ValueError(
-            f"actions must be ints in 0..{len(ACTIONS) - 1} {ACTIONS}, got values {sorted(set(a[(a < 0) | (a >= len(ACTIONS))].tolist()))}"
+            f"actions must be ints in 0..{len(ACTIONS) - 1} {ACTIONS}, "
+            f"got values {sorted(set(a[(a < 0) | (a >= len(ACTIONS))].tolist()))}"
         )
     return a.astype(np.int64)
 
@@ -252,7 +256,7 @@ def check_actions(actions, n: int) -> np.ndarray:
 def step_batch(state: GameState, actions, max_steps: int = MAX_STEPS) -> tuple:
     "Step N games at once: `(state, reward float32[N], done bool[N])`."
     a = check_actions(actions, state.n)
-    x, y, h = state.agent[:, 0], state.agent[:, 1], state.agent[:, 2]
+    h = state.agent[:, 2]
     move = np.where(a == 1, 1.0, np.where(a == 2, -1.0, 0.0))
     d = np.stack([move * STEP * np.cos(h), move * STEP * np.sin(h)], -1)  # (n, 2)
     cand = state.agent[:, None, :2] + d[:, None] * _FRACS[None, :, None]  # (n, k, 2)
@@ -275,7 +279,7 @@ _CORNER_PAD = AGENT_R + 0.02  # corners pushed out by this
 
 
 def _seg_clear(a, b, walls, pad=_SEG_PAD):
-    "bool[N, ...]: whether segments a -> b ([N, ..., 2]) miss every wall of walls[N, nw, 4] widened by `pad` (scalar or [N, nw])."
+    "bool[N, ...]: whether segments a -> b ([N, ..., 2]) miss every wall of walls[N, nw, 4] widened by `pad`."
     extra = a.ndim - 2
     w = walls.reshape(walls.shape[0], *([1] * extra), walls.shape[1], 4)  # (n, ..., nw, 4)
     pad = np.asarray(pad)
@@ -311,7 +315,7 @@ def _targets(state):
 
 
 def _graph(state):
-    "The static part of the plan: nodes [N, 10, 2] (2 gold targets, 8 wall corners) and path lengths between them [N, 10, 10]."
+    "The static part of the plan: nodes [N, 10, 2] (2 gold targets, 8 wall corners), path lengths [N, 10, 10]."
     n, w = state.n, state.walls
     cx = np.stack([w[..., 0] - _CORNER_PAD, w[..., 2] + _CORNER_PAD], -1)  # (n, nw, 2)
     cy = np.stack([w[..., 1] - _CORNER_PAD, w[..., 3] + _CORNER_PAD], -1)
@@ -332,11 +336,12 @@ def _graph(state):
 
 
 def plan(state: GameState, graph=None) -> tuple:
-    "Path lengths from the agent to each gold [N, MAX_GOLD] (inf: collected or unreachable) and the next waypoint [N, 2] toward the nearest."
+    "Path lengths to each gold [N, MAX_GOLD] (inf: collected or unreachable), next waypoint [N, 2] to the nearest."
     nodes, ok, dist = _graph(state) if graph is None else graph
     n = state.n
     xy = state.agent[:, None, :2]
-    # the agent may stand closer to a wall than the nodes do: its walls are widened by less than its (Chebyshev) distance
+    # the agent may stand closer to a wall than the nodes do:
+    # its walls are widened by less than its (Chebyshev) distance
     gap = np.maximum(np.maximum(state.walls[..., :2] - xy, xy - state.walls[..., 2:]), 0).max(-1)  # (n, nw)
     pad = np.minimum(_SEG_PAD, gap - 1e-6)
     w0 = np.where(
@@ -462,7 +467,7 @@ def trace_states(trace: Trace, i: int) -> GameState:
 
 
 def rollout(games, policy=None, max_steps: int = MAX_STEPS) -> Trace:
-    "Play N games (`Settings` list or `GameState`) to the end with batched `policy(state) -> int[N]` (default: the solver)."
+    "Play N games (`Settings` list or `GameState`) to the end with `policy(state) -> int[N]` (default: the solver)."
     st = games if isinstance(games, GameState) else states(games)
     policy = policy or solver(st)
     n = st.n

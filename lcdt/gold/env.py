@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gold_env.html.md"""
 
 # %% ../../nbs/api/21_gold_env.ipynb #5ee0879c
 from __future__ import annotations
-import json, math
+import json
+import math
 
 import gymnasium as gym
 import numpy as np
@@ -40,13 +41,14 @@ class GoldEnv(gym.Env):
 
     ## Observation Space
     `obs_mode='image'` (default): `Box(0, 255, (size, size, 3), uint8)`, the game drawn at `size` (default 64).
-    `obs_mode='dict'`: a `Dict` with the image and the state below; `obs_mode='state'`: the state only (fast, no pixels).
+    `obs_mode='dict'`: a `Dict` with the image and the state below;
+    `obs_mode='state'`: the state only (fast, no pixels).
 
     | Key | Space | Meaning |
     |-----|-------|---------|
     | `image` | `Box(0, 255, (H, W, 3), uint8)` | the picture (not in `'state'` mode) |
     | `heading` | `Box(-1, 1, (2,), float32)` | (cos, sin) of the agent's heading (y down) |
-    | `gold` | `Box(-1, 1, (2,), float32)` | nearest gold on the floor minus the agent's position; (0, 0) when none is left |
+    | `gold` | `Box(-1, 1, (2,), float32)` | nearest gold on the floor minus the agent's position; (0, 0) if none left |
 
     ## Rewards, ends
     1 per gold collected. Terminates when all the gold is collected; `lcdt/Gold-v0` truncates at 200 steps.

@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gold_render.html.md"""
 
 # %% ../../nbs/api/20a_gold_render.ipynb #b05ec77b
 from __future__ import annotations
-import functools, math
+import functools
+import math
 
 import numpy as np
 

@@ -6,16 +6,15 @@ Docs: https://lcdt-lab.github.io/lcdt/api/archive.html.md"""
 
 # %% ../../nbs/api/04_archive.ipynb #ee44a94e
 from __future__ import annotations
-import io, json, sys, time, zipfile
+import io
+import json
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from fastcore.script import call_parse
 from lcdt.core import (
-    RunDir,
     atomic_write_bytes,
-    atomic_write_json,
     read_json,
     cfg_to_dict,
     cfg_from_dict,
@@ -26,7 +25,7 @@ from lcdt.core import (
 # %% auto #0
 __all__ = ['ARCHIVE_PRESETS', 'ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'archive_config', 'Archive',
            'save_archive', 'load_archive', 'evaluate', 'run_archive', 'replay', 'reachable_cells', 'coverage',
-           'plot_archive', 'stage_archive', 'stage_verify', 'lcdt_archive', 'lcdt_verify']
+           'covered_cells']
 
 # %% ../../nbs/api/04_archive.ipynb #7d9bd0c8
 def knn_novelty(bd, ref, k: int = 15, chunk: int = 1024) -> np.ndarray:
@@ -125,7 +124,10 @@ def _check_arrays(a):
     if a['params'].ndim != 2:
         raise ValueError(f"params must be [N, P], got shape {a['params'].shape}")
     T = a['pos'].shape[1] if a['pos'].ndim == 3 else None
-    want = dict(bd=(n, 2), pos=(n, T, 2), heading=(n, T), obs=(n, T, 5), act=(n, T, 2), gen=(n,), eval_id=(n,))
+    K = a['obs'].shape[2] if a['obs'].ndim == 3 else None  # observation width: K - 2 lasers, then two bumpers
+    if K is not None and K < 3:
+        raise ValueError(f"obs must hold at least one laser reading and two bumpers (width >= 3), got width {K}")
+    want = dict(bd=(n, 2), pos=(n, T, 2), heading=(n, T), obs=(n, T, K), act=(n, T, 2), gen=(n,), eval_id=(n,))
     for k, shape in want.items():
         if a[k].shape != shape:
             raise ValueError(
@@ -166,21 +168,22 @@ def load_archive(path, with_state: bool = False):
     return (a, state) if with_state else a
 
 # %% ../../nbs/api/04_archive.ipynb #d147f351
-def evaluate(params, n_steps: int = 400, **nav_kw):
-    "Roll out the controllers `params [N, P]` with `BatchNav`; return its `Rollout`."
-    from lcdt.nav.env import BatchNav
-    from lcdt.nav.policy import policy_fn_from_params
+def evaluate(params, n_steps: int = 400, cfg=None, **nav_kw):
+    "Roll out the controllers `params [N, P]` with `BatchNav` in the world `cfg` (a `NavConfig`); return the `Rollout`."
+    from lcdt.nav.env import BatchNav, NavConfig
+    from lcdt.nav.policy import mlp_widths, policy_fn_from_params
 
-    policy = policy_fn_from_params(params)
-    return BatchNav(len(policy), **nav_kw).rollout(policy, n_steps=n_steps)
+    cfg = cfg or NavConfig()
+    policy = policy_fn_from_params(params, mlp_widths(cfg.obs_dim))
+    return BatchNav(len(policy), cfg, **nav_kw).rollout(policy, n_steps=n_steps)
 
 # %% ../../nbs/api/04_archive.ipynb #51bb299a
-def _make_search(cfg: ArchiveConfig, P: int):
+def _make_search(cfg: ArchiveConfig, P: int, layers=None):
     "A pyribs ProximityArchive + GaussianEmitter + Scheduler for `cfg`."
     from ribs.archives import ProximityArchive
     from ribs.emitters import GaussianEmitter
     from ribs.schedulers import Scheduler
-    from lcdt.nav.policy import init_params
+    from lcdt.nav.policy import LAYERS, init_params
 
     s_init, s_arch, s_emit = np.random.SeedSequence(cfg.seed).generate_state(3)
     archive = ProximityArchive(
@@ -193,7 +196,7 @@ def _make_search(cfg: ArchiveConfig, P: int):
         dtype=np.float32,
         extra_fields={'eval_id': ((), np.int64)},
     )
-    init = init_params(cfg.pop, np.random.default_rng(s_init), scale=cfg.init_scale)
+    init = init_params(cfg.pop, np.random.default_rng(s_init), scale=cfg.init_scale, layers=layers or LAYERS)
     emitter = GaussianEmitter(
         archive,
         sigma=cfg.sigma,
@@ -240,7 +243,7 @@ def _rebuild(archive, a: Archive):
             raise RuntimeError(f"rebuilding the archive diverged at generation {g}: a stored entry was not novel again")
 
 # %% ../../nbs/api/04_archive.ipynb #b5a0e3ed
-_RESUMABLE = ('generations', 'ckpt_every', 'replay_batch')  # fields that may change between a checkpoint and its resume
+_RESUMABLE = ('generations', 'ckpt_every', 'replay_batch')  # may change between a checkpoint and its resume
 
 
 def _check_resumable(cfg, saved: dict, path):
@@ -248,36 +251,56 @@ def _check_resumable(cfg, saved: dict, path):
     then = {k: v for k, v in saved.items() if k not in _RESUMABLE}
     diff = sorted(k for k in now if now[k] != then.get(k))
     if diff:
+        changes = ', '.join(f'{k}: {then.get(k)!r} -> {now[k]!r}' for k in diff)
         raise ValueError(
-            f"checkpoint {path} was made with a different config ({', '.join(f'{k}: {then.get(k)!r} -> {now[k]!r}' for k in diff)}); "
+            f"checkpoint {path} was made with a different config ({changes}); "
             "use the same settings or delete the checkpoint"
         )
 
 
-def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, log=print) -> Archive:
-    "Run (or resume) novelty search for `cfg`, checkpointing in directory `out`; return the `Archive`."
-    from lcdt.nav.policy import n_params
-    from tqdm.auto import tqdm
+def _check_same_world(nav, saved: dict | None, path):
+    "Refuse to resume a checkpoint made in another world (`saved`: its `NavConfig` as a dict; None: the default)."
+    from lcdt.nav.env import NavConfig
 
+    now, then = (json.loads(json.dumps(cfg_to_dict(c))) for c in (nav, NavConfig()))
+    then = then if saved is None else saved
+    diff = sorted(k for k in now if now[k] != then.get(k))
+    if diff:
+        changes = ', '.join(f'{k}: {then.get(k)!r} -> {now[k]!r}' for k in diff)
+        raise ValueError(
+            f"checkpoint {path} was made in a different world (NavConfig {changes}); "
+            "resume with the same NavConfig or delete the checkpoint"
+        )
+
+
+def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, log=print, nav=None) -> Archive:
+    "Run (or resume) novelty search for `cfg` in the world `nav` (a `NavConfig`), checkpointing in `out`."
+    from lcdt.nav.env import NavConfig
+    from lcdt.nav.policy import mlp_widths, n_params
+    from lcdt.track import progress as progress_bar
+
+    nav = nav or NavConfig()
+    layers = mlp_widths(nav.obs_dim)  # the controllers read the world's observations
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / 'archive_ckpt.npz'
-    archive, emitter, scheduler = _make_search(cfg, n_params())
+    archive, emitter, scheduler = _make_search(cfg, n_params(layers), layers)
     parts, start = [], 0
     if ckpt.exists():
         prev, state = load_archive(ckpt, with_state=True)
         _check_resumable(cfg, state['config'], ckpt)
+        _check_same_world(nav, state.get('nav'), ckpt)
         _rebuild(archive, prev)
         _set_rng_state(archive, emitter, state['rng'])
         parts, start = [prev], state['generation']
         log(f"resuming from {ckpt}: generation {start}, {len(prev)} entries")
-    bar = tqdm(
+    bar = progress_bar(
         range(start, cfg.generations), initial=start, total=cfg.generations, disable=not progress, desc='novelty search'
     )
     for g in bar:
         sol = scheduler.ask()
         ids = g * cfg.pop + np.arange(len(sol), dtype=np.int64)
-        roll = evaluate(sol, cfg.n_steps)
+        roll = evaluate(sol, cfg.n_steps, nav)
         bd = roll.pos[:, -1]
         n0 = len(archive)
         scheduler.tell(None, bd, eval_id=ids)
@@ -300,7 +323,12 @@ def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, l
             save_archive(
                 parts[0],
                 ckpt,
-                state={'generation': g + 1, 'config': cfg_to_dict(cfg), 'rng': _get_rng_state(archive, emitter)},
+                state={
+                    'generation': g + 1,
+                    'config': cfg_to_dict(cfg),
+                    'nav': cfg_to_dict(nav),
+                    'rng': _get_rng_state(archive, emitter),
+                },
             )
         if callback is not None:
             callback(g, parts)
@@ -311,13 +339,21 @@ class _Interrupt(Exception):
     pass
 
 # %% ../../nbs/api/04_archive.ipynb #1d13a7d5
-def replay(archive: Archive, batch: int = 1024, atol: float = 0.0, max_report: int = 20) -> dict:
-    "Re-run every controller of `archive`; report how many BDs and trajectories match the stored ones."
-    n, T = len(archive), archive.pos.shape[1]
+def replay(archive: Archive, batch: int = 1024, atol: float = 0.0, max_report: int = 20, nav=None) -> dict:
+    "Re-run every controller of `archive` in the world `nav`; report how many BDs and trajectories match."
+    from lcdt.nav.env import NavConfig
+
+    nav = nav or NavConfig()
+    n, T, K = len(archive), archive.pos.shape[1], archive.obs.shape[2]
+    if K != nav.obs_dim:
+        raise ValueError(
+            f"the archive's observations have width {K}, the world's {nav.obs_dim} ({len(nav.laser_angles)} lasers "
+            "and two bumpers): replay with the NavConfig that made the archive"
+        )
     bd_err, traj_err = np.zeros(n), np.zeros(n)
     for s in range(0, n, batch):
         a = archive[s : s + batch]
-        r = evaluate(a.params, T)
+        r = evaluate(a.params, T, nav)
         bd_err[s : s + batch] = np.abs(r.pos[:, -1] - a.bd).max(1)
         traj_err[s : s + batch] = np.max(
             [
@@ -377,135 +413,14 @@ def reachable_cells(cell: float = 30.0, res: float = 2.0, walls=None, size=None,
 
 def coverage(bd, reachable: np.ndarray, cell: float = 30.0) -> float:
     "Fraction of the `reachable` cells that contain at least one BD of `bd [n, 2]`."
-    return float((_covered(bd, reachable.shape, cell) & reachable).sum() / max(reachable.sum(), 1))
+    return float((covered_cells(bd, reachable.shape, cell) & reachable).sum() / max(reachable.sum(), 1))
 
 
-def _covered(bd, shape, cell):
+def covered_cells(bd, shape, cell: float = 30.0) -> np.ndarray:
+    "Boolean grid `shape` (`[ny, nx]`) of the `cell`-px cells that hold at least one BD of `bd [n, 2]`."
     bd = np.asarray(bd, dtype=np.float64).reshape(-1, 2)
     ij = np.floor(bd[:, ::-1] / cell).astype(int)
     ok = (ij >= 0).all(1) & (ij[:, 0] < shape[0]) & (ij[:, 1] < shape[1])
     hit = np.zeros(shape, bool)
     hit[ij[ok, 0], ij[ok, 1]] = True
     return hit
-
-# %% ../../nbs/api/04_archive.ipynb #db54825b
-def plot_archive(
-    bd,
-    reachable: np.ndarray | None = None,
-    cell: float = 30.0,
-    ax=None,
-    title: str | None = None,
-    s: float = 3,
-    figsize=(5, 5),
-):
-    "The BDs `bd [n, 2]` over the scene (`lcdt.viz.nav`); reachable cells that no BD reaches are hatched."
-    from matplotlib.patches import Rectangle
-    from lcdt.viz.nav import plot_scene, plot_bds
-
-    ax = plot_scene(ax=ax, names=True, figsize=figsize)
-    if reachable is not None:
-        miss = reachable & ~_covered(bd, reachable.shape, cell)
-        for i, j in zip(*np.nonzero(miss)):
-            ax.add_patch(
-                Rectangle((j * cell, i * cell), cell, cell, fill=False, hatch='////', ec='0.3', lw=0.3, zorder=7)
-            )
-    plot_bds(bd, ax=ax, s=s, alpha=0.7, lw=0)
-    if title:
-        ax.set_title(title, fontsize=9)
-    return ax
-
-# %% ../../nbs/api/04_archive.ipynb #201c3ad6
-def stage_archive(run: RunDir, preset: str, overrides=None, progress: bool = True) -> dict:
-    "Pipeline stage: novelty search into `run` (`archive.npz`, `archive.json`); return its figures."
-    import ribs
-
-    cfg = archive_config(preset, overrides)
-    t0 = time.time()
-    a = run_archive(cfg, run.path, progress=progress)
-    secs = time.time() - t0
-    reach = reachable_cells()
-    figs = dict(
-        entries=len(a),
-        coverage=round(coverage(a.bd, reach), 4),
-        reachable_cells=int(reach.sum()),
-        evaluations=cfg.pop * cfg.generations,
-        search_seconds=round(secs, 2),
-    )
-    save_archive(a, run / 'archive.npz')
-    _save_plot(
-        a.bd, reach, run / 'archive.png', f"{preset}: {len(a)} BDs, coverage {figs['coverage']:.0%} of reachable cells"
-    )
-    atomic_write_json(
-        run / 'archive.json',
-        dict(
-            preset=preset,
-            config=cfg_to_dict(cfg),
-            pyribs=ribs.__version__,
-            coverage_definition="30x30 px cells whose centre is >= robot radius from every wall and connected to the start",
-            **figs,
-        ),
-    )
-    (run / 'archive_ckpt.npz').unlink(missing_ok=True)
-    return figs
-
-
-def _save_plot(bd, reach, path, title):
-    import matplotlib.pyplot as plt
-    from lcdt.viz.nav import save_figure
-
-    ax = plot_archive(bd, reach, title=title)
-    save_figure(ax.figure, path, dpi=80)
-    plt.close(ax.figure)
-
-
-def stage_verify(run: RunDir, preset: str = 'tiny', atol: float = 0.0) -> dict:
-    "Pipeline stage: replay `run/archive.npz`, write `verify.json`; raise if any BD or trajectory is not reproduced."
-    cfg = archive_config(preset)
-    rep = replay(load_archive(run / 'archive.npz'), batch=cfg.replay_batch, atol=atol)
-    atomic_write_json(run / 'verify.json', rep)
-    figs = {k: rep[k] for k in ('entries', 'bd_reproduced', 'traj_reproduced', 'max_bd_error', 'n_mismatches')}
-    if rep['n_mismatches']:
-        n = rep['entries']
-        bd, traj = n - rep['bd_reproduced'], n - rep['traj_reproduced']
-        raise ValueError(
-            f"replay: {bd} of {n} BDs and {traj} of {n} trajectories (positions, headings, observations, "
-            f"actions) not reproduced, e.g. {rep['mismatches'][:3]} (details in {run / 'verify.json'})"
-        )
-    return figs
-
-# %% ../../nbs/api/04_archive.ipynb #c6969d60
-@call_parse
-def lcdt_archive(
-    preset: str = 'tiny',  # tiny | small | paper
-    out: str = None,  # run directory (default: runs/<preset>)
-    set: str = '',  # space-separated config overrides, e.g. "generations=20 threshold=6"
-    quiet: bool = False,  # no progress bar
-):
-    "Fill a behaviour archive by novelty search (resumes from a checkpoint in the run directory)."
-    from lcdt.pipeline import mark_stage
-
-    run = RunDir(out or f'runs/{preset}')
-    figs = stage_archive(run, preset, overrides=set or None, progress=not quiet)
-    print(json.dumps(figs))
-    mark_stage(run, 'archive', archive_config(preset, set or None), preset=preset, **figs)
-
-
-@call_parse
-def lcdt_verify(
-    run: str = None,  # run directory holding archive.npz
-    preset: str = 'tiny',  # preset (sets the replay batch size)
-):
-    "Replay every archived controller and check its BD and trajectory (exit status 1 on any mismatch)."
-    from lcdt.pipeline import mark_stage
-
-    if not run:
-        raise SystemExit("lcdt-verify: --run DIR is required (the run directory holding archive.npz)")
-    rd = RunDir(run, create=False)
-    rd.clear('verify')
-    try:
-        figs = stage_verify(rd, preset)
-    except ValueError as e:
-        print(f"lcdt-verify: {e}", file=sys.stderr)
-        raise SystemExit(1)
-    print(json.dumps(figs))
-    mark_stage(rd, 'verify', {}, preset=preset, **figs)

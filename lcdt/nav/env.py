@@ -6,14 +6,16 @@ Docs: https://lcdt-lab.github.io/lcdt/api/nav_env.html.md"""
 
 # %% ../../nbs/api/02_nav_env.ipynb #6167517e
 from __future__ import annotations
-import math, time
+import math
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple, Callable
 import numpy as np
 import gymnasium as gym
 from gymnasium import spaces
 from ..validate import validate_cfg
-from .scene import ROOM_SIZE, INNER_WALLS, WALLS, outer_walls, wall_distance
+from .scene import ROOM_SIZE, START_POSE, INNER_WALLS, WALLS, TILE_RGB, default_scene, outer_walls
+from .scene import tiles_3x3, wall_distance
 
 # %% auto #0
 __all__ = ['NAV_PRESETS', 'NavConfig', 'laser_distances', 'nav_step', 'nav_obs', 'wall_clearance', 'sample_poses', 'Rollout',
@@ -26,10 +28,15 @@ class NavConfig:
     walls: tuple = INNER_WALLS  # inner wall segments (x0, y0, x1, y1); the outer walls are always there
     radius: float = 10.0  # robot disc radius (px); the wheels are 2*radius apart
     max_speed: float = 4.0  # distance a wheel at speed 1 rolls in one step (px)
-    laser_angles: tuple = (-45.0, 0.0, 45.0)  # laser directions relative to the heading (degrees, negative = left)
+    laser_angles: tuple = (-45.0, 0.0, 45.0)  # one laser per angle (degrees from the heading, negative = left)
     laser_range: float = 100.0  # a laser reads 1 at this distance or beyond (px)
-    start: tuple = (60.0, 450.0, 45.0)  # default start pose: x, y (px), heading (degrees)
+    start: tuple = START_POSE  # default start pose: x, y (px), heading (degrees)
     max_steps: int = 400  # episode length of NavEnv
+
+    @property
+    def obs_dim(self) -> int:
+        "Width of an observation: one reading per laser, then the two bumpers."
+        return len(self.laser_angles) + 2
 
 
 NAV_PRESETS = {
@@ -52,7 +59,7 @@ def _numbers(v, name: str, n: int | None = None, what: str = 'numbers') -> np.nd
 
 
 def _check_cfg(cfg) -> NavConfig:
-    "`cfg` checked: field types and ranges (`validate_cfg`), wall segments, start pose, three lasers."
+    "`cfg` checked: field types and ranges (`validate_cfg`), wall segments, start pose, one or more lasers."
     if not isinstance(cfg, NavConfig):
         raise TypeError(f"cfg must be a NavConfig, got {type(cfg).__name__}")
     validate_cfg(cfg)
@@ -62,7 +69,8 @@ def _check_cfg(cfg) -> NavConfig:
     if len(w) % 4:
         raise ValueError(f"walls must be (x0, y0, x1, y1) segments, got {len(w)} numbers: {cfg.walls!r}")
     _numbers(cfg.start, 'start', 3, 'a pose (x, y, heading in degrees)')
-    _numbers(cfg.laser_angles, 'laser_angles', 3, 'three angles in degrees (the observation holds 3 lasers)')
+    if not len(_numbers(cfg.laser_angles, 'laser_angles', what='angles in degrees (one per laser)')):
+        raise ValueError("laser_angles must hold at least one angle in degrees (one per laser), got ()")
     return cfg
 
 
@@ -129,7 +137,8 @@ _BUMP = math.sin(math.radians(15))
 
 
 def _time_of_contact(x, y, mx, my, world: _World):
-    "First contact time `t` (inf if none) of centres `p + t m`, and the wall: inner index, -1 an outer x wall, -2 an outer y wall."
+    "First contact time `t` (inf if none) of centres `p + t m`, and the wall hit.\n\n"
+    "The wall is an inner wall's index, -1 for an outer x wall, -2 for an outer y wall."
     R, lo, hi = world.R, world.R, world.size - world.R
     with np.errstate(divide='ignore', invalid='ignore'):
         tbx = np.where(mx != 0, np.maximum((np.where(mx > 0, hi, lo) - x) / mx, 0.0), np.inf)
@@ -167,7 +176,7 @@ def _time_of_contact(x, y, mx, my, world: _World):
 
 
 def nav_step(x, y, theta, action, world: _World):
-    "One step of `N` robots: new `(x, y, theta, bumpers [N, 2])` after wheel speeds `action [N, 2]` (float64, already checked)."
+    "One step of `N` robots: new `(x, y, theta, bumpers [N, 2])` after wheel speeds `action [N, 2]` (float64, checked)."
     cfg = world.cfg
     a = np.minimum(np.maximum(action, -1.0), 1.0)
     l, r = a[:, 0], a[:, 1]
@@ -195,7 +204,7 @@ def nav_step(x, y, theta, action, world: _World):
 
 
 def nav_obs(x, y, theta, bump, world: _World) -> np.ndarray:
-    "Observations `[N, 5]` (float64): normalised laser readings, then the two bumpers."
+    "Observations `[N, cfg.obs_dim]` (float64): normalised laser readings, then the two bumpers."
     d = laser_distances(x, y, theta, world)
     return np.concatenate([np.minimum(d, world.cfg.laser_range) / world.cfg.laser_range, bump], 1)
 
@@ -230,7 +239,8 @@ def _check_poses(pose, n, world):
     if out.any():
         i = int(np.flatnonzero(out)[0])
         raise ValueError(
-            f"pose {tuple(pose[i])} puts the robot inside a wall or outside the room: x and y must be in [{world.R:g}, {world.size - world.R:g}]"
+            f"pose {tuple(pose[i])} puts the robot inside a wall or outside the room: "
+            f"x and y must be in [{world.R:g}, {world.size - world.R:g}]"
         )
     if (wall_clearance(pose[:, 0], pose[:, 1], world) < world.R - _TOL).any():
         raise ValueError(f"pose puts the robot (radius {world.R}) inside a wall or outside the room")
@@ -238,7 +248,7 @@ def _check_poses(pose, n, world):
 
 # %% ../../nbs/api/02_nav_env.ipynb #45128797
 class Rollout(NamedTuple):
-    "Arrays of a batched rollout: `pos [N, T, 2]`, `heading [N, T]`, `obs [N, T, 5]`, `act [N, T, 2]` (float32)."
+    "Arrays of a batched rollout: `pos [N, T, 2]`, `heading [N, T]`, `obs [N, T, K + 2]`, `act [N, T, 2]` (float32)."
 
     pos: np.ndarray
     heading: np.ndarray
@@ -308,7 +318,7 @@ class BatchNav:
         return np.stack([self.x, self.y, self.theta], 1)
 
     def observe(self) -> np.ndarray:
-        "The current observations, float32 `[N, 5]`."
+        "The current observations, float32 `[N, cfg.obs_dim]`."
         return self._obs.astype(np.float32)
 
     def step(self, action) -> np.ndarray:
@@ -322,7 +332,7 @@ class BatchNav:
         self.steps += 1
 
     def rollout(self, policy_fn: Callable, n_steps: int | None = None, reset: bool = True) -> Rollout:
-        "Run `policy_fn(obs float32[N, 5]) -> float32[N, 2]` for `n_steps` (default `cfg.max_steps`) steps."
+        "Run `policy_fn(obs float32[N, cfg.obs_dim]) -> float32[N, 2]` for `n_steps` (default `cfg.max_steps`) steps."
         T = self.cfg.max_steps if n_steps is None else n_steps
         if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
             raise ValueError(f"n_steps must be an int >= 1, got {n_steps!r}")
@@ -331,7 +341,7 @@ class BatchNav:
             self.reset()
         N = self.n
         pos, head = np.empty((T, N, 2), np.float32), np.empty((T, N), np.float32)  # time-major while filling
-        obs, act = np.empty((T, N, 5), np.float32), np.empty((T, N, 2), np.float32)
+        obs, act = np.empty((T, N, self.cfg.obs_dim), np.float32), np.empty((T, N, 2), np.float32)
         for t in range(T):
             o = self.observe()
             a = np.asarray(policy_fn(o))
@@ -359,19 +369,20 @@ class NavEnv(gym.Env):
     | 1   | right wheel speed  | -1  | 1   |
 
     ## Observation Space
-    `Box(0, 1, (5,), float32)`.
+    `Box(0, 1, (cfg.obs_dim,), float32)`: one reading per laser of `cfg.laser_angles` (K of them), then two bumpers.
+    With the default three lasers:
 
     | Num | Observation                             | Min | Max |
     |-----|-----------------------------------------|-----|-----|
     | 0   | laser at -45 deg (left), range / 100    | 0   | 1   |
     | 1   | laser at 0 deg (ahead), range / 100     | 0   | 1   |
     | 2   | laser at +45 deg (right), range / 100   | 0   | 1   |
-    | 3   | left bumper (last move stopped by a wall on the left)  | 0 | 1 |
-    | 4   | right bumper                            | 0   | 1   |
+    | K   | left bumper (last move stopped by a wall on the left)  | 0 | 1 |
+    | K+1 | right bumper                            | 0   | 1   |
 
     ## Starting State
-    `cfg.start` = (60, 450) facing 45 deg (south-east; y points down), or a random free pose with
-    `random_start=True` / `options={'random_start': True}`, or `options={'pose': (x, y, heading_rad)}`.
+    `cfg.start` (`lcdt.nav.scene.START_POSE`: (60, 450) facing 45 deg, south-east as y points down), or a random
+    pose with `random_start=True` / `options={'random_start': True}`, or `options={'pose': (x, y, heading_rad)}`.
 
     ## Rewards, Episode End, Info
     Reward 0 always. Never terminates; truncated after `cfg.max_steps` (400) steps.
@@ -404,7 +415,7 @@ class NavEnv(gym.Env):
         )
         self.sim = BatchNav(1, self.cfg)
         self.action_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
-        self.observation_space = spaces.Box(0.0, 1.0, (5,), np.float32)
+        self.observation_space = spaces.Box(0.0, 1.0, (self.cfg.obs_dim,), np.float32)
         self._fig = self._bg = None
 
     def _get_obs(self):
@@ -473,15 +484,13 @@ class NavEnv(gym.Env):
 
 # %% ../../nbs/api/02_nav_env.ipynb #1ed9e9c9
 def _background(world: _World, size: int) -> np.ndarray:
-    "uint8 `[size, size, 3]` image of the tiles, the furniture (grey boxes) and the walls."
-    from lcdt.nav.scene import TILE_COLOURS, TILE_RGB, default_scene
-
+    "uint8 `[size, size, 3]` image of the scene's tiles and furniture (grey boxes), and the world's walls."
     s = world.size / size
     c = (np.arange(size) + 0.5) * s  # pixel centres in room units
     X, Y = np.meshgrid(c, c)
-    tile = np.clip((Y // (world.size / 3)).astype(int), 0, 2) * 3 + np.clip((X // (world.size / 3)).astype(int), 0, 2)
-    pal = np.array([TILE_RGB[k] for k in TILE_COLOURS], dtype=np.float64)
-    img = pal[tile] * 0.55 + 255 * 0.45  # pale tiles
+    img = np.zeros((size, size, 3))
+    for colour, (x0, y0, x1, y1) in tiles_3x3(world.size).items():  # the scene's tiling, at the world's size
+        img[(X >= x0) & (X < x1) & (Y >= y0) & (Y < y1)] = np.array(TILE_RGB[colour]) * 0.55 + 255 * 0.45  # pale
     for x0, y0, x1, y1 in default_scene().objects.values():
         inside = (X >= x0) & (X <= x1) & (Y >= y0) & (Y <= y1)
         edge = inside & ~((X >= x0 + 2 * s) & (X <= x1 - 2 * s) & (Y >= y0 + 2 * s) & (Y <= y1 - 2 * s))

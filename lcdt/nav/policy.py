@@ -7,12 +7,24 @@ Docs: https://lcdt-lab.github.io/lcdt/api/policy.html.md"""
 # %% ../../nbs/api/03_policy.ipynb #8d7ba26b
 from __future__ import annotations
 import numpy as np
+from .env import NavConfig
 
 # %% auto #0
-__all__ = ['LAYERS', 'n_params', 'init_params', 'mlp_layers', 'mlp_forward', 'MLPPolicy', 'policy_fn_from_params']
+__all__ = ['HIDDEN', 'LAYERS', 'mlp_widths', 'n_params', 'init_params', 'mlp_layers', 'mlp_forward', 'MLPPolicy',
+           'policy_fn_from_params']
 
 # %% ../../nbs/api/03_policy.ipynb #b61e5069
-LAYERS = (5, 10, 10, 10, 2)  # the network's widths, input to output
+HIDDEN = (10, 10, 10)  # the hidden layers' widths
+
+
+def mlp_widths(obs_dim: int) -> tuple:
+    "The network's widths, input to output, for observations of width `obs_dim` (`NavConfig.obs_dim`)."
+    if isinstance(obs_dim, bool) or not isinstance(obs_dim, (int, np.integer)) or obs_dim < 1:
+        raise ValueError(f"obs_dim must be a positive int (the observation width), got {obs_dim!r}")
+    return (int(obs_dim), *HIDDEN, 2)
+
+
+LAYERS = mlp_widths(NavConfig().obs_dim)  # the default robot's network, input to output
 
 
 def n_params(layers=LAYERS) -> int:
@@ -73,13 +85,13 @@ def _check_obs(obs, n, dim):
 
 
 def mlp_forward(params, obs, layers=LAYERS) -> np.ndarray:
-    "Actions `[N, 2]` in [-1, 1] of the `N` controllers `params [N, P]` on the observations `obs [N, 5]`."
+    "Actions `[N, 2]` in [-1, 1] of the `N` controllers `params [N, P]` on the observations `obs [N, layers[0]]`."
     wb = mlp_layers(params, layers)
     return _forward(wb, _check_obs(obs, len(wb[0][1][0]), layers[0]))
 
 # %% ../../nbs/api/03_policy.ipynb #4c52cdf9
 class MLPPolicy:
-    "A batch of MLP controllers as a callable `obs [N, 5] -> act [N, 2]`, weights converted once."
+    "A batch of MLP controllers as a callable `obs [N, layers[0]] -> act [N, 2]`, weights converted once."
 
     def __init__(self, params, layers=LAYERS):
         self.layers, self.params = tuple(layers), _check_params(params, layers)

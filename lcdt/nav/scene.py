@@ -11,12 +11,13 @@ from typing import NamedTuple
 import numpy as np
 
 # %% auto #0
-__all__ = ['ROOM_SIZE', 'INNER_WALLS', 'WALLS', 'TILE_COLOURS', 'TILE_RGB', 'OBJECTS', 'RELATIONS', 'outer_walls', 'Label',
-           'Scene', 'tiles_3x3', 'default_scene', 'label_codes', 'wall_distance', 'reachable', 'Event',
+__all__ = ['ROOM_SIZE', 'START_POSE', 'INNER_WALLS', 'WALLS', 'TILE_COLOURS', 'TILE_RGB', 'OBJECTS', 'RELATIONS', 'outer_walls',
+           'Label', 'Scene', 'tiles_3x3', 'default_scene', 'label_codes', 'wall_distance', 'reachable', 'Event',
            'annotate_batch', 'annotate', 'events_to_json', 'events_from_json']
 
 # %% ../../nbs/api/01_scene.ipynb #62e295b4
 ROOM_SIZE = 600.0  # side of the square room (px)
+START_POSE = (60.0, 450.0, 45.0)  # where every episode starts: x, y (px), heading (degrees, 45 = south-east)
 INNER_WALLS = (
     (300.0, 0.0, 300.0, 170.0),  # bedroom | bathroom
     (0.0, 250.0, 170.0, 250.0),  # bedroom south wall
@@ -206,8 +207,8 @@ def wall_distance(points, walls) -> np.ndarray:
     return np.hypot(px - u * dx, py - u * dy).min(1)
 
 
-def reachable(scene: Scene, start=(60.0, 450.0), radius: float = 10.0, step: float = 2.0) -> tuple:
-    "Grid centres `c` and the boolean masks `(free, reached)` `[G, G]` of where a disc of `radius` fits and can get from `start`."
+def reachable(scene: Scene, start=START_POSE, radius: float = 10.0, step: float = 2.0) -> tuple:
+    "Grid centres `c` and masks `(free, reached)` `[G, G]`: where a disc of `radius` fits, and can get from `start`."
     c = np.arange(step / 2, scene.size, step)
     X, Y = np.meshgrid(c, c)  # [row = y, col = x]
     free = (wall_distance(np.stack([X.ravel(), Y.ravel()], 1), scene.walls) >= radius).reshape(X.shape)

@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/rl_common.html.md"""
 
 # %% ../../nbs/api/49_rl_common.ipynb #8c30f78a
 from __future__ import annotations
-import json, math
+import json
+import math
 from pathlib import Path
 
 import numpy as np

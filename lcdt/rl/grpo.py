@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/rl_grpo.html.md"""
 
 # %% ../../nbs/api/51_rl_grpo.ipynb #99d046b4
 from __future__ import annotations
-import copy, time
+import copy
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def group_advantages(returns, eps: float = 1e-6):
 def group_rollout(
     agent, games, group_size: int, max_steps: int = EPISODE_STEPS, gamma: float = 0.97, seed: int = 0
 ) -> dict:
-    "Play each of `games` `group_size` times with `agent`'s sampled actions; arrays `[T, N]` and returns `[n_games, G]`."
+    "Play each of `games` `group_size` times with `agent`'s sampled actions; arrays `[T, N]`, returns `[n_games, G]`."
     if group_size < 2:
         raise ValueError(f"group_size must be >= 2, got {group_size}")
     st = states([g for g in games for _ in range(group_size)])

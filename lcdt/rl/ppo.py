@@ -6,7 +6,8 @@ Docs: https://lcdt-lab.github.io/lcdt/api/rl_ppo.html.md"""
 
 # %% ../../nbs/api/50_rl_ppo.ipynb #9923fb56
 from __future__ import annotations
-import math, time
+import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,8 @@ def compute_gae(rewards, values, dones, next_value, next_done, gamma: float, gae
     )
     if not (rewards.shape == values.shape == dones.shape) or rewards.ndim != 2:
         raise ValueError(
-            f"rewards, values and dones must share a [T, N] shape, got {tuple(rewards.shape)}, {tuple(values.shape)}, {tuple(dones.shape)}"
+            "rewards, values and dones must share a [T, N] shape, got "
+            f"{tuple(rewards.shape)}, {tuple(values.shape)}, {tuple(dones.shape)}"
         )
     T = rewards.shape[0]
     adv = torch.zeros_like(rewards)

@@ -6,19 +6,20 @@ Docs: https://lcdt-lab.github.io/lcdt/api/describe.html.md"""
 
 # %% ../../nbs/api/06_describe.ipynb #2d129688
 from __future__ import annotations
-import json, random, re
+import json
+import random
+import re
 from pathlib import Path
 from typing import NamedTuple
-from fastcore.script import call_parse
+from dataclasses import dataclass
 from ..core import RunDir, atomic_write_text, in_test
 from .llm import ChatClient, LLMConfig, LLMError
 
 # %% auto #0
 __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DESCRIBE_SYSTEM', 'DESCRIBE_USER', 'JUDGE_SYSTEM',
-           'JUDGE_USER', 'DESCRIBE_PRESETS', 'as_events', 'Step', 'summarise', 'key_mentions', 'synthetic_events',
-           'render', 'Describer', 'TemplateDescriber', 'mentions', 'RuleJudge', 'judge_discrimination', 'route_words',
-           'OpenAIDescriber', 'LLMJudge', 'make_describer', 'read_events', 'describe_run', 'stage_describe',
-           'lcdt_describe']
+           'JUDGE_USER', 'as_events', 'Step', 'summarise', 'key_mentions', 'synthetic_events', 'render', 'Describer',
+           'TemplateDescriber', 'mentions', 'RuleJudge', 'judge_discrimination', 'route_words', 'OpenAIDescriber',
+           'LLMJudge', 'DescribeConfig', 'make_describer', 'read_events', 'describe_run']
 
 # %% ../../nbs/api/06_describe.ipynb #05b14b79
 OBJECTS = (
@@ -671,7 +672,18 @@ class LLMJudge:
         return self.score_batch([text], [events])[0]
 
 # %% ../../nbs/api/06_describe.ipynb #27c03088
-DESCRIBE_PRESETS = dict(tiny=dict(n_paraphrases=3), small=dict(n_paraphrases=4), paper=dict(n_paraphrases=6))
+@dataclass
+class DescribeConfig:
+    "Which describer writes the texts of each route, and how (the `describe` section of a run's config)."
+
+    describer: str = 'template'  # template (offline, seeded) | openai (any OpenAI-compatible server)
+    n_paraphrases: int = 4  # texts per voice (descriptive, imperative) and route
+    seed: int = 0  # seed of the template describer
+    base_url: str = ''  # openai: server root, e.g. http://127.0.0.1:8000/v1 ('' : $LCDT_LLM_BASE_URL)
+    model: str = ''  # openai: model name ('' : $LCDT_LLM_MODEL)
+    temperature: float = 0.7  # openai: sampling temperature
+    concurrency: int = 4  # openai: requests in flight
+    cache_dir: str = '.cache/llm'  # openai: cache of replies ('' : none)
 
 
 def make_describer(
@@ -730,49 +742,3 @@ def describe_run(
         mean_words=round(sum(len(t.split()) for t in texts) / max(1, len(texts)), 2),
         rule_judge_own=round(sum(scores) / max(1, len(scores)), 4),
     )
-
-
-def stage_describe(run: RunDir, preset: str) -> dict:
-    "The pipeline's describe stage: template texts for every route of the run."
-    if preset not in DESCRIBE_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DESCRIBE_PRESETS)}")
-    return describe_run(run, 'template', **DESCRIBE_PRESETS[preset])
-
-# %% ../../nbs/api/06_describe.ipynb #1055b40b
-@call_parse
-def lcdt_describe(
-    run: str = None,  # run directory holding events.jsonl
-    describer: str = 'template',  # template | openai
-    n_paraphrases: int = 4,  # texts per voice and route
-    seed: int = 0,  # seed of the template describer
-    base_url: str = '',  # openai: server root, e.g. http://127.0.0.1:8000/v1 (default $LCDT_LLM_BASE_URL)
-    model: str = '',  # openai: model name (default $LCDT_LLM_MODEL)
-    temperature: float = 0.7,  # openai: sampling temperature
-    concurrency: int = 4,  # openai: requests in flight
-    cache_dir: str = '.cache/llm',  # openai: cache of replies ('' for none)
-):
-    "Add descriptions and instructions to a run directory (writes descriptions.jsonl)."
-    if not run:
-        raise ValueError("--run is required: the run directory holding events.jsonl")
-    llm = LLMConfig(
-        base_url=base_url, model=model, temperature=temperature, concurrency=concurrency, cache_dir=cache_dir
-    )
-    try:
-        figs = describe_run(run, describer, n_paraphrases, seed, llm)
-    except LLMError as e:
-        raise SystemExit(f"lcdt-describe: {e}") from None  # lcdt.cli: exit 2, the reason on stderr
-    print(json.dumps(figs))
-    from lcdt.pipeline import mark_stage  # a marker the pipeline reads (settings hashed)
-
-    mark_stage(
-        run,
-        'describe',
-        dict(
-            describer=describer,
-            n_paraphrases=n_paraphrases,
-            seed=seed,
-            **(dict(model=llm.model, temperature=temperature) if describer == 'openai' else {}),
-        ),
-        **figs,
-    )
-    return figs

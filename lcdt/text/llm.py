@@ -6,8 +6,22 @@ Docs: https://lcdt-lab.github.io/lcdt/api/llm.html.md"""
 
 # %% ../../nbs/api/06a_llm.ipynb #b1523848
 from __future__ import annotations
-import base64, email.utils, hashlib, http.client, json, logging, math, os, random, re, socket, threading, time
-import urllib.error, urllib.parse, urllib.request
+import base64
+import email.utils
+import hashlib
+import http.client
+import json
+import logging
+import math
+import os
+import random
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone

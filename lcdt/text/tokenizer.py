@@ -6,17 +6,17 @@ Docs: https://lcdt-lab.github.io/lcdt/api/tokenizer.html.md"""
 
 # %% ../../nbs/api/07_tokenizer.ipynb #43708d8a
 from __future__ import annotations
-import json, re, time
+import json
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-from fastcore.script import call_parse
 from ..core import RunDir, atomic_write_text, cfg_from_dict, cfg_to_dict
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'TOKENIZER_PRESETS', 'TokenizerConfig', 'TextTokenizer',
-           'tokenizer_from_file', 'train_tokenizer', 'load_tokenizer', 'tokenizer_hash', 'read_texts', 'read_splits',
-           'tokenizer_for_run', 'tokenizer_config', 'stage_tokenizer', 'lcdt_tokenizer']
+__all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'TokenizerConfig', 'TextTokenizer', 'tokenizer_from_file',
+           'train_tokenizer', 'load_tokenizer', 'tokenizer_hash', 'read_texts', 'read_splits', 'tokenizer_for_run']
 
 # %% ../../nbs/api/07_tokenizer.ipynb #d200979c
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[BOS]', '[EOS]')  # ids 0, 1, 2, 3
@@ -32,9 +32,6 @@ class TokenizerConfig:
     min_frequency: int = 1  # words (word) or pairs (bpe) seen fewer times are not learned
     lowercase: bool = True  # fold case before tokenizing
     max_len: int = 128  # longest encoding, [BOS] and [EOS] included; longer texts are truncated
-
-
-TOKENIZER_PRESETS = dict(tiny=dict(vocab_size=900), small=dict(vocab_size=900), paper=dict(vocab_size=900, max_len=256))
 
 
 def _check_cfg(cfg):
@@ -293,35 +290,3 @@ def tokenizer_for_run(run, cfg: TokenizerConfig | None = None) -> tuple:
         heldout_unk_rate=round(tk.unk_rate(held), 5) if held else None,
     )
     return tk, figs
-
-
-def tokenizer_config(preset: str) -> TokenizerConfig:
-    "The `TokenizerConfig` of `preset`: what the tokenizer stage trains, and what its marker records."
-    if preset not in TOKENIZER_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(TOKENIZER_PRESETS)}")
-    return TokenizerConfig(**TOKENIZER_PRESETS[preset])
-
-
-def stage_tokenizer(run: RunDir, preset: str) -> dict:
-    "The pipeline's tokenizer stage: train on the train split's texts, write `tokenizer.json`."
-    return tokenizer_for_run(run, tokenizer_config(preset))[1]
-
-# %% ../../nbs/api/07_tokenizer.ipynb #43259e68
-@call_parse
-def lcdt_tokenizer(
-    run: str = None,  # run directory holding descriptions.jsonl (and dataset/ for the split)
-    kind: str = 'bpe',  # bpe | word
-    vocab_size: int = 900,  # most vocabulary entries, special tokens included
-    min_frequency: int = 1,  # least count of a learned word or merge
-    max_len: int = 128,  # longest encoding, [BOS]/[EOS] included
-):
-    "Train the run's tokenizer on its train-split texts and write tokenizer.json."
-    if not run:
-        raise ValueError("--run is required: the run directory holding descriptions.jsonl")
-    from lcdt.pipeline import mark_stage
-
-    cfg = TokenizerConfig(kind=kind, vocab_size=vocab_size, min_frequency=min_frequency, max_len=max_len)
-    _, figs = tokenizer_for_run(run, cfg)
-    print(json.dumps(figs))
-    mark_stage(run, 'tokenizer', cfg, **figs)
-    return figs

@@ -9,22 +9,23 @@ from __future__ import annotations
 import io
 from pathlib import Path
 import numpy as np
-from ..nav.scene import Scene, default_scene, TILE_RGB, annotate_batch, Event
+from ..nav.scene import START_POSE, Scene, default_scene, TILE_RGB, annotate_batch, Event
 from ..core import atomic_write_bytes
 
 # %% auto #0
-__all__ = ['plot_scene', 'save_figure', 'plot_trajectories', 'events_legend', 'plot_bds']
+__all__ = ['plot_scene', 'save_figure', 'plot_trajectories', 'events_legend', 'plot_bds', 'plot_archive']
 
 # %% ../../nbs/api/03a_viz_nav.ipynb #b08ab4fd
 def plot_scene(
     scene: Scene | None = None,
     ax=None,
     tiles: bool = True,
-    names: bool = True,
-    start=(60.0, 450.0, 45.0),
+    labels: bool = True,
+    start=START_POSE,
     figsize=(6, 6),
+    fontsize: float = 7,
 ):
-    "Draw the flat: coloured tiles (named), furniture boxes (named), walls, and the start pose as an arrow."
+    "Draw the flat: coloured tiles (named), furniture boxes (named if `labels`), walls, and the start pose as an arrow."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
@@ -36,7 +37,15 @@ def plot_scene(
             rgb = np.array(TILE_RGB[colour]) / 255
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=rgb * 0.55 + 0.45, edgecolor='none', zorder=0))
             ax.text(
-                x0 + 6, y1 - 6, colour, fontsize=7, color=rgb * 0.6, ha='left', va='bottom', style='italic', zorder=1
+                x0 + 6,
+                y1 - 6,
+                colour,
+                fontsize=fontsize,
+                color=rgb * 0.6,
+                ha='left',
+                va='bottom',
+                style='italic',
+                zorder=1,
             )
     for name, (x0, y0, x1, y1) in scene.objects.items():
         ax.add_patch(
@@ -50,12 +59,12 @@ def plot_scene(
                 zorder=2,
             )
         )
-        if names:
+        if labels:
             ax.text(
                 (x0 + x1) / 2,
                 (y0 + y1) / 2,
                 name,
-                fontsize=7,
+                fontsize=fontsize,
                 ha='center',
                 va='center',
                 zorder=5,
@@ -117,7 +126,7 @@ def plot_trajectories(
     p = _check_traj(positions)
     scene = scene or default_scene()
     if ax is None:
-        ax = plot_scene(scene, figsize=figsize, names=True)
+        ax = plot_scene(scene, figsize=figsize, labels=True)
     if events is None and annotate_events:
         events = annotate_batch(p, scene)
     if events is not None and len(events) != len(p):
@@ -152,6 +161,32 @@ def plot_bds(bds, scene: Scene | None = None, ax=None, c=None, s: float = 4, fig
     if bds.ndim != 2 or bds.shape[1] != 2:
         raise ValueError(f"bds must be an array [N, 2], got shape {bds.shape}")
     if ax is None:
-        ax = plot_scene(scene, figsize=figsize, names=False)
+        ax = plot_scene(scene, figsize=figsize, labels=False)
     ax.scatter(bds[:, 0], bds[:, 1], s=s, c='crimson' if c is None else c, zorder=8, **kw)
+    return ax
+
+# %% ../../nbs/api/03a_viz_nav.ipynb #c143ff61
+def plot_archive(
+    bd,
+    reachable: np.ndarray | None = None,
+    cell: float = 30.0,
+    ax=None,
+    title: str | None = None,
+    s: float = 3,
+    figsize=(5, 5),
+):
+    "The BDs `bd [n, 2]` over the scene; the `reachable` cells (of side `cell`) that no BD reaches are hatched."
+    from matplotlib.patches import Rectangle
+    from lcdt.nav.archive import covered_cells
+
+    ax = plot_scene(ax=ax, labels=True, figsize=figsize)
+    if reachable is not None:
+        miss = reachable & ~covered_cells(bd, reachable.shape, cell)
+        for i, j in zip(*np.nonzero(miss)):
+            ax.add_patch(
+                Rectangle((j * cell, i * cell), cell, cell, fill=False, hatch='////', ec='0.3', lw=0.3, zorder=7)
+            )
+    plot_bds(bd, ax=ax, s=s, alpha=0.7, lw=0)
+    if title:
+        ax.set_title(title, fontsize=9)
     return ax

@@ -1,4 +1,4 @@
-"""Interactive viewers for runs and games: scrub a trajectory with its events and descriptions, pick archive entries on the BD map, step through a gold-game episode.
+"""Interactive viewers for runs and games: play a trajectory with its events and descriptions, click archive entries on the BD map, compare a model's rollout with the entry, step through a gold-game episode.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/widgets.html.md"""
 
@@ -6,7 +6,12 @@ Docs: https://lcdt-lab.github.io/lcdt/api/widgets.html.md"""
 
 # %% ../../nbs/api/40_widgets.ipynb #5aba27e0
 from __future__ import annotations
-import base64, html, io, json, re, textwrap
+import base64
+import html
+import io
+import json
+import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,13 +21,14 @@ from ..core import atomic_write_bytes, atomic_write_text, rng as _rng
 from ..nav.scene import Scene, Event, Label, default_scene, annotate_batch, events_from_json, events_to_json
 
 # %% auto #0
-__all__ = ['RunData', 'load_run', 'demo_run', 'label_words', 'current_event', 'events_html', 'fig_to_png', 'TrajectoryViewer',
-           'ArchiveViewer', 'GameViewer', 'write_viewer_notebook']
+__all__ = ['RunData', 'load_run', 'demo_run', 'label_words', 'current_event', 'events_html', 'named_in', 'mark_names',
+           'side_by_side_html', 'fig_to_png', 'png_size', 'TrajectoryViewer', 'ArchiveViewer', 'GameViewer',
+           'write_viewer_notebook']
 
 # %% ../../nbs/api/40_widgets.ipynb #8937db0b
 @dataclass
 class RunData:
-    "What the viewers show of a run: trajectories `pos [N, T, 2]`, `bd [N, 2]`, events and texts per entry."
+    "What the viewers show of a run: trajectories `pos [N, T, 2]`, `bd [N, 2]`, events, texts and splits per entry."
 
     pos: np.ndarray  # float32 [N, T, 2], position after each step
     bd: np.ndarray  # float32 [N, 2], the behaviour descriptors (final positions)
@@ -31,12 +37,15 @@ class RunData:
     instructions: list  # list[list[str]], one list per entry (maybe empty)
     ids: list = field(default_factory=list)  # the entries' ids in the run (row numbers by default)
     source: str = ''  # where it was read from
+    splits: list = field(default_factory=list)  # each entry's split: 'train', 'val', 'test' ('' if not known)
 
     def __post_init__(self):
         N = len(self.pos)
         if not self.ids:
             self.ids = list(range(N))
-        for k in ('bd', 'events', 'descriptions', 'instructions', 'ids'):
+        if not self.splits:
+            self.splits = [''] * N
+        for k in ('bd', 'events', 'descriptions', 'instructions', 'ids', 'splits'):
             if len(getattr(self, k)) != N:
                 raise ValueError(f"{k} must hold one item per entry ({N}), got {len(getattr(self, k))}")
 
@@ -61,6 +70,25 @@ def _read_jsonl(path) -> dict:
     return {int(r['id']): r for r in rows}
 
 
+def _load_dataset(path: Path):
+    "The run's `dataset/` as one `datasets.Dataset` (the splits of a `DatasetDict` concatenated)."
+    import datasets
+
+    ds = datasets.load_from_disk(str(path))
+    if isinstance(ds, datasets.DatasetDict):
+        ds = datasets.concatenate_datasets(list(ds.values()))
+    return ds
+
+
+def _dataset_splits(path: Path, ids) -> list:
+    "The split of each of `ids` in the dataset at `path` ('' for an id it lacks; [] without a split column)."
+    ds = _load_dataset(path)
+    if not {'id', 'split'} <= set(ds.column_names):
+        return []
+    by_id = dict(zip((int(i) for i in ds['id']), ds['split']))
+    return [by_id.get(int(i), '') for i in ids]
+
+
 def _from_dir(path: Path, scene) -> RunData:
     if (path / 'archive.npz').exists():
         with np.load(path / 'archive.npz', allow_pickle=False) as z:
@@ -75,21 +103,18 @@ def _from_dir(path: Path, scene) -> RunData:
         de = _read_jsonl(path / 'descriptions.jsonl') if (path / 'descriptions.jsonl').exists() else {}
         desc = [list(de.get(i, {}).get('descriptions', [])) for i in ids]
         inst = [list(de.get(i, {}).get('instructions', [])) for i in ids]
-        return RunData(pos, bd, events, desc, inst, ids, str(path))
+        splits = _dataset_splits(path / 'dataset', ids) if (path / 'dataset').exists() else []
+        return RunData(pos, bd, events, desc, inst, ids, str(path), splits)
     if (path / 'dataset').exists():
-        import datasets
-
-        ds = datasets.load_from_disk(str(path / 'dataset'))
-        if isinstance(ds, datasets.DatasetDict):
-            ds = datasets.concatenate_datasets(list(ds.values()))
-        return _from_dataset(ds, scene, str(path / 'dataset'))
+        return _from_dataset(_load_dataset(path / 'dataset'), scene, str(path / 'dataset'))
     raise FileNotFoundError(f"{path} holds neither archive.npz nor dataset/: is it a run directory?")
 
 
 def _from_dataset(ds, scene, source='datasets.Dataset') -> RunData:
     if 'pos' not in ds.column_names:
         raise ValueError(
-            f"the dataset needs a 'pos' column [T, 2] (and ideally bd, events, descriptions, instructions), has {ds.column_names}"
+            "the dataset needs a 'pos' column [T, 2] (and ideally bd, events, descriptions, instructions), "
+            f"has {ds.column_names}"
         )
     npd = ds.select_columns([c for c in ('pos', 'bd') if c in ds.column_names]).with_format('numpy')
     pos = np.asarray(npd['pos'], dtype=np.float32)
@@ -108,7 +133,8 @@ def _from_dataset(ds, scene, source='datasets.Dataset') -> RunData:
         events = annotate_batch(pos, scene)
     col = lambda c: [list(x) for x in ds[c]] if c in ds.column_names else [[] for _ in range(len(pos))]
     ids = [int(i) for i in ds['id']] if 'id' in ds.column_names else []
-    return RunData(pos, bd, events, col('descriptions'), col('instructions'), ids, source)
+    splits = list(ds['split']) if 'split' in ds.column_names else []
+    return RunData(pos, bd, events, col('descriptions'), col('instructions'), ids, source, splits)
 
 
 def load_run(source, scene: Scene | None = None) -> RunData:
@@ -139,7 +165,8 @@ def load_run(source, scene: Scene | None = None) -> RunData:
             source=type(source).__name__,
         )
     raise TypeError(
-        f"source must be a run directory (str or Path), a datasets.Dataset or an object with .pos [N, T, 2], got {type(source).__name__}"
+        "source must be a run directory (str or Path), a datasets.Dataset or an object with .pos [N, T, 2], "
+        f"got {type(source).__name__}"
     )
 
 # %% ../../nbs/api/40_widgets.ipynb #3793d827
@@ -189,7 +216,7 @@ def current_event(events, t: int) -> int:
 
 
 def events_html(events, current: int = -1, max_items: int = 12) -> str:
-    "An HTML list of `events` (at most `max_items`, around the `current` one) with the `current` one marked (class `lcdt-current`, bold)."
+    "An HTML list of `events` (at most `max_items`, around the `current` one), the `current` one marked in bold."
     if not events:
         return '<i>no events</i>'
     lo = max(0, min(current - max_items // 2, len(events) - max_items))
@@ -198,6 +225,74 @@ def events_html(events, current: int = -1, max_items: int = 12) -> str:
         txt = html.escape(f"t={events[k].t}: {label_words(events[k])}")
         items.append(f'<li class="lcdt-current"><b>{txt}</b></li>' if k == current else f'<li>{txt}</li>')
     return f'<ol class="lcdt-events" start="{lo}" style="margin:0;padding-left:2.2em">' + ''.join(items) + '</ol>'
+
+# %% ../../nbs/api/40_widgets.ipynb #c89e3d15
+def _surface(scene) -> dict:
+    "Word -> name: the scene's objects and tile colours, and their synonyms (`lcdt.text.describe.SYNONYMS`)."
+    from lcdt.text.describe import SYNONYMS
+
+    names = [*scene.names, *scene.colours]
+    return {w: w for w in names} | {s: w for w in names for s in SYNONYMS.get(w, ())}
+
+
+def _words_re(words):
+    "A regex for any of `words` as whole words, the longest first ('file cabinet' before 'cabinet')."
+    alts = '|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf'(?<![\w-])({alts})(?![\w-])', re.I)
+
+
+def named_in(text: str, scene: Scene | None = None) -> list:
+    "The scene's objects and tile colours that `text` names (synonyms too: 'couch' is the sofa), in order."
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    surface = _surface(scene or default_scene())
+    return list(dict.fromkeys(surface[m.group(1).lower()] for m in _words_re(surface).finditer(text)))
+
+
+def mark_names(text: str, names, scene: Scene | None = None) -> str:
+    "`text` as HTML with the words that name one of `names` (whole words, any case, synonyms) in `<mark>`."
+    words = [w for w, n in _surface(scene or default_scene()).items() if n in names]
+    if not words:
+        return html.escape(text)
+    out, k = [], 0
+    for m in _words_re(words).finditer(text):
+        out += [html.escape(text[k : m.start()]), f'<mark>{html.escape(m.group(0))}</mark>']
+        k = m.end()
+    return ''.join(out) + html.escape(text[k:])
+
+
+def _names_events_html(events, names, empty: str, scene) -> str:
+    "An event list with the events that visit one of `names` marked, and which names the list reaches."
+    if events is None:
+        return f'<i>{empty}</i>'
+    if not events:
+        return '<i>no events</i>'
+    items = []
+    for e in events:
+        txt = f"t={e.t}: {mark_names(label_words(e), names, scene)}"
+        hit = e.obj in names or e.tile in names
+        items.append(f'<li class="lcdt-named"><b>{txt}</b></li>' if hit else f'<li>{txt}</li>')
+    seen = {x for e in events for x in (e.obj, e.tile)}
+    reach = ', '.join(f"{html.escape(n)} {'✓' if n in seen else '✗'}" for n in names)
+    foot = f'<div class="lcdt-reached"><small>reaches: {reach}</small></div>' if names else ''
+    return '<ol style="margin:0;padding-left:2.2em">' + ''.join(items) + '</ol>' + foot
+
+
+def side_by_side_html(prompt: str, entry_events, rollout_events=None, scene: Scene | None = None) -> str:
+    "Three columns: the `prompt`, the entry's events and the rollout's events, with what the prompt names marked."
+    names = named_in(prompt, scene)
+    cells = [
+        f'<p style="margin:0">{mark_names(prompt, names, scene) or "<i>no prompt</i>"}</p>'
+        + (f'<small>names: {", ".join(html.escape(n) for n in names)}</small>' if names else ''),
+        _names_events_html(entry_events, names, 'no entry', scene),
+        _names_events_html(rollout_events, names, 'no rollout yet: press <i>Roll out</i>', scene),
+    ]
+    td = '<td style="vertical-align:top;padding:2px 8px;border-top:1px solid #ccc;width:33%">'
+    head = ''.join(f'<th style="text-align:left;padding:2px 8px">{h}</th>' for h in ('prompt', 'entry', 'rollout'))
+    return (
+        '<table class="lcdt-sbs" style="border-collapse:collapse;width:100%;font-size:0.95em">'
+        f'<tr>{head}</tr><tr>' + ''.join(f'{td}{c}</td>' for c in cells) + '</tr></table>'
+    )
 
 # %% ../../nbs/api/40_widgets.ipynb #b3f73807
 def fig_to_png(fig, dpi: int = 72) -> bytes:
@@ -208,6 +303,31 @@ def fig_to_png(fig, dpi: int = 72) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=dpi)
     return buf.getvalue()
+
+
+def png_size(png: bytes) -> tuple:
+    "The (width, height) in pixels of PNG bytes (or an `ipywidgets.Image`'s value), read from the header."
+    png = bytes(png) if isinstance(png, (bytes, bytearray, memoryview)) else png
+    if not isinstance(png, bytes) or png[:8] != b'\x89PNG\r\n\x1a\n' or len(png) < 24:
+        raise ValueError(f"png must be the bytes of a PNG image, got {type(png).__name__}: {str(png)[:20]}")
+    return int.from_bytes(png[16:20], 'big'), int.from_bytes(png[20:24], 'big')
+
+
+def _show_png(image, png: bytes, width: int | None = None):
+    "Put `png` in the `ipywidgets.Image` `image`, `width` px wide (default: its own) at its own aspect ratio."
+    w, h = png_size(png)
+    width = width or w
+    image.value = png
+    image.layout.width, image.layout.height = f'{width}px', f'{round(width * h / w)}px'
+
+
+def _image_widget(cls: str):
+    "An `ipywidgets.Image` that keeps the shape it is given (a flex box would stretch it to its row's height)."
+    import ipywidgets as W
+
+    img = W.Image(format='png', layout=W.Layout(align_self='flex-start', object_fit='contain', flex='0 0 auto'))
+    img.add_class(cls)
+    return img
 
 
 def _figure(w=4.2, h=4.2):
@@ -276,6 +396,20 @@ def _follow_from(checkpoint, follow_fn):
     return (lambda texts, bds: follow(checkpoint, texts, bds, seed=0)), ''
 
 
+def _auto_checkpoint(source, checkpoint):
+    "`checkpoint`, or for 'auto' the run directory `source` when it holds a trained model (`model/config.json`)."
+    if not (isinstance(checkpoint, str) and checkpoint == 'auto'):
+        return checkpoint
+    if isinstance(source, (str, Path)) and (Path(source) / 'model' / 'config.json').exists():
+        return Path(source)
+    return None
+
+
+def _first_prompt(data: RunData, i: int) -> str:
+    "The prompt a viewer offers for entry `i`: its first instruction, else its first description, else ''."
+    return (list(data.instructions[i]) + list(data.descriptions[i]) + [''])[0]
+
+
 def _positions(out) -> np.ndarray:
     "The positions [N, T, 2] in what a follow function returned (an array, a dict, a tuple or an object with .pos)."
     if isinstance(out, dict):
@@ -291,35 +425,48 @@ def _positions(out) -> np.ndarray:
 
 # %% ../../nbs/api/40_widgets.ipynb #fc7af5ae
 class TrajectoryViewer(_Viewer):
-    "Scrub an archive entry's trajectory: scene, route up to `t`, label at `t`, events, descriptions, and a model's rollout."
+    "Scrub or play an archive entry's trajectory: scene, route up to `t`, label, events, texts, and a model's rollout."
 
     def __init__(
         self,
         source,
         entry: int = 0,
         t: int | None = None,
-        checkpoint=None,
-        follow_fn: Callable | None = None,
+        checkpoint='auto',  # a run directory or `model/`; 'auto': the run's own model, if `source` is a run with one
+        follow_fn: Callable | None = None,  # or any `(texts, bds) -> positions [N, T, 2]`
         scene: Scene | None = None,
-        width: int = 360,
+        width: int = 360,  # of the picture (px)
+        play_step: int = 4,  # steps per frame of the play button
+        play_interval: int = 150,  # ms between its frames
     ):
         import ipywidgets as W
 
         self.scene = scene or default_scene()
+        checkpoint = _auto_checkpoint(source, checkpoint)
         self.data = load_run(source, self.scene)
         N, T = self.data.pos.shape[:2]
         if not 0 <= entry < N:
             raise ValueError(f"entry must be in [0, {N}), got {entry}")
+        if isinstance(play_step, bool) or not isinstance(play_step, int) or play_step < 1:
+            raise ValueError(f"play_step must be a whole number of steps >= 1, got {play_step!r}")
         self._follow, self._why = _follow_from(checkpoint, follow_fn)
         self.model_pos = self.model_events = None
+        self.width = width
         lay = W.Layout(width='95%')
         self.entry = W.IntSlider(
             value=entry, min=0, max=N - 1, description='entry', continuous_update=False, layout=lay
         )
         self.search = W.Text(placeholder='search the descriptions, e.g. fridge', description='search', layout=lay)
         self.hits = W.Dropdown(options=[], description='matches', layout=lay)
-        self.t = W.IntSlider(value=T - 1 if t is None else t, min=0, max=T - 1, description='t', layout=lay)
-        self.image = W.Image(format='png', layout=W.Layout(width=f'{width}px'))
+        self.t = W.IntSlider(
+            value=T - 1 if t is None else t, min=0, max=T - 1, description='t', layout=W.Layout(flex='1 1 auto')
+        )
+        self.play = W.Play(
+            value=self.t.value, min=0, max=T - 1, step=play_step, interval=play_interval, show_repeat=False
+        )
+        self.play.layout.flex = '0 0 auto'
+        W.link((self.play, 'value'), (self.t, 'value'))  # in the kernel, so code that moves one moves the other
+        self.image = _image_widget('lcdt-scene')
         self.label = W.HTML()
         self.events = W.HTML()
         self.texts = W.HTML()
@@ -328,21 +475,28 @@ class TrajectoryViewer(_Viewer):
         )
         self.go = W.Button(description='Roll out', disabled=self._follow is None)
         self.status = W.HTML(self._why)
-        self.model_image = W.Image(format='png', layout=W.Layout(width=f'{width}px', display='none'))
+        self.sbs = W.HTML(layout=W.Layout(flex='1 1 0%', min_width='320px'))
+        self.model_image = _image_widget('lcdt-model-image')
+        self.model_image.layout.display = 'none'
         for w, c in (
             (self.entry, 'lcdt-entry'),
             (self.t, 'lcdt-t'),
+            (self.play, 'lcdt-play'),
             (self.label, 'lcdt-label'),
             (self.events, 'lcdt-events-box'),
             (self.texts, 'lcdt-texts'),
             (self.search, 'lcdt-search'),
+            (self.prompt, 'lcdt-prompt'),
+            (self.go, 'lcdt-go'),
             (self.status, 'lcdt-status'),
+            (self.sbs, 'lcdt-side-by-side'),
         ):
             w.add_class(c)
         self.entry.observe(lambda ch: self._on_entry(), 'value')
         self.t.observe(lambda ch: self.refresh(), 'value')
         self.search.observe(lambda ch: self.find(ch['new']), 'value')
         self.hits.observe(lambda ch: ch['new'] is not None and self.select(ch['new']), 'value')
+        self.prompt.observe(lambda ch: self._show_side_by_side(), 'value')
         self.go.on_click(lambda b: self.rollout(self.prompt.value))
         side = W.VBox(
             [self.label, W.HTML('<b>events</b>'), self.events, W.HTML('<b>texts</b>'), self.texts],
@@ -353,14 +507,14 @@ class TrajectoryViewer(_Viewer):
                 W.HTML('<b>model rollout</b> (target: this entry\'s BD)'),
                 W.HBox([self.prompt, self.go]),
                 self.status,
-                self.model_image,
+                W.HBox([self.model_image, self.sbs]),
             ]
         )
         self.widget = W.VBox(
             [
                 W.HBox(
                     [
-                        W.VBox([self.entry, self.t], layout=W.Layout(width='50%')),
+                        W.VBox([self.entry, W.HBox([self.play, self.t])], layout=W.Layout(width='50%')),
                         W.VBox([self.search, self.hits], layout=W.Layout(width='50%')),
                     ]
                 ),
@@ -385,7 +539,7 @@ class TrajectoryViewer(_Viewer):
         self.entry.value = int(i)
 
     def find(self, query: str) -> list:
-        "List the entries whose texts contain the words of `query` (the first 200) and show the first; return all their indices."
+        "List the entries whose texts contain the words of `query` (the first 200), show the first; return them all."
         hits = self.data.search(query) if query.strip() else []
         self.hits.options = [
             (f"{i}: {(self.data.texts(i) or [''])[0][:70]}", i) for i in hits[:200]
@@ -403,9 +557,12 @@ class TrajectoryViewer(_Viewer):
         txt = ''.join(f'<li>{html.escape(s)}</li>' for s in d.descriptions[i]) or '<li><i>no descriptions</i></li>'
         ins = ''.join(f'<li>{html.escape(s)}</li>' for s in d.instructions[i])
         self.texts.value = f'<ul style="margin:0;padding-left:1.2em">{txt}{ins}</ul>'
-        if not self.prompt.value and d.instructions[i]:
-            self.prompt.value = d.instructions[i][0]
+        self.prompt.value = _first_prompt(d, i)  # the prompt follows the entry
+        self._show_side_by_side()
         self.refresh()
+
+    def _show_side_by_side(self):
+        self.sbs.value = side_by_side_html(self.prompt.value, self.data.events[self.i], self.model_events, self.scene)
 
     @property
     def current(self) -> int:
@@ -421,10 +578,10 @@ class TrajectoryViewer(_Viewer):
         "Redraw the picture, the label and the event list for the current entry and `t`."
         self.label.value = f'<span style="font-size:1.15em">{html.escape(self.label_text())}</span>'
         self.events.value = events_html(self.data.events[self.i], self.current)
-        self.image.value = fig_to_png(self.scene_figure())
+        _show_png(self.image, fig_to_png(self.scene_figure()), self.width)
 
     def scene_figure(self, fig=None, ax=None):
-        "The scene with the entry's route up to `t`, the robot at `t` and the events so far (on `ax` of `fig` if given)."
+        "The scene with the entry's route up to `t`, the robot at `t` and the events so far (on `ax` if given)."
         i, t, d = self.i, self.t.value, self.data
         if ax is None:
             fig = _figure()
@@ -483,12 +640,15 @@ class TrajectoryViewer(_Viewer):
         except Exception as e:
             self.status.value = f'<span style="color:crimson">rollout failed: {html.escape(repr(e))}</span>'
             raise
+        self.prompt.value = prompt  # the side-by-side shows the prompt rolled out
         self.model_pos, self.model_events = pos, annotate_batch(pos[None], self.scene)[0]
         dist = float(np.linalg.norm(pos[-1] - self.data.bd[self.i]))
         self.status.value = f'<i>{html.escape(prompt)}</i>: ends {dist:.0f} px from the target; events: ' + html.escape(
             ' → '.join(label_words(e) for e in self.model_events)
         )
-        self.model_image.value, self.model_image.layout.display = fig_to_png(self.model_figure()), None
+        _show_png(self.model_image, fig_to_png(self.model_figure()), self.width)
+        self.model_image.layout.display = None
+        self._show_side_by_side()
         return pos
 
     def model_figure(self):
@@ -507,45 +667,72 @@ class TrajectoryViewer(_Viewer):
         return fig
 
 # %% ../../nbs/api/40_widgets.ipynb #eef41ed2
+_SPLIT_COLOURS = {'train': 'tab:blue', 'val': 'tab:orange', 'test': 'tab:green', '': '0.5'}
+_MAP_PX = (460, 400)  # the map's picture (px): axes square, tick labels left and below, legend on the right
+_MAP_RECT = (52 / 460, 40 / 400, 336 / 460, 336 / 400)  # the axes in figure fractions: 336 x 336 px
+
+
 class ArchiveViewer(_Viewer):
-    "The BD scatter over the flat; the chosen entry (slider, or nearest to a typed point) opens in a `TrajectoryViewer`."
+    "The archive map (BDs over the flat, coloured by split or events); a click opens the nearest entry below it."
 
     def __init__(
         self,
         source,
         entry: int = 0,
-        checkpoint=None,
+        checkpoint='auto',  # as `TrajectoryViewer`'s
         follow_fn: Callable | None = None,
         scene: Scene | None = None,
-        width: int = 360,
+        width: int = 360,  # of the trajectory viewer's picture (px)
+        colour_by: str = 'split',  # 'split' (train / val / test), 'events' (how many), 'search' (texts naming it)
+        grid: int = 24,  # clickable cells per side of the map
     ):
         import ipywidgets as W
 
+        if colour_by not in ('split', 'events', 'search'):
+            raise ValueError(f"colour_by must be 'split', 'events' or 'search', got {colour_by!r}")
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= 40:
+            raise ValueError(f"grid must be an int in [2, 40] (clickable cells per side of the map), got {grid!r}")
         self.scene = scene or default_scene()
+        checkpoint = _auto_checkpoint(source, checkpoint)
         self.data = load_run(source, self.scene)
         self.traj = TrajectoryViewer(
             self.data, entry=entry, checkpoint=checkpoint, follow_fn=follow_fn, scene=self.scene, width=width
         )
         self.entry = self.traj.entry  # one slider picks for both
+        self.colour_by = W.ToggleButtons(
+            options=['split', 'events', 'search'],
+            value=colour_by,
+            description='colour by',
+            style=dict(button_width='70px'),
+        )
         self.point = W.Text(placeholder='x, y  (e.g. 500, 120)', description='nearest to', continuous_update=False)
         self.info = W.HTML()
-        self.image = W.Image(format='png', layout=W.Layout(width=f'{width}px'))
-        self.point.add_class('lcdt-point')
-        self.info.add_class('lcdt-archive-info')
+        self.image = W.Image(format='png')
+        for w, c in (
+            (self.point, 'lcdt-point'),
+            (self.info, 'lcdt-archive-info'),
+            (self.image, 'lcdt-map'),
+            (self.colour_by, 'lcdt-colour-by'),
+        ):
+            w.add_class(c)
+        self.grid = grid
+        self.refresh()  # draws the map once, which measures where its axes are
+        self.cells = self._cells(W)
         self.entry.observe(lambda ch: self.refresh(), 'value')
+        self.colour_by.observe(lambda ch: self.refresh(), 'value')
+        self.traj.search.observe(lambda ch: self.colour_by.value == 'search' and self.refresh(), 'value')
         self.point.observe(lambda ch: self._on_point(ch['new']), 'value')
         note = W.HTML(
-            '<small>Pick an entry with the <i>entry</i> slider below, or type a point: the entry whose BD is '
-            'nearest opens. (Clicking the map needs ipympl or ipyevents.)</small>'
+            '<small>Click the map: the entry whose BD is nearest opens below. Or use the <i>entry</i> slider, '
+            'or type a point <code>x, y</code>.</small>'
         )
         self.widget = W.VBox(
             [
-                W.HBox([self.image, W.VBox([self.point, self.info, note], layout=W.Layout(width='420px'))]),
+                W.HBox([self._map_box(W), W.VBox([self.colour_by, self.point, self.info, note])]),
                 self.traj.widget,
             ]
         )
         self.widget.add_class('lcdt-archive-viewer')
-        self.refresh()
 
     def __repr__(self):
         return f"ArchiveViewer(entry={self.entry.value}, {self.data!r})"
@@ -554,12 +741,16 @@ class ArchiveViewer(_Viewer):
         "Open entry `i`."
         self.traj.select(i)
 
-    def select_nearest(self, xy) -> int:
-        "Open the entry whose BD is nearest to the point `xy` `(x, y)`; return its index."
+    def nearest(self, xy) -> int:
+        "The entry whose BD is nearest to the point `xy` `(x, y)`."
         xy = np.asarray(xy, dtype=np.float64)
         if xy.shape != (2,) or not np.isfinite(xy).all():
             raise ValueError(f"xy must be a point (x, y), got {xy.tolist()}")
-        i = int(np.argmin(np.linalg.norm(self.data.bd - xy, axis=1)))
+        return int(np.argmin(np.linalg.norm(self.data.bd - xy, axis=1)))
+
+    def select_nearest(self, xy) -> int:
+        "Open the entry whose BD is nearest to the point `xy` `(x, y)`; return its index."
+        i = self.nearest(xy)
         self.select(i)
         return i
 
@@ -575,26 +766,126 @@ class ArchiveViewer(_Viewer):
         "Redraw the map and the entry's summary."
         i, d = self.entry.value, self.data
         x, y = d.bd[i]
+        split = f", {d.splits[i]} split" if d.splits[i] else ''
         self.info.value = (
-            f'<b>entry {i}</b> (id {d.ids[i]}): BD ({x:.0f}, {y:.0f}), {len(d.events[i])} events<br>'
+            f'<b>entry {i}</b> (id {d.ids[i]}{split}): BD ({x:.0f}, {y:.0f}), {len(d.events[i])} events<br>'
             + html.escape((d.texts(i) or [''])[0])
         )
-        self.image.value = fig_to_png(self.figure())
+        _show_png(self.image, fig_to_png(self.figure()))
 
     def figure(self):
-        "Every BD over the flat, the chosen entry's route and BD marked."
+        "The map: every BD over the flat in scene coordinates, coloured by split or events, the chosen entry marked."
+        from matplotlib.figure import Figure
+        from lcdt.viz.nav import plot_scene
+
         i, d = self.entry.value, self.data
-        fig = _figure()
-        ax = _scene_ax(fig, self.scene)
-        ax.scatter(d.bd[:, 0], d.bd[:, 1], s=14, c='tab:blue', alpha=0.7, lw=0, zorder=8)
+        fig = Figure(figsize=(_MAP_PX[0] / 72, _MAP_PX[1] / 72))
+        ax = fig.add_axes(_MAP_RECT)
+        plot_scene(self.scene, ax=ax)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel('x (px)', fontsize=8, labelpad=1)
+        ax.set_ylabel('y (px)', fontsize=8, labelpad=1)
+        if self.colour_by.value == 'split':
+            sp = np.array(d.splits)
+            for s, c in _SPLIT_COLOURS.items():
+                k = sp == s
+                if k.any():
+                    ax.scatter(
+                        *d.bd[k].T, s=30, color=c, lw=0.6, ec='black', zorder=8, label=f"{s or 'no split'} ({k.sum()})"
+                    )
+            ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, handletextpad=0.1)
+        elif self.colour_by.value == 'search':
+            q = self.traj.search.value.strip()
+            hit = np.zeros(len(d), bool)
+            hit[d.search(q) if q else []] = True
+            for k, c, lab in ((~hit, '0.6', 'other'), (hit, 'tab:red', f"{q or '(type a search)'!r}")):
+                if k.any():
+                    ax.scatter(*d.bd[k].T, s=30, color=c, lw=0.6, ec='black', zorder=8, label=f"{lab} ({k.sum()})")
+            ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, handletextpad=0.1)
+        else:
+            n = np.array([len(e) for e in d.events])
+            sc = ax.scatter(*d.bd.T, s=30, c=n, cmap='viridis', lw=0.6, ec='black', zorder=8)
+            cax = fig.add_axes((_MAP_RECT[0] + _MAP_RECT[2] + 0.02, _MAP_RECT[1], 0.025, _MAP_RECT[3]))
+            fig.colorbar(sc, cax=cax).set_label('events', fontsize=8)
+            cax.tick_params(labelsize=7)
         ax.plot(d.pos[i, :, 0], d.pos[i, :, 1], '-', color='crimson', lw=1, alpha=0.6, zorder=9)
         ax.plot(*d.bd[i], 'o', ms=10, mfc='none', mec='crimson', mew=2, zorder=10)
-        ax.set_title(f"{len(d)} entries; entry {i} marked", fontsize=9)
+        ax.set_title(f"{len(d)} entries by {self.colour_by.value}; entry {i} marked", fontsize=8, pad=3)
+        ax.apply_aspect()
+        b, (W, H) = ax.get_position(), _MAP_PX
+        self._box = (b.x0 * W, (1 - b.y1) * H, b.width * W, b.height * H)  # left, top, width, height (px)
+        self._lims = (*ax.get_xlim(), ax.get_ylim()[1], ax.get_ylim()[0])  # x left, x right, y top, y bottom
         return fig
+
+    def pixel_of(self, xy) -> tuple:
+        "Where the point `xy` (scene coordinates) is in the map's picture, in pixels from its top left corner."
+        (l, t, w, h), (x0, x1, y0, y1) = self._box, self._lims
+        return l + (xy[0] - x0) / (x1 - x0) * w, t + (xy[1] - y0) / (y1 - y0) * h
+
+    def point_at(self, px: float, py: float) -> tuple:
+        "The scene coordinates of the pixel (px, py) of the map's picture."
+        (l, t, w, h), (x0, x1, y0, y1) = self._box, self._lims
+        return x0 + (px - l) / w * (x1 - x0), y0 + (py - t) / h * (y1 - y0)
+
+    def cell_at(self, px: float, py: float) -> int | None:
+        "The clickable cell under the pixel (px, py) of the map (row-major), or None outside the axes."
+        l, t, w, h = self._box
+        c, r = int((px - l) // (w / self.grid)), int((py - t) // (h / self.grid))
+        return r * self.grid + c if 0 <= r < self.grid and 0 <= c < self.grid else None
+
+    def click(self, px: float, py: float) -> int | None:
+        "What a click at pixel (px, py) of the map does: open the entry nearest to its cell; its index (None outside)."
+        k = self.cell_at(px, py)
+        if k is None:
+            return None
+        self.cells[k].click()
+        return self.entry.value
+
+    def _cell_centre(self, k: int) -> tuple:
+        l, t, w, h = self._box
+        r, c = divmod(k, self.grid)
+        return self.point_at(l + (c + 0.5) * w / self.grid, t + (r + 0.5) * h / self.grid)
+
+    def _cells(self, W):
+        "Transparent buttons, one per cell of the map's axes; clicking one opens the entry nearest to its centre."
+        lay = W.Layout(width='auto', height='auto', min_width='0', min_height='0', margin='0', padding='0')
+        style = W.ButtonStyle(button_color='transparent')
+        cells = []
+        for k in range(self.grid**2):
+            xy = self._cell_centre(k)
+            j = self.nearest(xy)
+            b = W.Button(layout=lay, style=style, tooltip=f"({xy[0]:.0f}, {xy[1]:.0f}): entry {j}")
+            b.on_click(lambda _, j=j: self.select(j))
+            cells.append(b)
+        return cells
+
+    def _map_box(self, W):
+        "The map's picture with the grid of cells laid over its axes (both in the one cell of a grid box)."
+        (l, t, w, h), (mw, mh) = self._box, _MAP_PX
+        self.image.layout = W.Layout(grid_area='1 / 1 / 2 / 2', width=f'{mw}px', height=f'{mh}px', margin='0')
+        over = W.GridBox(
+            self.cells,
+            layout=W.Layout(
+                grid_area='1 / 1 / 2 / 2',
+                grid_template_columns=f'repeat({self.grid}, 1fr)',
+                grid_template_rows=f'repeat({self.grid}, 1fr)',
+                width=f'{w:.1f}px',
+                height=f'{h:.1f}px',
+                margin=f'{t:.1f}px 0 0 {l:.1f}px',
+                align_self='flex-start',
+            ),
+        )
+        over.add_class('lcdt-map-cells')
+        box = W.GridBox(
+            [self.image, over],
+            layout=W.Layout(grid_template_columns=f'{mw}px', grid_template_rows=f'{mh}px', flex='0 0 auto'),
+        )
+        box.add_class('lcdt-map-box')
+        return box
 
 # %% ../../nbs/api/40_widgets.ipynb #48ffedd9
 def _episode(episode, index):
-    "Frames (GameState), action names and whether it was solved, from a Trace, a GameState, Settings or a list of Settings."
+    "Frames (GameState), action names and whether it was solved, from a Trace, GameState, Settings or list of them."
     from lcdt.gold.engine import ACTIONS, GameState, Settings, Trace, rollout, trace_states
 
     if isinstance(episode, Settings):
@@ -613,12 +904,13 @@ def _episode(episode, index):
     if isinstance(episode, GameState):
         return episode, [], None
     raise TypeError(
-        f"episode must be a gold-game Trace, a GameState of frames, Settings or a list of Settings, got {type(episode).__name__}"
+        "episode must be a gold-game Trace, a GameState of frames, Settings or a list of Settings, "
+        f"got {type(episode).__name__}"
     )
 
 
 def _strip(frames, cur: int | None, n: int, size: int = 48):
-    "uint8 image: up to `n` evenly spaced frames side by side (grey frames), the one nearest `cur` framed in red; and their steps."
+    "uint8 image: up to `n` evenly spaced frames side by side, the one nearest `cur` framed in red; and their steps."
     from lcdt.gold.engine import GameState
     from lcdt.gold.render import render_batch
 
@@ -642,8 +934,9 @@ class GameViewer(_Viewer):
         index: int = 0,
         answer_fn: Callable | None = None,
         question: str = 'where is the gold?',
-        size: int = 192,
-        n_strip: int = 12,
+        size: int = 192,  # of the frame (px)
+        n_strip: int = 12,  # frames in the filmstrip
+        play_interval: int = 300,  # ms between the frames of the play button
     ):
         import ipywidgets as W
 
@@ -652,8 +945,11 @@ class GameViewer(_Viewer):
             raise TypeError(f"answer_fn must be a callable (image, question) -> str, got {type(answer_fn).__name__}")
         self.answer_fn, self.size, self.n_strip = answer_fn, size, n_strip
         T = self.frames.n
-        self.t = W.IntSlider(value=0, min=0, max=T - 1, description='t', layout=W.Layout(width='95%'))
-        self.image = W.Image(format='png', layout=W.Layout(width=f'{size}px'))
+        self.t = W.IntSlider(value=0, min=0, max=T - 1, description='t', layout=W.Layout(flex='1 1 auto'))
+        self.play = W.Play(value=0, min=0, max=T - 1, interval=play_interval, show_repeat=False)
+        self.play.layout.flex = '0 0 auto'
+        W.link((self.play, 'value'), (self.t, 'value'))
+        self.image = _image_widget('lcdt-game-frame')  # the frame's own size and shape
         self.strip = W.Image(format='png')
         self.action_list = W.HTML()
         self.question = W.Text(
@@ -663,7 +959,12 @@ class GameViewer(_Viewer):
         self.answer = W.HTML(
             '' if answer_fn else '<i>no answer_fn given: pass answer_fn(image, question) -> str to ask a model</i>'
         )
-        for w, c in ((self.t, 'lcdt-game-t'), (self.action_list, 'lcdt-actions-box'), (self.answer, 'lcdt-answer')):
+        for w, c in (
+            (self.t, 'lcdt-game-t'),
+            (self.play, 'lcdt-game-play'),
+            (self.action_list, 'lcdt-actions-box'),
+            (self.answer, 'lcdt-answer'),
+        ):
             w.add_class(c)
         self.t.observe(lambda ch: self.refresh(), 'value')
         self.question.observe(lambda ch: self.ask(), 'value')
@@ -672,7 +973,7 @@ class GameViewer(_Viewer):
             [W.HTML('<b>actions</b>'), self.action_list, W.HBox([self.question, self.ask_btn]), self.answer],
             layout=W.Layout(width='420px'),
         )
-        self.widget = W.VBox([self.t, W.HBox([self.image, side]), self.strip])
+        self.widget = W.VBox([W.HBox([self.play, self.t]), W.HBox([self.image, side]), self.strip])
         self.widget.add_class('lcdt-game-viewer')
         self.refresh()
 
@@ -707,7 +1008,7 @@ class GameViewer(_Viewer):
     def refresh(self):
         "Redraw the frame, the filmstrip, the action list and the answer for the slider's `t`."
         t = self.t.value
-        self.image.value = _png_array(self.frame())
+        _show_png(self.image, _png_array(self.frame()))
         self.strip.value = _png_array(_strip(self.frames, t, self.n_strip)[0])
         lo = max(0, t - 6)
         items = [

@@ -6,7 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_model.html.md"""
 
 # %% ../../nbs/api/82_wm_model.ipynb #12600b9b
 from __future__ import annotations
-import math, time
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from ..core import rng, cfg_to_dict, cfg_from_dict, read_json, get_device
 from ..nn import Trunk, TrunkConfig
@@ -84,9 +85,6 @@ class WorldModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/82_wm_model.ipynb #829f90e4
-from fastcore.basics import patch
-
-
 @patch
 def check(self: WorldModel, tokens, actions) -> tuple:
     "`tokens` (b, T+1, K) and `actions` (b, T) as long tensors, or a `ValueError` naming the expected form."

@@ -6,27 +6,25 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_run.html.md"""
 
 # %% ../../nbs/api/84_wm_run.ipynb #5e939966
 from __future__ import annotations
-import io, time
-from dataclasses import replace
-from pathlib import Path
+import io
+import time
 
 import numpy as np
 import torch
 from fastcore.script import call_parse
 
-from ..core import RunDir, atomic_write_bytes, cfg_to_dict
+from ..core import RunDir, atomic_write_bytes
 from lcdt.wm.tokenizer import (
     TokenizerConfig,
-    TOKENIZER_PRESETS,
     gold_episodes,
     train_tokenizer,
     tokenizer_metrics,
     tokenizer_ablation,
-    save_tokenizer,
-    load_tokenizer,
+    save_frame_tokenizer,
+    load_frame_tokenizer,
     agent_xy,
 )
-from .model import WMConfig, WM_PRESETS, WMTrainConfig, train_wm, load_wm, teacher_forced_accuracy
+from .model import WMConfig, WMTrainConfig, train_wm, load_wm, teacher_forced_accuracy
 from ..gold.engine import ACTIONS
 
 # %% auto #0
@@ -120,10 +118,10 @@ def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print) -> dict:
     if not run.is_done('tokenizer'):
         t0 = time.time()
         tok, _ = train_tokenizer(tcfg, tr['frames'].reshape(-1, 64, 64, 3), p['tok_steps'], p['tok_batch'], log=log)
-        save_tokenizer(tok, run / 'tokenizer')
+        save_frame_tokenizer(tok, run / 'tokenizer')
         figures = tokenizer_metrics(tok, te['frames'].reshape(-1, 64, 64, 3))
         run.mark_done('tokenizer', seconds=round(time.time() - t0, 1), **figures)
-    tok = load_tokenizer(run / 'tokenizer', expect=tcfg)
+    tok = load_frame_tokenizer(run / 'tokenizer', expect=tcfg)
     if not run.is_done('tokens'):
         _save_npz(run / 'tokens.npz', train=_tokens(tok, tr).numpy(), test=_tokens(tok, te).numpy())
         run.mark_done('tokens')
@@ -167,7 +165,7 @@ def ablation_run(
         te = gold_episodes(test_games, ep_steps, seed=1)['frames'].reshape(-1, 64, 64, 3)
         rows, models = tokenizer_ablation(tr, te, steps, preset, log=log, batch=batch)
         for name, m in models.items():
-            save_tokenizer(m, run / 'tokenizers' / name)
+            save_frame_tokenizer(m, run / 'tokenizers' / name)
         run.mark_done('ablation', rows=rows, steps=steps, preset=preset)
     return run.stage_info('ablation')['rows']
 

@@ -6,7 +6,6 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_search.html.md"""
 
 # %% ../../nbs/api/83_wm_search.ipynb #eceb351f
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 
 import numpy as np

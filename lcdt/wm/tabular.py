@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from fastcore.basics import patch
 
 from ..core import rng
 
@@ -59,9 +60,6 @@ def _check_ints(x, n_max, what):
     return x.astype(np.int64)
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a65167f8
-from fastcore.basics import patch
-
-
 @patch
 def check(self: TabularWorld, states, actions) -> tuple:
     "`states` and `actions` as int64 arrays of one shape, or a `ValueError` naming the expected range."

@@ -6,8 +6,9 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_tokenizer.html.md"""
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #3f6312e1
 from __future__ import annotations
-import math, time
-from dataclasses import dataclass, replace
+import math
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +16,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from vector_quantize_pytorch import VectorQuantize, FSQ
+from fastcore.basics import patch
 
-from ..core import rng, save_tensors, load_tensors, save_cfg, load_cfg, cfg_to_dict, get_device
+from ..core import rng, cfg_to_dict, cfg_from_dict, read_json, get_device
+from ..checkpoint import save_checkpoint, load_checkpoint, verify_checkpoint, has_checkpoint
 from ..gold.engine import random_games, rollout, solver, GameState, ACTIONS, MAX_GOLD
 from ..gold.render import render_batch, COLOURS
 
 # %% auto #0
 __all__ = ['TOKENIZER_PRESETS', 'ABLATION', 'PALETTE', 'gold_episodes', 'TokenizerConfig', 'FrameTokenizer', 'check_frames',
            'to_tensor', 'train_tokenizer', 'classify_pixels', 'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics',
-           'tokenizer_ablation', 'save_tokenizer', 'load_tokenizer']
+           'tokenizer_ablation', 'save_frame_tokenizer', 'load_frame_tokenizer']
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #117b1300
 def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float = 0.5, bare: bool = False) -> dict:
@@ -140,9 +143,6 @@ class FrameTokenizer(nn.Module):
         return self.cfg.size // 8  # tokens per side
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #c4cf3185
-from fastcore.basics import patch
-
-
 def check_frames(frames, size: int = 64) -> np.ndarray:
     "`frames` as `uint8[N, size, size, 3]`, or a `ValueError` naming the expected shape."
     f = np.asarray(frames)
@@ -311,22 +311,28 @@ def tokenizer_ablation(
     return rows, models
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #420acfb0
-def save_tokenizer(tok: FrameTokenizer, path) -> Path:
-    "Write `tokenizer.safetensors` and `tokenizer.json` in directory `path`."
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    save_tensors(path / 'tokenizer.safetensors', dict(tok.state_dict()))
-    save_cfg(tok.cfg, path / 'tokenizer.json')
-    return path
+def save_frame_tokenizer(tok: FrameTokenizer, path) -> Path:
+    "Save frame tokenizer `tok` at `path` as one atomic checkpoint (`model.safetensors`, `config.json`)."
+    return save_checkpoint(path, tok, config=cfg_to_dict(tok.cfg), metadata={'format': 'lcdt.wm.tokenizer'}, rng=False)
 
 
-def load_tokenizer(path, expect: TokenizerConfig | None = None) -> FrameTokenizer:
-    "The tokenizer saved in directory `path`; a `ValueError` if it differs from config `expect`."
+def load_frame_tokenizer(path, expect: TokenizerConfig | None = None) -> FrameTokenizer:
+    "The frame tokenizer saved at `path`, its files verified; a `ValueError` if its config differs from `expect`."
     path = Path(path)
-    cfg = load_cfg(TokenizerConfig, path / 'tokenizer.json')
+    if not has_checkpoint(path):
+        if (path / 'tokenizer.json').exists():
+            raise FileNotFoundError(
+                f"{path} holds a frame tokenizer in the old two-file format; delete it and run `lcdt-wm --fresh`"
+            )
+        raise FileNotFoundError(f"no frame-tokenizer checkpoint at {path} (save one with save_frame_tokenizer)")
+    verify_checkpoint(path)  # every file against the manifest (size, sha256) before the config is read
+    try:
+        cfg = cfg_from_dict(TokenizerConfig, read_json(path / 'config.json'))
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{path / 'config.json'}: {e}") from None
     if expect is not None and cfg != expect:
         diff = {k: (v, getattr(expect, k)) for k, v in cfg_to_dict(cfg).items() if v != getattr(expect, k)}
         raise ValueError(f"tokenizer checkpoint {path} was made with another config; (saved, expected): {diff}")
     tok = FrameTokenizer(cfg)
-    tok.load_state_dict(load_tensors(path / 'tokenizer.safetensors'))
+    load_checkpoint(path, tok, restore_rng=False)
     return tok.eval()
