@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff check nbs lcdt tools bench
 	$(BIN)/ruff format --check nbs tools bench
 	$(BIN)/lint-imports
-	$(TEST_ENV) $(BIN)/python tools/check_outputs.py
+	$(BIN)/python tools/check_outputs.py --n-workers $(NB_WORKERS)
 
 test-slow: install
 	$(TEST_ENV) $(BIN)/nbdev-test --n-workers 1 --timing --flags slow

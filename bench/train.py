@@ -10,6 +10,7 @@ Usage: .venv/bin/python bench/train.py [--steps N] [--threads T]
 """
 
 import argparse, os, platform, time
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -17,8 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from lcdt.dt.data import random_batch
-from lcdt.dt.model import LCDT, dt_config
-from lcdt.dt.train import train_config
+from lcdt.config import run_config
+from lcdt.dt.model import LCDT
 
 
 class _Block(nn.Module):
@@ -78,7 +79,8 @@ def main():
     print(f"load average at start: {os.getloadavg()}")
 
     torch.manual_seed(0)
-    mc, tc = dt_config('small', vocab_size=512), train_config('small')
+    small = run_config('small')
+    mc, tc = replace(small.dt, vocab_size=512), small.train
     B, S = tc.batch_size, mc.block_size
     m = LCDT(mc)
     opt = m.configure_optimizers(tc.weight_decay, tc.lr)
@@ -92,7 +94,7 @@ def main():
 
     # the same model without dropout: the plain GPT below has none, and dropout on the attention weights keeps
     # PyTorch's attention on its unfused (math) path
-    m0 = LCDT(dt_config('small', vocab_size=512, dropout=0.0))
+    m0 = LCDT(replace(mc, dropout=0.0))
     opt0 = m0.configure_optimizers(tc.weight_decay, tc.lr)
 
     def dt0_step():

@@ -56,9 +56,10 @@ NAV_SECTIONS = {  # navigation command -> the RunConfig sections it uses (its --
     'lcdt-eval': ('eval',),
 }
 
-PRESETS_OF = {  # command -> where its --preset names live (default: the navigation line's, lcdt.config)
+PRESETS_OF = {  # another line's command -> its presets (name -> settings; --set changes them, --help lists them)
     'lcdt-wm': 'lcdt.wm.run:RUN_PRESETS',
     'lcdt-gc': 'lcdt.gc.cli:GC_RUN_PRESETS',
+    'lcdt-babyai-data': 'lcdt.control.babyai:BABYAI_DATA_PRESETS',
 }
 
 NEEDS = {  # command -> (its run-directory argument, the files of the run it cannot start without)
@@ -68,7 +69,7 @@ NEEDS = {  # command -> (its run-directory argument, the files of the run it can
     'lcdt-tokenizer': ('out', ('descriptions.jsonl',)),
     'lcdt-train': ('out', ('dataset', 'tokenizer.json')),
     'lcdt-eval': ('out', ('model', 'dataset', 'tokenizer.json')),
-    'lcdt-gc': ('run', ('archive.npz',)),
+    'lcdt-gc': ('out', ('archive.npz',)),
 }
 
 NPZ_KEYS = {'archive.npz': 'lcdt.nav.archive:ARRAY_KEYS'}  # run file -> where the arrays it must hold are listed
@@ -78,10 +79,15 @@ ARG_RULES = {}  # command -> {argument: Rule} where the name-based table does no
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 
 
-def _names(target: str) -> list:
-    "The list at `module:attribute` (preset names, stage names, array keys: each kept where its module defines it)."
+def _target(target: str):
+    "The object at `module:attribute` (presets, stage names, array keys: each kept where its module defines it)."
     mod, attr = target.split(':')
-    return list(getattr(importlib.import_module(mod), attr))
+    return getattr(importlib.import_module(mod), attr)
+
+
+def _names(target: str) -> list:
+    "The list at `module:attribute` (the keys, for a dict of presets)."
+    return list(_target(target))
 
 
 def command(name: str):
@@ -123,6 +129,36 @@ def run_and_config(preset: str | None = None, out: str | None = None, sets=None,
     return run, cfg
 
 
+def _default_preset(name: str) -> str:
+    "The preset command `name` (another line's) runs when `--preset` is not given: its function's default."
+    import inspect
+
+    return inspect.signature(command(name)).parameters['preset'].default
+
+
+def _line_settings(name: str, preset: str | None = None, sets=None):
+    "The settings another line's command `name` runs with: its `--preset` (`PRESETS_OF`) with `--set` applied."
+    return apply_sets(_target(PRESETS_OF[name])[preset or _default_preset(name)], sets)
+
+
+def _settings_lines(obj, pre: str = '') -> list:
+    "One `key=value` line per setting of `obj` (nested dicts and dataclasses flattened; a dataclass's comments)."
+    from dataclasses import fields, is_dataclass
+    from fastcore.docments import docments
+
+    doc = docments(type(obj)) if is_dataclass(obj) else {}
+    keys = [f.name for f in fields(obj)] if is_dataclass(obj) else list(obj)
+    lines = []
+    for k in keys:
+        v = getattr(obj, k) if is_dataclass(obj) else obj[k]
+        if isinstance(v, dict) or (is_dataclass(v) and not isinstance(v, type)):
+            lines += _settings_lines(v, f"{pre}{k}.")
+            continue
+        head = f"  {pre}{k}={v if isinstance(v, str) else json.dumps(v)}"
+        lines.append(f"{head}  # {doc[k]}" if doc.get(k) else head)
+    return lines
+
+
 def command_line(name: str) -> str:
     "The command line being run (as `run_cli` got it), or a note that `name` was called from Python."
     return _COMMAND_LINE or f"{name} (called from Python)"
@@ -154,6 +190,12 @@ def _parser(name):
         p.epilog = (
             "settings (--set section.field=value; the values are the tiny preset's, the comments their meaning):\n"
             + fields_help(NAV_SECTIONS[name], width=160)
+        )
+    if name in PRESETS_OF:
+        pre = _default_preset(name)
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.epilog = f"settings (--set key=value, several allowed; the values are the {pre} preset's):\n" + '\n'.join(
+            line[:160] for line in _settings_lines(_target(PRESETS_OF[name])[pre])
         )
 
     def error(msg):
@@ -244,15 +286,18 @@ def _preflight(name, args):
             raise UsageError(f"--only: expected stages among {', '.join(names)}, got {', '.join(bad)}")
     if name in NAV_SECTIONS:
         run_and_config(args.get('preset'), args.get('out'), args.get('set'), create=False)
+    if name in PRESETS_OF:
+        settings = _line_settings(name, args.get('preset'), args.get('set'))
     if name == 'lcdt-babyai-data':
-        _check_levels(args.get('levels') or '')
+        given = args.get('levels') is not None
+        _check_levels(args['levels'] if given else settings['levels'], '--levels' if given else '--set levels')
 
 
-def _check_levels(levels: str):
+def _check_levels(levels: str, flag: str = '--levels'):
     "Every comma-separated id in `levels` must be a registered BabyAI level."
-    ids = [l.strip() for l in levels.split(',') if l.strip()]
+    ids = [l.strip() for l in str(levels).split(',') if l.strip()]
     if not ids:
-        raise UsageError(f"--levels: expected comma-separated BabyAI level ids, got {levels!r}")
+        raise UsageError(f"{flag}: expected comma-separated BabyAI level ids, got {levels!r}")
     from lcdt.control.babyai import have_babyai
 
     if not have_babyai():
@@ -266,7 +311,7 @@ def _check_levels(levels: str):
         except gymnasium.error.Error:
             ok = False
         if not ok:
-            raise UsageError(f"--levels: {lv!r} is not a registered BabyAI level id (e.g. BabyAI-GoToRedBall-v0)")
+            raise UsageError(f"{flag}: {lv!r} is not a registered BabyAI level id (e.g. BabyAI-GoToRedBall-v0)")
 
 
 def _say(name, msg, stream):

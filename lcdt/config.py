@@ -20,10 +20,11 @@ from .text.describe import DescribeConfig
 from .text.tokenizer import TokenizerConfig
 from .dt.model import DTConfig
 from .dt.train import TrainConfig
+from .dt.evaluate import EvalConfig
 
 # %% auto #0
-__all__ = ['SECTIONS', 'RUN_PRESETS', 'SEEDED', 'DataConfig', 'EvalConfig', 'RunConfig', 'split_sets', 'apply_sets', 'run_config',
-           'seeded', 'seeds', 'config_to_dict', 'config_from_dict', 'save_run_config', 'load_run_config', 'fields_help']
+__all__ = ['SECTIONS', 'RUN_PRESETS', 'SEEDED', 'DataConfig', 'RunConfig', 'split_sets', 'apply_sets', 'run_config', 'seeded',
+           'seeds', 'config_to_dict', 'config_from_dict', 'save_run_config', 'load_run_config', 'fields_help']
 
 # %% ../nbs/api/00d_config.ipynb #660c5d30
 @dataclass
@@ -31,16 +32,6 @@ class DataConfig:
     "How the dataset is split."
 
     seed: int = 0  # seed of the random train / val / test split
-
-
-@dataclass
-class EvalConfig:
-    "How the trained model is evaluated."
-
-    n_prompts: int = 24  # test prompts rolled out (each as text + BD, text only and BD only)
-    temperature: float = 1.0  # the LCDT's action sampling temperature (0 = argmax)
-    threads: int = 0  # torch CPU threads while evaluating (0 = torch's default)
-    seed: int = 0  # seed of the prompt choice, the random baseline and the action sampling
 
 # %% ../nbs/api/00d_config.ipynb #f2de9f95
 SECTIONS = {  # RunConfig section -> its config class

@@ -203,21 +203,6 @@ def stage_tokenizer(run: RunDir, cfg: RunConfig | str) -> dict:
     return tokenizer_for_run(run, as_run_config(cfg).tokenizer)[1]
 
 # %% ../nbs/api/31_stages.ipynb #61dd0294
-def _literal(v) -> str:
-    "`v` written so that `lcdt.core.cfg_override` parses it back to `v`."
-    if isinstance(v, bool):
-        return 'true' if v else 'false'
-    if v is None:
-        return 'none'
-    if isinstance(v, (tuple, list)):
-        return json.dumps(list(v))
-    return str(v) if isinstance(v, str) else repr(v)
-
-
-def _overrides(c) -> list:
-    return [f"{f.name}={_literal(getattr(c, f.name))}" for f in dataclasses.fields(c)]
-
-
 def _rank() -> int:
     return int(os.environ.get('RANK', 0))
 
@@ -238,7 +223,8 @@ def stage_train(run: RunDir, cfg: RunConfig | str, resume: bool | None = None, p
     cfg = seeded(as_run_config(cfg))
     resume = _unfinished(run, cfg.train.steps) if resume is None else resume
     progress = not in_test() if progress is None else progress
-    return train_run(run, cfg.preset, _overrides(cfg.dt), _overrides(cfg.train), resume=resume, progress=progress)
+    nav = _nav_kw(train_run, cfg.nav)  # the random-start trajectories run in the run's room
+    return train_run(run, cfg.dt, cfg.train, resume=resume, progress=progress, **nav)
 
 
 def stage_evaluate(run: RunDir, cfg: RunConfig | str) -> dict:
@@ -246,13 +232,8 @@ def stage_evaluate(run: RunDir, cfg: RunConfig | str) -> dict:
     from lcdt.dt.evaluate import evaluate_run
 
     cfg = seeded(as_run_config(cfg))
-    e = cfg.eval
-    if e.threads:
-        import torch
-
-        torch.set_num_threads(e.threads)
     nav = _nav_kw(evaluate_run, cfg.nav)  # the rollouts run in the run's room, with its robot
-    r = evaluate_run(run, cfg.preset, e.n_prompts, e.seed, temperature=e.temperature, **nav)
+    r = evaluate_run(run, cfg.eval, **nav)
     fig = {
         f"{k}_{m}": v
         for k, t in r['table'].items()

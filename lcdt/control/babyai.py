@@ -20,9 +20,10 @@ from gymnasium import spaces
 from fastcore.script import call_parse
 
 # %% auto #0
-__all__ = ['BABYAI_LEVELS', 'CELL_HIGH', 'MISSION_CHARSET', 'have_babyai', 'MissionText', 'make_babyai_env', 'bot_episode',
-           'babyai_dataset_id', 'minari_root', 'generate_babyai_dataset', 'load_babyai_dataset', 'episode_steps',
-           'episode_seeds', 'verify_against_bot', 'dataset_stats', 'make_babyai_datasets', 'lcdt_babyai_data']
+__all__ = ['BABYAI_LEVELS', 'CELL_HIGH', 'MISSION_CHARSET', 'BABYAI_DATA_PRESETS', 'have_babyai', 'MissionText',
+           'make_babyai_env', 'bot_episode', 'babyai_dataset_id', 'minari_root', 'generate_babyai_dataset',
+           'load_babyai_dataset', 'episode_steps', 'episode_seeds', 'verify_against_bot', 'dataset_stats',
+           'make_babyai_datasets', 'lcdt_babyai_data']
 
 # %% ../../nbs/api/61_control_babyai.ipynb #37973393
 BABYAI_LEVELS = ('BabyAI-GoToRedBall-v0', 'BabyAI-GoToLocal-v0', 'BabyAI-PickupLoc-v0')
@@ -239,18 +240,36 @@ def make_babyai_datasets(
     return out
 
 
+BABYAI_DATA_PRESETS = {  # lcdt-babyai-data --preset: levels (comma-separated), bot episodes per level, first seed
+    'tiny': dict(levels='BabyAI-GoToRedBall-v0', episodes=20, seed=0),
+    'full': dict(levels=','.join(BABYAI_LEVELS), episodes=1000, seed=0),
+}
+
+
 @call_parse
 def lcdt_babyai_data(
-    levels: str = ','.join(BABYAI_LEVELS),  # comma-separated BabyAI level ids
-    episodes: int = 1000,  # bot episodes per level (seeds seed, seed+1, ...)
-    seed: int = 0,  # first reset seed
-    root: str = 'runs/babyai',  # folder for the Minari datasets (MINARI_DATASETS_PATH)
+    preset: str = 'full',  # tiny | full
+    out: str = None,  # folder for the Minari datasets (default: runs/babyai for full, else runs/babyai-<preset>)
+    set: str = None,  # settings to change: key=value, several allowed, e.g. episodes=3000 (listed below)
+    levels: str = None,  # comma-separated BabyAI level ids (default: the preset's)
+    episodes: int = None,  # bot episodes per level, seeds seed, seed+1, ... (default: the preset's)
+    seed: int = None,  # first reset seed (default: the preset's)
     overwrite: bool = False,  # replace existing datasets
 ):
     "Record BabyAI bot episodes as local Minari datasets and print their statistics."
     import json
+    from lcdt.config import apply_sets
+    from lcdt.validate import check_value, rule_for
 
+    if preset not in BABYAI_DATA_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(BABYAI_DATA_PRESETS)}")
+    p = apply_sets(BABYAI_DATA_PRESETS[preset], set)
+    given = dict(levels=levels, episodes=episodes, seed=seed)
+    p = {**p, **{k: v for k, v in given.items() if v is not None}}
+    for k in ('episodes', 'seed'):
+        p[k] = check_value(k, p[k], int, rule_for(k))
+    out = out or ('runs/babyai' if preset == 'full' else f'runs/babyai-{preset}')
     for lv, s in make_babyai_datasets(
-        [l.strip() for l in levels.split(',') if l.strip()], episodes, seed, root, overwrite
+        [l.strip() for l in p['levels'].split(',') if l.strip()], p['episodes'], p['seed'], out, overwrite
     ).items():
         print(json.dumps(dict(level=lv, **s)))

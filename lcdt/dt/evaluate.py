@@ -9,19 +9,21 @@ from __future__ import annotations
 import io
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..core import RunDir, atomic_write_bytes, atomic_write_json, get_device, rng
+from ..core import RunDir, atomic_write_bytes, atomic_write_json, get_device, read_json, rng
+from ..validate import validate_cfg
 from .data import encode_texts, load_split, make_batch, text_encoder
 from .model import POSE_FEATURES, check_tokenizer, load_model, pose_features, route_memory
 from ..text.tokenizer import tokenizer_from_file
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'EVAL_PRESETS', 'LCDTPolicy',
-           'load_run_model', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length',
-           'load_instructions', 'object_centre', 'instruction_scores', 'evaluate_run']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'LCDTPolicy', 'load_run_model', 'follow',
+           'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre',
+           'instruction_scores', 'EvalConfig', 'evaluate_run']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -341,22 +343,23 @@ def instruction_scores(pos, rows, events, scene=None) -> dict:
     return dict(end=end, follow=np.array(fol))
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
-EVAL_PRESETS = {
-    'tiny': dict(n_prompts=24, threads=1, temperature=1.0),
-    'small': dict(n_prompts=200, threads=1, temperature=0.75),
-    'paper': dict(n_prompts=1000, threads=0, temperature=0.75),
-}  # temperature: the LCDT's action sampling (0 = argmax)
+@dataclass
+class EvalConfig:
+    "How the trained model is evaluated."
+
+    n_prompts: int = 24  # test prompts rolled out (each as text + BD, text only and BD only)
+    temperature: float = 1.0  # the LCDT's action sampling temperature (0 = argmax)
+    threads: int = 0  # torch CPU threads while evaluating (0 = torch's default)
+    seed: int = 0  # seed of the prompt choice, the random baseline and the action sampling
 
 
 def evaluate_run(
     run,
-    preset: str = 'tiny',
-    n_prompts: int | None = None,
-    seed: int = 0,
+    cfg: EvalConfig
+    | None = None,  # prompts, temperature, threads, seed (e.g. `run_config('tiny').eval`); None = defaults
     instructions=None,
     device: str | None = None,
     log=print,
-    temperature: float | None = None,  # the actions' sampling temperature (0 = argmax; None = the preset's)
     nav=None,  # the room (a `NavConfig`) the model was trained in; None = the default one
 ) -> dict:
     "Evaluate `run/model` on test prompts, baselines and human instructions; write `eval.json`, `eval_rollouts.npz`."
@@ -364,18 +367,21 @@ def evaluate_run(
     from lcdt.nav.policy import policy_fn_from_params, init_params, mlp_widths
     from lcdt.nav.scene import default_scene
 
-    if preset not in EVAL_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(EVAL_PRESETS)}")
+    cfg = EvalConfig() if cfg is None else cfg
+    if type(cfg).__name__ != 'EvalConfig':  # by name: a notebook that defines the class makes its own
+        raise TypeError(
+            f"cfg must be an EvalConfig (e.g. run_config('tiny').eval), got {type(cfg).__name__} {cfg!r:.40}"
+        )
+    cfg = validate_cfg(cfg)
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    seed, n_prompts, temp = cfg.seed, cfg.n_prompts, float(cfg.temperature)
     t0, scene, g = time.time(), default_scene(), rng(seed)
-    if EVAL_PRESETS[preset]['threads']:
+    if cfg.threads:
         import torch
 
-        torch.set_num_threads(EVAL_PRESETS[preset]['threads'])
-    n_prompts = n_prompts or EVAL_PRESETS[preset]['n_prompts']
-    temp = EVAL_PRESETS[preset]['temperature'] if temperature is None else float(temperature)
-    if temp < 0:
-        raise ValueError(f"temperature must be >= 0 (0 = argmax actions), got {temp}")
+        torch.set_num_threads(cfg.threads)
+    cfg_file = run / 'config.json'  # the run's config (the pipeline writes it first) names its preset
+    preset = read_json(cfg_file).get('preset') if Path(cfg_file).is_file() else None
     test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
     if len(test['bd']) == 0:
         raise ValueError(f"the dataset in {run.path} has no 'test' entries to prompt with")

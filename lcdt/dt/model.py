@@ -22,11 +22,10 @@ from ..nav.env import NavConfig
 from ..nav.scene import OBJECTS, START_POSE, TILE_COLOURS, label_codes, default_scene
 
 # %% auto #0
-__all__ = ['DT_PRESETS', 'POSE_FEATURES', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT',
-           'DTConfig', 'dt_config', 'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory',
-           'memory_flags', 'kmeans_1d', 'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT',
-           'togo_features', 'fit_bins', 'save_model', 'load_state', 'read_model_config', 'check_tokenizer',
-           'load_model']
+__all__ = ['POSE_FEATURES', 'OBS_DIMS', 'BD_MODES', 'MEMORY_FLAGS', 'T_START', 'T_TEXT', 'T_BD', 'T_OBS', 'T_ACT', 'DTConfig',
+           'pose_features', 'pose_before', 'pose_obs', 'model_obs', 'route_memory', 'memory_flags', 'kmeans_1d',
+           'focal_loss', 'kmeans', 'MSEHead', 'BeTHead', 'JointBeTHead', 'LCDT', 'togo_features', 'fit_bins',
+           'save_model', 'load_state', 'read_model_config', 'check_tokenizer', 'load_model']
 
 # %% ../../nbs/api/10_dt_model.ipynb #113d4b4f
 @dataclass
@@ -69,32 +68,6 @@ class DTConfig:
         return 1 + self.max_text_len + 3 * self.context
 
 # %% ../../nbs/api/10_dt_model.ipynb #ba30385e
-DT_PRESETS = {
-    'tiny': dict(n_layer=2, n_head=2, n_embd=32, context=4, max_text_len=24, use_actions=False, bd_mode='togo'),
-    'small': dict(
-        n_layer=3,
-        n_head=4,
-        n_embd=96,
-        context=8,
-        max_text_len=64,
-        head='bet',
-        dropout=0.1,
-        use_actions=False,
-        bd_mode='togo',
-    ),
-    'paper': dict(
-        n_layer=6,
-        n_head=8,
-        n_embd=128,
-        context=20,
-        max_text_len=96,
-        head='bet',
-        dropout=0.1,
-        use_actions=False,
-        bd_mode='togo',
-    ),
-}
-
 POSE_FEATURES = 4  # 'pose' mode adds x/600, y/600 and the sine and cosine of the heading to each observation
 OBS_DIMS = {
     'laser5': NavConfig().obs_dim,
@@ -102,16 +75,6 @@ OBS_DIMS = {
 }  # observation mode -> the width the model sees in the default room (a run's data may have more lasers)
 _LEAST_SENSORS = NavConfig(laser_angles=(0.0,)).obs_dim  # one laser and the bumpers
 BD_MODES = ('final', 'togo')  # what each step's BD token carries
-
-
-def dt_config(preset: str = 'tiny', **overrides) -> DTConfig:
-    "The `DTConfig` of a named preset, with field `overrides` (`obs_dim` follows `obs_mode` unless given)."
-    if preset not in DT_PRESETS:
-        raise ValueError(f"unknown DT preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
-    kw = {**DT_PRESETS[preset], **overrides}
-    if 'obs_dim' not in kw and kw.get('obs_mode', 'laser5') in OBS_DIMS:
-        kw['obs_dim'] = OBS_DIMS[kw.get('obs_mode', 'laser5')]
-    return _check_cfg(cfg_from_dict(DTConfig, kw))
 
 
 def _check_cfg(cfg):

@@ -15,11 +15,13 @@ import numpy as np
 from ..core import RunDir, atomic_write_text, read_json
 from .evaluate import SUCCESS_PX
 from .train import read_metrics, read_checkpoint_state
+from ..nav.scene import default_scene
+from ..text.describe import mentions
 from ..viz.nav import plot_scene
 
 # %% auto #0
-__all__ = ['METHOD_NAMES', 'HUMAN_NAMES', 'BD_TEXT', 'OBS_TEXT', 'gain_table', 'length_table', 'plot_rollouts', 'plot_curves',
-           'write_report']
+__all__ = ['METHOD_NAMES', 'HUMAN_NAMES', 'BD_TEXT', 'OBS_TEXT', 'PRESET_PURPOSE', 'gain_table', 'length_table', 'pick_examples',
+           'plot_rollouts', 'plot_curves', 'preset_purpose', 'write_report']
 
 # %% ../../nbs/api/12a_dt_report.ipynb #1ef95c33
 METHOD_NAMES = {  # table row: (method, what it is given)
@@ -91,14 +93,54 @@ def length_table(by_length: list) -> str:
         ],
     )
 
+# %% ../../nbs/api/12a_dt_report.ipynb #303ef923
+def pick_examples(texts, reached, k: int, ends=None) -> list:
+    "Indices of `k` of `texts` that differ: a new end, then new things named, reached and missed in turn, new text."
+    n = len(texts)
+    if len(reached) != n or (ends is not None and len(ends) != n):
+        raise ValueError(
+            f"texts, reached and ends must cover the same examples, got {n}, {len(reached)} and "
+            f"{'no ends' if ends is None else len(ends)}"
+        )
+    names = [tuple(mentions(t)) if isinstance(t, str) else () for t in texts]
+    ends = [nm[-1] if nm else None for nm in names] if ends is None else list(ends)
+    picked, seen_end, seen_names, seen_text = [], set(), set(), set()
+    for _ in range(min(k, n)):
+        n_reached = sum(bool(reached[i]) for i in picked)
+        want = n_reached <= len(picked) - n_reached  # reached first, then missed, in turn
+
+        def rank(i):
+            return (
+                ends[i] not in seen_end,
+                names[i] not in seen_names,
+                bool(reached[i]) == want,
+                texts[i] not in seen_text,
+                -i,
+            )
+
+        i = max((i for i in range(n) if i not in picked), key=rank)
+        picked.append(i)
+        seen_end.add(ends[i])
+        seen_names.add(names[i])
+        seen_text.add(texts[i])
+    return picked
+
 # %% ../../nbs/api/12a_dt_report.ipynb #88d7a82c
-def _wrap(t, w=38):
+def _wrap(t, w=44):
     import textwrap
 
-    return '\n'.join(textwrap.wrap(t or '(no text)', w)[:4])
+    return '\n'.join(textwrap.wrap(t or '(no text)', w, max_lines=4, placeholder=' …'))
 
 
-def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None):
+def _two_line_labels(ax):
+    "Put the words of a long object name ('file cabinet') on two lines, so it stays clear of its neighbour's."
+    long = {k for k in default_scene().objects if ' ' in k}
+    for t in ax.texts:
+        if t.get_text() in long:
+            t.set_text(t.get_text().replace(' ', '\n'))
+
+
+def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None, fontsize: float = 8):
     "Save a grid of rollouts `pos [n, T, 2]` over the room, each titled by its prompt, to `path` (PNG)."
     import matplotlib
 
@@ -107,12 +149,13 @@ def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None)
 
     n = len(pos)
     nrow = math.ceil(n / ncol)
-    fig, axs = plt.subplots(nrow, ncol, figsize=(3 * ncol, 3.5 * nrow), dpi=80, squeeze=False)
+    fig, axs = plt.subplots(nrow, ncol, figsize=(3.6 * ncol, 4.3 * nrow), dpi=100, squeeze=False)
     for j, ax in enumerate(axs.flat):
         if j >= n:
             ax.axis('off')
             continue
-        plot_scene(ax=ax, fontsize=5)
+        plot_scene(ax=ax, fontsize=fontsize)
+        _two_line_labels(ax)
         if extra is not None:
             ax.plot(extra[j][:, 0], extra[j][:, 1], '-', color='tab:gray', lw=1, alpha=0.7)
         ax.plot(pos[j][:, 0], pos[j][:, 1], '-', color='tab:blue', lw=1.5)
@@ -120,7 +163,7 @@ def plot_rollouts(pos, texts, bds, path, ncol: int = 3, extra=None, titles=None)
         if bds is not None and np.isfinite(bds[j]).all():
             ax.add_patch(plt.Circle(bds[j], SUCCESS_PX, fill=False, ec='tab:red', lw=1.2))
             ax.plot(*bds[j], 'x', color='tab:red')
-        ax.set_title((titles[j] + '\n' if titles else '') + _wrap(texts[j]), fontsize=7)
+        ax.set_title((titles[j] + '\n' if titles else '') + _wrap(texts[j]), fontsize=fontsize + 1)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -155,30 +198,103 @@ def plot_curves(rows, path):
     plt.close(fig)
     return Path(path)
 
+# %% ../../nbs/api/12a_dt_report.ipynb #e988d738
+PRESET_PURPOSE = {
+    'tiny': "**A smoke test, not a result.** The `tiny` preset checks that every stage of the pipeline runs, end to "
+    "end, in about a minute on 2 CPU cores: {scale}. Its numbers are not a result: the LCDT doing worse with "
+    "its text than with it masked (text + BD below text masked) and human-written instructions reached near 0% of "
+    "the time are what a model this small does. The result is the `small` preset (`lcdt-pipeline --preset small`), "
+    "whose figures the end-to-end tutorial reports.",
+    'small': "**The result.** The `small` preset is the laptop-scale experiment whose figures the end-to-end tutorial "
+    "reports: {scale}. The `tiny` preset is only its smoke test.",
+    'paper': "**The paper-scale run.** The `paper` preset is the experiment at the scale of the original work: "
+    "{scale}. The `small` preset gives the laptop-scale result, the `tiny` one a smoke test.",
+}
+
+
+def _stage(run, stage):
+    return run.stage_info(stage) if (run / 'stages' / f'{stage}.json').exists() else {}
+
+
+def _scale(run, mcfg, st):
+    "What the run trained, in a phrase: model size, steps, trajectories (what the run records of them)."
+    ar = read_json(run / 'archive.json') if (run / 'archive.json').exists() else {}
+    n_train = _stage(run, 'train').get('n_train', _stage(run, 'dataset').get('train_rows'))
+    s = f"a {mcfg['n_layer']}-layer, {mcfg['n_embd']}-dim model" if {'n_layer', 'n_embd'} <= set(mcfg) else 'a model'
+    if 'step' in st:
+        s += f" trained {st['step']} steps"
+    if n_train is not None:
+        s += f" on {n_train} trajectories" + (f" of an archive of {ar['entries']}" if 'entries' in ar else '')
+    elif 'entries' in ar:
+        s += f" on an archive of {ar['entries']} trajectories"
+    return s
+
+
+def preset_purpose(preset: str, scale: str = 'the run described below') -> str:
+    "The report's opening paragraph: what the run's `preset` is for (tiny: a smoke test, small: the result, paper)."
+    if not isinstance(preset, str):
+        raise TypeError(f"preset must be a str such as 'tiny', got {type(preset).__name__}")
+    if preset not in PRESET_PURPOSE:
+        return (
+            f"Preset `{preset}` is not one of the named presets (`tiny`: a smoke test; `small`: the result; "
+            f"`paper`: the paper-scale run): {scale}. Its settings are in `config.json`."
+        )
+    return PRESET_PURPOSE[preset].format(scale=scale)
+
 # %% ../../nbs/api/12a_dt_report.ipynb #3ab3205b
-def write_report(run, preset: str = 'tiny', n_show: int = 6) -> Path:
+def _run_preset(run, ev):
+    "The run's preset: its `config.json`'s, else its `eval.json`'s, else 'unknown'."
+    cfg = read_json(run / 'config.json') if (run / 'config.json').exists() else {}
+    return cfg.get('preset') or ev.get('preset') or 'unknown'
+
+
+def _archive_md(run):
+    "The archive picture with a one-line caption, if the run has one."
+    if not (run / 'archive.png').exists():
+        return []
+    ar = read_json(run / 'archive.json') if (run / 'archive.json').exists() else {}
+    cap = 'The archive the LCDT learnt from'
+    if 'entries' in ar:
+        cap += f": {ar['entries']} trajectories, each drawn at its BD (where it ends)"
+    if ar.get('coverage') is not None:
+        cap += f"; they cover {100 * ar['coverage']:.1f}% of the room's reachable 30 px cells"
+    return ['![the archive](archive.png)', '', f"*{cap}.*", '']
+
+
+def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl`, the rollouts."
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
     ev = read_json(run / 'eval.json')
+    preset = _run_preset(run, ev) if preset is None else preset
     rows = read_metrics(run / 'metrics.jsonl')
     ro = np.load(run / 'eval_rollouts.npz', allow_pickle=False)
     mcfg = read_json(run / 'model' / 'config.json') if (run / 'model' / 'config.json').exists() else {}
     st = read_checkpoint_state(run / 'model') if (run / 'model' / 'state.json').exists() else {}
     plot_curves(rows, run / 'report_training.png')
-    k = min(n_show, ev['n_prompts'])
-    P = ev['prompts'][:k]
+    prompts = ev['prompts'][: ev['n_prompts']]
+    idx = pick_examples(
+        [p['text'] for p in prompts], [p['lcdt_dist'] <= ev['success_px'] for p in prompts], n_show
+    )  # examples that differ, in the order picked
+    P = [prompts[i] for i in idx]
     plot_rollouts(
-        ro['lcdt'][:k],
+        ro['lcdt'][idx],
         [p['text'] for p in P],
-        ro['bds'][:k],
+        ro['bds'][idx],
         run / 'report_rollouts.png',
-        extra=ro['test_controller'][:k] if 'test_controller' in ro else None,
+        extra=ro['test_controller'][idx] if 'test_controller' in ro else None,
     )
-    plot_rollouts(ro['lcdt_text_only'][:k], [p['text'] for p in P], None, run / 'report_rollouts_text_only.png')
+    plot_rollouts(ro['lcdt_text_only'][idx], [p['text'] for p in P], None, run / 'report_rollouts_text_only.png')
     if ev['n_human']:
-        hr = ev['human_rows'][:n_show]
+        hrows = ev['human_rows'][: len(ro['human_text'])]
+        hidx = pick_examples(
+            [r['text'] for r in hrows],
+            [bool(r.get('human_text_end')) for r in hrows],
+            n_show,
+            ends=[r['end'] for r in hrows],
+        )
+        hr = [hrows[i] for i in hidx]
         plot_rollouts(
-            ro['human_text'][: len(hr)],
+            ro['human_text'][hidx],
             [r['text'] for r in hr],
             None,
             run / 'report_human.png',
@@ -188,12 +304,15 @@ def write_report(run, preset: str = 'tiny', n_show: int = 6) -> Path:
     md = [
         f"# LCDT report — preset `{preset}`",
         "",
+        preset_purpose(preset, _scale(run, mcfg, st)),
+        "",
         "Language-conditioned decision transformer over the navigation archive. "
         f"Observation mode: **{ev['obs_mode']}** "
         f"({OBS_TEXT.get(ev['obs_mode'], ev['obs_mode'])}). BD tokens: **{ev.get('bd_mode', 'final')}** "
         f"({BD_TEXT.get(ev.get('bd_mode', 'final'), '')}). Actions: {_decoding(ev.get('temperature', 0))}. "
         f"Run directory: `{run.path}`.",
         "",
+        *_archive_md(run),
         f"## Held-out prompts ({ev['n_prompts']} test entries)",
         "",
         f"BD success: final position within {ev['success_px']:.0f} px of the target BD. "
@@ -252,8 +371,8 @@ def write_report(run, preset: str = 'tiny', n_show: int = 6) -> Path:
         "",
         "## Rollouts",
         "",
-        "LCDT rollouts (blue) from held-out prompts (text + BD); the red circle is the target BD's "
-        f"{ev['success_px']:.0f} px disc, the grey line the test entry's own trajectory.",
+        f"LCDT rollouts (blue) from {len(P)} held-out prompts chosen to differ (text + BD); the red circle is the "
+        f"target BD's {ev['success_px']:.0f} px disc, the grey line the test entry's own trajectory.",
         "",
         "![rollouts](report_rollouts.png)",
         "",

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import RunDir, atomic_write_text, read_json, cfg_to_dict, cfg_from_dict, cfg_override, get_device
+from ..validate import validate_cfg
+from ..core import RunDir, atomic_write_text, read_json, cfg_to_dict, get_device
 from lcdt.checkpoint import (
     new_checkpoint,
     write_state,
@@ -32,9 +33,7 @@ from lcdt.checkpoint import (
 from ..text.tokenizer import tokenizer_from_file, tokenizer_hash
 from lcdt.dt.model import (
     DTConfig,
-    DT_PRESETS,
-    OBS_DIMS,
-    dt_config,
+    _check_cfg,
     LCDT,
     fit_bins,
     save_model,
@@ -47,8 +46,7 @@ from .data import Windows, encode_texts, load_split, random_start_trajectories, 
 from ..track import TBLogger, progress as progress_bar, write_model_card
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'train_config', 'lr_at', 'save_train_checkpoint', 'read_checkpoint_state',
-           'read_metrics', 'train', 'train_run', 'train_unfinished']
+__all__ = ['TrainConfig', 'lr_at', 'save_train_checkpoint', 'read_checkpoint_state', 'read_metrics', 'train', 'train_run']
 
 # %% ../../nbs/api/11_dt_train.ipynb #d2a2416c
 @dataclass
@@ -82,47 +80,6 @@ class TrainConfig:
     compile: bool = False  # torch.compile the model
     device: str = ''  # '' = best available (cuda > mps > cpu)
     threads: int = 0  # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
-
-
-TRAIN_PRESETS = {
-    'tiny': dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-    'small': dict(
-        steps=3000,
-        batch_size=32,
-        lr=1e-3,
-        min_lr=1e-4,
-        warmup=100,
-        log_every=25,
-        eval_every=500,
-        ckpt_every=250,
-        eval_batches=8,
-        text_dropout=0.2,
-        bd_dropout=0.4,
-        random_starts=2,
-        random_start_texts=True,
-    ),
-    'paper': dict(
-        steps=30000,
-        batch_size=128,
-        lr=6e-4,
-        min_lr=6e-5,
-        warmup=1000,
-        log_every=50,
-        eval_every=1000,
-        ckpt_every=1000,
-        eval_batches=16,
-        bd_dropout=0.4,
-        random_starts=2,
-        random_start_texts=True,
-    ),
-}
-
-
-def train_config(preset: str = 'tiny', **overrides) -> TrainConfig:
-    "The `TrainConfig` of a named preset, with field `overrides`."
-    if preset not in TRAIN_PRESETS:
-        raise ValueError(f"unknown train preset {preset!r}: expected one of {', '.join(TRAIN_PRESETS)}")
-    return cfg_from_dict(TrainConfig, {**TRAIN_PRESETS[preset], **overrides})
 
 # %% ../../nbs/api/11_dt_train.ipynb #911169cf
 def lr_at(step: int, tc: TrainConfig) -> float:
@@ -352,20 +309,10 @@ def train(
     )
 
 # %% ../../nbs/api/11_dt_train.ipynb #af14b2c7
-def _presets(preset, model_overrides=(), train_overrides=()):
-    if preset not in DT_PRESETS:
-        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(DT_PRESETS)}")
-    mc = cfg_override(dt_config(preset), list(model_overrides))
-    if not any(o.split('=')[0].strip() == 'obs_dim' for o in model_overrides) and mc.obs_mode in OBS_DIMS:
-        mc = replace(mc, obs_dim=OBS_DIMS[mc.obs_mode])  # obs_dim follows obs_mode unless given
-    return mc, cfg_override(train_config(preset), list(train_overrides))
-
-
 def train_run(
     run,
-    preset: str = 'tiny',
-    model_overrides=(),
-    train_overrides=(),
+    dt_cfg: DTConfig,  # the model (e.g. `lcdt.config.run_config('tiny').dt`); `obs_dim` must be the data's width
+    train_cfg: TrainConfig,  # the training (e.g. `run_config('tiny').train`)
     resume: bool = True,
     progress: bool = True,
     log=print,
@@ -373,9 +320,19 @@ def train_run(
 ) -> dict:
     "Train on `run/dataset` with `run/tokenizer.json` into `run/model` and `run/metrics.jsonl`."
     run = RunDir(run) if not isinstance(run, RunDir) else run
-    mc, tc = _presets(preset, model_overrides, train_overrides)
+    if type(dt_cfg).__name__ != 'DTConfig':  # by name: a notebook that defines the class makes its own
+        raise TypeError(
+            f"dt_cfg must be a DTConfig (e.g. run_config('tiny').dt), got {type(dt_cfg).__name__} {dt_cfg!r:.40}"
+        )
+    if type(train_cfg).__name__ != 'TrainConfig':
+        raise TypeError(
+            f"train_cfg must be a TrainConfig (e.g. run_config('tiny').train), got {type(train_cfg).__name__} "
+            f"{train_cfg!r:.40}"
+        )
+    mc, tc = dt_cfg, validate_cfg(train_cfg)
     if mc.text_encoder != 'learned' and mc.text_dim <= 0:
         mc = replace(mc, text_dim=1)  # set from the encoder below
+    mc = _check_cfg(validate_cfg(mc))
     tok = tokenizer_from_file(run / 'tokenizer.json')
     mc = replace(
         mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok)
@@ -396,13 +353,12 @@ def train_run(
             route_memory(d['pose'][..., :2]) if mc.memory else None
         )  # what the robot has been near / on before each step
         d['obs'] = model_obs(mc, d['obs'], d.get('pos'), d.get('heading'))  # 'pose': + the pose before each step
-    width = tr['obs'].shape[-1]  # the model's observation width follows the data (more lasers, more numbers)
-    if any(o.split('=')[0].strip() == 'obs_dim' for o in model_overrides) and mc.obs_dim != width:
+    width = tr['obs'].shape[-1]  # more lasers, more numbers: `run_config` derives dt.obs_dim from nav.laser_angles
+    if mc.obs_dim != width:
         raise ValueError(
             f"obs_dim={mc.obs_dim} does not fit the dataset of {run.path}: its observations are {width} wide "
-            f"with obs_mode {mc.obs_mode!r}"
+            f"with obs_mode {mc.obs_mode!r} (run_config sets dt.obs_dim from nav.laser_angles)"
         )
-    mc = replace(mc, obs_dim=width)
     if tc.random_starts:
         tr = _with_random_starts(tr, mc, tc, nav)
     if mc.text_encoder == 'learned':
@@ -472,10 +428,3 @@ def train_run(
         n_embd=mc.n_embd,
         context=mc.context,
     )
-
-
-def train_unfinished(run, steps: int) -> bool:
-    "Whether `run/model` holds a training checkpoint that stopped before step `steps` (so a rerun resumes it)."
-    ck = Path(getattr(run, 'path', run)) / 'model'
-    recover_checkpoint(ck)  # killed between the renames of a switch
-    return (ck / 'state.json').exists() and read_checkpoint_state(ck).get('step', 0) < steps

@@ -13,6 +13,7 @@ import numpy as np
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_json
+from ..config import apply_sets
 from .idm import fit_nav_idm, save_idm
 from lcdt.gc.policy import (
     GCPolicy,
@@ -81,7 +82,9 @@ def _score(make, d_te, horizons, n_pairs, seed=0) -> dict:
     return out
 
 # %% ../../nbs/api/88_gc_cli.ipynb #6252cc04
-def train_gc(run, what: str = 'all', preset: str = 'tiny', force: bool = False, seed: int = 0, log=print) -> dict:
+def train_gc(
+    run, what: str = 'all', preset: str = 'tiny', force: bool = False, seed: int = 0, log=print, sets=None
+) -> dict:
     "Train the parts `what` ('idm', 'policy', 'setter' or 'all') of `preset` into `run/gc/`; return their metrics."
     if preset not in GC_RUN_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(GC_RUN_PRESETS)}")
@@ -89,7 +92,7 @@ def train_gc(run, what: str = 'all', preset: str = 'tiny', force: bool = False, 
     bad = [w for w in parts if w not in GC_PARTS]
     if bad:
         raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(GC_PARTS)}, got {what!r}")
-    run, P = RunDir(run, create=False), GC_RUN_PRESETS[preset]
+    run, P = RunDir(run, create=False), apply_sets(GC_RUN_PRESETS[preset], sets)  # sets: 'key=value' changes
     if not (run / 'archive.npz').exists():
         raise FileNotFoundError(f"{run.path} has no archive.npz (run lcdt-archive or lcdt-pipeline first)")
     raw_tr, raw_te, d_tr, d_te, params = _split(run, seed)
@@ -144,13 +147,14 @@ def train_gc(run, what: str = 'all', preset: str = 'tiny', force: bool = False, 
 # %% ../../nbs/api/88_gc_cli.ipynb #b928adc7
 @call_parse
 def lcdt_gc(
-    run: str = None,  # navigation run directory holding archive.npz
-    what: str = 'all',  # idm | policy | setter | all (or a comma-separated list)
     preset: str = 'tiny',  # tiny | small
+    out: str = None,  # navigation run directory holding archive.npz (default: runs/<preset>, that preset's run)
+    set: str = None,  # settings to change: key=value, several allowed, e.g. policy_steps=500 (listed below)
+    what: str = 'all',  # idm | policy | setter | all (or a comma-separated list)
     force: bool = False,  # redo parts that are done already
     seed: int = 0,  # seeds the split, the models and the batches
 ):
-    "Train goal-reaching models (inverse dynamics, goal-conditioned policy, subgoal setter) into RUN/gc/."
-    if not run:
-        raise ValueError("--run DIR is required (a run directory holding archive.npz)")
-    print(json.dumps(train_gc(run, what, preset, force, seed)))
+    "Train goal-reaching models (inverse dynamics, goal-conditioned policy, subgoal setter) into OUT/gc/."
+    from lcdt.cli import default_out
+
+    print(json.dumps(train_gc(out or default_out(preset), what, preset, force, seed, sets=set)))

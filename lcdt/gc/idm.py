@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from ..core import read_json, load_tensors, cfg_to_dict, cfg_from_dict
 from ..nn import Trunk, warmup_cosine
@@ -133,7 +134,8 @@ def _tokens(self, win):
     return e
 
 
-def _forward(self, win, targets=None):
+@patch
+def forward(self: IDM, win, targets=None):
     "Action logits (b, n_actions) or actions (b, a) for the windows `win` (b, W, o), and the loss against `targets`."
     cfg = self.cfg
     if win.ndim != 3 or win.shape[1:] != (cfg.window, cfg.obs_dim):
@@ -152,9 +154,6 @@ def _forward(self, win, targets=None):
         None if targets is None else torch.ones(len(z), 1, device=z.device),
     )
     return act[:, 0], loss
-
-
-IDM.forward = _forward
 
 # %% ../../nbs/api/85_gc_idm.ipynb #cf481502
 @torch.no_grad()

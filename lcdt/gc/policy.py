@@ -7,14 +7,16 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gc_policy.html.md"""
 # %% ../../nbs/api/86_gc_policy.ipynb #43ab2478
 from __future__ import annotations
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..dt.model import LCDT, DTConfig, JointBeTHead, dt_config, kmeans, togo_features, pose_features, pose_before
+from ..dt.model import LCDT, DTConfig, JointBeTHead, kmeans, togo_features, pose_features, pose_before
+from ..dt.model import OBS_DIMS, _check_cfg
+from ..validate import validate_cfg
 from .idm import save_gc, load_gc, warmup_cosine_lr
 from ..nav.scene import ROOM_SIZE, START_POSE
 
@@ -342,7 +344,12 @@ def own_attempts(make, d: dict, n: int, horizon: int, seed: int = 0) -> dict:
 # %% ../../nbs/api/86_gc_policy.ipynb #2ae4667d
 def gc_dt_config(preset: str = 'tiny', **overrides) -> DTConfig:
     "The LCDT config of a goal-conditioned decision transformer: `bd_mode='togo'`, pose observations, no text."
-    return dt_config(preset, **{**dict(bd_mode='togo', obs_mode='pose', max_text_len=1, vocab_size=2), **overrides})
+    from lcdt.config import run_config  # the run's one preset table (its `dt` section)
+
+    base = run_config(preset).dt
+    kw = {**dict(bd_mode='togo', obs_mode='pose', max_text_len=1, vocab_size=2), **overrides}
+    kw.setdefault('obs_dim', OBS_DIMS.get(kw['obs_mode'], base.obs_dim))  # the width follows obs_mode unless given
+    return _check_cfg(validate_cfg(replace(base, **kw)))
 
 
 def dt_batch(

@@ -18,14 +18,13 @@ from lcdt.core import (
     read_json,
     cfg_to_dict,
     cfg_from_dict,
-    cfg_override,
     in_test,
 )
+from ..validate import validate_cfg
 
 # %% auto #0
-__all__ = ['ARCHIVE_PRESETS', 'ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'archive_config', 'Archive',
-           'save_archive', 'load_archive', 'evaluate', 'run_archive', 'replay', 'reachable_cells', 'coverage',
-           'covered_cells']
+__all__ = ['ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'Archive', 'save_archive', 'load_archive', 'evaluate',
+           'run_archive', 'replay', 'reachable_cells', 'coverage', 'covered_cells']
 
 # %% ../../nbs/api/04_archive.ipynb #7d9bd0c8
 def knn_novelty(bd, ref, k: int = 15, chunk: int = 1024) -> np.ndarray:
@@ -58,27 +57,6 @@ class ArchiveConfig:
     ckpt_every: int = 2  # generations between checkpoints (and always after the last)
     replay_batch: int = 1024  # controllers rolled out at once when replaying the archive
     seed: int = 0  # seeds the first generation, the emitter and the archive's sampler
-
-
-ARCHIVE_PRESETS = {
-    'tiny': ArchiveConfig(),
-    'small': ArchiveConfig(pop=250, generations=160, threshold=4.0, ckpt_every=20),
-    'paper': ArchiveConfig(pop=50, generations=1000, threshold=8.0, ckpt_every=50),
-}
-
-
-def archive_config(preset: str = 'tiny', overrides=None) -> ArchiveConfig:
-    "The `ArchiveConfig` of `preset`, with optional `key=value` overrides."
-    if preset not in ARCHIVE_PRESETS:
-        raise ValueError(f"unknown archive preset {preset!r}: expected one of {', '.join(ARCHIVE_PRESETS)}")
-    cfg = cfg_override(ARCHIVE_PRESETS[preset], overrides) if overrides else ARCHIVE_PRESETS[preset]
-    for k in ('pop', 'generations', 'k', 'n_steps', 'ckpt_every', 'replay_batch'):
-        if getattr(cfg, k) < 1:
-            raise ValueError(f"{k} must be >= 1, got {getattr(cfg, k)}")
-    for k in ('threshold', 'sigma', 'init_scale', 'bound'):
-        if not getattr(cfg, k) > 0:
-            raise ValueError(f"{k} must be > 0, got {getattr(cfg, k)}")
-    return cfg
 
 # %% ../../nbs/api/04_archive.ipynb #3badd3d5
 ARRAY_KEYS = ('params', 'bd', 'pos', 'heading', 'obs', 'act')  # float32 arrays of the contract
@@ -278,6 +256,10 @@ def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, l
     from lcdt.nav.env import NavConfig
     from lcdt.nav.policy import mlp_widths, n_params
     from lcdt.track import progress as progress_bar
+
+    if type(cfg).__name__ != 'ArchiveConfig':  # by name: a notebook that defines the class makes its own
+        raise TypeError(f"cfg must be an ArchiveConfig (e.g. run_config('tiny').archive), got {type(cfg).__name__}")
+    cfg = validate_cfg(cfg)
 
     nav = nav or NavConfig()
     layers = mlp_widths(nav.obs_dim)  # the controllers read the world's observations

@@ -14,6 +14,7 @@ import torch
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_bytes
+from ..config import apply_sets
 from lcdt.wm.tokenizer import (
     TokenizerConfig,
     gold_episodes,
@@ -107,9 +108,10 @@ def _save_npz(path, **arrays):
     atomic_write_bytes(path, buf.getvalue())
 
 
-def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print) -> dict:
+def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print, sets=None) -> dict:
     "Train and measure the tokenizer and the world model into run directory `out`; the figures of every stage."
-    p, run = _preset(preset), RunDir(out)
+    p, run = apply_sets(_preset(preset), sets), RunDir(out)  # sets: `key=value` changes, e.g. 'wm.n_layer=2'
+
     if not resume:
         for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'):
             run.clear(s)
@@ -172,12 +174,14 @@ def ablation_run(
 # %% ../../nbs/api/84_wm_run.ipynb #d37b35d9
 @call_parse
 def lcdt_wm(
-    out: str = 'runs/wm',  # run directory
     preset: str = 'tiny',  # tiny | small | gpu
+    out: str = None,  # run directory (default: runs/wm-<preset>)
+    set: str = None,  # settings to change: key=value, several allowed, e.g. wm.n_layer=2 (listed below)
     fresh: bool = False,  # redo every stage instead of resuming
 ):
     "Train the frame tokenizer and the world model into a run directory and print their figures."
     import json
+    from lcdt.cli import default_out
 
-    r = wm_run(out, preset, resume=not fresh)
+    r = wm_run(out or default_out(preset, 'wm'), preset, resume=not fresh, sets=set)
     print(json.dumps(r, indent=1, default=float))
