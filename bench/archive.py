@@ -41,7 +41,7 @@ def main():
         replay,
         reachable_cells,
         coverage,
-        evaluate,
+        evaluate_controllers,
     )
     from lcdt.nav.policy import init_params
 
@@ -64,7 +64,7 @@ def main():
         t0 = time.time()
         bds = np.concatenate(
             [
-                evaluate(init_params(min(1000, n - s), s, scale=cfg.init_scale), cfg.n_steps).pos[:, -1]
+                evaluate_controllers(init_params(min(1000, n - s), s, scale=cfg.init_scale), cfg.n_steps).pos[:, -1]
                 for s in range(0, n, 1000)
             ]
         )

@@ -28,7 +28,7 @@ from ..nn import Trunk, TrunkConfig, warmup_cosine
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
 
 # %% auto #0
-__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'TokenizedEpisodes', 'TrainConfig', 'train_policy',
+__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'TokenizedEpisodes', 'GatoTrainConfig', 'train_policy',
            'save_policy', 'load_policy', 'rollout_policy', 'rollout_random', 'rollout_bot', 'babyai_tokenizer',
            'load_babyai_episodes', 'babyai_experiment']
 
@@ -216,7 +216,7 @@ class TokenizedEpisodes:
 
 # %% ../../nbs/api/62_control_policy.ipynb #96720590
 @dataclass
-class TrainConfig:
+class GatoTrainConfig:
     "How to train the policy."
 
     steps: int = 2000  # optimizer steps
@@ -239,10 +239,10 @@ def _lr(step, tc, elapsed: float = 0.0):
 
 
 def train_policy(
-    data: TokenizedEpisodes, cfg: GatoConfig, tc: TrainConfig | None = None, model=None, progress: bool = False
+    data: TokenizedEpisodes, cfg: GatoConfig, tc: GatoTrainConfig | None = None, model=None, progress: bool = False
 ):
     "Train a `GatoPolicy` on `data` with the loss on action tokens; returns (model, metrics list)."
-    tc = tc or TrainConfig()
+    tc = tc or GatoTrainConfig()
     seed_everything(tc.seed)
     r = np.random.default_rng(tc.seed)
     model = model or GatoPolicy(cfg)
@@ -281,7 +281,7 @@ def train_policy(
     return model, metrics
 
 
-def save_policy(path, model, tc: TrainConfig | None = None, extra: dict | None = None) -> Path:
+def save_policy(path, model, tc: GatoTrainConfig | None = None, extra: dict | None = None) -> Path:
     "Save the policy as one atomic checkpoint `path`: weights and `config.json` (model and train config, `extra`)."
     sd = {k: v for k, v in model.state_dict().items() if k != 'head.weight'}  # the head is tok.weight (tied)
     meta = dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {}))
@@ -509,7 +509,7 @@ def babyai_experiment(
     data = TokenizedEpisodes.from_episodes(tt, eps, tasks)
     prep = time.time() - t0
     cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=tt.n_tokens, **(model_kw or EXPERIMENT['model']))
-    tc = TrainConfig(**(train_kw or EXPERIMENT['train']))
+    tc = GatoTrainConfig(**(train_kw or EXPERIMENT['train']))
     t1 = time.time()
     model, mets = train_policy(data, cfg, tc, progress=progress)
     train_s = time.time() - t1

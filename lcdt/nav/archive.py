@@ -23,8 +23,8 @@ from lcdt.core import (
 from ..validate import validate_cfg
 
 # %% auto #0
-__all__ = ['ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'Archive', 'save_archive', 'load_archive', 'evaluate',
-           'run_archive', 'replay', 'reachable_cells', 'coverage', 'covered_cells']
+__all__ = ['ARRAY_KEYS', 'INDEX_KEYS', 'knn_novelty', 'ArchiveConfig', 'Archive', 'save_archive', 'load_archive',
+           'evaluate_controllers', 'run_archive', 'replay', 'reachable_cells', 'coverage', 'covered_cells']
 
 # %% ../../nbs/api/04_archive.ipynb #7d9bd0c8
 def knn_novelty(bd, ref, k: int = 15, chunk: int = 1024) -> np.ndarray:
@@ -146,7 +146,7 @@ def load_archive(path, with_state: bool = False):
     return (a, state) if with_state else a
 
 # %% ../../nbs/api/04_archive.ipynb #d147f351
-def evaluate(params, n_steps: int = 400, cfg=None, **nav_kw):
+def evaluate_controllers(params, n_steps: int = 400, cfg=None, **nav_kw):
     "Roll out the controllers `params [N, P]` with `BatchNav` in the world `cfg` (a `NavConfig`); return the `Rollout`."
     from lcdt.nav.env import BatchNav, NavConfig
     from lcdt.nav.policy import mlp_widths, policy_fn_from_params
@@ -282,7 +282,7 @@ def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, l
     for g in bar:
         sol = scheduler.ask()
         ids = g * cfg.pop + np.arange(len(sol), dtype=np.int64)
-        roll = evaluate(sol, cfg.n_steps, nav)
+        roll = evaluate_controllers(sol, cfg.n_steps, nav)
         bd = roll.pos[:, -1]
         n0 = len(archive)
         scheduler.tell(None, bd, eval_id=ids)
@@ -335,7 +335,7 @@ def replay(archive: Archive, batch: int = 1024, atol: float = 0.0, max_report: i
     bd_err, traj_err = np.zeros(n), np.zeros(n)
     for s in range(0, n, batch):
         a = archive[s : s + batch]
-        r = evaluate(a.params, T, nav)
+        r = evaluate_controllers(a.params, T, nav)
         bd_err[s : s + batch] = np.abs(r.pos[:, -1] - a.bd).max(1)
         traj_err[s : s + batch] = np.max(
             [

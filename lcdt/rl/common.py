@@ -31,8 +31,8 @@ from lcdt.gold.engine import (
 
 # %% auto #0
 __all__ = ['OBS_DIM', 'N_ACTIONS', 'EPISODE_STEPS', 'EVAL_SEED', 'features', 'VecGold', 'layer_init', 'Agent', 'make_agent',
-           'random_policy', 'agent_policy', 'solver_policy', 'evaluate', 'MetricLog', 'save_checkpoint',
-           'load_checkpoint', 'resume_point']
+           'random_policy', 'agent_policy', 'solver_policy', 'evaluate_agent', 'MetricLog', 'save_agent', 'load_agent',
+           'resume_point']
 
 # %% ../../nbs/api/49_rl_common.ipynb #d1f1f7a9
 OBS_DIM = 9  # length of the feature vector
@@ -190,7 +190,7 @@ def solver_policy(state):
     return solver_actions(state)
 
 
-def evaluate(
+def evaluate_agent(
     policy, n: int = 500, seed: int = EVAL_SEED, max_steps: int = EPISODE_STEPS, max_dist: float = 0.5
 ) -> dict:
     "Success rate and mean steps of batched `policy` on `n` held-out random bare games."
@@ -229,13 +229,13 @@ class MetricLog:
         return np.array([r[x] for r in rows]), np.array([r[key] for r in rows])
 
 
-def save_checkpoint(path, agent, opt=None, state: dict | None = None) -> Path:
+def save_agent(path, agent, opt=None, state: dict | None = None) -> Path:
     "Save `agent` (and `opt`, and a JSON `state`) as one atomic checkpoint in directory `path` (see `lcdt.checkpoint`)."
     return ckpt.save_checkpoint(path, agent, opt, state or {}, rng=False)
 
 
-def load_checkpoint(path, agent, opt=None) -> dict:
-    "Load what `save_checkpoint` wrote into `agent` (and `opt`), every file verified; return the JSON state."
+def load_agent(path, agent, opt=None) -> dict:
+    "Load what `save_agent` wrote into `agent` (and `opt`), every file verified; return the JSON state."
     return ckpt.load_checkpoint(path, agent, opt, restore_rng=False)
 
 

@@ -26,10 +26,10 @@ from lcdt.rl.common import (
     make_agent,
     features,
     agent_policy,
-    evaluate,
+    evaluate_agent,
     MetricLog,
-    save_checkpoint,
-    load_checkpoint,
+    save_agent,
+    load_agent,
     resume_point,
 )
 from .ppo import clipped_pg_loss
@@ -154,7 +154,7 @@ def train_grpo(
         save_cfg(args, run_dir / 'config.json')
         ck = resume_point(run_dir)
         if ck is not None:
-            s = load_checkpoint(ck, agent, opt)
+            s = load_agent(ck, agent, opt)
             it, global_step = s['iteration'], s['global_step']
             log.keep(it)
     g = rng(args.seed + 7919 * it)
@@ -201,12 +201,12 @@ def train_grpo(
         check_loss(row['losses/policy_loss'], global_step, 'GRPO loss')  # before saving anything
         ev = it % args.eval_every == 0 or global_step >= args.total_timesteps
         if ev:
-            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
+            row['charts/eval_success'] = evaluate_agent(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
                 'success'
             ]
         log.log(**row)
         if ev and run_dir is not None:
-            save_checkpoint(run_dir / 'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
+            save_agent(run_dir / 'ckpt', agent, opt, {'iteration': it, 'global_step': global_step})
         if ev and verbose:
             print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log

@@ -25,10 +25,10 @@ from lcdt.rl.common import (
     Agent,
     make_agent,
     agent_policy,
-    evaluate,
+    evaluate_agent,
     MetricLog,
-    save_checkpoint,
-    load_checkpoint,
+    save_agent,
+    load_agent,
     resume_point,
 )
 
@@ -258,7 +258,7 @@ def train(args: Args, run_dir=None, agent: Agent | None = None, hooks=(), verbos
         save_cfg(args, run_dir / 'config.json')
         ck = resume_point(run_dir)
         if ck is not None:
-            s = load_checkpoint(ck, agent, opt)
+            s = load_agent(ck, agent, opt)
             start, global_step, agent_steps = s['iteration'], s['global_step'], s['agent_steps']
             log.keep(start)
             seed_everything(args.seed + 7919 * start)
@@ -294,13 +294,13 @@ def train(args: Args, run_dir=None, agent: Agent | None = None, hooks=(), verbos
         check_loss(row['losses/policy_loss'] + row['losses/value_loss'], global_step, 'PPO loss')  # before any save
         ev = (it + 1) % args.eval_every == 0 or last
         if ev:
-            row['charts/eval_success'] = evaluate(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
+            row['charts/eval_success'] = evaluate_agent(agent_policy(agent), args.eval_games, max_steps=args.max_steps)[
                 'success'
             ]
         log.log(**row)
         if ev and run_dir is not None:
             st = {'iteration': it + 1, 'global_step': global_step, 'agent_steps': agent_steps}
-            save_checkpoint(run_dir / 'ckpt', agent, opt, st)
+            save_agent(run_dir / 'ckpt', agent, opt, st)
         if verbose and 'charts/eval_success' in row:
             print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}")
     return agent, log
