@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from .core import read_json
+from .control.babyai import minari_root
 
 # %% auto #0
 __all__ = ['REPO_URL', 'DATA_FORMATS', 'minari_id', 'export_minari']
@@ -32,20 +33,6 @@ def minari_id(run_dir) -> str:
     preset = read_json(d / 'archive.json').get('preset') if (d / 'archive.json').is_file() else None
     name = re.sub(r'[^A-Za-z0-9_.:]+', '_', str(preset or d.resolve().name)).strip('_') or 'run'
     return f"lcdt/nav/{name}-v0"
-
-
-@contextlib.contextmanager
-def _minari_root(root):
-    "Point Minari at folder `root` (its MINARI_DATASETS_PATH) inside the block."
-    old = os.environ.get('MINARI_DATASETS_PATH')
-    os.environ['MINARI_DATASETS_PATH'] = str(root)
-    try:
-        yield Path(root)
-    finally:
-        if old is None:
-            os.environ.pop('MINARI_DATASETS_PATH', None)
-        else:
-            os.environ['MINARI_DATASETS_PATH'] = old
 
 # %% ../nbs/api/05a_minari.ipynb #28e01252
 def _replay(params, obs, act, batch: int = 1024):
@@ -135,7 +122,7 @@ def export_minari(
     ]
     with contextlib.ExitStack() as stack:
         if root is not None:
-            stack.enter_context(_minari_root(root))
+            stack.enter_context(minari_root(root))
         base = get_dataset_path()  # the datasets folder (made if missing)
         final_dir = base / dataset_id
         if final_dir.exists() and not overwrite:
@@ -144,7 +131,7 @@ def export_minari(
             )
         tmp = base / f".lcdt-export-{uuid.uuid4().hex[:8]}"
         try:
-            with _minari_root(tmp), warnings.catch_warnings():
+            with minari_root(tmp), warnings.catch_warnings():
                 warnings.filterwarnings('ignore', message='`author_email` is set to None')
                 ds = minari.create_dataset_from_buffers(
                     dataset_id,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from fastcore.script import call_parse
-from .core import atomic_write_text, read_json
+from .core import _flat, atomic_write_text, read_json
 
 # %% auto #0
 __all__ = ['PROGRESS_MODES', 'REPO_URL', 'RUN_FILES', 'progress_mode', 'LogProgress', 'progress', 'TBLogger', 'model_card',
@@ -250,17 +250,6 @@ class TBLogger:
 
 # %% ../nbs/api/00e_track.ipynb #35a6e0d5
 REPO_URL = 'https://github.com/lcdt-lab/lcdt'
-
-
-def _flat(d: dict, pre: str = '') -> dict:
-    "Nested dicts as one level of dotted keys."
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict) and v:
-            out.update(_flat(v, f"{pre}{k}."))
-        else:
-            out[f"{pre}{k}"] = v
-    return out
 
 
 def _y(v) -> str:

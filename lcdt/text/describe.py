@@ -14,6 +14,7 @@ from typing import NamedTuple
 from dataclasses import dataclass
 from ..core import RunDir, atomic_write_text, in_test
 from .llm import ChatClient, LLMConfig, LLMError
+from ..nav import scene as _scene
 
 # %% auto #0
 __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DESCRIBE_SYSTEM', 'DESCRIBE_USER', 'JUDGE_SYSTEM',
@@ -22,31 +23,8 @@ __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DE
            'LLMJudge', 'DescribeConfig', 'make_describer', 'read_events', 'describe_run']
 
 # %% ../../nbs/api/06_describe.ipynb #05b14b79
-OBJECTS = (
-    'cactus',
-    'fan',
-    'sofa',
-    'bed',
-    'fridge',
-    'cabinet',
-    'chair',
-    'statue',
-    'file cabinet',
-    'bathtub',
-    'table',
-    'stove',
-)
-TILE_COLOURS = (
-    'red',
-    'orange',
-    'yellow',
-    'green',
-    'blue',
-    'purple',
-    'pink',
-    'grey',
-    'white',
-)  # 3 x 3, row-major from the top-left
+OBJECTS = tuple(_scene.OBJECTS)  # the scene's objects, and its 3 x 3 tiles row-major from the top-left
+TILE_COLOURS = tuple(_scene.TILE_COLOURS)
 DIRECTIONS = ('north', 'south', 'east', 'west', 'north east', 'north west', 'south east', 'south west')
 RELATIONS = ('on',) + tuple(f'{d} of' for d in DIRECTIONS) + ('',)
 
