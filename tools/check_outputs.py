@@ -4,7 +4,9 @@ Each notebook of `NOTEBOOKS` is executed afresh (its cells that `nbdev-test` run
 notebook's folder, read into memory: the source file is never written), and every code cell's stored text outputs
 are compared with the fresh ones: stdout and stderr, and the `text/plain` of results and displays. Volatile parts are
 normalised first (memory addresses, timings, temporary and installation paths, progress bars, ANSI colours); an image
-is compared by its presence only. A mismatch prints the notebook, the cell and both texts, and the exit status is 1.
+is compared by its presence only. A mismatch prints the notebook, the cell and both texts, and the exit status is 1;
+a notebook with a mismatch is run once more, and a cell whose output differs between the two fresh runs is only
+warned about (it varies by thread timing or load, which is a flake to fix, not a stale output).
 `--fix` stores the fresh outputs of the stale cells (then runs `nbdev-clean` on that notebook).
 
 The notebooks run as a reader runs them in Jupyter (`IN_TEST` unset, so `in_test()` cells take their full sizes),
@@ -286,6 +288,20 @@ def main():
                 one, two = comparable(r['outputs'][k]), comparable(r2['outputs'].get(k, []))
                 print(f"  {k}: run 1\n{_show(one)}\n  run 2\n{_show(two)}")
         stale = stale_cells(nb, r['outputs'])
+        if stale and not a.fix:  # a second run tells a stale output from one that varies between runs (a flake)
+            r2 = run_fresh(nb, a.in_test, a.timeout)
+            again_stale = {c for c, _, _ in stale_cells(nb, r2['outputs'])} if not r2['error'] else set()
+            varies = [
+                (cid, old, new)
+                for cid, old, new in stale
+                if cid not in again_stale or comparable(r2['outputs'].get(cid, [])) != new
+            ]
+            for cid, old, new in varies:
+                print(
+                    f"{name}: cell {cid}: warning: its output varies between runs (not counted as stale; make it "
+                    f"deterministic or list it in VOLATILE)\n  stored:\n{_show(old)}\n  fresh:\n{_show(new)}"
+                )
+            stale = [x for x in stale if x not in varies]
         for cid, old, new in stale:
             print(f"{name}: cell {cid}: stored output is stale\n  stored:\n{_show(old)}\n  fresh:\n{_show(new)}")
         if stale and a.fix:
