@@ -9,22 +9,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import platform
-import re
-import shlex
-import subprocess
-import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from . import track
 from .core import RunDir, atomic_write_json, cfg_to_dict, in_test, read_json
 from .config import RunConfig, config_to_dict, run_config, apply_sets, seeded, seeds
 
 # %% auto #0
 __all__ = ['as_run_config', 'stage_archive', 'stage_verify', 'stage_annotate', 'stage_describe', 'stage_dataset',
-           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_report', 'provenance', 'write_provenance']
+           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_report', 'write_provenance']
 
 # %% ../nbs/api/31_stages.ipynb #0e59c9af
 def as_run_config(cfg='tiny', sets=()) -> RunConfig:
@@ -252,80 +247,12 @@ def stage_report(run: RunDir, cfg: RunConfig | str) -> dict:
     return dict(report=str(p.name), figures=sorted(f.name for f in run.path.glob('report_*.png')))
 
 # %% ../nbs/api/31_stages.ipynb #2a08c287
-_LIBS = ('lcdt', 'torch', 'numpy', 'gymnasium', 'datasets', 'tokenizers', 'ribs')
-
-
-def _git(where=None) -> dict | None:
-    "The commit and dirty flag of the git checkout holding the lcdt source, or None if it is not in one."
-    import lcdt
-
-    where = Path(lcdt.__file__).parent if where is None else Path(where)
-
-    def git(*a):
-        r = subprocess.run(['git', '-C', str(where), *a], capture_output=True, text=True, timeout=10)
-        if r.returncode:
-            raise OSError(r.stderr.strip())
-        return r.stdout.strip()
-
-    try:
-        commit = git('rev-parse', 'HEAD')
-        dirty = bool(git('status', '--porcelain', '--untracked-files=no'))
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return dict(commit=commit, dirty=dirty)
-
-
-def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = dict(python=platform.python_version())
-    for lib in _LIBS:
-        try:
-            out[lib] = version('ribs' if lib == 'ribs' else lib)
-        except PackageNotFoundError:
-            out[lib] = None
-    return out
-
-
-def _machine() -> dict:
-    from lcdt.core import get_device
-
-    m = dict(platform=platform.platform(), machine=platform.machine(), cpu_count=os.cpu_count())
-    try:
-        m['device'] = get_device()
-    except (ValueError, TypeError) as e:
-        m['device'] = f"unavailable ({e})"
-    if m['device'].startswith('cuda'):
-        import torch
-
-        m['gpu'] = torch.cuda.get_device_name(0)
-    return m
-
-
-def provenance(cfg: RunConfig | None = None, command: str | None = None) -> dict:
-    "What made a run: `command` (default: this process's command line), config, seeds, git, versions, machine."
-    if command is None:
-        command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
-    command = re.sub(r'//[^/\s@\'"]*@', '//***@', command)  # a password in a server URL
-    return dict(
-        command=command,
-        time=datetime.now(timezone.utc).isoformat(timespec='seconds'),
-        config=None if cfg is None else config_to_dict(cfg),
-        seeds=None if cfg is None else seeds(cfg),
-        git=_git(),
-        versions=_versions(),
-        machine=_machine(),
-    )
-
-
 def write_provenance(run, cfg: RunConfig | None = None, command: str | None = None) -> Path:
-    "Write `provenance.json` in run directory `run` (atomically), keeping the earlier entries in `history`."
-    run = run if isinstance(run, RunDir) else RunDir(run)
-    path, hist = run / 'provenance.json', []
-    if path.exists():
-        try:
-            old = read_json(path)
-            hist = list(old.get('history', [])) + [{k: old.get(k) for k in ('command', 'time', 'git', 'seeds')}]
-        except (ValueError, AttributeError):
-            hist = []
-    return atomic_write_json(path, dict(provenance(cfg, command), history=hist[-100:]))
+    "A navigation run's `provenance.json` (`lcdt.track.write_provenance`): the `RunConfig` and each stage's seed."
+    if cfg is not None and not isinstance(cfg, RunConfig):
+        raise TypeError(
+            f"cfg must be a RunConfig (lcdt.track.write_provenance takes any config), got {type(cfg).__name__}"
+        )
+    if cfg is None:
+        return track.write_provenance(run, None, command, kind='nav')
+    return track.write_provenance(run, config_to_dict(cfg), command, kind='nav', seeds=seeds(cfg))

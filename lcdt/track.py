@@ -1,4 +1,4 @@
-"""Progress for a terminal and for a log, optional TensorBoard, model cards, and runs side by side.
+"""Progress for a terminal and for a log, optional TensorBoard, model cards, the provenance every run directory keeps, and runs side by side.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/track.html.md"""
 
@@ -11,16 +11,23 @@ import json
 import math
 import numbers
 import os
+import platform
+import re
+import shlex
+import subprocess
 import sys
 import time
+from dataclasses import asdict, is_dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from fastcore.script import call_parse
-from .core import _flat, atomic_write_text, read_json
+from .core import RunDir, _flat, _json_default, atomic_write_json, atomic_write_text, get_device, read_json
 
 # %% auto #0
 __all__ = ['PROGRESS_MODES', 'REPO_URL', 'RUN_FILES', 'progress_mode', 'LogProgress', 'progress', 'TBLogger', 'model_card',
-           'write_model_card', 'run_summary', 'list_runs', 'compare_runs', 'runs_markdown', 'lcdt_runs']
+           'write_model_card', 'provenance', 'write_provenance', 'run_summary', 'list_runs', 'compare_runs',
+           'runs_markdown', 'lcdt_runs']
 
 # %% ../nbs/api/00e_track.ipynb #7bd3f7ed
 PROGRESS_MODES = ('bar', 'log', 'off')
@@ -357,6 +364,132 @@ def write_model_card(checkpoint_dir, config: dict, metrics: dict | None = None, 
         kwargs['provenance'] = read_json(found[0]) if found else None
     return atomic_write_text(d / 'README.md', model_card(config, metrics, **kwargs))
 
+# %% ../nbs/api/00e_track.ipynb #pv0ex001
+_LIBS = ('lcdt', 'torch', 'numpy', 'gymnasium', 'datasets', 'tokenizers', 'ribs')  # versions every record holds
+_USERINFO_RE = re.compile(r'//[^/\s@\'"]*@')  # the `user:password@` of a server URL
+
+
+def _hide(v):
+    "`v` with the user name and password of every URL in its strings (in dicts and lists too) shown as `***`."
+    if isinstance(v, str):
+        return _USERINFO_RE.sub('//***@', v)
+    if isinstance(v, dict):
+        return {k: _hide(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_hide(x) for x in v]
+    return v
+
+
+def _git(where=None) -> dict | None:
+    "The commit and dirty flag of the git checkout holding the lcdt source (or `where`), or None if not in one."
+    if where is None:
+        import importlib.util
+
+        where = Path(importlib.util.find_spec('lcdt').origin).parent  # the package's folder (not imported here)
+
+    def git(*a):
+        r = subprocess.run(['git', '-C', str(where), *a], capture_output=True, text=True, timeout=10)
+        if r.returncode:
+            raise OSError(r.stderr.strip())
+        return r.stdout.strip()
+
+    try:
+        commit = git('rev-parse', 'HEAD')
+        dirty = bool(git('status', '--porcelain', '--untracked-files=no'))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return dict(commit=commit, dirty=dirty)
+
+
+def _versions(libs=()) -> dict:
+    "Python's version and each of `_LIBS` and `libs` (None where one is not installed)."
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = dict(python=platform.python_version())
+    for lib in dict.fromkeys((*_LIBS, *libs)):
+        try:
+            out[lib] = version(lib)
+        except PackageNotFoundError:
+            out[lib] = None
+    return out
+
+
+def _machine() -> dict:
+    m = dict(platform=platform.platform(), machine=platform.machine(), cpu_count=os.cpu_count())
+    try:
+        m['device'] = get_device()
+    except (ValueError, TypeError) as e:
+        m['device'] = f"unavailable ({e})"
+    if m['device'].startswith('cuda'):
+        import torch
+
+        m['gpu'] = torch.cuda.get_device_name(0)
+    return m
+
+
+def _plain_config(config) -> dict | None:
+    "`config` (a dataclass, nested ones too, or a dict) as plain JSON values, URL credentials hidden; None stays."
+    if config is None:
+        return None
+    if is_dataclass(config) and not isinstance(config, type):
+        config = asdict(config)
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dataclass instance, a dict or None, got {type(config).__name__}")
+    return _hide(json.loads(json.dumps(config, default=_json_default)))
+
+
+def provenance(
+    config=None,  # the run's settings: a dataclass instance or a dict
+    command: str | None = None,  # what ran (default: this process's command line)
+    kind: str | None = None,  # the kind of run: 'nav', 'wm', 'gc', 'babyai-data', ...
+    seeds: dict | None = None,  # the seeds it ran with (default: every `seed` field of `config`)
+    libs=(),  # more libraries whose versions matter (besides lcdt, torch, numpy, ...)
+) -> dict:
+    "What made a run: `command`, its `kind`, `config`, seeds, git commit, library versions and machine."
+    if kind is not None and not isinstance(kind, str):
+        raise TypeError(f"kind must be a string such as 'wm' or None, got {type(kind).__name__}")
+    if command is None:
+        command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    cfg = _plain_config(config)
+    if seeds is None and cfg is not None:
+        seeds = {k: v for k, v in _flat(cfg).items() if k.split('.')[-1] == 'seed'}
+    return dict(
+        command=_hide(str(command)),
+        kind=kind,
+        time=datetime.now(timezone.utc).isoformat(timespec='seconds'),
+        config=cfg,
+        seeds=seeds,
+        git=_git(),
+        versions=_versions(libs),
+        machine=_machine(),
+    )
+
+
+def write_provenance(
+    run,  # the run directory (a path or `RunDir`; made if missing)
+    config=None,
+    command: str | None = None,
+    kind: str | None = None,
+    seeds: dict | None = None,
+    libs=(),
+    save_config: bool = False,  # also write the config alone as `run/config.json`
+) -> Path:
+    "Write `provenance(...)` as `run/provenance.json` atomically, keeping the earlier entries in its `history`."
+    if save_config and config is None:
+        raise ValueError("save_config=True needs a config to write as config.json")
+    run = run if isinstance(run, RunDir) else RunDir(run)
+    path, hist = run / 'provenance.json', []
+    if path.exists():
+        try:
+            old = read_json(path)
+            hist = list(old.get('history', [])) + [{k: old.get(k) for k in ('command', 'time', 'git', 'seeds')}]
+        except (ValueError, AttributeError):
+            hist = []
+    rec = provenance(config, command, kind, seeds, libs)
+    if save_config:
+        atomic_write_json(run / 'config.json', rec['config'])
+    return atomic_write_json(path, dict(rec, history=hist[-100:]))
+
 # %% ../nbs/api/00e_track.ipynb #238b6588
 RUN_FILES = ('provenance.json', 'eval.json', 'metrics.jsonl')  # a folder holding one of these is a run
 
@@ -395,6 +528,7 @@ def run_summary(run_dir) -> dict:
     cfg = prov.get('config') or {}
     return dict(
         run=d.name,
+        kind=prov.get('kind') or ('nav' if ev or 'nav' in cfg else None),  # an older record: a navigation run's
         preset=ev.get('preset') or cfg.get('preset'),
         commit=None if not commit else commit[:8] + ('+dirty' if g.get('dirty') else ''),
         **{k: None for k in ('steps', 'loss', 'val_loss')} | _last_loss(d / 'metrics.jsonl'),
@@ -407,13 +541,19 @@ def run_summary(run_dir) -> dict:
     )
 
 
+def _sub_runs(run: Path) -> list:
+    "The runs inside run directory `run` (folders with their own `provenance.json`, such as `lcdt-gc`'s `gc/`)."
+    return sorted(q for q in run.iterdir() if q.is_dir() and (q / 'provenance.json').is_file())
+
+
 def list_runs(root='runs') -> list:
-    "A row (`run_summary`) for each run directory under `root`, oldest first."
+    "A row (`run_summary`) for each run directory under `root`, oldest first, each followed by the runs inside it."
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"no runs folder at {root} (make one with `make demo` or lcdt-pipeline --out DIR)")
     runs = [p for p in root.iterdir() if p.is_dir() and any((p / f).exists() for f in RUN_FILES)]
-    return [run_summary(p) for p in sorted(runs, key=lambda p: (p.stat().st_mtime, p.name))]
+    runs = [q for p in sorted(runs, key=lambda p: (p.stat().st_mtime, p.name)) for q in (p, *_sub_runs(p))]
+    return [run_summary(p) | dict(run=p.relative_to(root).as_posix()) for p in runs]
 
 
 def compare_runs(paths) -> list:

@@ -258,7 +258,9 @@ def lcdt_babyai_data(
 ):
     "Record BabyAI bot episodes as local Minari datasets and print their statistics."
     import json
+    from lcdt.cli import command_line
     from lcdt.config import apply_sets
+    from lcdt.track import write_provenance
     from lcdt.validate import check_value, rule_for
 
     if preset not in BABYAI_DATA_PRESETS:
@@ -269,6 +271,10 @@ def lcdt_babyai_data(
     for k in ('episodes', 'seed'):
         p[k] = check_value(k, p[k], int, rule_for(k))
     out = out or ('runs/babyai' if preset == 'full' else f'runs/babyai-{preset}')
+    if have_babyai():  # without minigrid and minari, make_babyai_datasets stops at its first import: no record
+        config = dict(preset=preset, **p)
+        command = command_line('lcdt-babyai-data')
+        write_provenance(out, config, command, kind='babyai-data', libs=('minigrid', 'minari'), save_config=True)
     for lv, s in make_babyai_datasets(
         [l.strip() for l in p['levels'].split(',') if l.strip()], p['episodes'], p['seed'], out, overwrite
     ).items():

@@ -81,20 +81,36 @@ def _score(make, d_te, horizons, n_pairs, seed=0) -> dict:
         )
     return out
 
-# %% ../../nbs/api/88_gc_cli.ipynb #6252cc04
-def train_gc(
-    run, what: str = 'all', preset: str = 'tiny', force: bool = False, seed: int = 0, log=print, sets=None
-) -> dict:
-    "Train the parts `what` ('idm', 'policy', 'setter' or 'all') of `preset` into `run/gc/`; return their metrics."
+# %% ../../nbs/api/88_gc_cli.ipynb #gc0hl001
+def _parts(preset: str, what: str) -> tuple:
+    "The parts `what` names (checked), `preset` checked first."
     if preset not in GC_RUN_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(GC_RUN_PRESETS)}")
     parts = GC_PARTS if what == 'all' else tuple(w.strip() for w in what.split(','))
     bad = [w for w in parts if w not in GC_PARTS]
     if bad:
         raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(GC_PARTS)}, got {what!r}")
-    run, P = RunDir(run, create=False), apply_sets(GC_RUN_PRESETS[preset], sets)  # sets: 'key=value' changes
+    return parts
+
+
+def _settings(preset: str, sets=None) -> dict:
+    "The settings of `preset` with the `key=value` changes `sets`."
+    return apply_sets(GC_RUN_PRESETS[preset], sets)
+
+
+def _nav_run(run) -> RunDir:
+    "The navigation run directory `run`, which must hold `archive.npz`."
+    run = RunDir(run, create=False)
     if not (run / 'archive.npz').exists():
         raise FileNotFoundError(f"{run.path} has no archive.npz (run lcdt-archive or lcdt-pipeline first)")
+    return run
+
+# %% ../../nbs/api/88_gc_cli.ipynb #6252cc04
+def train_gc(
+    run, what: str = 'all', preset: str = 'tiny', force: bool = False, seed: int = 0, log=print, sets=None
+) -> dict:
+    "Train the parts `what` ('idm', 'policy', 'setter' or 'all') of `preset` into `run/gc/`; return their metrics."
+    parts, P, run = _parts(preset, what), _settings(preset, sets), _nav_run(run)  # sets: 'key=value' changes
     raw_tr, raw_te, d_tr, d_te, params = _split(run, seed)
     if 'setter' in parts and 'policy' not in parts and not run.is_done('gc_policy'):
         parts = ('policy',) + parts
@@ -155,6 +171,11 @@ def lcdt_gc(
     seed: int = 0,  # seeds the split, the models and the batches
 ):
     "Train goal-reaching models (inverse dynamics, goal-conditioned policy, subgoal setter) into OUT/gc/."
-    from lcdt.cli import default_out
+    from lcdt.cli import command_line, default_out
+    from lcdt.track import write_provenance
 
-    print(json.dumps(train_gc(out or default_out(preset), what, preset, force, seed, sets=set)))
+    _parts(preset, what)  # a bad preset, part, --set or run: one line, and nothing written
+    config = dict(preset=preset, seed=seed, **_settings(preset, set))
+    run = _nav_run(out or default_out(preset))
+    write_provenance(run / 'gc', config, command_line('lcdt-gc'), kind='gc', save_config=True)
+    print(json.dumps(train_gc(run.path, what, preset, force, seed, sets=set)))

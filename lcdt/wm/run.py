@@ -181,7 +181,12 @@ def lcdt_wm(
 ):
     "Train the frame tokenizer and the world model into a run directory and print their figures."
     import json
-    from lcdt.cli import default_out
+    from lcdt.cli import command_line, default_out
+    from lcdt.track import write_provenance
 
-    r = wm_run(out or default_out(preset, 'wm'), preset, resume=not fresh, sets=set)
+    out = out or default_out(preset, 'wm')
+    config = dict(preset=preset, **apply_sets(_preset(preset), set))  # a bad preset or --set: nothing written
+    seeds = dict(train_episodes=0, test_episodes=1)  # the seeds of the gold games (`_episodes`)
+    write_provenance(out, config, command_line('lcdt-wm'), kind='wm', seeds=seeds, save_config=True)
+    r = wm_run(out, preset, resume=not fresh, sets=set)
     print(json.dumps(r, indent=1, default=float))
