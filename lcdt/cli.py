@@ -25,9 +25,9 @@ from .validate import Rule, validate_args
 # %% auto #0
 __all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main',
            'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
-           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'command', 'default_out', 'run_and_config',
-           'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli', 'lcdt_pipeline', 'lcdt_archive',
-           'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer', 'lcdt_train', 'lcdt_eval']
+           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'command', 'default_out',
+           'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli', 'lcdt_pipeline',
+           'lcdt_archive', 'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer', 'lcdt_train', 'lcdt_eval']
 
 # %% ../nbs/api/00c_cli.ipynb #eae8d7af
 COMMANDS = {  # console script -> the @call_parse function it runs
@@ -43,6 +43,7 @@ COMMANDS = {  # console script -> the @call_parse function it runs
     'lcdt-babyai-data': 'lcdt.control.babyai:lcdt_babyai_data',
     'lcdt-wm': 'lcdt.wm.run:lcdt_wm',
     'lcdt-gc': 'lcdt.gc.cli:lcdt_gc',
+    'lcdt-rcdt': 'lcdt.control.rcdt:lcdt_rcdt',
 }
 
 NAV_SECTIONS = {  # navigation command -> the RunConfig sections it uses (its --help lists their fields)
@@ -60,6 +61,7 @@ PRESETS_OF = {  # another line's command -> its presets (name -> settings; --set
     'lcdt-wm': 'lcdt.wm.run:RUN_PRESETS',
     'lcdt-gc': 'lcdt.gc.cli:GC_RUN_PRESETS',
     'lcdt-babyai-data': 'lcdt.control.babyai:BABYAI_DATA_PRESETS',
+    'lcdt-rcdt': 'lcdt.control.rcdt:RCDT_RUN_PRESETS',
 }
 
 NEEDS = {  # command -> (its run-directory argument, the files of the run it cannot start without)
@@ -272,8 +274,8 @@ def _preflight(name, args):
     presets = _names(PRESETS_OF.get(name, 'lcdt.config:RUN_PRESETS'))
     if args.get('preset') is not None and args['preset'] not in presets:
         raise UsageError(f"--preset: expected one of {', '.join(presets)}, got {args['preset']!r}")
-    if name == 'lcdt-gc':
-        parts = _names('lcdt.gc.cli:GC_PARTS')
+    if name in ('lcdt-gc', 'lcdt-rcdt'):
+        parts = _names('lcdt.gc.cli:GC_PARTS' if name == 'lcdt-gc' else 'lcdt.control.rcdt:STAGES')
         bad = [w for w in (args.get('what') or '').split(',') if w.strip() not in parts + ['all']]
         if bad or not (args.get('what') or '').strip():
             raise UsageError(
@@ -561,3 +563,4 @@ pipeline_main, archive_main, verify_main = _main('lcdt-pipeline'), _main('lcdt-a
 dataset_main, describe_main, tokenizer_main = _main('lcdt-dataset'), _main('lcdt-describe'), _main('lcdt-tokenizer')
 train_main, eval_main, babyai_data_main = _main('lcdt-train'), _main('lcdt-eval'), _main('lcdt-babyai-data')
 wm_main, gc_main, runs_main = _main('lcdt-wm'), _main('lcdt-gc'), _main('lcdt-runs')
+rcdt_main = _main('lcdt-rcdt')
