@@ -24,9 +24,10 @@ from ..gold.engine import random_games, rollout, solver, GameState, ACTIONS, MAX
 from ..gold.render import render_batch, COLOURS
 
 # %% auto #0
-__all__ = ['TOKENIZER_PRESETS', 'ABLATION', 'PALETTE', 'gold_episodes', 'TokenizerConfig', 'FrameTokenizer', 'check_frames',
-           'to_tensor', 'train_tokenizer', 'classify_pixels', 'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics',
-           'tokenizer_ablation', 'save_frame_tokenizer', 'load_frame_tokenizer']
+__all__ = ['PALETTE', 'CLASS_WEIGHT', 'PALETTE16', 'TOKENIZER_PRESETS', 'ABLATION', 'SHARPNESS', 'gold_episodes',
+           'TokenizerConfig', 'FrameTokenizer', 'check_frames', 'to_tensor', 'train_tokenizer', 'classify_pixels',
+           'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics', 'tokenizer_ablation', 'save_frame_tokenizer',
+           'load_frame_tokenizer']
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #117b1300
 def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float = 0.5, bare: bool = False) -> dict:
@@ -51,6 +52,10 @@ def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float =
     return dict(frames=frames, action=tr.action, reward=tr.reward, done=tr.done, agent=tr.agent)
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #0e5a93e6
+PALETTE = ('floor', 'wall', 'agent', 'eye', 'gold')  # the colours of a gold-game frame
+_PAL = np.array([COLOURS[k] for k in PALETTE], np.float32)
+
+
 @dataclass
 class TokenizerConfig:
     size: int = 64  # frame side, pixels
@@ -63,21 +68,50 @@ class TokenizerConfig:
     cosine: bool = False  # cosine-similarity VQ codebook
     fsq_levels: tuple = (8, 8, 8)  # FSQ levels per latent dimension
     commitment: float = 0.25  # VQ commitment loss weight
-    fg_weight: float = 20.0  # reconstruction weight of non-floor pixels
+    fg_weight: float = 20.0  # reconstruction weight of non-floor pixels (when class_weight is empty)
+    downsample: int = 8  # pixels per token side: 8 (an 8 x 8 grid at 64 px) or 4 (16 x 16)
+    output: str = 'rgb'  # decoder output: 'rgb' (squared error) or 'palette' (cross-entropy over PALETTE)
+    class_weight: tuple = ()  # loss weight per PALETTE class; () = 1 on the floor, 1 + fg_weight elsewhere
 
     def __post_init__(self):
         if self.quantizer not in ('vq', 'fsq'):
             raise ValueError(f"quantizer must be 'vq' or 'fsq', got {self.quantizer!r}")
         if self.size % 8:
             raise ValueError(f"size must be a multiple of 8, got {self.size}")
+        if self.downsample not in (4, 8):
+            raise ValueError(f"downsample must be 4 or 8 (pixels per token side), got {self.downsample!r}")
+        if self.output not in ('rgb', 'palette'):
+            raise ValueError(f"output must be 'rgb' or 'palette', got {self.output!r}")
+        cw = tuple(self.class_weight)
+        if cw and (len(cw) != len(PALETTE) or not all(isinstance(w, (int, float)) and w >= 0 for w in cw)):
+            raise ValueError(
+                f"class_weight must be () or {len(PALETTE)} non-negative weights for {PALETTE}, got {cw!r}"
+            )
+        self.class_weight = tuple(float(w) for w in cw)  # a JSON list, or ints, compare equal after a load
 
 
-TOKENIZER_PRESETS = {'tiny': dict(channels=32), 'small': dict(channels=64)}
+CLASS_WEIGHT = (1.0, 4.0, 20.0, 40.0, 40.0)  # floor, wall, agent, eye, gold: rarer and smaller weighs more
+PALETTE16 = dict(output='palette', downsample=4, class_weight=CLASS_WEIGHT)  # what keeps the agent and the gold
+TOKENIZER_PRESETS = {
+    'tiny': dict(channels=32),
+    'small': dict(channels=64),
+    'tiny-palette': dict(channels=32, **PALETTE16),
+    'small-palette': dict(channels=64, **PALETTE16),
+}
 ABLATION = {  # the four tokenizers compared in one run
     'vq': dict(kmeans_init=False, dead_code=0),
     'vq+kmeans': dict(kmeans_init=True, dead_code=0),
     'vq+kmeans+expiry': dict(kmeans_init=True, dead_code=2),
     'fsq': dict(quantizer='fsq'),
+}
+SHARPNESS = {  # what makes the small objects survive, compared in one run
+    'rgb 8x8 (fg_weight)': dict(),
+    'rgb 8x8 + class weights': dict(class_weight=CLASS_WEIGHT),
+    'rgb 16x16': dict(downsample=4),
+    'palette 8x8': dict(output='palette'),
+    'palette 8x8 + class weights': dict(output='palette', class_weight=CLASS_WEIGHT),
+    'palette 16x16': dict(output='palette', downsample=4),
+    'palette 16x16 + class weights': PALETTE16,
 }
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #ba5b04b8
@@ -91,18 +125,20 @@ class _Res(nn.Module):
 
 
 class FrameTokenizer(nn.Module):
-    "Conv encoder -> quantizer -> conv decoder: frames `uint8[N, 64, 64, 3]` <-> tokens `int64[N, 8, 8]`."
+    "Conv encoder -> quantizer -> conv decoder: frames `uint8[N, 64, 64, 3]` <-> tokens `int64[N, g, g]`."
 
     def __init__(self, cfg: TokenizerConfig):
         super().__init__()
-        self.cfg, c, f = cfg, cfg.channels, cfg.size // 16  # f: space-to-depth factor (4 at 64 px)
+        self.cfg, c, f = cfg, cfg.channels, 4  # f: space-to-depth factor
         qdim = len(cfg.fsq_levels) if cfg.quantizer == 'fsq' else cfg.code_dim
+        n_out = len(PALETTE) if cfg.output == 'palette' else 3  # logits per pixel, or RGB
+        halve = cfg.downsample == 8  # 16 x 16 -> 8 x 8 (else the grid stays 16 x 16); built in place: same init order
         self.enc = nn.Sequential(
             nn.PixelUnshuffle(f),
             nn.Conv2d(3 * f * f, c, 3, padding=1),
             _Res(c),
             nn.GELU(),
-            nn.Conv2d(c, c, 4, 2, 1),
+            nn.Conv2d(c, c, 4, 2, 1) if halve else nn.Conv2d(c, c, 3, padding=1),
             _Res(c),
             _Res(c),
             nn.GELU(),
@@ -113,11 +149,11 @@ class FrameTokenizer(nn.Module):
             _Res(c),
             _Res(c),
             nn.GELU(),
-            nn.ConvTranspose2d(c, c, 4, 2, 1),
+            nn.ConvTranspose2d(c, c, 4, 2, 1) if halve else nn.Conv2d(c, c, 3, padding=1),
             _Res(c),
             _Res(c),
             nn.GELU(),
-            nn.Conv2d(c, 3 * f * f, 3, padding=1),
+            nn.Conv2d(c, n_out * f * f, 3, padding=1),
             nn.PixelShuffle(f),
         )
         if cfg.quantizer == 'fsq':  # latents at unit scale per channel, or FSQ's tanh bound saturates on one code
@@ -140,7 +176,7 @@ class FrameTokenizer(nn.Module):
 
     @property
     def grid(self) -> int:
-        return self.cfg.size // 8  # tokens per side
+        return self.cfg.size // self.cfg.downsample  # tokens per side
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #c4cf3185
 def check_frames(frames, size: int = 64) -> np.ndarray:
@@ -154,6 +190,12 @@ def check_frames(frames, size: int = 64) -> np.ndarray:
 def to_tensor(frames) -> torch.Tensor:
     "uint8 frames [N, H, W, 3] -> float (N, 3, H, W) in [0, 1]."
     return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2).float() / 255
+
+
+def _pixel_classes(x) -> torch.Tensor:
+    "Index into `PALETTE` of the nearest palette colour of every pixel of `x` (b, 3, h, w) in [0, 1]: (b, h, w)."
+    pal = torch.as_tensor(_PAL / 255, device=x.device)[None, :, :, None, None]  # (1, k, 3, 1, 1)
+    return ((x[:, None] - pal) ** 2).sum(2).argmin(1)
 
 
 @patch
@@ -170,20 +212,44 @@ def quantize(self: FrameTokenizer, z):
 
 
 @patch
+def to_rgb(self: FrameTokenizer, out) -> torch.Tensor:
+    "Decoder output -> RGB (b, 3, h, w) in [0, 1] (palette logits: the expected colour under their softmax)."
+    if self.cfg.output == 'rgb':
+        return out
+    return torch.einsum('bkhw,kc->bchw', out.softmax(1), torch.as_tensor(_PAL / 255, device=out.device))
+
+
+@patch
+def recon_loss(self: FrameTokenizer, out, targets) -> torch.Tensor:
+    "Weighted reconstruction loss of decoder output `out` against frames `targets` (b, 3, h, w) in [0, 1]."
+    cfg = self.cfg
+    if cfg.output == 'rgb' and not cfg.class_weight:  # the original loss, bit for bit
+        w = 1 + cfg.fg_weight * (targets < 0.99).any(1, keepdim=True).float()
+        return (w * (out - targets) ** 2).mean()
+    cls = _pixel_classes(targets)  # (b, h, w)
+    if cfg.class_weight:
+        w = torch.as_tensor(cfg.class_weight, dtype=out.dtype, device=out.device)[cls]
+    else:
+        w = 1 + cfg.fg_weight * (cls > 0).to(out.dtype)
+    if cfg.output == 'rgb':
+        return (w[:, None] * (out - targets) ** 2).mean()
+    return (w * F.cross_entropy(out, cls, reduction='none')).mean()
+
+
+@patch
 def forward(self: FrameTokenizer, x, targets=None):
     "Reconstruction (b, 3, h, w) of `x` in [0, 1], and the loss if `targets` are given."
     q, idx, qloss = self.quantize(self.enc(x * 2 - 1))
-    out = self.dec(q)  # (b, 3, h, w)
+    out = self.dec(q)  # (b, 3, h, w), or palette logits (b, k, h, w)
     if targets is None:
-        return out, None
-    w = 1 + self.cfg.fg_weight * (targets < 0.99).any(1, keepdim=True).float()
-    return out, (w * (out - targets) ** 2).mean() + qloss
+        return self.to_rgb(out), None
+    return self.to_rgb(out), self.recon_loss(out, targets) + qloss
 
 
 @patch
 @torch.no_grad()
 def encode(self: FrameTokenizer, frames, batch: int = 256) -> torch.Tensor:
-    "Frames `uint8[N, 64, 64, 3]` -> tokens `int64 (N, 8, 8)`."
+    "Frames `uint8[N, 64, 64, 3]` -> tokens `int64 (N, g, g)` (g = `grid`)."
     f = check_frames(frames, self.cfg.size)
     was = self.training
     self.eval()  # no codebook updates (EMA, k-means, expiry) while encoding
@@ -195,7 +261,7 @@ def encode(self: FrameTokenizer, frames, batch: int = 256) -> torch.Tensor:
 @patch
 @torch.no_grad()
 def decode(self: FrameTokenizer, tokens) -> np.ndarray:
-    "Tokens `(N, 8, 8)` -> frames `uint8[N, 64, 64, 3]`."
+    "Tokens `(N, g, g)` -> frames `uint8[N, 64, 64, 3]`."
     t = torch.as_tensor(tokens).long()
     if t.ndim != 3 or t.shape[1:] != (self.grid, self.grid):
         raise ValueError(f"tokens must have shape (N, {self.grid}, {self.grid}), got {tuple(t.shape)}")
@@ -206,7 +272,10 @@ def decode(self: FrameTokenizer, tokens) -> np.ndarray:
     else:
         q = self.q.get_codes_from_indices(t.flatten(1))
     q = q.transpose(1, 2).reshape(len(t), -1, self.grid, self.grid)
-    return (self.dec(q).clamp(0, 1).permute(0, 2, 3, 1) * 255).round().byte().numpy()
+    out = self.dec(q)
+    if self.cfg.output == 'palette':  # each pixel the colour of its most likely class
+        return _PAL.astype(np.uint8)[out.argmax(1).numpy()]
+    return (out.clamp(0, 1).permute(0, 2, 3, 1) * 255).round().byte().numpy()
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #29a9e987
 def train_tokenizer(
@@ -239,10 +308,6 @@ def train_tokenizer(
     return m.cpu().eval(), losses
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #dccd645f
-PALETTE = ('floor', 'wall', 'agent', 'eye', 'gold')
-_PAL = np.array([COLOURS[k] for k in PALETTE], np.float32)
-
-
 def classify_pixels(frames) -> np.ndarray:
     "Index into `PALETTE` of the nearest palette colour of every pixel: `int[N, H, W]`."
     d = ((np.asarray(frames, np.float32)[..., None, :] - _PAL) ** 2).sum(-1)
@@ -293,10 +358,11 @@ def tokenizer_metrics(tok: FrameTokenizer, frames) -> dict:
 def tokenizer_ablation(
     train_frames, test_frames, steps: int = 500, preset: str = 'small', variants=None, log=None, **kw
 ) -> tuple:
-    "Rows of metrics (and training seconds) for each tokenizer variant, and the trained tokenizers."
+    "Rows of metrics (and training seconds) for each variant (names in `ABLATION`, or a dict name -> config fields)."
+    variants = variants if isinstance(variants, dict) else {v: ABLATION[v] for v in variants or ABLATION}
     rows, models = [], {}
-    for name in variants or ABLATION:
-        cfg = TokenizerConfig(**{**TOKENIZER_PRESETS[preset], **ABLATION[name]})
+    for name, over in variants.items():
+        cfg = TokenizerConfig(**{**TOKENIZER_PRESETS[preset], **over})
         t0 = time.time()
         m, losses = train_tokenizer(cfg, train_frames, steps, log=log, **kw)
         rows.append(
