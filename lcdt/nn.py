@@ -7,6 +7,10 @@ Docs: https://lcdt-lab.github.io/lcdt/api/nn.html.md"""
 # %% ../nbs/api/09_nn.ipynb #c64aa6ce
 from __future__ import annotations
 import math
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -14,7 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['TrunkConfig', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'warmup_cosine']
+__all__ = ['TrunkConfig', 'attn_dropout', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'warmup_cosine',
+           'dist_info', 'init_dist', 'wrap_ddp', 'mean_across', 'barrier', 'main_first', 'local_slice', 'torchrun']
 
 # %% ../nbs/api/09_nn.ipynb #6105241d
 @dataclass
@@ -24,8 +29,15 @@ class TrunkConfig:
     n_layer: int = 2  # transformer blocks
     n_head: int = 2  # attention heads per block
     n_embd: int = 64  # width of every hidden state
-    dropout: float = 0.0  # dropout in attention and MLPs
+    dropout: float = 0.0  # dropout on the residual branches (attention output, MLP)
     bias: bool = True  # biases in the linear layers and layer norms
+    attn_dropout: float | None = None  # dropout on the attention weights (None = `dropout`)
+
+
+def attn_dropout(cfg) -> float:
+    "The dropout on the attention weights of a trunk configured by `cfg`: its `attn_dropout`, or `dropout` if unset."
+    p = getattr(cfg, 'attn_dropout', None)
+    return float(cfg.dropout if p is None else p)
 
 
 def _check_trunk(cfg):
@@ -37,6 +49,8 @@ def _check_trunk(cfg):
         raise ValueError(f"n_embd ({cfg.n_embd}) must be a multiple of n_head ({cfg.n_head})")
     if not 0.0 <= float(cfg.dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {cfg.dropout!r}")
+    if not 0.0 <= attn_dropout(cfg) < 1.0:
+        raise ValueError(f"attn_dropout must be None or in [0, 1), got {cfg.attn_dropout!r}")
 
 # %% ../nbs/api/09_nn.ipynb #a411d4b3
 def causal_mask(s: int, p: int = 0, device=None) -> torch.Tensor:
@@ -52,7 +66,7 @@ class CausalSelfAttention(nn.Module):
         self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)
         self.resid_drop = nn.Dropout(cfg.dropout)
-        self.n_head, self.dropout = cfg.n_head, cfg.dropout
+        self.n_head, self.dropout = cfg.n_head, attn_dropout(cfg)
 
     def forward(self, x, mask=None, past=None):
         "Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first."
@@ -133,3 +147,77 @@ def warmup_cosine(step: int, total: int, warmup: int, lr: float, min_lr: float =
         return lr * (step + 1) / warmup
     frac = min(1.0, max((step - warmup) / max(1, total - warmup), progress))
     return min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (lr - min_lr)
+
+# %% ../nbs/api/09_nn.ipynb #fcf5acae
+def dist_info() -> tuple:
+    "(rank, world size, local rank) of this process under torchrun; (0, 1, 0) in a plain process."
+    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
+
+
+def init_dist(device: str) -> str:
+    "Join torchrun's process group if there is one (NCCL on CUDA, gloo otherwise); the device this process uses."
+    _, world, local = dist_info()
+    if world == 1:
+        return device
+    import torch.distributed as dist
+
+    if device.startswith('cuda'):
+        device = f'cuda:{local}'
+        torch.cuda.set_device(device)
+    if not dist.is_initialized():
+        dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
+    return device
+
+
+def wrap_ddp(model: nn.Module, device: str, find_unused: bool = False) -> nn.Module:
+    "`model` in `DistributedDataParallel` under torchrun (`find_unused`: some parameters get no gradient), else itself."
+    if dist_info()[1] == 1:
+        return model
+    from torch.nn.parallel import DistributedDataParallel as DDP
+
+    ids = [torch.device(device).index] if device.startswith('cuda') else None
+    return DDP(model, device_ids=ids, find_unused_parameters=find_unused)
+
+
+def mean_across(t: torch.Tensor) -> torch.Tensor:
+    "Tensor `t` averaged over the processes (in place) under torchrun; `t` itself in one process."
+    world = dist_info()[1]
+    if world > 1:
+        torch.distributed.all_reduce(t)
+        t /= world
+    return t
+
+
+def barrier():
+    "Wait for every process under torchrun; nothing in one process."
+    if dist_info()[1] > 1:
+        torch.distributed.barrier()
+
+
+@contextmanager
+def main_first():
+    "Run the body in rank 0 first, then in the others (e.g. a resume that may repair a half-written checkpoint)."
+    rank = dist_info()[0]
+    if rank:
+        barrier()
+    yield
+    if not rank:
+        barrier()
+
+
+def local_slice(batch: int) -> slice:
+    "This process's share of a global batch of `batch` rows, split evenly over the processes in rank order."
+    rank, world, _ = dist_info()
+    if batch % world:
+        raise ValueError(f"a global batch of {batch} does not split evenly over {world} processes")
+    n = batch // world
+    return slice(rank * n, (rank + 1) * n)
+
+# %% ../nbs/api/09_nn.ipynb #add3a0bd
+def torchrun(args: list, nproc: int = 2, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    "Run `args` (a script and its arguments) under `torchrun --standalone --nproc_per_node nproc` with this Python."
+    if not isinstance(nproc, int) or nproc < 1:
+        raise ValueError(f"nproc must be an int >= 1, got {nproc!r}")
+    cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', *map(str, args)]
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', **(env or {})}
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)

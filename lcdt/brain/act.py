@@ -18,7 +18,7 @@ from torch.distributions import Categorical
 
 from ..core import cfg_from_dict, rng, seed_everything
 from ..checkpoint import Checkpointer, check_loss
-from ..nn import Trunk, TrunkConfig
+from ..nn import Trunk, TrunkConfig, dist_info, init_dist, wrap_ddp, mean_across, barrier, main_first, local_slice
 from lcdt.gold.engine import (
     GameState,
     states,
@@ -341,19 +341,25 @@ def clone(
     log_every: int = 0,
 ) -> BCCurve:
     "Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module learning rates); the loss per step."
+    rank = dist_info()[0]
+    mine = local_slice(batch)  # this process's share of every batch (all of it in one process)
+    init_dist('cpu')  # under torchrun: joins the process group (the policy trains on the CPU)
     g = torch.Generator().manual_seed(seed)
     opt = make_optimizer(policy, lr)
     sched = one_cycle(opt, [grp['lr'] for grp in opt.param_groups], steps, 0.1)
     run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']))  # a resume must match
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
-    st = ck.resume(policy, opt, sched, [g])
+    with main_first():  # rank 0 repairs a half-written checkpoint before the others read it
+        st = ck.resume(policy, opt, sched, [g])
     curve = BCCurve(st.get('losses', []), st.get('evals', []))
+    net = wrap_ddp(policy, 'cpu', find_unused=True)  # the value head and the image decoder get no gradient here
     policy.train()
     for s in range(st.get('step', 0), steps):
         idx = torch.randint(0, len(traces['actions']), (batch,), generator=g).numpy()
-        x, y = trace_batch(traces, idx, policy.cfg.img_size)
-        _, loss = policy(x, targets=y)
-        curve.append(check_loss(loss.detach(), s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
+        x, y = trace_batch(traces, idx[mine], policy.cfg.img_size)
+        _, loss = net(x, targets=y)
+        mean = mean_across(loss.detach().clone())  # the whole batch's loss
+        curve.append(check_loss(mean, s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
@@ -363,22 +369,16 @@ def clone(
             policy.eval()
             curve.evals.append((s + 1, evaluate_pixels(policy, eval_games, walls=walls)['success']))
             policy.train()
-        if log_every and (s + 1) % log_every == 0:
+        if log_every and rank == 0 and (s + 1) % log_every == 0:
             ev = f", eval success {curve.evals[-1][1]:.3f}" if curve.evals and curve.evals[-1][0] == s + 1 else ''
             print(f"step {s + 1}: loss {np.mean(curve[-log_every:]):.4f}{ev}", flush=True)
-        ck.step(
-            s + 1,
-            steps,
-            policy,
-            opt,
-            sched,
-            [g],
-            dict(losses=list(curve), evals=curve.evals),
-            asdict(policy.cfg),
-            float(np.mean(curve[-ckpt_every:])),
-        )
+        if rank == 0:  # rank 0 writes the checkpoints
+            state = dict(losses=list(curve), evals=curve.evals)
+            score = float(np.mean(curve[-ckpt_every:]))
+            ck.step(s + 1, steps, policy, opt, sched, [g], state, asdict(policy.cfg), score)
         if stop_at is not None and s + 1 >= stop_at:
             break
+    barrier()
     policy.eval()
     return curve
 

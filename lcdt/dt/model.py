@@ -36,6 +36,7 @@ class DTConfig:
     n_head: int = 2  # attention heads per block
     n_embd: int = 32  # width of every token's embedding
     dropout: float = 0.0  # dropout in attention, MLPs and on the embeddings
+    attn_dropout: float | None = None  # dropout on the attention weights alone (None = `dropout`; 0 is faster)
     bias: bool = True  # biases in Linear and LayerNorm layers
     context: int = 4  # K: steps (bd, obs, act) in the window the model sees
     max_text_len: int = 24  # text tokens kept (longer texts are cut)

@@ -44,6 +44,7 @@ from lcdt.dt.model import (
 )
 from .data import Windows, encode_texts, load_split, random_start_trajectories, random_start_texts, text_encoder
 from ..track import TBLogger, progress as progress_bar, write_model_card
+from ..nn import dist_info, init_dist, wrap_ddp, mean_across, barrier
 
 # %% auto #0
 __all__ = ['TrainConfig', 'lr_at', 'save_train_checkpoint', 'read_checkpoint_state', 'read_metrics', 'train', 'train_run']
@@ -136,10 +137,6 @@ def read_checkpoint_state(path, strict: bool = False) -> dict:
     return st
 
 # %% ../../nbs/api/11_dt_train.ipynb #53ce4287
-def _dist_info():
-    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
-
-
 def _val_loss(model, val: Windows, tc: TrainConfig, device, ctx):
     import torch
 
@@ -184,17 +181,8 @@ def train(
 
     out = Path(out)
     ck = out / 'model'
-    rank, world, local = _dist_info()
-    ddp = world > 1
-    device = get_device(tc.device or None)
-    if ddp:
-        import torch.distributed as dist
-
-        if device.startswith('cuda'):
-            device = f'cuda:{local}'
-            torch.cuda.set_device(device)
-        if not dist.is_initialized():
-            dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
+    rank, world, _ = dist_info()
+    device = init_dist(get_device(tc.device or None))  # under torchrun: joins the process group
     dev_type = device.split(':')[0]
     if tc.threads > 0:
         torch.set_num_threads(tc.threads)
@@ -208,8 +196,7 @@ def train(
     if rank == 0:
         recover_checkpoint(ck)  # a kill inside a checkpoint write
         clean_orphans(out, ['metrics.jsonl'])  # a kill inside a metrics write
-    if ddp:
-        dist.barrier()
+    barrier()
     if resume and (ck / 'state.json').exists():
         st = read_checkpoint_state(ck, strict=True)  # every file as the manifest says
         model.load_state_dict(load_model(ck, device=device, cfg=mc).state_dict())  # refuses a different config
@@ -225,10 +212,7 @@ def train(
     raw = model
     if tc.compile:
         model = torch.compile(model)
-    if ddp:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-
-        model = DDP(model, device_ids=[local] if dev_type == 'cuda' else None)
+    model = wrap_ddp(model, device)
     ctx = (lambda: torch.autocast('cuda', dtype=torch.bfloat16)) if dev_type == 'cuda' else contextlib.nullcontext
     bar = None
     if progress and rank == 0:
@@ -255,10 +239,7 @@ def train(
         opt.step()
         step += 1
         ntok += tc.batch_size * seq * world
-        last = loss.detach().float()
-        if ddp:
-            torch.distributed.all_reduce(last)
-            last /= world
+        last = mean_across(loss.detach().float())
         check_loss(last, step)  # NaN/inf: stop before anything is saved
         if bar is not None:
             bar.update(1)
@@ -295,8 +276,7 @@ def train(
         bar.close()
     tb.close()
     dt = time.time() - t0
-    if ddp:
-        torch.distributed.barrier()
+    barrier()
     vals = [r['val_loss'] for r in rows if 'val_loss' in r]
     return dict(
         step=step,
@@ -397,13 +377,13 @@ def train_run(
 
     data = mk(tr)
     cut = round(data.n_cut / max(1, data.n_texts), 4)
-    if cut > 0.01 and _dist_info()[0] == 0:
+    if cut > 0.01 and dist_info()[0] == 0:
         log(
             f"warning: {100 * cut:.1f}% of the training texts are longer than max_text_len={mc.max_text_len} tokens, "
             "so the model never reads their ends (raise max_text_len)"
         )
     val = mk(va) if len(va['bd']) else None
-    if not resume and _dist_info()[0] == 0:
+    if not resume and dist_info()[0] == 0:
         for name in ('model', 'model_best'):
             remove_checkpoint(run / name)
         (run / 'metrics.jsonl').unlink(missing_ok=True)

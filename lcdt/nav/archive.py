@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,6 +58,7 @@ class ArchiveConfig:
     ckpt_every: int = 2  # generations between checkpoints (and always after the last)
     replay_batch: int = 1024  # controllers rolled out at once when replaying the archive
     seed: int = 0  # seeds the first generation, the emitter and the archive's sampler
+    workers: int = 0  # evaluate each generation on a Dask LocalCluster of this many processes (0 = in this one)
 
 # %% ../../nbs/api/04_archive.ipynb #3badd3d5
 ARRAY_KEYS = ('params', 'bd', 'pos', 'heading', 'obs', 'act')  # float32 arrays of the contract
@@ -220,8 +222,34 @@ def _rebuild(archive, a: Archive):
         if not (info['status'] == 2).all():
             raise RuntimeError(f"rebuilding the archive diverged at generation {g}: a stored entry was not novel again")
 
+# %% ../../nbs/api/04_archive.ipynb #c6611d5a
+@contextmanager
+def _local_client(workers: int):
+    "A `distributed.Client` on a new `LocalCluster` of `workers` single-threaded processes, both closed on exit."
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as e:
+        raise ImportError(
+            f"ArchiveConfig.workers > 0 needs Dask: pip install 'dask[distributed]' (or set workers=0); {e}"
+        ) from e
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster, set_as_default=False) as client:
+            yield client
+
+
+def _evaluate(sol, n_steps: int, nav, client=None):
+    "Roll out `sol [N, P]` here, or on `client`'s workers in one chunk per worker thread (same `Rollout` either way)."
+    if client is None:
+        return evaluate_controllers(sol, n_steps, nav)
+    from lcdt.nav.env import Rollout
+
+    n = max(1, min(len(sol), sum(client.nthreads().values())))
+    futures = client.map(evaluate_controllers, np.array_split(sol, n), n_steps=n_steps, cfg=nav, pure=False)
+    parts = client.gather(futures)
+    return Rollout(*(np.concatenate(f) for f in zip(*parts)))
+
 # %% ../../nbs/api/04_archive.ipynb #b5a0e3ed
-_RESUMABLE = ('generations', 'ckpt_every', 'replay_batch')  # may change between a checkpoint and its resume
+_RESUMABLE = ('generations', 'ckpt_every', 'replay_batch', 'workers')  # may change between a checkpoint and its resume
 
 
 def _check_resumable(cfg, saved: dict, path):
@@ -251,15 +279,31 @@ def _check_same_world(nav, saved: dict | None, path):
         )
 
 
-def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, log=print, nav=None) -> Archive:
+def run_archive(
+    cfg: ArchiveConfig,
+    out,
+    callback=None,
+    progress: bool = True,
+    log=print,
+    nav=None,
+    client=None,  # a `distributed.Client` to evaluate on (any Dask cluster); None: `cfg.workers` decides
+) -> Archive:
     "Run (or resume) novelty search for `cfg` in the world `nav` (a `NavConfig`), checkpointing in `out`."
-    from lcdt.nav.env import NavConfig
-    from lcdt.nav.policy import mlp_widths, n_params
-    from lcdt.track import progress as progress_bar
-
     if type(cfg).__name__ != 'ArchiveConfig':  # by name: a notebook that defines the class makes its own
         raise TypeError(f"cfg must be an ArchiveConfig (e.g. run_config('tiny').archive), got {type(cfg).__name__}")
     cfg = validate_cfg(cfg)
+    if cfg.workers < 0:
+        raise ValueError(f"workers must be >= 0 (0 = evaluate in this process), got {cfg.workers}")
+    if client is not None or not cfg.workers:
+        return _search(cfg, out, callback, progress, log, nav, client)
+    with _local_client(cfg.workers) as client:
+        return _search(cfg, out, callback, progress, log, nav, client)
+
+
+def _search(cfg, out, callback, progress, log, nav, client):
+    from lcdt.nav.env import NavConfig
+    from lcdt.nav.policy import mlp_widths, n_params
+    from lcdt.track import progress as progress_bar
 
     nav = nav or NavConfig()
     layers = mlp_widths(nav.obs_dim)  # the controllers read the world's observations
@@ -282,7 +326,7 @@ def run_archive(cfg: ArchiveConfig, out, callback=None, progress: bool = True, l
     for g in bar:
         sol = scheduler.ask()
         ids = g * cfg.pop + np.arange(len(sol), dtype=np.int64)
-        roll = evaluate_controllers(sol, cfg.n_steps, nav)
+        roll = _evaluate(sol, cfg.n_steps, nav, client)
         bd = roll.pos[:, -1]
         n0 = len(archive)
         scheduler.tell(None, bd, eval_id=ids)

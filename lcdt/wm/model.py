@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from ..core import rng, cfg_to_dict, cfg_from_dict, read_json, get_device
-from ..nn import Trunk, TrunkConfig
+from ..nn import Trunk, TrunkConfig, dist_info, init_dist, wrap_ddp, mean_across, barrier, main_first, local_slice
 from ..checkpoint import Checkpointer, load_weights, has_checkpoint
 
 # %% auto #0
@@ -189,7 +189,7 @@ def sample_windows(data: dict, batch: int, context: int, g: np.random.Generator)
 @dataclass
 class WMTrainConfig:
     steps: int = 200  # optimizer steps
-    batch: int = 32  # windows per step
+    batch: int = 32  # windows per step (all processes together under DDP)
     lr: float = 3e-3  # peak learning rate
     warmup: int = 20  # linear warmup steps
     weight_decay: float = 0.01  # AdamW weight decay (matrices only)
@@ -223,27 +223,33 @@ def train_wm(
 ) -> tuple:
     "Train a `WorldModel` on episodes `data` (checkpoints in `out/last`, resumed if there); the model (CPU) and losses."
     data = check_episodes(data, cfg)
-    dev = get_device(device)
+    rank = dist_info()[0]
+    mine = local_slice(tc.batch)  # this process's share of every batch (all of it in one process)
+    dev = init_dist(get_device(device))  # under torchrun: joins the process group
     torch.manual_seed(tc.seed)
     g, model = rng(tc.seed), WorldModel(cfg).to(dev)
     opt = _optimizer(model, tc)
     ck = Checkpointer(out, every=tc.every, run=dict(model=cfg_to_dict(cfg), train=cfg_to_dict(tc)))
-    st = ck.resume(model, opt, gens=(g,))
+    with main_first():  # rank 0 repairs a half-written checkpoint before the others read it
+        st = ck.resume(model, opt, gens=(g,))
     losses, start = st.get('losses', []), st.get('step', 0)
+    net = wrap_ddp(model, dev)
     model.train()
     for i in range(start, min(tc.steps, stop_at or tc.steps)):
         for pg in opt.param_groups:
             pg['lr'] = _lr(i, tc)
-        tok, act, rew, done = (v.to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
-        _, loss = model(tok, act, targets=(rew, done))
+        tok, act, rew, done = (v[mine].to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
+        _, loss = net(tok, act, targets=(rew, done))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
         opt.step()
-        losses.append(loss.item())
-        if log and (i % 100 == 0 or i == tc.steps - 1):
+        losses.append(mean_across(loss.detach()).item())
+        if log and rank == 0 and (i % 100 == 0 or i == tc.steps - 1):
             log(f"step {i} loss {losses[-1]:.4f}")
-        ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
+        if rank == 0:
+            ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
+    barrier()
     return model.cpu().eval(), losses
 
 # %% ../../nbs/api/82_wm_model.ipynb #57b854e7
