@@ -1,3 +1,11 @@
+"""A notebook-first lab for language-conditioned behaviour: diverse behaviours in small worlds, described in words, learned by transformers, checked against what the words asked.
+
+Modules:
+
+- `lcdt.control.carracing`: A scripted CarRacing driver (pure pursuit along the track's own centre line) and its episodes as a local Minari dataset of 64 × 64 frames.
+- `lcdt.control.d4rl`: Hopper datasets made here in D4RL's image: a Stable-Baselines3 SAC policy whose actor is kept as safetensors, random / medium / expert / medium-expert episodes recorded as local Minari datasets with their cards, and D4RL's normalized score.
+- `lcdt.control.rcdt`: A return-conditioned decision transformer over continuous observations and actions on the lab's trunk, the same model without returns as the behaviour-cloning baseline, rollouts in the real environment with the target return swept, and the `lcdt-rcdt` experiment on the local Hopper datasets."""
+
 __version__ = "0.0.1"
 
 # Hand-written (nbdev only rewrites `__version__` above). Importing lcdt stays cheap: no torch, no gymnasium.

@@ -540,8 +540,19 @@ def lcdt_eval(
     _provenance(run, cfg, 'lcdt-eval')
     figs = stage_evaluate(run, cfg)
     r = json.loads((run / 'eval.json').read_text())
-    keys = ('table', 'judge_gain', 'judge_gain_by_length', 'human', 'obs_mode', 'temperature', 'n_prompts')
-    print(json.dumps({k: r[k] for k in keys}, indent=1))
+    keys = (
+        'table',
+        'judge_gain',
+        'judge_gain_by_length',
+        'text_only_gain',
+        'text_only_gain_by_length',
+        'words',
+        'human',
+        'obs_mode',
+        'temperature',
+        'n_prompts',
+    )
+    print(json.dumps({k: r[k] for k in keys if k in r}, indent=1))
     _mark(run, 'evaluate', cfg, figs)
     if no_report:
         return

