@@ -435,6 +435,15 @@ class EvalConfig:
     index_texts: int = 1  # training texts per route MiniLM embeds for retrieval and the goal head (0: all of them)
 
 
+def _score_human(parts, names, rows, scene, human: dict, per: dict):
+    "Score the human-phrased rollouts `parts[name]`: end/follow rates into `human`, scores per instruction into `per`."
+    for name in names:
+        ev = score_rollouts(parts[name], scene=scene)['events']
+        hs = instruction_scores(parts[name], rows, ev, scene)
+        human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
+        per[name] = dict(events=ev, **hs)
+
+
 def _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, n_steps, log) -> dict | None:
     "The words-alone rollouts and scores (see `TextGoals`), on the template prompts, held-out phrasing and `rows`."
     import importlib.util
@@ -485,13 +494,8 @@ def _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene
     for name in ['heldout_lcdt_text_only', 'heldout_text_retrieval', 'heldout_lcdt_retrieved_bd', 'heldout_lcdt_goal']:
         per[name] = score_rollouts(parts[name], ptexts, bds, scene)
     table = {k: summarise_scores(s) for k, s in per.items()}
-    for name in ['human_retrieval', 'human_retrieved_bd', 'human_goal']:
-        if not H:
-            break
-        ev = score_rollouts(parts[name], scene=scene)['events']
-        hs = instruction_scores(parts[name], rows, ev, scene)
-        human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
-        per[name] = dict(events=ev, **hs)
+    if H:
+        _score_human(parts, ['human_retrieval', 'human_retrieved_bd', 'human_goal'], rows, scene, human, per)
 
     def near_rate(b):  # how often a BD read from the words is within SUCCESS_PX of the test entry's own
         return round(float(np.mean(np.linalg.norm(b - bds, axis=1) <= SUCCESS_PX)), 4)
@@ -579,13 +583,8 @@ def evaluate_run(
         s = score_rollouts(parts[name], texts, bds, scene)
         table[name], per[name] = summarise_scores(s), s
     human = {}
-    for name in ['human_text', 'human_text_bd', 'human_bd_only']:
-        if not H:
-            break
-        ev = score_rollouts(parts[name], scene=scene)['events']
-        hs = instruction_scores(parts[name], rows, ev, scene)
-        human[name] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
-        per[name] = dict(events=ev, **hs)
+    if H:
+        _score_human(parts, ['human_text', 'human_text_bd', 'human_bd_only'], rows, scene, human, per)
     words = (
         _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, roll.pos.shape[1], log)
         if cfg.words
