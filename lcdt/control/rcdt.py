@@ -267,6 +267,32 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
 STAGES = ('data', 'train', 'eval')
 
 
+def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
+    "The training config of settings `P`, after every setting is checked (a `ValueError` naming the first bad one)."
+    from lcdt.control.d4rl import D4RL_PRESETS, LEVELS
+    from lcdt.validate import validate_cfg
+
+    if not levels or any(lv not in LEVELS for lv in levels):
+        raise ValueError(f"levels: expected some of {', '.join(LEVELS)} (comma-separated), got {P['levels']!r}")
+    if P['data'] not in D4RL_PRESETS:
+        raise ValueError(f"data: expected one of {', '.join(D4RL_PRESETS)}, got {P['data']!r}")
+    for k in ('batch', 'episodes', 'every'):
+        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:
+            raise ValueError(f"{k}: expected an int >= 1, got {P[k]!r}")
+    if not isinstance(P['max_steps'], int) or P['max_steps'] < 0:
+        raise ValueError(f"max_steps: expected an int >= 0 (0: the env's limit), got {P['max_steps']!r}")
+    t = P['targets']
+    if not isinstance(t, (list, tuple)) or not t or not all(isinstance(f, (int, float)) and f > 0 for f in t):
+        raise ValueError(f"targets: expected a list of multiples of the best return > 0, got {t!r}")
+    fake = dict(obs=np.zeros((1, 11), np.float32), act=np.zeros((1, 3), np.float32))
+    for cfg in _models(P, fake).values():
+        validate_cfg(cfg)
+        RCDT(cfg)  # the trunk's own checks (n_embd divisible by n_head, ...)
+    tc = RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'], every=P['every'],
+                         seed=seed)  # fmt: skip
+    return validate_cfg(tc)
+
+
 def _models(P: dict, data: dict) -> dict:
     mc = dict(context=P['context'], n_layer=P['n_layer'], n_head=P['n_head'], n_embd=P['n_embd'], dropout=P['dropout'])
     mc |= dict(obs_dim=data['obs'].shape[1], act_dim=data['act'].shape[1], rtg_scale=float(P['rtg_scale']))
@@ -287,6 +313,7 @@ def hopper_dt(
 
     P, out = apply_sets(RCDT_RUN_PRESETS[preset], sets), Path(out)
     levels = [lv.strip() for lv in P['levels'].split(',') if lv.strip()]
+    tc = _check_settings(P, levels, seed)  # every setting checked before any work starts
     res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
     settings = json.loads(json.dumps(P))  # as it reads back from results.json
     if res.get('settings', settings) != settings:
@@ -300,8 +327,6 @@ def hopper_dt(
         t0 = time.time()
         make_hopper_datasets(out, P['data'], seed, log=log)
         res.setdefault('seconds', {}).setdefault('data', round(time.time() - t0, 1))  # the first call's
-    tc = RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'], every=P['every'],
-                         seed=seed)  # fmt: skip
     for lv in levels:
         data, r = dataset_arrays(load_hopper_dataset(lv, out / 'minari')), res.setdefault(lv, {})
         for name, cfg in _models(P, data).items():
