@@ -49,16 +49,9 @@ def pursuit_driver(env, look: int = 6, v_max: float = 75.0, gain: float = 2.0):
 
 def drive(n: int = 5, seed: int = 0, max_steps: int | None = None, **kw) -> np.ndarray:
     "Returns of the scripted driver on `n` tracks (reset seeds `seed`, `seed+1`, ...)."
-    env, out = gym.make(CAR_ID, max_episode_steps=max_steps), []
-    for i in range(n):
-        obs, _ = env.reset(seed=seed + i)
-        act, total, done = pursuit_driver(env, **kw), 0.0, False
-        while not done:
-            obs, r, term, trunc, _ = env.step(act(obs))
-            total, done = total + float(r), term or trunc
-        out.append(total)
-    env.close()
-    return np.array(out)
+    from lcdt.control.d4rl import run_episodes
+
+    return run_episodes(None, n, seed, CAR_ID, max_steps, make_act=lambda env: pursuit_driver(env, **kw))
 
 # %% ../../nbs/api/65_control_carracing.ipynb #4600e5e4
 class Resize(gym.ObservationWrapper):

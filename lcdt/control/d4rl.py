@@ -121,16 +121,18 @@ def from_sb3(model) -> SquashedActor:
     return a.eval()
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #2eb27fef
-def run_episodes(act, n: int = 5, seed: int = 0, env_id: str = HOPPER_ID, max_steps: int | None = None) -> np.ndarray:
-    "Returns of `n` episodes of policy `act` (obs -> action) in `env_id`, reset seeds `seed`, `seed+1`, ..."
+def run_episodes(
+    act, n: int = 5, seed: int = 0, env_id: str = HOPPER_ID, max_steps: int | None = None, make_act=None
+) -> np.ndarray:
+    "Returns of `n` episodes of policy `act` (obs -> action), or of `make_act(env)` made after each reset, in `env_id`."
     import gymnasium as gym
 
     env, out = gym.make(env_id, max_episode_steps=max_steps), []
     for i in range(n):
         obs, _ = env.reset(seed=seed + i)
-        total, done = 0.0, False
+        pol, total, done = make_act(env) if make_act else act, 0.0, False
         while not done:
-            obs, r, term, trunc, _ = env.step(act(obs))
+            obs, r, term, trunc, _ = env.step(pol(obs))
             total, done = total + float(r), term or trunc
         out.append(total)
     env.close()
