@@ -159,8 +159,10 @@ def _is_section(v) -> bool:
 
 
 def _where(obj, done) -> str:
-    name = type(obj).__name__ if is_dataclass(obj) else 'the settings'
-    return f"{name}{' (' + '.'.join(done) + ')' if done else ''}"
+    "Who owns the names listed in an unknown-name message, with its verb."
+    if is_dataclass(obj):
+        return f"{type(obj).__name__}{' (' + '.'.join(done) + ')' if done else ''} has"
+    return f"the {'.'.join(done)} settings have" if done else 'this command has'
 
 
 def _set_path(obj, path, val, o, done=()):
@@ -170,7 +172,7 @@ def _set_path(obj, path, val, o, done=()):
         subs = [n for n in names if _is_section(_get(obj, n))]
         plain = [n for n in names if n not in subs]
         has = (f"sections {', '.join(subs)}; " if subs else '') + f"fields {', '.join(plain)}"
-        raise ValueError(f"--set {o}: unknown name {'.'.join([*done, head])!r}; {_where(obj, done)} has {has}")
+        raise ValueError(f"--set {o}: unknown name {'.'.join([*done, head])!r}; {_where(obj, done)} {has}")
     cur = _get(obj, head)
     if path[1:]:
         if not _is_section(cur):

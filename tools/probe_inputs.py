@@ -212,6 +212,17 @@ def cli_probes(fx: dict) -> list:
         ('lcdt-gc', ['--out', fx['keylessnpz'], '--set', 'steps=3']),
         ('lcdt-gc', ['--out', fx['nowhere'], '--set', 'policy_steps=abc']),
         ('lcdt-gc', ['--run', fx['keylessnpz']]),
+        ('lcdt-rcdt', ['--preset', 'huge']),
+        ('lcdt-rcdt', ['--what', 'fly', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--seed', '-1', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--out', fx['afile']]),
+        ('lcdt-rcdt', ['--set', 'bogus=1', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'steps=0', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'batch=-4', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'levels=nope', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'targets=abc', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'n_head=3', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-rcdt', ['--set', 'data=huge', '--out', str(Path(e) / 'hop')]),
     ]
 
 
