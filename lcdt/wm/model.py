@@ -38,6 +38,8 @@ class WMConfig:
     bias: bool = True  # biases in linear layers and layer norms
     reward_weight: float = 1.0  # weight of the reward regression loss
     done_weight: float = 1.0  # weight of the done (BCE) loss
+    change_weight: float = 1.0  # token loss weight where the target differs from the token one frame earlier
+    copy_hint: bool = False  # add to each position the embedding of its target's token one frame earlier
 
     def __post_init__(self):
         for k in ('vocab_size', 'n_tokens', 'n_actions', 'context'):
@@ -73,6 +75,8 @@ class WorldModel(nn.Module):
         self.trunk = Trunk(TrunkConfig(cfg.n_layer, cfg.n_head, d, cfg.dropout, cfg.bias))
         self.tok_head = nn.Linear(d, cfg.vocab_size, bias=False)
         self.reward_head, self.done_head = nn.Linear(d, 1), nn.Linear(d, 1)
+        if cfg.copy_hint:  # made last: the other weights draw the same initial values with or without it
+            self.hint_emb = nn.Embedding(cfg.vocab_size, d)
         self.apply(self._init)
 
     def _init(self, m):
@@ -115,7 +119,11 @@ def embed(self: WorldModel, tokens, actions):
     f = self.tok_emb(tokens)  # (b, t+1, k, d)
     a = self.act_emb(F.pad(actions, (0, 1)))[:, :, None]  # (b, t+1, 1, d): last one cut below
     x = torch.cat([f, a], 2) + self.slot_emb.weight + self.step_emb.weight[:t1, None]  # (b, t+1, k+1, d)
-    return x.reshape(b, t1 * (K + 1), -1)[:, :-1]
+    x = x.reshape(b, t1 * (K + 1), -1)[:, :-1]
+    if self.cfg.copy_hint:  # what copying would predict at each position, as an input: the model learns the changes
+        prev = self.prev_targets(tokens)
+        x = x + self.hint_emb(prev.clamp_min(0)) * (prev >= 0)[..., None]
+    return x
 
 # %% ../../nbs/api/82_wm_model.ipynb #cd9dc3e4
 def _action_pos(t: int, K: int) -> torch.Tensor:
@@ -134,7 +142,12 @@ def forward(self: WorldModel, tokens, actions, targets=None, past=None):
         return out, None
     reward, done = (torch.as_tensor(v, dtype=torch.float32, device=tokens.device) for v in targets)
     tgt = self.token_targets(tokens)
-    ce = F.cross_entropy(out['logits'].flatten(0, 1), tgt.flatten(), ignore_index=-1)
+    if self.cfg.change_weight == 1.0:  # the plain mean, bit for bit as before the option
+        ce = F.cross_entropy(out['logits'].flatten(0, 1), tgt.flatten(), ignore_index=-1)
+    else:  # a weighted mean: the tokens that change weigh `change_weight`, the copies 1
+        nll = F.cross_entropy(out['logits'].transpose(1, 2), tgt.clamp_min(0), reduction='none')  # (b, L)
+        w = torch.where(tgt != self.prev_targets(tokens), self.cfg.change_weight, 1.0) * (tgt >= 0)
+        ce = (w * nll).sum() / w.sum().clamp_min(1e-9)
     loss = (
         ce
         + self.cfg.reward_weight * F.mse_loss(out['reward'], reward)
@@ -151,6 +164,14 @@ def token_targets(self: WorldModel, tokens) -> torch.Tensor:
     tgt = F.pad(stream[:, 1:], (0, 1), value=-1)
     tgt[:, :K] = -1  # the first frame is context
     return tgt
+
+
+@patch
+def prev_targets(self: WorldModel, tokens) -> torch.Tensor:
+    "The same token one frame earlier for every target of `token_targets` (b, L); -1 where there is none."
+    b, t1, K = tokens.shape
+    prev = torch.cat([tokens[:, :-1], tokens.new_full((b, t1 - 1, 1), -1)], 2).reshape(b, -1)
+    return F.pad(prev, (K, 0), value=-1)[:, : t1 * (K + 1) - 1]
 
 # %% ../../nbs/api/82_wm_model.ipynb #158c072b
 def check_episodes(data: dict, cfg: WMConfig) -> dict:
@@ -291,12 +312,13 @@ def next_probs(self: WorldModel, tokens, actions) -> torch.Tensor:
 
 # %% ../../nbs/api/82_wm_model.ipynb #e7139a01
 @torch.no_grad()
-def teacher_forced_accuracy(model: WorldModel, data: dict, batch: int = 64) -> dict:
+def teacher_forced_accuracy(model: WorldModel, data: dict, batch: int = 64, per_token: bool = False) -> dict:
     "Greedy next-token accuracy on every window of `data`: overall, on the tokens that change, and copy-last-frame."
     cfg = model.cfg
     data = check_episodes(data, cfg)
     n, t1, K = data['tokens'].shape
     hit = tot = hit_ch = tot_ch = copy_hit = 0
+    hits_changed = []  # per changing token, in a fixed order: for paired comparisons of two models on one data
     for s in range(0, t1 - cfg.context, cfg.context):
         tok, act = data['tokens'][:, s : s + cfg.context + 1], data['action'][:, s : s + cfg.context]
         for i in range(0, n, batch):
@@ -310,15 +332,19 @@ def teacher_forced_accuracy(model: WorldModel, data: dict, batch: int = 64) -> d
             hit += (pred == tgt)[ok].sum().item()
             tot += ok.sum().item()
             hit_ch += (pred == tgt)[ch].sum().item()
+            hits_changed.append((pred == tgt)[ch])
             tot_ch += ch.sum().item()
             copy_hit += (prev == tgt)[ok].sum().item()
-    return dict(
+    out = dict(
         acc=hit / max(tot, 1),
         acc_changed=hit_ch / max(tot_ch, 1),
         copy_acc=copy_hit / max(tot, 1),
         changed_frac=tot_ch / max(tot, 1),
         n_tokens=tot,
     )
+    if per_token:  # whether each changing token was predicted right, bool (n_changed,)
+        out['hits_changed'] = torch.cat(hits_changed).numpy() if hits_changed else np.zeros(0, bool)
+    return out
 
 # %% ../../nbs/api/82_wm_model.ipynb #e35efa18
 @patch
@@ -352,6 +378,8 @@ def imagine(self: WorldModel, tokens, actions, future, sample: bool = False, tem
             if i == c.n_tokens - 1:
                 break
             e = self.tok_emb(nxt)[:, None] + self.slot_emb.weight[i] + self.step_emb.weight[w]
+            if c.copy_hint:  # this position predicts token i+1: its hint is token i+1 of the last frame
+                e = e + self.hint_emb(tk[:, -1, i + 1])[:, None]
             h, kv = self.trunk(e, past=kv)
         f = torch.stack(new, 1)[:, None]  # (b, 1, K)
         frames.append(f)

@@ -24,6 +24,7 @@ from lcdt.wm.tokenizer import (
     save_frame_tokenizer,
     load_frame_tokenizer,
     agent_xy,
+    CLASS_WEIGHT,
 )
 from .model import WMConfig, WMTrainConfig, train_wm, load_wm, teacher_forced_accuracy
 from ..gold.engine import ACTIONS
@@ -62,6 +63,16 @@ RUN_PRESETS = {
         tok_batch=128,
         wm=dict(n_layer=6, n_head=8, n_embd=256, context=8),
         wm_train=dict(steps=20000, batch=64, lr=1e-3, every=1000),
+    ),
+    'small-palette': dict(  # the palette tokenizer (8 x 8 grid), a world model with the copy hint
+        games=128,
+        test_games=32,
+        steps=32,
+        tok=dict(channels=32, output='palette', class_weight=CLASS_WEIGHT, local=False),
+        tok_steps=500,
+        tok_batch=32,
+        wm=dict(n_layer=2, n_head=2, n_embd=64, context=4, copy_hint=True, change_weight=1.0),
+        wm_train=dict(steps=600, batch=16, lr=2e-3, every=100),
     ),
 }
 
@@ -174,7 +185,7 @@ def ablation_run(
 # %% ../../nbs/api/84_wm_run.ipynb #d37b35d9
 @call_parse
 def lcdt_wm(
-    preset: str = 'tiny',  # tiny | small | gpu
+    preset: str = 'tiny',  # tiny | small | gpu | small-palette
     out: str = None,  # run directory (default: runs/wm-<preset>)
     set: str = None,  # settings to change: key=value, several allowed, e.g. wm.n_layer=2 (listed below)
     fresh: bool = False,  # redo every stage instead of resuming

@@ -150,6 +150,7 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         states=int((visits > 0).sum()),
         noisy_frac=noisy / cfg.budget,
         pairs=int((pairs > 0).sum()),
+        visits=visits,
         models=models,
     )
 

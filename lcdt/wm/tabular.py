@@ -18,10 +18,18 @@ __all__ = ['TabularWorld', 'transitions', 'CountTable', 'next_state_accuracy', '
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a9ca0936
 class TabularWorld:
-    "Integer states and actions, a transition table drawn from `seed`, optional noisy-TV states and aliased actions."
+    "Integer states and actions, a transition table from `seed`, optional noisy-TV states, aliased actions and rooms."
 
     def __init__(
-        self, n_states: int, n_actions: int, noisy_frac: float = 0.0, alias: int = 0, m: int = 4, seed: int = 0
+        self,
+        n_states: int,
+        n_actions: int,
+        noisy_frac: float = 0.0,
+        alias: int = 0,
+        m: int = 4,
+        seed: int = 0,
+        rooms: int = 0,
+        doors: int = 1,
     ):
         for k, v in dict(n_states=n_states, n_actions=n_actions, m=m).items():
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -32,8 +40,14 @@ class TabularWorld:
             raise ValueError(f"alias must be an int in 0..n_actions//2 ({n_actions // 2}), got {alias!r}")
         if m > n_states:
             raise ValueError(f"m (successors of a noisy state) must be <= n_states ({n_states}), got {m}")
+        if not isinstance(rooms, (int, np.integer)) or isinstance(rooms, bool) or rooms == 1 or rooms < 0:
+            raise ValueError(f"rooms must be 0 (no rooms) or an int >= 2, got {rooms!r}")
+        if rooms and n_states // rooms < m:
+            raise ValueError(f"rooms ({rooms}) must leave >= m ({m}) states a room, got {n_states // rooms}")
+        if not isinstance(doors, (int, np.integer)) or isinstance(doors, bool) or doors < 1:
+            raise ValueError(f"doors must be an int >= 1, got {doors!r}")
         self.n_states, self.n_actions, self.noisy_frac = n_states, n_actions, noisy_frac
-        self.alias, self.m, self.seed = alias, m, seed
+        self.alias, self.m, self.seed, self.rooms, self.doors = alias, m, seed, rooms, doors
         g = rng(seed)
         self.table = g.integers(0, n_states, (n_states, n_actions))  # (S, A) deterministic successor
         if alias:
@@ -42,12 +56,40 @@ class TabularWorld:
         self.noisy = np.zeros(n_states, bool)
         self.noisy[g.choice(n_states, n_noisy, replace=False)] = True  # (S,) noisy-TV states
         self.succ = np.stack([g.choice(n_states, m, replace=False) for _ in range(n_states)])  # (S, m)
+        self.room = np.zeros(n_states, np.int64)  # (S,) room of each state
+        self.door_pairs = np.zeros((0, 2), np.int64)  # (s, a) pairs that lead to the next room
+        if rooms:
+            self._build_rooms(g)
 
     def __repr__(self):
         return (
             f"TabularWorld(n_states={self.n_states}, n_actions={self.n_actions}, noisy={int(self.noisy.sum())}, "
-            f"alias={self.alias}, m={self.m}, seed={self.seed})"
+            f"alias={self.alias}, m={self.m}, seed={self.seed}"
+            + (f", rooms={self.rooms}, doors={self.doors})" if self.rooms else ")")
         )
+
+    def _build_rooms(self, g):
+        "Rooms of consecutive states; moves stay in the room but for `doors` pairs a room that lead to the next one."
+        S, A, free = self.n_states, self.n_actions, self.n_actions - self.alias  # door actions: not the aliased ones
+        self.room = np.arange(S) * self.rooms // S
+        lo = np.searchsorted(self.room, np.arange(self.rooms))
+        hi = np.r_[lo[1:], S]
+        n = (hi - lo)[self.room][:, None]  # (S, 1) size of each state's room
+        self.table = lo[self.room][:, None] + g.integers(0, n, (S, A))  # successors inside the room
+        self.succ = lo[self.room][:, None] + np.stack([g.choice(k, self.m, replace=False) for k in n[:, 0]])
+        pairs = []
+        for r in range(self.rooms):
+            cand = np.flatnonzero((self.room == r) & ~self.noisy)  # a door from a noisy state would never open
+            if len(cand) * free < self.doors:
+                raise ValueError(f"room {r} has {len(cand) * free} pairs for doors, fewer than doors={self.doors}")
+            k = g.choice(len(cand) * free, self.doors, replace=False)
+            s, a = cand[k // free], k % free
+            nxt = (r + 1) % self.rooms
+            self.table[s, a] = g.integers(lo[nxt], hi[nxt], self.doors)
+            pairs.append(np.stack([s, a], 1))
+        if self.alias:
+            self.table[:, A - self.alias :] = self.table[:, : self.alias]
+        self.door_pairs = np.concatenate(pairs)
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a45210c9
 def _check_ints(x, n_max, what):

@@ -72,6 +72,7 @@ class TokenizerConfig:
     downsample: int = 8  # pixels per token side: 8 (an 8 x 8 grid at 64 px) or 4 (16 x 16)
     output: str = 'rgb'  # decoder output: 'rgb' (squared error) or 'palette' (cross-entropy over PALETTE)
     class_weight: tuple = ()  # loss weight per PALETTE class; () = 1 on the floor, 1 + fg_weight elsewhere
+    local: bool = False  # encoder sees only each token's own patch: a token is a function of its pixels alone
 
     def __post_init__(self):
         if self.quantizer not in ('vq', 'fsq'):
@@ -116,9 +117,9 @@ SHARPNESS = {  # what makes the small objects survive, compared in one run
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #ba5b04b8
 class _Res(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, k: int = 3):
         super().__init__()
-        self.a, self.b = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 1)
+        self.a, self.b = nn.Conv2d(c, c, k, padding=k // 2), nn.Conv2d(c, c, 1)
 
     def forward(self, x):
         return x + self.b(F.gelu(self.a(F.gelu(x))))
@@ -133,17 +134,31 @@ class FrameTokenizer(nn.Module):
         qdim = len(cfg.fsq_levels) if cfg.quantizer == 'fsq' else cfg.code_dim
         n_out = len(PALETTE) if cfg.output == 'palette' else 3  # logits per pixel, or RGB
         halve = cfg.downsample == 8  # 16 x 16 -> 8 x 8 (else the grid stays 16 x 16); built in place: same init order
-        self.enc = nn.Sequential(
-            nn.PixelUnshuffle(f),
-            nn.Conv2d(3 * f * f, c, 3, padding=1),
-            _Res(c),
-            nn.GELU(),
-            nn.Conv2d(c, c, 4, 2, 1) if halve else nn.Conv2d(c, c, 3, padding=1),
-            _Res(c),
-            _Res(c),
-            nn.GELU(),
-            nn.Conv2d(c, qdim, 1),
-        )
+        if cfg.local:  # one patch a token, then only 1 x 1 convolutions: no pixel of a neighbour reaches a token
+            p = cfg.downsample
+            self.enc = nn.Sequential(
+                nn.PixelUnshuffle(p),
+                nn.Conv2d(3 * p * p, c, 1),
+                _Res(c, 1),
+                nn.GELU(),
+                nn.Conv2d(c, c, 1),
+                _Res(c, 1),
+                _Res(c, 1),
+                nn.GELU(),
+                nn.Conv2d(c, qdim, 1),
+            )
+        else:
+            self.enc = nn.Sequential(
+                nn.PixelUnshuffle(f),
+                nn.Conv2d(3 * f * f, c, 3, padding=1),
+                _Res(c),
+                nn.GELU(),
+                nn.Conv2d(c, c, 4, 2, 1) if halve else nn.Conv2d(c, c, 3, padding=1),
+                _Res(c),
+                _Res(c),
+                nn.GELU(),
+                nn.Conv2d(c, qdim, 1),
+            )
         self.dec = nn.Sequential(
             nn.Conv2d(qdim, c, 3, padding=1),
             _Res(c),
