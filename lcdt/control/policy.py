@@ -239,13 +239,21 @@ def _lr(step, tc, elapsed: float = 0.0):
 
 
 def train_policy(
-    data: TokenizedEpisodes, cfg: GatoConfig, tc: GatoTrainConfig | None = None, model=None, progress: bool = False
+    data: TokenizedEpisodes,
+    cfg: GatoConfig,
+    tc: GatoTrainConfig | None = None,
+    model=None,
+    progress: bool = False,
+    device: str | None = None,
 ):
-    "Train a `GatoPolicy` on `data` with the loss on action tokens; returns (model, metrics list)."
+    "Train a `GatoPolicy` on `data`, loss on action tokens, on `device` (default: CPU); returns (model, metrics list)."
     tc = tc or GatoTrainConfig()
     seed_everything(tc.seed)
     r = np.random.default_rng(tc.seed)
     model = model or GatoPolicy(cfg)
+    if device is not None:
+        model = model.to(device)
+    dev = next(model.parameters()).device
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW(
@@ -261,10 +269,10 @@ def train_policy(
         for g in opt.param_groups:
             g['lr'] = lr
         _, loss = model(
-            torch.from_numpy(b['ids']),
-            torch.from_numpy(b['valid']),
-            None if b['patches'] is None else torch.from_numpy(b['patches']),
-            torch.from_numpy(b['loss_mask']),
+            torch.from_numpy(b['ids']).to(dev),
+            torch.from_numpy(b['valid']).to(dev),
+            None if b['patches'] is None else torch.from_numpy(b['patches']).to(dev),
+            torch.from_numpy(b['loss_mask']).to(dev),
         )
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -283,7 +291,9 @@ def train_policy(
 
 def save_policy(path, model, tc: GatoTrainConfig | None = None, extra: dict | None = None) -> Path:
     "Save the policy as one atomic checkpoint `path`: weights and `config.json` (model and train config, `extra`)."
-    sd = {k: v for k, v in model.state_dict().items() if k != 'head.weight'}  # the head is tok.weight (tied)
+    sd = {
+        k: v.detach().cpu() for k, v in model.state_dict().items() if k != 'head.weight'
+    }  # the head is tok.weight (tied)
     meta = dict(model=cfg_to_dict(model.cfg), train=cfg_to_dict(tc) if tc else None, **(extra or {}))
     return save_checkpoint(path, config=meta, files={'model.safetensors': tensors_bytes(sd)}, rng=False)
 
@@ -387,10 +397,11 @@ def rollout_policy(
                     np.concatenate([np.zeros((len(live), P, n), np.int64), ids], 1),
                     np.concatenate([np.zeros((len(live), P), bool), val], 1),
                 )
+        dev = next(model.parameters()).device
         ids, valid = torch.from_numpy(ids.reshape(len(live), -1)), torch.from_numpy(np.repeat(val, n, 1))
         with torch.no_grad():
-            h = model.hidden(ids, valid)[:, (P + K - 1) * n + tt.n_obs]  # hidden state at the current separator
-            logits = model.head(h)[:, lo : lo + n_act]  # (b, n_actions)
+            h = model.hidden(ids.to(dev), valid.to(dev))[:, (P + K - 1) * n + tt.n_obs]  # hidden state at the separator
+            logits = model.head(h)[:, lo : lo + n_act].float().cpu()  # (b, n_actions)
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
             hist[i, t, tt.n_obs + 1] = lo + int(a[j])
