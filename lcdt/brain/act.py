@@ -30,7 +30,7 @@ from lcdt.gold.engine import (
     solver_actions,
     _graph,
 )
-from ..gold.render import render_batch
+from ..gold.render import render_batch, MARKS
 from ..text.tokenizer import PAD_ID
 from .vit import ViTAE, ViTAEConfig, one_cycle, fit_autoencoder
 from .text import TextConfig, TextEncoder
@@ -39,10 +39,10 @@ from ..rl.ppo import Args, compute_gae, clipped_pg_loss, value_loss
 from ..rl.grpo import GRPOArgs, group_advantages, grpo_loss
 
 # %% auto #0
-__all__ = ['ACT_PRESETS', 'ActConfig', 'act_config', 'encoder_config', 'frames', 'ActPolicy', 'policy_from_brain', 'param_groups',
-           'make_optimizer', 'lenient_solver', 'held_out_games', 'pixel_traces', 'trace_batch', 'pixel_policy',
-           'evaluate_pixels', 'BCCurve', 'clone', 'train_ppo', 'group_rollout_pixels', 'train_grpo', 'frame_pool',
-           'pretrain_encoder']
+__all__ = ['ACT_PRESETS', 'ActConfig', 'act_config', 'encoder_config', 'frames', 'aux_targets', 'dihedral', 'ActPolicy',
+           'policy_from_brain', 'param_groups', 'make_optimizer', 'lenient_solver', 'held_out_games', 'pixel_traces',
+           'dagger_traces', 'merge_traces', 'trace_batch', 'pixel_policy', 'evaluate_pixels', 'BCCurve', 'clone',
+           'train_ppo', 'group_rollout_pixels', 'train_grpo', 'frame_pool', 'pretrain_encoder']
 
 # %% ../../nbs/api/73_brain_act.ipynb #61fdf54d
 @dataclass
@@ -65,12 +65,18 @@ class ActConfig:
     text_enc_layers: int = 2  # text encoder layers (with `text`)
     lr_img: float = 1.0  # learning-rate multiple of the image encoder (0: frozen)
     lr_text: float = 1.0  # learning-rate multiple of the text encoder (0: frozen)
+    mark: str = 'eye'  # how frames draw the heading: the renderer's 'eye' or a 'nose' line (lcdt.gold.render)
+    aux: float = 0.0  # weight of an auxiliary loss in cloning: heading and gold bearing read from the frame (0: none)
 
 
 ACT_PRESETS = {
     'tiny': dict(img_size=32, patch=16, dim=32, heads=2, img_enc_layers=1, act_layers=1, value_hidden=32),
     'small': dict(img_size=64, patch=16, dim=64, heads=4, img_enc_layers=2, act_layers=1),
     'brain': dict(img_size=64, patch=8, dim=64, heads=4, img_enc_layers=2, act_layers=2),  # the QA brain's encoder
+    # the one that learns to act: a conv stem to 16-pixel patches, the heading drawn as a nose, an auxiliary loss
+    'pixel': dict(
+        img_size=64, patch=16, dim=64, heads=4, img_enc_layers=2, act_layers=1, stem='conv', mark='nose', aux=1.0
+    ),
 }
 
 
@@ -81,6 +87,10 @@ def act_config(preset: str = 'small', **overrides) -> ActConfig:
     cfg = cfg_from_dict(ActConfig, {**ACT_PRESETS[preset], **overrides})
     if cfg.lr_img < 0 or cfg.lr_text < 0:
         raise ValueError(f"lr_img and lr_text must be >= 0 (0: frozen), got {cfg.lr_img}, {cfg.lr_text}")
+    if cfg.mark not in MARKS:
+        raise ValueError(f"mark must be one of {MARKS}, got {cfg.mark!r}")
+    if not cfg.aux >= 0:
+        raise ValueError(f"aux must be >= 0 (0: no auxiliary head), got {cfg.aux!r}")
     return cfg
 
 
@@ -98,11 +108,45 @@ def encoder_config(cfg: ActConfig) -> ViTAEConfig:
     )
 
 # %% ../../nbs/api/73_brain_act.ipynb #b95c9c8d
-def frames(state: GameState, size: int = 64) -> torch.Tensor:
-    "Games `state` rendered as float frames [N, 3, size, size] in [0, 1]."
+def frames(state: GameState, size: int = 64, mark: str = 'eye') -> torch.Tensor:
+    "Games `state` rendered as float frames [N, 3, size, size] in [0, 1], the heading drawn as `mark`."
     if not isinstance(state, GameState):
         raise TypeError(f"state must be a GameState, got {type(state).__name__}")
-    return torch.from_numpy(render_batch(state, size)).permute(0, 3, 1, 2).float() / 255
+    return torch.from_numpy(render_batch(state, size, mark=mark)).permute(0, 3, 1, 2).float() / 255
+
+
+def aux_targets(state: GameState) -> torch.Tensor:
+    "float32[N, 4]: cos and sin of the heading and of the bearing of the nearest gold from it (0, 0 without gold)."
+    x, y, h = state.agent.T
+    k = np.where(state.alive, ((state.gold - state.agent[:, None, :2]) ** 2).sum(-1), np.inf).argmin(1)
+    g = state.gold[np.arange(state.n), k]
+    b = np.arctan2(g[:, 1] - y, g[:, 0] - x) - h
+    has = state.alive.any(1)
+    out = np.stack([np.cos(h), np.sin(h), np.where(has, np.cos(b), 0), np.where(has, np.sin(b), 0)], 1)
+    return torch.as_tensor(out, dtype=torch.float32)
+
+
+def dihedral(state: GameState, actions, k) -> tuple:
+    "`(state, actions)` with game i turned by k[i] % 4 quarter turns after a mirror image when k[i] >= 4 (k in 0..7)."
+    k = np.asarray(k)
+    if k.shape != (state.n,) or not np.issubdtype(k.dtype, np.integer) or (k.size and not 0 <= k.min() <= k.max() < 8):
+        raise ValueError(f"k must be ints in 0..7, one per game ({state.n}), got {k.dtype} {k.shape}")
+    ag, gold, walls = state.agent.copy(), state.gold.copy(), state.walls.copy()
+    real = walls[..., 0] > -1  # absent walls stay far away
+    m = k >= 4
+    ag[m, 0], ag[m, 2], gold[m, ..., 0] = 1 - ag[m, 0], math.pi - ag[m, 2], 1 - gold[m, ..., 0]  # x -> 1 - x
+    wm = m[:, None] & real
+    walls[wm] = np.stack([1 - walls[wm][:, 2], walls[wm][:, 1], 1 - walls[wm][:, 0], walls[wm][:, 3]], -1)
+    for r in range(1, 4):  # (x, y) -> (1 - y, x), r times: a quarter turn clockwise on screen
+        t = k % 4 >= r
+        ag[t, 0], ag[t, 1], ag[t, 2] = 1 - ag[t, 1], ag[t, 0].copy(), ag[t, 2] + math.pi / 2
+        gold[t] = np.stack([1 - gold[t][..., 1], gold[t][..., 0]], -1)
+        wt = t[:, None] & real
+        walls[wt] = np.stack([1 - walls[wt][:, 3], walls[wt][:, 0], 1 - walls[wt][:, 1], walls[wt][:, 2]], -1)
+    ag[:, 2] %= 2 * math.pi
+    a = np.asarray(actions).copy()
+    a[m] = np.where(a[m] == 3, 4, np.where(a[m] == 4, 3, a[m]))  # a mirror swaps the turns
+    return GameState(ag, gold, state.alive, walls, state.t), a
 
 # %% ../../nbs/api/73_brain_act.ipynb #148d1091
 class ActPolicy(nn.Module):
@@ -133,6 +177,7 @@ class ActPolicy(nn.Module):
         self.modality = nn.Parameter(torch.zeros(3, cfg.dim))  # image, prompt, action query
         self.trunk = Trunk(TrunkConfig(n_layer=cfg.act_layers, n_head=cfg.heads, n_embd=cfg.dim))
         self.pi = layer_init(nn.Linear(cfg.dim, N_ACTIONS), std=0.01)
+        self.aux = layer_init(nn.Linear(cfg.dim, 4), std=0.01) if cfg.aux > 0 else None
         self.v = None
         if cfg.value:
             self.v = nn.Sequential(
@@ -169,10 +214,16 @@ class ActPolicy(nn.Module):
         h, _ = self.trunk(x, mask=keep[:, None, None, :])  # every token sees every (non-pad) token
         return h[:, -1]  # (b, d)
 
-    def forward(self, images, prompt=None, targets=None) -> tuple:
-        "`(logits [B, 5], loss)`: cross-entropy against `targets` actions [B] when given."
-        logits = self.pi(self.features(images, prompt))  # (b, 5)
-        return logits, None if targets is None else F.cross_entropy(logits, targets)
+    def forward(self, images, prompt=None, targets=None, aux=None) -> tuple:
+        "`(logits [B, 5], loss)`: cross-entropy against `targets` actions [B], plus `cfg.aux` x the `aux` head's error."
+        h = self.features(images, prompt)
+        logits = self.pi(h)  # (b, 5)
+        if targets is None:
+            return logits, None
+        loss = F.cross_entropy(logits, targets)
+        if aux is not None and self.aux is not None:
+            loss = loss + self.cfg.aux * F.mse_loss(self.aux(h), aux)
+        return logits, loss
 
     def value(self, images, prompt=None, h=None) -> torch.Tensor:
         "The value [B] of frames, from detached features (no gradient reaches the encoder or the action stream)."
@@ -271,18 +322,60 @@ def pixel_traces(
     "`lenient_solver(tol)`'s play of `n_games` games: `state` (a `GameState` of its M steps) and `actions` int64[M]."
     games = held_out_games(n_games, seed, walls, max_dist)
     tr = rollout(games, lenient_solver(tol, games), max_steps=max_steps)
-    T = tr.action.shape[1]
-    valid = np.arange(T)[None] < tr.steps[:, None]  # (n, T): steps the episode really took
-    st = states(games)
-    rep = lambda a: np.repeat(a[:, None], T, 1)[valid]
-    frame = GameState(tr.agent[:, :T][valid], rep(st.gold), tr.alive[:, :T][valid], rep(st.walls), np.nonzero(valid)[1])
+    frame = _visited(games, tr)
+    valid = np.arange(tr.action.shape[1])[None] < tr.steps[:, None]
     return dict(state=frame, actions=tr.action[valid], steps=int(tr.steps.sum()), solved=float(tr.solved.mean()))
 
 
-def trace_batch(traces: dict, idx, size: int = 64) -> tuple:
-    "`(frames [B, 3, size, size], actions [B])` of trace steps `idx`."
+def _visited(games, tr) -> GameState:
+    "The states of the steps the episodes of `tr` really took, one row a step."
+    T = tr.action.shape[1]
+    valid = np.arange(T)[None] < tr.steps[:, None]  # (n, T)
+    st = states(games)
+    rep = lambda a: np.repeat(a[:, None], T, 1)[valid]
+    return GameState(tr.agent[:, :T][valid], rep(st.gold), tr.alive[:, :T][valid], rep(st.walls), np.nonzero(valid)[1])
+
+
+def dagger_traces(
+    policy,
+    n_games: int,
+    seed: int,
+    walls: bool = False,
+    tol: float = 10.0,
+    greedy: bool = False,
+    max_steps: int = EPISODE_STEPS,
+    max_dist: float = 0.5,
+) -> dict:
+    "DAgger's data: `policy` (sampled unless `greedy`) plays `n_games`; `lenient_solver(tol)` labels its states."
+    games = held_out_games(n_games, seed, walls, max_dist)
+    play = pixel_policy(policy, greedy=greedy, seed=seed) if isinstance(policy, ActPolicy) else policy
+    tr = rollout(games, play, max_steps=max_steps)
+    frame = _visited(games, tr)
+    return dict(
+        state=frame, actions=lenient_solver(tol)(frame), steps=int(tr.steps.sum()), solved=float(tr.solved.mean())
+    )
+
+
+def merge_traces(*parts: dict) -> dict:
+    "One set of traces from several (`pixel_traces`, `dagger_traces`): their steps, concatenated."
+    if not parts:
+        raise ValueError("merge_traces needs at least one set of traces")
+    return dict(
+        state=GameState(*(np.concatenate(a) for a in zip(*(t['state'] for t in parts)))),
+        actions=np.concatenate([t['actions'] for t in parts]),
+        steps=sum(t['steps'] for t in parts),
+        solved=float(np.mean([t['solved'] for t in parts])),
+    )
+
+
+def trace_batch(traces: dict, idx, size: int = 64, mark: str = 'eye', k=None, aux: bool = False) -> tuple:
+    "`(frames [B, 3, size, size], actions [B])` of steps `idx` (`k`: turned by `dihedral`; `aux`: + `aux_targets`)."
     idx = np.asarray(idx)
-    return frames(GameState(*(a[idx] for a in traces['state'])), size), torch.as_tensor(traces['actions'][idx])
+    st, a = GameState(*(v[idx] for v in traces['state'])), traces['actions'][idx]
+    if k is not None:
+        st, a = dihedral(st, a, k)
+    out = frames(st, size, mark), torch.as_tensor(a)
+    return (*out, aux_targets(st)) if aux else out
 
 # %% ../../nbs/api/73_brain_act.ipynb #a4748e46
 def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: int = 512):
@@ -293,7 +386,7 @@ def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: i
     def f(state):
         logits = torch.cat(
             [
-                policy(frames(GameState(*(a[i : i + chunk] for a in state)), policy.cfg.img_size))[0]
+                policy(frames(GameState(*(a[i : i + chunk] for a in state)), policy.cfg.img_size, policy.cfg.mark))[0]
                 for i in range(0, state.n, chunk)
             ]
         )  # (n, 5)
@@ -339,8 +432,9 @@ def clone(
     eval_games: int = 100,
     walls: bool = False,
     log_every: int = 0,
+    augment: bool = False,
 ) -> BCCurve:
-    "Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module learning rates); the loss per step."
+    "Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module LRs; `augment`: `dihedral`); the losses."
     rank = dist_info()[0]
     mine = local_slice(batch)  # this process's share of every batch (all of it in one process)
     init_dist('cpu')  # under torchrun: joins the process group (the policy trains on the CPU)
@@ -348,6 +442,8 @@ def clone(
     opt = make_optimizer(policy, lr)
     sched = one_cycle(opt, [grp['lr'] for grp in opt.param_groups], steps, 0.1)
     run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']))  # a resume must match
+    if augment:
+        run['augment'] = True
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
     with main_first():  # rank 0 repairs a half-written checkpoint before the others read it
         st = ck.resume(policy, opt, sched, [g])
@@ -356,8 +452,9 @@ def clone(
     policy.train()
     for s in range(st.get('step', 0), steps):
         idx = torch.randint(0, len(traces['actions']), (batch,), generator=g).numpy()
-        x, y = trace_batch(traces, idx[mine], policy.cfg.img_size)
-        _, loss = net(x, targets=y)
+        k = torch.randint(0, 8, (batch,), generator=g).numpy()[mine] if augment else None
+        x, y, aux = trace_batch(traces, idx[mine], policy.cfg.img_size, policy.cfg.mark, k, aux=True)
+        _, loss = net(x, targets=y, aux=aux)
         mean = mean_across(loss.detach().clone())  # the whole batch's loss
         curve.append(check_loss(mean, s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
         opt.zero_grad(set_to_none=True)
@@ -386,8 +483,8 @@ def clone(
 def _bc_term(policy, fake, n, g):
     "Cross-entropy of `policy` on `n` random fake-trace steps."
     idx = torch.randint(0, len(fake['actions']), (n,), generator=g).numpy()
-    x, y = trace_batch(fake, idx, policy.cfg.img_size)
-    return policy(x, targets=y)[1]
+    x, y, aux = trace_batch(fake, idx, policy.cfg.img_size, policy.cfg.mark, aux=True)
+    return policy(x, targets=y, aux=aux)[1]
 
 
 def _eval_log(policy, row: dict, args, global_step: int, verbose: bool):
@@ -431,7 +528,7 @@ def train_ppo(
         solved = []
         policy.eval()
         for t in range(T):
-            obs[t] = torch.from_numpy(render_batch(env.state, size)).permute(0, 3, 1, 2)
+            obs[t] = torch.from_numpy(render_batch(env.state, size, mark=policy.cfg.mark)).permute(0, 3, 1, 2)
             dones[t] = torch.as_tensor(done, dtype=torch.float32)
             with torch.no_grad():
                 a, lp, _, v = policy.get_action_and_value(obs[t].float() / 255)
@@ -440,7 +537,7 @@ def train_ppo(
             rew[t] = torch.as_tensor(r)
             solved += info['ep_solved'].tolist()
         with torch.no_grad():
-            nv = policy.value(frames(env.state, size))
+            nv = policy.value(frames(env.state, size, policy.cfg.mark))
         adv, ret = compute_gae(rew, vals, dones, nv, done.astype(np.float32), args.gamma, args.gae_lambda)
         global_step += args.batch_size
         b_obs, b_act, b_lp = obs.reshape(-1, 3, size, size), act.reshape(-1).long(), logp.reshape(-1)
@@ -495,7 +592,8 @@ def group_rollout_pixels(
     policy.eval()
     for t in range(max_steps):
         live = np.flatnonzero(~over)
-        x = torch.from_numpy(render_batch(GameState(*(a[live] for a in st)), size)).permute(0, 3, 1, 2)  # (l, 3, h, w)
+        x = torch.from_numpy(render_batch(GameState(*(a[live] for a in st)), size, mark=policy.cfg.mark))
+        x = x.permute(0, 3, 1, 2)  # (l, 3, h, w)
         lp = torch.log_softmax(policy(x.float() / 255)[0], -1)  # (l, 5)
         a = torch.multinomial(lp.exp(), 1, generator=gen)[:, 0]
         obs.append(x)
@@ -578,11 +676,11 @@ def train_grpo(
     return policy, log
 
 # %% ../../nbs/api/73_brain_act.ipynb #1a964e6b
-def frame_pool(n: int, seed: int = 0, size: int = 64, walls: bool = False) -> torch.Tensor:
+def frame_pool(n: int, seed: int = 0, size: int = 64, walls: bool = False, mark: str = 'eye') -> torch.Tensor:
     "Frames [n, 3, size, size] of the solver's play of random games (each game's steps, shuffled, the first `n`)."
     tr = pixel_traces(max(2, n // 5), seed=seed, walls=walls)  # about 20 steps a game: enough, rarely too many
     idx = rng(seed).choice(len(tr['actions']), n, replace=len(tr['actions']) < n)
-    return trace_batch(tr, idx, size)[0]
+    return trace_batch(tr, idx, size, mark)[0]
 
 
 def pretrain_encoder(

@@ -14,8 +14,8 @@ import numpy as np
 from .engine import AGENT_R, GOLD_R, TURN, MAX_GOLD, Settings, GameState, states, Trace, trace_states
 
 # %% auto #0
-__all__ = ['COLOURS', 'EYE_DIST', 'EYE_R', 'MIN_R_PX', 'OVERLAYS', 'show_grid', 'render_one', 'line_mask', 'render_batch',
-           'filmstrip']
+__all__ = ['COLOURS', 'EYE_DIST', 'EYE_R', 'MIN_R_PX', 'OVERLAYS', 'MARKS', 'NOSE_LEN', 'NOSE_HW', 'show_grid', 'render_one',
+           'line_mask', 'render_batch', 'filmstrip']
 
 # %% ../../nbs/api/20a_gold_render.ipynb #a33a7422
 COLOURS = dict(
@@ -25,6 +25,9 @@ EYE_DIST = 0.6 * AGENT_R  # eye centre, from the agent's centre
 EYE_R = 0.3 * AGENT_R  # eye radius
 MIN_R_PX = 0.75  # smallest radius drawn, in pixels
 OVERLAYS = ('line',)  # what can be drawn over a game
+MARKS = ('eye', 'nose')  # how the heading is drawn: the original's eye, or a nose line from the centre outward
+NOSE_LEN = 1.6 * AGENT_R  # the nose's length, from the agent's centre
+NOSE_HW = 0.25 * AGENT_R  # the nose's half-width (at least MIN_R_PX pixels)
 
 
 def _size(size):
@@ -67,6 +70,26 @@ def _eyes(agent):
     return np.array([(x + EYE_DIST * math.cos(h), y + EYE_DIST * math.sin(h)) for x, y, h in agent.tolist()]).reshape(
         -1, 2
     )
+
+
+def _mark(mark):
+    if mark not in MARKS:
+        raise ValueError(f"mark must be one of {MARKS}, got {mark!r}")
+    return mark
+
+
+def _noses(agent):
+    "Nose tips [N, 2] (plain `math`, as `_eyes`)."
+    return np.array([(x + NOSE_LEN * math.cos(h), y + NOSE_LEN * math.sin(h)) for x, y, h in agent.tolist()]).reshape(
+        -1, 2
+    )
+
+
+def _seg_inside(X, Y, ax, ay, bx, by, hw):
+    "Whether pixel centres (X, Y) lie within `hw` pixels of the segments (ax, ay) -> (bx, by), all in pixels."
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((X - ax) * dx + (Y - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+    return (X - (ax + t * dx)) ** 2 + (Y - (ay + t * dy)) ** 2 <= hw * hw
 
 
 def _spans(a, b, n):
@@ -123,10 +146,10 @@ def _line_mask_one(ax, ay, bx, by, H, W):
     return (X - (ax + t * dx)) ** 2 + (Y - (ay + t * dy)) ** 2 <= hw * hw
 
 
-def render_one(game, size=224, overlays=(), index: int = 0) -> np.ndarray:
+def render_one(game, size=224, overlays=(), index: int = 0, mark: str = 'eye') -> np.ndarray:
     "One game (`Settings`, or game `index` of a `GameState`) as `uint8[H, W, 3]`, drawn shape by shape."
     H, W = _size(size)
-    overlays = _overlays(overlays)
+    overlays, mark = _overlays(overlays), _mark(mark)
     st = states([game]) if isinstance(game, Settings) else game
     if not isinstance(st, GameState):
         raise TypeError(f"game must be a Settings or a GameState, got {type(game).__name__}")
@@ -142,7 +165,12 @@ def render_one(game, size=224, overlays=(), index: int = 0) -> np.ndarray:
         if a:
             _fill_disc(img, gx, gy, *_radii(GOLD_R, H, W), COLOURS['gold'])
     _fill_disc(img, *agent[0, :2], *_radii(AGENT_R, H, W), COLOURS['agent'])
-    _fill_disc(img, *_eyes(agent)[0], *_radii(EYE_R, H, W), COLOURS['eye'])
+    if mark == 'eye':
+        _fill_disc(img, *_eyes(agent)[0], *_radii(EYE_R, H, W), COLOURS['eye'])
+    else:
+        (ax, ay), (bx, by) = agent[0, :2], _noses(agent)[0]
+        X, Y = (np.arange(W) + 0.5)[None, :], (np.arange(H) + 0.5)[:, None]
+        img[_seg_inside(X, Y, ax * W, ay * H, bx * W, by * H, max(NOSE_HW * max(H, W), MIN_R_PX))] = COLOURS['eye']
     return img
 
 # %% ../../nbs/api/20a_gold_render.ipynb #bfcaebb4
@@ -155,6 +183,21 @@ def _disc_pixels(c, r, H, W):
     i = np.floor(Y).astype(np.int64)[:, None] + np.arange(-ky, ky + 1)  # (m, q)
     dx, dy = ((j + 0.5) - X[:, None]) / rx, ((i + 0.5) - Y[:, None]) / ry
     inside = dx[:, None, :] ** 2 + dy[:, :, None] ** 2 <= 1  # (m, q, p)
+    inside &= ((j >= 0) & (j < W))[:, None, :] & ((i >= 0) & (i < H))[:, :, None]
+    m, q, p = np.nonzero(inside)
+    return m, i[m, q], j[m, p]
+
+
+def _nose_pixels(agent, H, W):
+    "Image index, row and column (each [K]) of the pixels of the agents' noses (agent[M, 3], in images 0..M-1)."
+    hw = max(NOSE_HW * max(H, W), MIN_R_PX)
+    tip = _noses(agent)
+    k = math.ceil(NOSE_LEN * max(H, W) + hw) + 1
+    X, Y = agent[:, 0] * W, agent[:, 1] * H
+    j = np.floor(X).astype(np.int64)[:, None] + np.arange(-k, k + 1)  # (m, p)
+    i = np.floor(Y).astype(np.int64)[:, None] + np.arange(-k, k + 1)  # (m, q)
+    ax, ay, bx, by = (v[:, None, None] for v in (X, Y, tip[:, 0] * W, tip[:, 1] * H))
+    inside = _seg_inside((j + 0.5)[:, None, :], (i + 0.5)[:, :, None], ax, ay, bx, by, hw)  # (m, q, p)
     inside &= ((j >= 0) & (j < W))[:, None, :] & ((i >= 0) & (i < H))[:, :, None]
     m, q, p = np.nonzero(inside)
     return m, i[m, q], j[m, p]
@@ -176,10 +219,10 @@ def line_mask(games, size=224) -> np.ndarray:
     return ((X - (ax + t * dx)) ** 2 + (Y - (ay + t * dy)) ** 2 <= hw * hw) & has[:, None, None]
 
 
-def render_batch(games, size=224, overlays=()) -> np.ndarray:
-    "N games (a list of `Settings` or a `GameState`) as `uint8[N, H, W, 3]`."
+def render_batch(games, size=224, overlays=(), mark: str = 'eye') -> np.ndarray:
+    "N games (a list of `Settings` or a `GameState`) as `uint8[N, H, W, 3]`; `mark`: the heading as an eye or a nose."
     H, W = _size(size)
-    overlays = _overlays(overlays)
+    overlays, mark = _overlays(overlays), _mark(mark)
     st = games if isinstance(games, GameState) else states(games)
     n = st.n
     img = np.empty((n, H, W, 3), np.uint8)
@@ -202,7 +245,10 @@ def render_batch(games, size=224, overlays=()) -> np.ndarray:
     img[b[m], i, j] = COLOURS['gold']
     m, i, j = _disc_pixels(st.agent[:, :2], AGENT_R, H, W)
     img[m, i, j] = COLOURS['agent']
-    m, i, j = _disc_pixels(_eyes(st.agent), EYE_R, H, W)
+    if mark == 'eye':
+        m, i, j = _disc_pixels(_eyes(st.agent), EYE_R, H, W)
+    else:
+        m, i, j = _nose_pixels(st.agent, H, W)
     img[m, i, j] = COLOURS['eye']
     return img
 
