@@ -27,7 +27,16 @@ from lcdt.gc.policy import (
     save_policy,
     load_policy,
 )
-from .subgoal import Setter, SetterConfig, fit_codebook, train_setter, hier_maker, subgoal_stats, save_setter
+from lcdt.gc.subgoal import (
+    Setter,
+    SetterConfig,
+    fit_codebook,
+    train_setter,
+    hier_maker,
+    subgoal_stats,
+    save_setter,
+    HIER_OPTIONS,
+)
 
 # %% auto #0
 __all__ = ['GC_RUN_PRESETS', 'GC_PARTS', 'train_gc', 'lcdt_gc']
@@ -145,13 +154,15 @@ def train_gc(
             train_setter(model, d_tr, steps=P['setter_steps'], batch_size=P['batch_size'], seed=seed)
             save_setter(model, path)
             h, logp = max(P['horizons']), []
+            hier = hier_maker(model, policy, logp, **HIER_OPTIONS)
             m = dict(
-                hierarchical=_score(hier_maker(model, policy, logp), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
+                hierarchical=_score(hier, d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
+                hierarchical_first=_score(hier_maker(model, policy), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
                 flat=_score(mlp_maker(policy), d_te, (h,), P['n_pairs'], seed)[f'h{h}'],
             )
             p = heldout_pairs(d_te, P['n_pairs'], h, seed=seed + h)
             logp = []
-            r = reach(hier_maker(model, policy, logp), p['starts'], p['goals'], h)
+            r = reach(hier_maker(model, policy, logp, **HIER_OPTIONS), p['starts'], p['goals'], h)
             m['subgoals'] = subgoal_stats(logp, r['pos'], model.cfg.every, d_tr['pose'])
         m['seconds'] = round(time.time() - t0, 1)
         atomic_write_json(path / 'metrics.json', m)

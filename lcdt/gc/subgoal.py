@@ -19,8 +19,8 @@ from ..nav.scene import ROOM_SIZE
 from .policy import REACH_PX, GCConfig, N_FEATURES, gc_features, relabel
 
 # %% auto #0
-__all__ = ['fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch', 'train_setter', 'hier_maker',
-           'subgoal_stats', 'save_setter', 'load_setter']
+__all__ = ['HIER_OPTIONS', 'fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch', 'train_setter',
+           'hier_maker', 'subgoal_stats', 'CodeGraph', 'graph_maker', 'bd_pairs', 'save_setter', 'load_setter']
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #f0ff1a2a
 def fit_codebook(pose, n_codes: int = 64, seed: int = 0, max_samples: int = 50_000) -> np.ndarray:
@@ -94,10 +94,16 @@ class Setter(nn.Module):
         return out, F.cross_entropy(out, code)
 
     @torch.no_grad()
-    def propose(self, x) -> torch.Tensor:
-        "Waypoints (b, 2) in px: the most likely code, or the regressed position."
+    def propose(self, x, goals=None, top_k: int = 1) -> torch.Tensor:
+        "Waypoints (b, 2) px: the likeliest code (of the `top_k` likeliest, the one nearest `goals`), or the position."
         out, _ = self(x)
-        return out if self.cfg.head == 'gaussian' else self.codes[out.argmax(-1)]
+        if self.cfg.head == 'gaussian':
+            return out
+        if top_k <= 1 or goals is None:
+            return self.codes[out.argmax(-1)]
+        c = self.codes[out.topk(min(top_k, self.cfg.n_codes), -1).indices]  # (b, k, 2) the likeliest codes
+        g = torch.as_tensor(np.asarray(goals, np.float32))[:, None]  # (b, 1, 2)
+        return c[torch.arange(len(c)), (c - g).norm(dim=-1).argmin(-1)]
 
     def n_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
@@ -133,46 +139,133 @@ def train_setter(
     return losses
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #948c3d76
-def hier_maker(setter: Setter, policy, log: list | None = None):
-    "A policy maker: setter -> a waypoint every `every` steps -> goal-conditioned MLP `policy`; proposals go to `log`."
-    every, pcfg = setter.cfg.every, policy.cfg
+def _drive(policy, every: int, log, plan):
+    "A policy maker: `plan(nav, obs, goals, left)` -> (waypoints, direct) every `every` steps; `policy` drives there."
+    pcfg = policy.cfg
 
     def make(nav, goals, horizon):
-        t, sub = [0], [None]
+        t, sub, since, direct = [0], [None], [0], [None]
 
         @torch.no_grad()
         def act(obs):
             left = horizon - t[0]
             if t[0] % every == 0:
-                x = gc_features(setter.gcfg, obs, nav.pose, goals, np.full(len(obs), left))
-                sub[0] = goals.copy() if left <= every else setter.propose(x).numpy()
-                if log is not None and left > every:
-                    log.append((t[0], sub[0].copy()))
-            near = min(every - t[0] % every, left)
+                w, near = plan(nav, obs, goals, left)
+                sub[0], direct[0], since[0] = np.where(near[:, None], goals, w).astype(np.float32), near, t[0]
+                if log is not None and (~near).any():
+                    log.append((t[0], np.asarray(w, np.float32).copy(), ~near))
+            cap = pcfg.left_cap or left
+            told = np.where(direct[0], max(min(left, cap), 1), max(min(every - (t[0] - since[0]), left), 1))
             t[0] += 1
-            return policy(gc_features(pcfg, obs, nav.pose, sub[0], np.full(len(obs), near)))[0].numpy()
+            return policy(gc_features(pcfg, obs, nav.pose, sub[0], told))[0].numpy()
 
         return act
 
-    setter.eval()
     policy.eval()
     return make
 
 
+def _near(nav, goals, left: int, every: int, handover_px: float) -> np.ndarray:
+    "Robots (N,) to hand over to the goal: `every` steps or fewer left, or the goal within `handover_px`."
+    return (np.linalg.norm(nav.pose[:, :2] - goals, axis=1) <= handover_px) | (left <= every)
+
+
+HIER_OPTIONS = dict(handover_px=100.0, replan=10, top_k=5)  # the tutorial's best hierarchy (`lcdt-gc` scores it)
+
+
+def hier_maker(
+    setter: Setter, policy, log: list | None = None, handover_px: float = 0.0, replan: int | None = None, top_k: int = 1
+):
+    "A policy maker: setter -> a waypoint every `replan` steps -> goal-conditioned MLP `policy`; proposals go to `log`."
+    every = setter.cfg.every
+
+    def plan(nav, obs, goals, left):
+        x = gc_features(setter.gcfg, obs, nav.pose, goals, np.full(len(obs), left))
+        return setter.propose(x, goals, top_k).numpy(), _near(nav, goals, left, every, handover_px)
+
+    setter.eval()
+    return _drive(policy, replan or every, log, plan)
+
+
 def subgoal_stats(log: list, pos, every: int = 25, data_pose=None) -> dict:
-    "Share of the proposals in `log` ((t, waypoints) pairs) reached in `pos` within `every` steps, and near the data."
-    if not log:
-        return dict(proposals=0)
+    "Share of the proposals in `log` ((t, waypoints[, asked])) reached in `pos` in `every` steps, and near the data."
     hit, dd = [], []
-    for t, w in log:
-        dist = np.linalg.norm(pos[:, t : t + every] - w[:, None], axis=-1).min(1)  # (N,)
+    for t, w, *asked in log:
+        m = asked[0] if asked else np.ones(len(w), bool)  # (N,) robots that got a waypoint
+        dist = np.linalg.norm(pos[m, t : t + every] - w[m, None], axis=-1).min(1)  # (n,)
         hit.append(dist <= REACH_PX)
         if data_pose is not None:
-            dd.append(data_distance(w, data_pose))
+            dd.append(data_distance(w[m], data_pose))
+    if not hit or not sum(len(h) for h in hit):
+        return dict(proposals=0)
     out = dict(proposals=int(sum(len(h) for h in hit)), reached=round(float(np.concatenate(hit).mean()), 4))
     if dd:
         out['near_data'] = round(float((np.concatenate(dd) <= 10).mean()), 4)
     return out
+
+# %% ../../nbs/api/87_gc_subgoal.ipynb #a1b2c303
+class CodeGraph:
+    "Codes `[k, 2]` linked where trajectories `pose [N, T+1, >=2]` moved between their cells; shortest paths by length."
+
+    def __init__(self, codes, pose, min_count: int = 3):
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import shortest_path
+        from scipy.spatial import cKDTree
+
+        self.codes = np.asarray(codes, np.float32)
+        k, xy = len(self.codes), np.asarray(pose, np.float32)[..., :2]
+        self.tree = cKDTree(self.codes)
+        c = self.tree.query(xy.reshape(-1, 2))[1].reshape(xy.shape[:2])  # (N, T+1) cell of every position
+        a, b = c[:, :-1].ravel(), c[:, 1:].ravel()
+        m = a != b
+        cnt = np.zeros((k, k), np.int64)
+        np.add.at(cnt, (a[m], b[m]), 1)
+        self.adj = (cnt >= min_count) | (cnt.T >= min_count)  # (k, k) moves seen often enough, either way
+        w = np.linalg.norm(self.codes[:, None] - self.codes[None], axis=-1) * self.adj
+        self.dist, self.pred = shortest_path(csr_matrix(w), directed=False, return_predecessors=True)
+
+    def cell(self, xy) -> np.ndarray:
+        "The code (n,) nearest each of the positions `xy [n, 2]`."
+        return self.tree.query(np.asarray(xy, np.float32).reshape(-1, 2))[1]
+
+    def next_code(self, xy, goals, hops: int = 1) -> np.ndarray:
+        "Per position: the code `hops` along the shortest path to the goal's cell (-1: already there, or no path)."
+        out = np.full(len(xy), -1)
+        for n, (s, e) in enumerate(zip(self.cell(xy), self.cell(goals))):
+            if s == e or not np.isfinite(self.dist[s, e]):
+                continue
+            path = [e]
+            while path[-1] != s:
+                path.append(self.pred[s, path[-1]])
+            out[n] = path[::-1][min(hops, len(path) - 1)]
+        return out
+
+
+def graph_maker(graph: CodeGraph, policy, every: int = 25, log=None, handover_px: float = 0.0, hops: int = 1):
+    "A policy maker: the code `hops` along the graph's shortest path to the goal, every `every` steps -> `policy`."
+
+    def plan(nav, obs, goals, left):
+        nc = graph.next_code(nav.pose[:, :2], goals, hops)
+        return graph.codes[np.maximum(nc, 0)], (nc < 0) | _near(nav, goals, left, every, handover_px)
+
+    return _drive(policy, every, log, plan)
+
+# %% ../../nbs/api/87_gc_subgoal.ipynb #a1b2c306
+def bd_pairs(d: dict, n: int, seed: int = 0, min_dist: float = REACH_PX) -> dict:
+    "`n` pairs of `d`: `starts [n, 3]` the final poses of trajectories `i`, `goals [n, 2]` the final positions of `j`."
+    from lcdt.nav.env import BatchNav, wall_clearance
+
+    world, g = BatchNav(1).world, np.random.default_rng(seed)
+    i, j = g.integers(0, len(d['act']), 8 * n + 64), g.integers(0, len(d['act']), 8 * n + 64)
+    s, goal = d['pose'][i, -1].astype(np.float64), d['pose'][j, -1, :2]
+    ok = (wall_clearance(s[:, 0], s[:, 1], world) >= world.R + 1e-3) & (
+        np.linalg.norm(s[:, :2] - goal, axis=1) > min_dist
+    )
+    ok &= (goal >= 10).all(1) & (goal <= ROOM_SIZE - 10).all(1)  # as `check_goals` asks
+    ok = np.flatnonzero(ok)[:n]
+    if len(ok) < n:
+        raise ValueError(f"could not find {n} (end, end) pairs clear of the walls more than {min_dist} px apart")
+    return dict(starts=s[ok], goals=goal[ok], i=i[ok], j=j[ok])
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #1a6cb437
 def save_setter(model: Setter, path, extra: dict | None = None):
