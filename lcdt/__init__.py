@@ -2,7 +2,7 @@
 
 Modules:
 
-- `lcdt.control.carracing`: A scripted CarRacing driver (pure pursuit along the track's own centre line) and its episodes as a local Minari dataset of 64 × 64 frames.
+- `lcdt.control.carracing`: A scripted CarRacing driver (pure pursuit along the track's own centre line), its episodes as a local Minari dataset of 64 × 64 frames, and a decision transformer (and its BC twin) on those frames through a small CNN, scored over 20 other tracks.
 - `lcdt.control.d4rl`: Hopper datasets made here in D4RL's image: a Stable-Baselines3 SAC policy whose actor is kept as safetensors, random / medium / expert / medium-expert episodes recorded as local Minari datasets with their cards, and D4RL's normalized score.
 - `lcdt.control.rcdt`: A return-conditioned decision transformer over continuous observations and actions on the lab's trunk, the same model without returns as the behaviour-cloning baseline, rollouts in the real environment with the target return swept, and the `lcdt-rcdt` experiment on the local Hopper datasets."""
 

@@ -25,9 +25,10 @@ from .validate import Rule, validate_args
 # %% auto #0
 __all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main',
            'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
-           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'command', 'default_out',
-           'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli', 'lcdt_pipeline',
-           'lcdt_archive', 'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer', 'lcdt_train', 'lcdt_eval']
+           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'carracing_dt_main', 'command',
+           'default_out', 'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli',
+           'lcdt_pipeline', 'lcdt_archive', 'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer',
+           'lcdt_train', 'lcdt_eval']
 
 # %% ../nbs/api/00c_cli.ipynb #eae8d7af
 COMMANDS = {  # console script -> the @call_parse function it runs
@@ -44,6 +45,7 @@ COMMANDS = {  # console script -> the @call_parse function it runs
     'lcdt-wm': 'lcdt.wm.run:lcdt_wm',
     'lcdt-gc': 'lcdt.gc.cli:lcdt_gc',
     'lcdt-rcdt': 'lcdt.control.rcdt:lcdt_rcdt',
+    'lcdt-carracing-dt': 'lcdt.control.carracing:lcdt_carracing_dt',
 }
 
 NAV_SECTIONS = {  # navigation command -> the RunConfig sections it uses (its --help lists their fields)
@@ -62,6 +64,7 @@ PRESETS_OF = {  # another line's command -> its presets (name -> settings; --set
     'lcdt-gc': 'lcdt.gc.cli:GC_RUN_PRESETS',
     'lcdt-babyai-data': 'lcdt.control.babyai:BABYAI_DATA_PRESETS',
     'lcdt-rcdt': 'lcdt.control.rcdt:RCDT_RUN_PRESETS',
+    'lcdt-carracing-dt': 'lcdt.control.carracing:CAR_PRESETS',
 }
 
 NEEDS = {  # command -> (its run-directory argument, the files of the run it cannot start without)
@@ -274,7 +277,7 @@ def _preflight(name, args):
     presets = _names(PRESETS_OF.get(name, 'lcdt.config:RUN_PRESETS'))
     if args.get('preset') is not None and args['preset'] not in presets:
         raise UsageError(f"--preset: expected one of {', '.join(presets)}, got {args['preset']!r}")
-    if name in ('lcdt-gc', 'lcdt-rcdt'):
+    if name in ('lcdt-gc', 'lcdt-rcdt', 'lcdt-carracing-dt'):
         parts = _names('lcdt.gc.cli:GC_PARTS' if name == 'lcdt-gc' else 'lcdt.control.rcdt:STAGES')
         bad = [w for w in (args.get('what') or '').split(',') if w.strip() not in parts + ['all']]
         if bad or not (args.get('what') or '').strip():
@@ -575,3 +578,4 @@ dataset_main, describe_main, tokenizer_main = _main('lcdt-dataset'), _main('lcdt
 train_main, eval_main, babyai_data_main = _main('lcdt-train'), _main('lcdt-eval'), _main('lcdt-babyai-data')
 wm_main, gc_main, runs_main = _main('lcdt-wm'), _main('lcdt-gc'), _main('lcdt-runs')
 rcdt_main = _main('lcdt-rcdt')
+carracing_dt_main = _main('lcdt-carracing-dt')

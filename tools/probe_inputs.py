@@ -223,6 +223,15 @@ def cli_probes(fx: dict) -> list:
         ('lcdt-rcdt', ['--set', 'targets=abc', '--out', str(Path(e) / 'hop')]),
         ('lcdt-rcdt', ['--set', 'n_head=3', '--out', str(Path(e) / 'hop')]),
         ('lcdt-rcdt', ['--set', 'data=huge', '--out', str(Path(e) / 'hop')]),
+        ('lcdt-carracing-dt', ['--preset', 'huge']),
+        ('lcdt-carracing-dt', ['--what', 'fly', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--seed', '-1', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--set', 'bogus=1', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--set', 'tracks=0', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--set', 'noise=-1', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--set', 'n_head=3', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--set', 'targets=abc', '--out', str(Path(e) / 'car')]),
+        ('lcdt-carracing-dt', ['--out', fx['afile']]),
     ]
 
 

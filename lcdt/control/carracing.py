@@ -1,5 +1,6 @@
-"""A scripted CarRacing driver (pure pursuit along the track's own centre line) and its episodes as a local Minari
-dataset of 64 × 64 frames.
+"""A scripted CarRacing driver (pure pursuit along the track's own centre line), its episodes as a local Minari
+dataset of 64 × 64 frames, and a decision transformer (and its BC twin) on those frames through a small CNN,
+scored over 20 other tracks.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/control_carracing.html.md"""
 
@@ -13,13 +14,26 @@ import time
 import warnings
 
 import gymnasium as gym
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch
+from fastcore.script import call_parse
+import torch.nn as nn
+import torch.nn.functional as F
 import numpy as np
 from gymnasium import spaces
 
 from .babyai import minari_root
+from ..checkpoint import has_checkpoint, load_weights
+from ..core import atomic_write_json, cfg_from_dict, read_json
+from .d4rl import dataset_arrays
+from .rcdt import RCDT, RCDTConfig, RCDTTrainConfig, _check_targets, train_rcdt
 
 # %% auto #0
-__all__ = ['CAR_ID', 'pursuit_driver', 'drive', 'Resize', 'collect_carracing']
+__all__ = ['CAR_ID', 'CAR_PRESETS', 'EVAL_SEED', 'pursuit_driver', 'drive', 'Resize', 'collect_carracing', 'CarDTConfig', 'CarDT',
+           'load_car_dt', 'rollout_car', 'carracing_dt', 'car_table', 'lcdt_carracing_dt']
 
 # %% ../../nbs/api/65_control_carracing.ipynb #bad40830
 CAR_ID = 'CarRacing-v3'
@@ -72,12 +86,14 @@ class Resize(gym.ObservationWrapper):
 
 def collect_carracing(
     n_episodes: int = 20, seed: int = 0, root='runs/carracing/minari', size: int = 64, max_steps: int | None = None,
-    overwrite: bool = False,
+    overwrite: bool = False, noise: float = 0.0, dataset_id: str = 'lcdt/carracing/scripted-v0',
 ):  # fmt: skip
-    "Record the scripted driver on `n_episodes` tracks as Minari dataset 'lcdt/carracing/scripted-v0' under `root`."
+    "Record the scripted driver on `n_episodes` tracks as Minari dataset `dataset_id` under `root`."
     from minari import DataCollector
 
-    dsid = 'lcdt/carracing/scripted-v0'
+    if not noise >= 0:
+        raise ValueError(f"noise must be a steering noise std >= 0, got {noise!r}")
+    dsid, g = dataset_id, np.random.default_rng(seed)
     with minari_root(root) as r:
         if (r / dsid).exists():
             if not overwrite:
@@ -89,12 +105,15 @@ def collect_carracing(
             obs, _ = env.reset(seed=seed + i)
             act, total, done = pursuit_driver(env), 0.0, False
             while not done:
-                obs, rew, term, trunc, _ = env.step(act(obs))
+                a = act(obs)
+                a[0] = np.clip(a[0] + noise * g.standard_normal(), -1, 1) if noise else a[0]
+                obs, rew, term, trunc, _ = env.step(a)
                 total, done = total + float(rew), term or trunc
             rets.append(total)
         desc = (
             f"CarRacing-v3, scripted pure-pursuit driver (lcdt.control.carracing.pursuit_driver), {n_episodes} "
-            f"tracks, reset seeds {seed}..{seed + n_episodes - 1}, frames resized to {size}x{size}; return "
+            f"tracks, reset seeds {seed}..{seed + n_episodes - 1}, frames resized to {size}x{size}"
+            f"{f', Gaussian steering noise {noise} (the actions recorded are those taken)' if noise else ''}; return "
             f"{np.mean(rets):.1f} ± {np.std(rets):.1f}; recorded in {time.time() - t0:.0f} s."
         )
         with warnings.catch_warnings():
@@ -105,3 +124,285 @@ def collect_carracing(
             )  # fmt: skip
         env.close()
     return ds
+
+# %% ../../nbs/api/65_control_carracing.ipynb #acae54e37e7d407bbb7b55eff062a284
+@dataclass
+class CarDTConfig:
+    "Shape of the frame decision transformer: a CNN encoder and `RCDT`'s settings."
+
+    size: int = 64  # frames are size x size x 3 (uint8)
+    width: int = 16  # channels of the first convolution (then 2x, 2x, 2x)
+    feat: int = 128  # frame vector width (the RCDT's obs_dim)
+    shift: int = 4  # random shift of the frames in training (pixels; 0: none)
+    act_dim: int = 3  # [steer, gas, brake]
+    context: int = 4  # K: timesteps in the window
+    max_ep_len: int = 1000  # timestep embeddings (CarRacing's episode limit)
+    condition: bool = True  # return-to-go tokens; False: BC
+    rtg_scale: float = 1000.0  # returns to go are divided by this
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 1  # attention heads
+    n_embd: int = 64  # width
+    dropout: float = 0.1  # dropout in the trunk
+
+    def rcdt(self) -> RCDTConfig:
+        "The `RCDTConfig` of the transformer behind the encoder."
+        keys = ('act_dim', 'context', 'max_ep_len', 'condition', 'rtg_scale', 'n_layer', 'n_head', 'n_embd', 'dropout')
+        return RCDTConfig(obs_dim=self.feat, **{k: getattr(self, k) for k in keys})
+
+
+class CarDT(nn.Module):
+    "A CNN frame encoder in front of an `RCDT`: frames (b, t, H, W, 3) uint8 in, actions (b, t, 3) out."
+
+    def __init__(self, cfg: CarDTConfig | None = None, **kw):
+        super().__init__()
+        cfg = cfg or CarDTConfig(**kw)
+        if not isinstance(cfg.size, int) or cfg.size < 16 or cfg.size % 16:
+            raise ValueError(f"size must be a multiple of 16 (four stride-2 convolutions), got {cfg.size!r}")
+        if not isinstance(cfg.shift, int) or cfg.shift < 0:
+            raise ValueError(f"shift must be an int >= 0, got {cfg.shift!r}")
+        self.cfg, w = cfg, cfg.width
+        chans = (3, w, 2 * w, 4 * w, 8 * w)
+        convs = [m for a, b in zip(chans, chans[1:]) for m in (nn.Conv2d(a, b, 4, 2, 1), nn.ReLU())]
+        self.enc = nn.Sequential(*convs, nn.Flatten(), nn.Linear(8 * w * (cfg.size // 16) ** 2, cfg.feat))
+        self.dt = RCDT(cfg.rcdt())
+
+    def encode(self, frames) -> torch.Tensor:
+        "Frame vectors (..., feat) of uint8 frames (..., H, W, 3); shifted at random in training."
+        lead = frames.shape[:-3]
+        x = frames.reshape(-1, *frames.shape[-3:]).permute(0, 3, 1, 2).float() / 255.0
+        if self.training and self.cfg.shift:
+            p, n = self.cfg.shift, x.shape[0]
+            x = F.pad(x, (p, p, p, p), mode='replicate')
+            i, j = torch.randint(0, 2 * p + 1, (2, n))
+            rows = (i[:, None] + torch.arange(self.cfg.size))[:, None, :, None]  # (n, 1, H, 1)
+            cols = (j[:, None] + torch.arange(self.cfg.size))[:, None, None, :]  # (n, 1, 1, W)
+            x = x[torch.arange(n)[:, None, None, None], torch.arange(3)[None, :, None, None], rows, cols]
+        return self.enc(x - 0.5).reshape(*lead, -1)
+
+    def forward(self, obs, act, rtg, timestep, targets=None, mask=None):
+        "`RCDT.forward` with frames (b, t, H, W, 3) as the observations."
+        return self.dt(self.encode(obs), act, rtg, timestep, targets, mask)
+
+
+def load_car_dt(path) -> CarDT:
+    "The `CarDT` at checkpoint `path` (or `path/last`)."
+    path = Path(path)
+    if (path / 'last').is_dir():
+        path = path / 'last'
+    if not has_checkpoint(path):
+        raise FileNotFoundError(f"no CarRacing decision-transformer checkpoint at {path}")
+    return load_weights(
+        CarDT(cfg_from_dict(CarDTConfig, read_json(path / 'config.json'))), path / 'model.safetensors'
+    ).eval()
+
+# %% ../../nbs/api/65_control_carracing.ipynb #8edb47106e1a46a883d545849b8ab81b
+@torch.no_grad()
+def rollout_car(
+    model: CarDT, target: float | None = None, n: int = 20, seed: int = 1000, max_steps: int | None = None
+) -> np.ndarray:
+    "Returns of `model` on `n` CarRacing tracks (reset seeds `seed`, `seed+1`, ...), asked for return `target`."
+    c = model.cfg
+    if c.condition and target is None:
+        raise ValueError("a return-conditioned model needs a target return (a float), got None")
+    envs = [Resize(gym.make(CAR_ID, max_episode_steps=max_steps), c.size) for _ in range(n)]
+    L = min(max_steps or envs[0].spec.max_episode_steps or c.max_ep_len, c.max_ep_len)
+    feat, act = np.zeros((n, L, c.feat), np.float32), np.zeros((n, L, c.act_dim), np.float32)
+    rtg, rets, alive = np.zeros((n, L), np.float32), np.zeros(n), np.ones(n, bool)
+    frames = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
+    rtg[:, 0] = target or 0.0
+    for t in range(L):
+        idx = np.flatnonzero(alive)
+        if not len(idx):
+            break
+        feat[idx, t] = model.encode(torch.from_numpy(frames[idx])).numpy()
+        s = max(0, t + 1 - c.context)
+        w = lambda a: torch.from_numpy(a[idx, s : t + 1])  # noqa: E731
+        pred = model.dt(w(feat), w(act), w(rtg), torch.arange(s, t + 1).expand(len(idx), -1))[0][:, -1].numpy()
+        pred[:, 1:] = pred[:, 1:].clip(0, 1)
+        for j, i in enumerate(idx):
+            o, r, term, trunc, _ = envs[i].step(pred[j])
+            act[i, t], rets[i] = pred[j], rets[i] + r
+            if term or trunc or t + 1 == L:
+                alive[i] = False
+            else:
+                frames[i], rtg[i, t + 1] = o, rtg[i, t] - r
+    for e in envs:
+        e.close()
+    return rets
+
+# %% ../../nbs/api/65_control_carracing.ipynb #7623eae2785240b9bd12b16a66d81610
+CAR_PRESETS = {  # carracing_dt: data, model, training and evaluation settings
+    'tiny': dict(
+        tracks=2,
+        noise=0.1,
+        data_steps=40,
+        width=4,
+        feat=16,
+        shift=2,
+        context=3,
+        n_layer=1,
+        n_head=1,
+        n_embd=16,
+        dropout=0.1,
+        steps=20,
+        batch=4,
+        lr=1e-3,
+        warmup=5,
+        every=10,
+        episodes=2,
+        eval_steps=30,
+        targets=(1.0,),
+        seeds=1,
+        driver=True,
+    ),  # fmt: skip
+    'small': dict(
+        tracks=20,
+        noise=0.2,
+        data_steps=0,
+        width=16,
+        feat=128,
+        shift=4,
+        context=4,
+        n_layer=2,
+        n_head=1,
+        n_embd=64,
+        dropout=0.1,
+        steps=1500,
+        batch=16,
+        lr=1e-3,
+        warmup=150,
+        every=250,
+        episodes=20,
+        eval_steps=0,
+        targets=(1.0,),
+        seeds=1,
+        driver=True,
+    ),  # fmt: skip
+}
+EVAL_SEED = 1000  # evaluation tracks: reset seeds 1000, 1001, ... (the data's are seed, seed + 1, ...)
+
+
+def _car_models(P: dict) -> dict:
+    keys = ('width', 'feat', 'shift', 'context', 'n_layer', 'n_head', 'n_embd', 'dropout')
+    mc = {k: P[k] for k in keys}
+    return dict(dt=CarDTConfig(**mc), bc=CarDTConfig(**mc, condition=False))
+
+
+def _car_scored(rets, **kw) -> dict:
+    r = np.asarray(rets, float)
+    se = float(r.std(ddof=1) / np.sqrt(len(r))) if len(r) > 1 else float('nan')
+    return dict(kw, return_mean=round(float(r.mean()), 1), return_se=round(se, 1), n=len(r),
+                returns=[round(float(x), 1) for x in r])  # fmt: skip
+
+
+def carracing_dt(
+    out='runs/carracing-dt', preset: str = 'small', sets=None, what: str = 'all', seed: int = 0, log=print,
+    device: str | None = None,
+) -> dict:  # fmt: skip
+    "Scripted-driver data, frame DT and BC training and evaluation on CarRacing, stage by stage into `out`."
+    from lcdt.config import apply_sets
+    from lcdt.validate import validate_cfg
+
+    if preset not in CAR_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(CAR_PRESETS)}")
+    stages = ('data', 'train', 'eval') if what == 'all' else tuple(w.strip() for w in what.split(','))
+    if any(s not in ('data', 'train', 'eval') for s in stages):
+        raise ValueError(f"what must be 'all' or a comma-separated list of data, train, eval, got {what!r}")
+    P, out = apply_sets(CAR_PRESETS[preset], sets), Path(out)
+    for k in ('tracks', 'episodes', 'seeds', 'batch', 'every'):
+        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:
+            raise ValueError(f"{k}: expected an int >= 1, got {P[k]!r}")
+    for k in ('data_steps', 'eval_steps'):
+        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 0:
+            raise ValueError(f"{k}: expected an int >= 0 (0: the env's limit), got {P[k]!r}")
+    _check_targets(P['targets'])
+    for cfg in _car_models(P).values():
+        CarDT(validate_cfg(cfg))
+    tc = validate_cfg(RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'],
+                                      every=P['every'], seed=seed))  # fmt: skip
+    res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
+    settings = json.loads(json.dumps(P))
+    if res.get('settings', settings) | dict(seeds=P['seeds']) != settings:  # more seeds may be added later
+        diff = {k: (res['settings'].get(k), v) for k, v in settings.items() if res['settings'].get(k) != v}
+        raise ValueError(f"{out / 'results.json'} was made with other settings (saved, asked): {diff}; use another out")
+    res['settings'], root, dsid = settings, out / 'minari', 'lcdt/carracing/scripted-v0'
+    save = lambda: atomic_write_json(out / 'results.json', res)  # noqa: E731
+    if 'data' in stages and not (root / dsid).exists():
+        t0 = time.time()
+        collect_carracing(P['tracks'], seed, root, max_steps=P['data_steps'] or None, noise=P['noise'])
+        res['data_seconds'] = round(time.time() - t0, 1)
+        save()
+    if not ({'train', 'eval'} & set(stages)):
+        return res
+    import minari
+
+    with minari_root(root):
+        ds = minari.load_dataset(dsid)
+        data = dataset_arrays(ds, np.uint8)
+        res['dataset'] = dict(description=ds.storage.metadata['description'], episodes=int(ds.total_episodes),
+                              steps=int(ds.total_steps), **_car_scored(data['returns']))  # fmt: skip
+    best = float(data['returns'].max())
+    kw = dict(n=P['episodes'], seed=EVAL_SEED, max_steps=P['eval_steps'] or None)
+    for s in range(P['seeds']):
+        for base, cfg in _car_models(P).items():
+            name = base if s == 0 else f"{base}-seed{s}"
+            if 'train' in stages and 'train_seconds' not in res.get(name, {}):
+                t0 = time.time()
+                _, losses = train_rcdt(cfg, data, replace(tc, seed=seed + s), out / name, device=device, desc=name,
+                                       build=lambda c, d: CarDT(c))  # fmt: skip
+                res[name] = dict(
+                    train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
+                )
+                save()
+            if 'eval' in stages and 'eval' not in res.get(name, {}) and (out / name / 'last').exists():
+                t0, model = time.time(), load_car_dt(out / name)
+                if cfg.condition:
+                    ev = {f"{f:g}": _car_scored(rollout_car(model, f * best, **kw), target=round(f * best, 1))
+                          for f in map(float, P['targets'])}  # fmt: skip
+                else:
+                    ev = {'-': _car_scored(rollout_car(model, None, **kw))}
+                res[name].update(eval=ev, eval_seconds=round(time.time() - t0, 1))
+                save()
+                log(json.dumps({name: {k: {x: y for x, y in e.items() if x != 'returns'} for k, e in ev.items()}}))
+    if 'eval' in stages and P['driver'] and 'driver' not in res:
+        t0 = time.time()
+        rets = drive(P['episodes'], EVAL_SEED, P['eval_steps'] or None)
+        res['driver'] = dict(eval={'-': _car_scored(rets)}, eval_seconds=round(time.time() - t0, 1))
+        save()
+    return res
+
+
+def car_table(res: dict) -> str:
+    "A markdown table of `carracing_dt`'s results: the data, the driver, BC and the DT pooled over training seeds."
+    rows = ['| model | target return | seeds × tracks | return ± s.e. |', '|---|---|---|---|']
+    d = res.get('dataset')
+    if d:
+        rows.append(f"| data (scripted driver, steering noise {res['settings']['noise']}) | | 1 × {d['episodes']} "
+                    f"(training tracks) | {d['return_mean']} ± {d['return_se']} |")  # fmt: skip
+    for name, label in (('driver', 'scripted driver (no noise)'), ('bc', 'BC'), ('dt', 'DT')):
+        pooled = {}
+        for k, v in res.items():
+            if (k == name or k.startswith(f"{name}-seed")) and isinstance(v, dict) and 'eval' in v:
+                for key, e in v['eval'].items():
+                    p = pooled.setdefault(key, dict(target=e.get('target'), returns=[], seeds=0))
+                    p['returns'] += e['returns']
+                    p['seeds'] += 1
+        for key, p in pooled.items():
+            e = _car_scored(p['returns'])
+            tgt = '' if key == '-' else f"{p['target']} ({key} × best)"
+            rows.append(
+                f"| {label} | {tgt} | {p['seeds']} × {e['n'] // p['seeds']} | {e['return_mean']} ± {e['return_se']} |"
+            )
+    return '\n'.join(rows)
+
+# %% ../../nbs/api/65_control_carracing.ipynb #0a0ddc50
+@call_parse
+def lcdt_carracing_dt(
+    preset: str = 'small',  # tiny | small
+    out: str = 'runs/carracing-dt',  # run directory
+    set: str = None,  # settings to change: key=value, several allowed (see CAR_PRESETS)
+    what: str = 'all',  # data | train | eval | all (or a comma-separated list)
+    seed: int = 0,  # seeds the data's tracks and noise, the models and the batches
+):
+    "Frame decision transformer and BC on the scripted CarRacing driver's laps, over 20 other tracks; prints the table."
+    print(car_table(carracing_dt(out, preset, set, what, seed)))

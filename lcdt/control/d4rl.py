@@ -288,15 +288,15 @@ def combine_levels(root='runs/hopper/minari', parts=('medium', 'expert'), level:
         return minari.load_dataset(dsid)
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #1f89cd57
-def dataset_arrays(ds) -> dict:
-    "A Minari dataset as flat arrays: obs, act, rew, rtg (return to go), timestep, episode start / end, returns."
+def dataset_arrays(ds, obs_dtype=np.float32) -> dict:
+    "A Minari dataset as flat arrays: obs (as `obs_dtype`), act, rew, rtg (return to go), timestep, episode bounds."
     cols = {k: [] for k in ('obs', 'act', 'rew', 'rtg', 'timestep', 'start', 'end')}
     rets, n = [], 0
     for ep in ds.iterate_episodes():
         T = len(ep.actions)
         r = np.asarray(ep.rewards, np.float32)
         for k, v in (
-            ('obs', np.asarray(ep.observations, np.float32)[:T]), ('act', np.asarray(ep.actions, np.float32)),
+            ('obs', np.asarray(ep.observations, obs_dtype)[:T]), ('act', np.asarray(ep.actions, np.float32)),
             ('rew', r), ('rtg', np.cumsum(r[::-1])[::-1].astype(np.float32)), ('timestep', np.arange(T)),
             ('start', np.full(T, n)), ('end', np.full(T, n + T)),
         ):  # fmt: skip

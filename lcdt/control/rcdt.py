@@ -10,7 +10,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_rcdt.html.md"""
 from __future__ import annotations
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,8 @@ from lcdt.control.d4rl import (
 
 # %% auto #0
 __all__ = ['RCDT_RUN_PRESETS', 'STAGES', 'RCDTConfig', 'RCDT', 'sample_windows', 'RCDTTrainConfig', 'train_rcdt', 'load_rcdt',
-           'rollout_rcdt', 'hopper_dt', 'results_table', 'lcdt_rcdt']
+           'rollout_rcdt', 'GCSLConfig', 'GCSLIDM', 'sample_goals', 'train_gcsl', 'load_gcsl', 'rollout_gcsl',
+           'hopper_dt', 'pooled_scores', 'results_table', 'lcdt_rcdt']
 
 # %% ../../nbs/api/64_control_rcdt.ipynb #1a3e21ec
 @dataclass
@@ -120,16 +121,21 @@ class RCDTTrainConfig:
     seed: int = 0  # batches and initialisation
 
 
-def train_rcdt(
-    cfg: RCDTConfig, data: dict, tc: RCDTTrainConfig = RCDTTrainConfig(), out=None, stop_at: int | None = None,
-    device: str | None = None, desc: str = 'rcdt',
-) -> tuple:  # fmt: skip
-    "Train an `RCDT` on `data` (`dataset_arrays`), checkpoints in `out/last` resumed if there; the model and losses."
-    dev = get_device(device)
-    torch.manual_seed(tc.seed)
-    g, model = np.random.default_rng(tc.seed), RCDT(cfg)
+def _normalized_rcdt(cfg: RCDTConfig, data: dict) -> RCDT:
+    model = RCDT(cfg)
     model.obs_mean.copy_(torch.from_numpy(data['obs'].mean(0)))
     model.obs_std.copy_(torch.from_numpy(data['obs'].std(0) + 1e-6))
+    return model
+
+
+def train_rcdt(
+    cfg: RCDTConfig, data: dict, tc: RCDTTrainConfig = RCDTTrainConfig(), out=None, stop_at: int | None = None,
+    device: str | None = None, desc: str = 'rcdt', build=None,
+) -> tuple:  # fmt: skip
+    "Train an `RCDT` (or `build(cfg, data)`'s model) on `data` (`dataset_arrays`), resuming `out/last`; model, losses."
+    dev = get_device(device)
+    torch.manual_seed(tc.seed)
+    g, model = np.random.default_rng(tc.seed), (build or _normalized_rcdt)(cfg, data)
     model.to(dev)
     mat = lambda n, p: p.ndim >= 2 and 'embed_t' not in n  # noqa: E731
     opt = torch.optim.AdamW([
@@ -207,6 +213,124 @@ def rollout_rcdt(
         e.close()
     return rets
 
+# %% ../../nbs/api/64_control_rcdt.ipynb #acae54e37e7d407bbb7b55eff062a284
+@dataclass
+class GCSLConfig:
+    "Shape of the goal-conditioned inverse-dynamics policy (the log's GCSL-IDM)."
+
+    obs_dim: int = 11  # observation width
+    act_dim: int = 3  # action width; actions in [-1, 1]
+    horizon: int = 10  # H: training goals lie 1..H steps ahead; when acting, H steps ahead
+    hidden: int = 256  # MLP width
+    n_layer: int = 2  # hidden layers
+    dropout: float = 0.1  # dropout after each hidden layer
+
+
+class GCSLIDM(nn.Module):
+    "pi(a_t | s_t, g, k): an MLP on the normalized state, the normalized goal state and k / H."
+
+    def __init__(self, cfg: GCSLConfig | None = None, **kw):
+        super().__init__()
+        cfg = cfg or GCSLConfig(**kw)
+        for k in ('obs_dim', 'act_dim', 'horizon', 'hidden', 'n_layer'):
+            v = getattr(cfg, k)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{k} must be an int >= 1, got {v!r}")
+        self.cfg, layers, d = cfg, [], 2 * cfg.obs_dim + 1
+        for _ in range(cfg.n_layer):
+            layers += [nn.Linear(d, cfg.hidden), nn.ReLU(), nn.Dropout(cfg.dropout)]
+            d = cfg.hidden
+        self.net = nn.Sequential(*layers, nn.Linear(d, cfg.act_dim))
+        self.register_buffer('obs_mean', torch.zeros(cfg.obs_dim))
+        self.register_buffer('obs_std', torch.ones(cfg.obs_dim))
+
+    def forward(self, obs, goal, k, targets=None):
+        "Actions (b, a) for states `obs` (b, s), goals `goal` (b, s) `k` (b,) steps ahead; with `targets`, the MSE."
+        n = lambda x: (x - self.obs_mean) / self.obs_std  # noqa: E731
+        pred = torch.tanh(self.net(torch.cat([n(obs), n(goal), k[:, None].float() / self.cfg.horizon], -1)))
+        return pred, None if targets is None else F.mse_loss(pred, targets)
+
+
+def sample_goals(data: dict, batch: int, H: int, g: np.random.Generator) -> tuple:
+    "Hindsight-relabelled steps: obs, the state k = 1..H steps later in its episode (k = 0 at the last step), k, act."
+    i = g.integers(0, len(data['obs']), batch)
+    k = np.minimum(g.integers(1, H + 1, batch), data['end'][i] - 1 - i)
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a))  # noqa: E731
+    return t(data['obs'][i]), t(data['obs'][i + k]), t(k), t(data['act'][i])
+
+
+def train_gcsl(
+    cfg: GCSLConfig, data: dict, tc: RCDTTrainConfig = RCDTTrainConfig(), out=None, stop_at: int | None = None,
+    device: str | None = None, desc: str = 'gcsl',
+) -> tuple:  # fmt: skip
+    "Train a `GCSLIDM` on `data` (`dataset_arrays`) by hindsight relabelling, resuming `out/last`; model, losses."
+    dev = get_device(device)
+    torch.manual_seed(tc.seed)
+    g, model = np.random.default_rng(tc.seed), GCSLIDM(cfg)
+    model.obs_mean.copy_(torch.from_numpy(data['obs'].mean(0)))
+    model.obs_std.copy_(torch.from_numpy(data['obs'].std(0) + 1e-6))
+    model.to(dev)
+    opt = torch.optim.AdamW(model.parameters(), weight_decay=tc.weight_decay)
+    ck = Checkpointer(out, every=tc.every, run=dict(model=cfg_to_dict(cfg), train=cfg_to_dict(tc)))
+    st = ck.resume(model, opt, gens=(g,))
+    losses, start = st.get('losses', []), st.get('step', 0)
+    model.train()
+    bar = progress(total=tc.steps, initial=start, desc=desc, unit='step')
+    for i in range(start, min(tc.steps, stop_at or tc.steps)):
+        for pg in opt.param_groups:
+            pg['lr'] = warmup_cosine(i, tc.steps, tc.warmup, tc.lr, tc.lr / 10)
+        obs, goal, k, act = (v.to(dev) for v in sample_goals(data, tc.batch, cfg.horizon, g))
+        _, loss = model(obs, goal, k, targets=act)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
+        opt.step()
+        losses.append(check_loss(loss, i))
+        bar.update(1)
+        ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
+    bar.close()
+    return model.cpu().eval(), losses
+
+
+def load_gcsl(path) -> GCSLIDM:
+    "The GCSL-IDM at checkpoint `path` (or `path/last`)."
+    path = Path(path)
+    if (path / 'last').is_dir():
+        path = path / 'last'
+    if not has_checkpoint(path):
+        raise FileNotFoundError(f"no GCSL-IDM checkpoint at {path}")
+    return load_weights(
+        GCSLIDM(cfg_from_dict(GCSLConfig, read_json(path / 'config.json'))), path / 'model.safetensors'
+    ).eval()
+
+
+@torch.no_grad()
+def rollout_gcsl(
+    model: GCSLIDM, goals: np.ndarray, n: int = 10, seed: int = 0, env_id: str = HOPPER_ID,
+    max_steps: int | None = None,
+) -> np.ndarray:  # fmt: skip
+    "Returns of `n` episodes of `model` in `env_id`, goal at step t: `goals[t + H]` (or the last)."
+    import gymnasium as gym
+
+    goals, H = np.asarray(goals, np.float32), model.cfg.horizon
+    if goals.ndim != 2 or goals.shape[1] != model.cfg.obs_dim:
+        raise ValueError(f"goals must be an array (steps, {model.cfg.obs_dim}) of states, got shape {goals.shape}")
+    envs = [gym.make(env_id, max_episode_steps=max_steps) for _ in range(n)]
+    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]).astype(np.float32)
+    rets, alive, t = np.zeros(n), np.ones(n, bool), 0
+    while alive.any():
+        idx, j = np.flatnonzero(alive), min(t + H, len(goals) - 1)
+        k = torch.full((len(idx),), max(j - t, 0))
+        pred = model(torch.from_numpy(obs[idx]), torch.from_numpy(goals[j]).expand(len(idx), -1), k)[0].numpy()
+        for a, i in zip(pred, idx):
+            o, r, term, trunc, _ = envs[i].step(a)
+            obs[i], rets[i] = o, rets[i] + r
+            alive[i] = not (term or trunc)
+        t += 1
+    for e in envs:
+        e.close()
+    return rets
+
 # %% ../../nbs/api/64_control_rcdt.ipynb #00b0a6b8
 RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training and evaluation settings
     'tiny': dict(
@@ -226,6 +350,8 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
         targets=(0.5, 1.0),
         max_steps=60,
         rtg_scale=100.0,
+        horizon=5,
+        seeds=1,
     ),  # fmt: skip
     'small': dict(
         data='small',
@@ -244,6 +370,8 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
         targets=(0.5, 1.0, 1.5),
         max_steps=0,
         rtg_scale=100.0,
+        horizon=10,
+        seeds=1,
     ),  # fmt: skip
     'paper': dict(
         data='full',
@@ -262,9 +390,17 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
         targets=(0.5, 0.75, 1.0, 1.25),
         max_steps=0,
         rtg_scale=1000.0,
+        horizon=20,
+        seeds=1,
     ),  # fmt: skip
 }
 STAGES = ('data', 'train', 'eval')
+
+
+def _check_targets(t):
+    "`targets` (multiples of the best return) as given by `--set`, or a `ValueError` saying what is expected."
+    if not isinstance(t, (list, tuple)) or not t or not all(isinstance(f, (int, float)) and f > 0 for f in t):
+        raise ValueError(f"targets: expected a list of multiples of the best return > 0, got {t!r}")
 
 
 def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
@@ -276,18 +412,16 @@ def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
         raise ValueError(f"levels: expected some of {', '.join(LEVELS)} (comma-separated), got {P['levels']!r}")
     if P['data'] not in D4RL_PRESETS:
         raise ValueError(f"data: expected one of {', '.join(D4RL_PRESETS)}, got {P['data']!r}")
-    for k in ('batch', 'episodes', 'every'):
+    for k in ('batch', 'episodes', 'every', 'horizon', 'seeds'):
         if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:
             raise ValueError(f"{k}: expected an int >= 1, got {P[k]!r}")
     if not isinstance(P['max_steps'], int) or P['max_steps'] < 0:
         raise ValueError(f"max_steps: expected an int >= 0 (0: the env's limit), got {P['max_steps']!r}")
-    t = P['targets']
-    if not isinstance(t, (list, tuple)) or not t or not all(isinstance(f, (int, float)) and f > 0 for f in t):
-        raise ValueError(f"targets: expected a list of multiples of the best return > 0, got {t!r}")
+    _check_targets(P['targets'])
     fake = dict(obs=np.zeros((1, 11), np.float32), act=np.zeros((1, 3), np.float32))
     for cfg in _models(P, fake).values():
         validate_cfg(cfg)
-        RCDT(cfg)  # the trunk's own checks (n_embd divisible by n_head, ...)
+        RCDT(cfg) if isinstance(cfg, RCDTConfig) else GCSLIDM(cfg)  # the models' own checks (n_embd % n_head, ...)
     tc = RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'], every=P['every'],
                          seed=seed)  # fmt: skip
     return validate_cfg(tc)
@@ -296,7 +430,13 @@ def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
 def _models(P: dict, data: dict) -> dict:
     mc = dict(context=P['context'], n_layer=P['n_layer'], n_head=P['n_head'], n_embd=P['n_embd'], dropout=P['dropout'])
     mc |= dict(obs_dim=data['obs'].shape[1], act_dim=data['act'].shape[1], rtg_scale=float(P['rtg_scale']))
-    return dict(dt=RCDTConfig(**mc), bc=RCDTConfig(**mc, condition=False))
+    gc = GCSLConfig(obs_dim=mc['obs_dim'], act_dim=mc['act_dim'], horizon=P['horizon'], dropout=P['dropout'])
+    return dict(dt=RCDTConfig(**mc), bc=RCDTConfig(**mc, condition=False), gcsl=gc)
+
+
+def _scored(rets, **kw) -> dict:
+    "`d4rl_score` of `rets` with the returns themselves (to pool over training seeds)."
+    return dict(kw, **d4rl_score(rets), returns=[round(float(r), 1) for r in rets])
 
 
 def hopper_dt(
@@ -316,7 +456,7 @@ def hopper_dt(
     tc = _check_settings(P, levels, seed)  # every setting checked before any work starts
     res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
     settings = json.loads(json.dumps(P))  # as it reads back from results.json
-    if res.get('settings', settings) != settings:
+    if res.get('settings', settings) | dict(seeds=P['seeds']) != settings:  # more seeds may be added later
         diff = {k: (res['settings'].get(k), v) for k, v in settings.items() if res['settings'].get(k) != v}
         raise ValueError(
             f"{out / 'results.json'} was made with other settings (saved, asked): {diff}; "
@@ -329,43 +469,72 @@ def hopper_dt(
         res.setdefault('seconds', {}).setdefault('data', round(time.time() - t0, 1))  # the first call's
     for lv in levels:
         data, r = dataset_arrays(load_hopper_dataset(lv, out / 'minari')), res.setdefault(lv, {})
-        for name, cfg in _models(P, data).items():
-            if 'train' in stages and 'train_seconds' not in r.get(name, {}):
-                t0 = time.time()
-                _, losses = train_rcdt(cfg, data, tc, out / lv / name, device=device, desc=f"{lv} {name}")
-                r[name] = dict(
-                    train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
-                )
-                atomic_write_json(out / 'results.json', res)
-            if 'eval' in stages and 'eval' not in r.get(name, {}):
-                t0, model = time.time(), load_rcdt(out / lv / name)
-                best = float(data['returns'].max())
-                kw = dict(n=P['episodes'], seed=100, max_steps=P['max_steps'] or None)
-                if cfg.condition:
-                    ev = {f"{f:g}": dict(target=round(f * best, 1), **d4rl_score(rollout_rcdt(model, f * best, **kw)))
-                          for f in map(float, P['targets'])}  # fmt: skip
-                else:
-                    ev = {'-': d4rl_score(rollout_rcdt(model, None, **kw))}
-                r.setdefault(name, {}).update(eval=ev, eval_seconds=round(time.time() - t0, 1))
-                log(json.dumps({lv: {name: ev}}))
+        best_ep = int(np.argmax(data['returns']))
+        goals = data['obs'][data['start'] == np.flatnonzero(data['timestep'] == 0)[best_ep]]  # best episode's states
+        for s in range(P['seeds']):
+            for base, cfg in _models(P, data).items():
+                name, tcs = base if s == 0 else f"{base}-seed{s}", replace(tc, seed=seed + s)
+                if 'train' in stages and 'train_seconds' not in r.get(name, {}):
+                    t0 = time.time()
+                    if base == 'gcsl':  # as many actions per step as the DT's windows hold
+                        tcs = replace(tcs, batch=tc.batch * P['context'])
+                        _, losses = train_gcsl(cfg, data, tcs, out / lv / name, device=device, desc=f"{lv} {name}")
+                    else:
+                        _, losses = train_rcdt(cfg, data, tcs, out / lv / name, device=device, desc=f"{lv} {name}")
+                    r[name] = dict(
+                        train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
+                    )
+                    atomic_write_json(out / 'results.json', res)
+                if 'eval' in stages and 'eval' not in r.get(name, {}):
+                    t0 = time.time()
+                    best = float(data['returns'].max())
+                    kw = dict(n=P['episodes'], seed=100, max_steps=P['max_steps'] or None)
+                    if base == 'gcsl':
+                        ev = {'-': _scored(rollout_gcsl(load_gcsl(out / lv / name), goals, **kw))}
+                    elif cfg.condition:
+                        model = load_rcdt(out / lv / name)
+                        ev = {f"{f:g}": _scored(rollout_rcdt(model, f * best, **kw), target=round(f * best, 1))
+                              for f in map(float, P['targets'])}  # fmt: skip
+                    else:
+                        ev = {'-': _scored(rollout_rcdt(load_rcdt(out / lv / name), None, **kw))}
+                    r.setdefault(name, {}).update(eval=ev, eval_seconds=round(time.time() - t0, 1))
+                    atomic_write_json(out / 'results.json', res)
+                    log(
+                        json.dumps(
+                            {lv: {name: {k: {x: y for x, y in e.items() if x != 'returns'} for k, e in ev.items()}}}
+                        )
+                    )
         r['dataset'] = dataset_stats(load_hopper_dataset(lv, out / 'minari'))
         atomic_write_json(out / 'results.json', res)
     return res
 
 
+def pooled_scores(r: dict, base: str) -> dict:
+    "Per evaluation key, `d4rl_score` of model `base`'s returns pooled over its training seeds in level results `r`."
+    runs = [v['eval'] for k, v in r.items() if (k == base or k.startswith(f"{base}-seed")) and 'eval' in v]
+    out = {}
+    for ev in runs:
+        for k, e in ev.items():
+            out.setdefault(k, dict(target=e.get('target'), returns=[], seeds=0))
+            out[k]['returns'] += e.get('returns', [])
+            out[k]['seeds'] += 1
+    return {k: dict(v, **d4rl_score(v['returns'])) for k, v in out.items() if v['returns']}
+
+
 def results_table(res: dict) -> str:
-    "A markdown table of `hopper_dt`'s results: per level, the dataset, BC and the DT at each target."
-    rows = ['| dataset | model | target return | return ± s.e. | normalized score ± s.e. |', '|---|---|---|---|---|']
+    "A markdown table of `hopper_dt`'s results: per level, the dataset, BC, GCSL-IDM and the DT at each target."
+    rows = ['| dataset | model | target return | seeds × episodes | return ± s.e. | normalized score ± s.e. |']
+    rows.append('|---|---|---|---|---|---|')
     for lv, r in res.items():
         if lv in ('seconds', 'settings') or 'dataset' not in r:
             continue
         d = r['dataset']
-        rows.append(f"| {lv} | data ({d['episodes']} episodes) | | {d['return_mean']} | {d['score']} |")
-        for name in ('bc', 'dt'):
-            for k, e in r.get(name, {}).get('eval', {}).items():
+        rows.append(f"| {lv} | data | | {d['episodes']} episodes | {d['return_mean']} | {d['score']} |")
+        for name, label in (('bc', 'BC'), ('gcsl', 'GCSL-IDM'), ('dt', 'DT')):
+            for k, e in pooled_scores(r, name).items():
                 tgt = '' if k == '-' else f"{e['target']} ({k} × best)"
-                rows.append(f"| {lv} | {name.upper()} | {tgt} | {e['return_mean']} ± {e['return_se']} | "
-                            f"{e['score']} ± {e['score_se']} |")  # fmt: skip
+                rows.append(f"| {lv} | {label} | {tgt} | {e['seeds']} × {e['n'] // e['seeds']} | "
+                            f"{e['return_mean']} ± {e['return_se']} | {e['score']} ± {e['score_se']} |")  # fmt: skip
     return '\n'.join(rows)
 
 # %% ../../nbs/api/64_control_rcdt.ipynb #1bb939e3
