@@ -21,9 +21,9 @@ from fastcore.script import call_parse
 
 # %% auto #0
 __all__ = ['BABYAI_LEVELS', 'CELL_HIGH', 'MISSION_CHARSET', 'BABYAI_DATA_PRESETS', 'have_babyai', 'MissionText',
-           'make_babyai_env', 'bot_episode', 'babyai_dataset_id', 'minari_root', 'generate_babyai_dataset',
-           'load_babyai_dataset', 'episode_steps', 'episode_seeds', 'verify_against_bot', 'dataset_stats',
-           'make_babyai_datasets', 'lcdt_babyai_data']
+           'make_babyai_env', 'bot_episode', 'babyai_dataset_id', 'minari_root', 'new_dataset', 'finish_dataset',
+           'generate_babyai_dataset', 'load_babyai_dataset', 'episode_steps', 'episode_seeds', 'verify_against_bot',
+           'dataset_stats', 'make_babyai_datasets', 'lcdt_babyai_data']
 
 # %% ../../nbs/api/61_control_babyai.ipynb #37973393
 BABYAI_LEVELS = ('BabyAI-GoToRedBall-v0', 'BabyAI-GoToLocal-v0', 'BabyAI-PickupLoc-v0')
@@ -119,6 +119,27 @@ def minari_root(root):
             os.environ['MINARI_DATASETS_PATH'] = old
 
 
+@contextlib.contextmanager
+def new_dataset(root, dataset_id: str, overwrite: bool = False):
+    "`minari_root(root)` for writing `dataset_id`: an existing one is refused, or deleted with `overwrite`."
+    with minari_root(root) as r:
+        if (r / dataset_id).exists():
+            if not overwrite:
+                raise FileExistsError(f"dataset {dataset_id} already exists under {r} (pass overwrite=True)")
+            shutil.rmtree(r / dataset_id)
+        yield r
+
+
+def finish_dataset(collector, dataset_id: str, algorithm_name: str, description: str, **meta):
+    "`collector.create_dataset` with the lab's author and code link (Minari's warnings about unset fields silenced)."
+    with warnings.catch_warnings():  # minari warns about the unset author_email and eval_env
+        warnings.simplefilter('ignore', UserWarning)
+        return collector.create_dataset(
+            dataset_id=dataset_id, algorithm_name=algorithm_name, author='lcdt', description=description,
+            code_permalink='https://github.com/lcdt-lab/lcdt', **meta,
+        )  # fmt: skip
+
+
 def generate_babyai_dataset(
     level: str = 'BabyAI-GoToRedBall-v0',
     n_episodes: int = 100,
@@ -133,26 +154,19 @@ def generate_babyai_dataset(
     if not isinstance(n_episodes, int) or n_episodes < 1:
         raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
     dsid = babyai_dataset_id(level)
-    with minari_root(root) as r:
-        if (r / dsid).exists():
-            if not overwrite:
-                raise FileExistsError(f"dataset {dsid} already exists under {r} (pass overwrite=True)")
-            shutil.rmtree(r / dsid)
+    with new_dataset(root, dsid, overwrite):
         env = DataCollector(make_babyai_env(level), record_infos=False)
         t0, n_ok = time.time(), 0
         for i in range(n_episodes):
             n_ok += bot_episode(env, seed + i)['success']
-        with warnings.catch_warnings():  # minari warns about the unset author_email and eval_env
-            warnings.simplefilter('ignore', UserWarning)
-            ds = env.create_dataset(
-                dataset_id=dsid,
-                algorithm_name='minigrid.utils.baby_ai_bot.BabyAIBot',
-                author='lcdt',
-                code_permalink='https://github.com/lcdt-lab/lcdt',
-                description=f"BabyAIBot on {level}, seeds {seed}..{seed + n_episodes - 1}; "
-                f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. "
-                "Missions are a Text space (lcdt.control.babyai.MissionText).",
-            )
+        ds = finish_dataset(
+            env,
+            dsid,
+            'minigrid.utils.baby_ai_bot.BabyAIBot',
+            f"BabyAIBot on {level}, seeds {seed}..{seed + n_episodes - 1}; "
+            f"bot success {n_ok}/{n_episodes}; generated in {time.time() - t0:.1f}s. "
+            "Missions are a Text space (lcdt.control.babyai.MissionText).",
+        )
         env.close()
     return ds
 

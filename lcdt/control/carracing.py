@@ -9,9 +9,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_carracing.html.md"""
 # %% ../../nbs/api/65_control_carracing.ipynb #4f5c0976
 from __future__ import annotations
 import math
-import shutil
 import time
-import warnings
 
 import gymnasium as gym
 import json
@@ -25,7 +23,7 @@ import torch.nn.functional as F
 import numpy as np
 from gymnasium import spaces
 
-from .babyai import minari_root
+from .babyai import finish_dataset, minari_root, new_dataset
 from ..checkpoint import has_checkpoint, load_weights
 from ..core import atomic_write_json, cfg_from_dict, read_json
 from .d4rl import dataset_arrays
@@ -94,11 +92,7 @@ def collect_carracing(
     if not noise >= 0:
         raise ValueError(f"noise must be a steering noise std >= 0, got {noise!r}")
     dsid, g = dataset_id, np.random.default_rng(seed)
-    with minari_root(root) as r:
-        if (r / dsid).exists():
-            if not overwrite:
-                raise FileExistsError(f"dataset {dsid} already exists under {r} (pass overwrite=True)")
-            shutil.rmtree(r / dsid)
+    with new_dataset(root, dsid, overwrite):
         env = DataCollector(Resize(gym.make(CAR_ID, max_episode_steps=max_steps), size), record_infos=False)
         t0, rets = time.time(), []
         for i in range(n_episodes):
@@ -116,12 +110,7 @@ def collect_carracing(
             f"{f', Gaussian steering noise {noise} (the actions recorded are those taken)' if noise else ''}; return "
             f"{np.mean(rets):.1f} ± {np.std(rets):.1f}; recorded in {time.time() - t0:.0f} s."
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', UserWarning)
-            ds = env.create_dataset(
-                dataset_id=dsid, algorithm_name='scripted pure pursuit', author='lcdt', description=desc,
-                code_permalink='https://github.com/lcdt-lab/lcdt',
-            )  # fmt: skip
+        ds = finish_dataset(env, dsid, 'scripted pure pursuit', desc)
         env.close()
     return ds
 

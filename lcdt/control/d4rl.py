@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 
 from ..core import atomic_write_json, read_json, save_tensors, load_tensors
-from .babyai import minari_root
+from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
 __all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score', 'have_mujoco', 'SquashedActor',
@@ -213,11 +213,7 @@ def collect_dataset(
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
     actor = None if policy is None else load_actor(policy)
     g = np.random.default_rng(seed)
-    with minari_root(root) as r:
-        if (r / dsid).exists():
-            if not overwrite:
-                raise FileExistsError(f"dataset {dsid} already exists under {r} (pass overwrite=True)")
-            shutil.rmtree(r / dsid)
+    with new_dataset(root, dsid, overwrite):
         env = DataCollector(gym.make(env_id), record_infos=False)
         env.action_space.seed(seed)
         lo, hi = env.action_space.low, env.action_space.high
@@ -248,12 +244,8 @@ def collect_dataset(
             f"{seed}..{seed + len(rets) - 1}; return {rets.mean():.1f} ± {rets.std():.1f} (normalized "
             f"{float(normalized_score(rets.mean())):.1f}); recorded in {time.time() - t0:.0f} s."
         )
-        with warnings.catch_warnings():  # minari warns about the unset author_email
-            warnings.simplefilter('ignore', UserWarning)
-            ds = env.create_dataset(
-                dataset_id=dsid, algorithm_name='random' if actor is None else 'stable_baselines3.SAC',
-                author='lcdt', code_permalink='https://github.com/lcdt-lab/lcdt', **_card_meta(desc, env_id),
-            )  # fmt: skip
+        algo = 'random' if actor is None else 'stable_baselines3.SAC'
+        ds = finish_dataset(env, dsid, algo, **_card_meta(desc, env_id))
         env.close()
     return ds
 

@@ -8,9 +8,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_multitask.html.md"""
 from __future__ import annotations
 import contextlib
 import json
-import shutil
 import time
-import warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -31,7 +29,7 @@ from lcdt.control.policy import (
     save_policy,
     train_policy,
 )
-from .babyai import minari_root
+from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
 __all__ = ['GOLD_DATASET_ID', 'GOLD_STEPS', 'GOLD', 'MULTITASK', 'SCALING', 'make_gold_env', 'gold_episode',
@@ -83,29 +81,22 @@ def generate_gold_dataset(
 
     if isinstance(n_episodes, bool) or not isinstance(n_episodes, int) or n_episodes < 1:
         raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
-    with minari_root(root) as r:
-        if (r / dataset_id).exists():
-            if not overwrite:
-                raise FileExistsError(f"dataset {dataset_id} already exists under {r} (pass overwrite=True)")
-            shutil.rmtree(r / dataset_id)
+    with new_dataset(root, dataset_id, overwrite):
         env = DataCollector(make_gold_env(frames), record_infos=False)
         t0 = time.time()
         n_ok = sum(gold_episode(env, seed + i)['success'] for i in range(n_episodes))
-        with warnings.catch_warnings():  # minari warns about the unset author_email and eval_env
-            warnings.simplefilter('ignore', UserWarning)
-            ds = env.create_dataset(
-                dataset_id=dataset_id,
-                algorithm_name='lcdt.gold.engine.solver_actions',
-                author='lcdt',
-                code_permalink='https://github.com/lcdt-lab/lcdt',
-                description=f"The scripted solver on bare gold games, seeds {seed}..{seed + n_episodes - 1}; "
-                f"solved {n_ok}/{n_episodes} within {GOLD_STEPS} steps; generated in {time.time() - t0:.1f}s. "
-                + (
-                    "Observations: 64x64 image, heading, nearest gold."
-                    if frames
-                    else "Observations: heading, nearest gold."
-                ),
-            )
+        ds = finish_dataset(
+            env,
+            dataset_id,
+            'lcdt.gold.engine.solver_actions',
+            f"The scripted solver on bare gold games, seeds {seed}..{seed + n_episodes - 1}; "
+            f"solved {n_ok}/{n_episodes} within {GOLD_STEPS} steps; generated in {time.time() - t0:.1f}s. "
+            + (
+                "Observations: 64x64 image, heading, nearest gold."
+                if frames
+                else "Observations: heading, nearest gold."
+            ),
+        )
         env.close()
     return ds
 
