@@ -11,13 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import atomic_write_bytes, atomic_write_json, read_json, save_tensors, load_tensors
+from .core import atomic_write_bytes, atomic_write_json, read_json, save_tensors, load_tensors, cfg_from_dict
 
 # %% auto #0
 __all__ = ['MANIFEST', 'FORMAT', 'KILL_ENV', 'KILL_POINTS', 'verify_checkpoint', 'recover_checkpoint', 'remove_checkpoint',
            'has_checkpoint', 'new_checkpoint', 'optim_tensors', 'save_optim', 'load_optim', 'rng_state',
            'set_rng_state', 'gen_state', 'set_gen_state', 'write_state', 'save_checkpoint', 'load_weights',
-           'read_state', 'load_checkpoint', 'keep_best', 'check_loss', 'clean_orphans', 'Checkpointer']
+           'read_state', 'load_checkpoint', 'model_from_checkpoint', 'keep_best', 'check_loss', 'clean_orphans',
+           'Checkpointer']
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00007
 MANIFEST = 'manifest.json'  # written last: every other file of the checkpoint with its size and sha256
@@ -428,6 +429,18 @@ def load_checkpoint(
     if restore_rng and 'rng' in st:
         set_rng_state(st['rng'])
     return st
+
+# %% ../nbs/api/00b_checkpoint.ipynb #mfc00001
+def model_from_checkpoint(path, make, cfg_cls, what: str = 'model'):
+    "`make(config)` in eval mode with the weights of checkpoint `path` (or `path/last`); its config from `config.json`."
+    path = Path(path)
+    if (path / 'last').is_dir():
+        path = path / 'last'
+    if not has_checkpoint(path):
+        raise FileNotFoundError(f"no {what} checkpoint at {path}")
+    return load_weights(
+        make(cfg_from_dict(cfg_cls, read_json(path / 'config.json'))), path / 'model.safetensors'
+    ).eval()
 
 # %% ../nbs/api/00b_checkpoint.ipynb #b0c00035
 def keep_best(path, score: float, best=None, mode: str = 'min') -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 from gymnasium import spaces
 
 from .babyai import finish_dataset, minari_root, new_dataset
-from ..checkpoint import has_checkpoint, load_weights
+from ..checkpoint import has_checkpoint, load_weights, model_from_checkpoint
 from ..core import atomic_write_json, cfg_from_dict, read_json
 from .d4rl import dataset_arrays
 from .rcdt import RCDT, RCDTConfig, RCDTTrainConfig, _check_targets, train_rcdt
@@ -175,14 +175,7 @@ class CarDT(nn.Module):
 
 def load_car_dt(path) -> CarDT:
     "The `CarDT` at checkpoint `path` (or `path/last`)."
-    path = Path(path)
-    if (path / 'last').is_dir():
-        path = path / 'last'
-    if not has_checkpoint(path):
-        raise FileNotFoundError(f"no CarRacing decision-transformer checkpoint at {path}")
-    return load_weights(
-        CarDT(cfg_from_dict(CarDTConfig, read_json(path / 'config.json'))), path / 'model.safetensors'
-    ).eval()
+    return model_from_checkpoint(path, CarDT, CarDTConfig, 'CarRacing decision-transformer')
 
 # %% ../../nbs/api/65_control_carracing.ipynb #8edb47106e1a46a883d545849b8ab81b
 @torch.no_grad()

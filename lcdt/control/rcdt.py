@@ -21,7 +21,7 @@ from fastcore.script import call_parse
 
 from ..core import atomic_write_json, cfg_from_dict, cfg_to_dict, get_device, read_json
 from ..nn import Trunk, TrunkConfig, warmup_cosine
-from ..checkpoint import Checkpointer, check_loss, has_checkpoint, load_weights
+from ..checkpoint import Checkpointer, check_loss, has_checkpoint, load_weights, model_from_checkpoint
 from ..track import progress
 from lcdt.control.d4rl import (
     HOPPER_ID, d4rl_score, dataset_arrays, dataset_stats, have_mujoco, load_hopper_dataset, make_hopper_datasets,
@@ -167,14 +167,7 @@ def train_rcdt(
 
 def load_rcdt(path) -> RCDT:
     "The model at checkpoint `path` (or `path/last`), weights through safetensors."
-    path = Path(path)
-    if (path / 'last').is_dir():
-        path = path / 'last'
-    if not has_checkpoint(path):
-        raise FileNotFoundError(f"no decision-transformer checkpoint at {path}")
-    return load_weights(
-        RCDT(cfg_from_dict(RCDTConfig, read_json(path / 'config.json'))), path / 'model.safetensors'
-    ).eval()
+    return model_from_checkpoint(path, RCDT, RCDTConfig, 'decision-transformer')
 
 # %% ../../nbs/api/64_control_rcdt.ipynb #239b7eca
 @torch.no_grad()
@@ -294,14 +287,7 @@ def train_gcsl(
 
 def load_gcsl(path) -> GCSLIDM:
     "The GCSL-IDM at checkpoint `path` (or `path/last`)."
-    path = Path(path)
-    if (path / 'last').is_dir():
-        path = path / 'last'
-    if not has_checkpoint(path):
-        raise FileNotFoundError(f"no GCSL-IDM checkpoint at {path}")
-    return load_weights(
-        GCSLIDM(cfg_from_dict(GCSLConfig, read_json(path / 'config.json'))), path / 'model.safetensors'
-    ).eval()
+    return model_from_checkpoint(path, GCSLIDM, GCSLConfig, 'GCSL-IDM')
 
 
 @torch.no_grad()
