@@ -27,7 +27,7 @@ from .babyai import finish_dataset, minari_root, new_dataset
 from ..checkpoint import has_checkpoint, load_weights, model_from_checkpoint
 from ..core import atomic_write_json, cfg_from_dict, read_json
 from .d4rl import dataset_arrays
-from .rcdt import RCDT, RCDTConfig, RCDTTrainConfig, _check_targets, train_rcdt
+from .rcdt import RCDT, RCDTConfig, RCDTTrainConfig, _check_targets, parse_stages, train_rcdt
 
 # %% auto #0
 __all__ = ['CAR_ID', 'CAR_PRESETS', 'EVAL_SEED', 'pursuit_driver', 'drive', 'Resize', 'collect_carracing', 'CarDTConfig', 'CarDT',
@@ -287,9 +287,7 @@ def carracing_dt(
 
     if preset not in CAR_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(CAR_PRESETS)}")
-    stages = ('data', 'train', 'eval') if what == 'all' else tuple(w.strip() for w in what.split(','))
-    if any(s not in ('data', 'train', 'eval') for s in stages):
-        raise ValueError(f"what must be 'all' or a comma-separated list of data, train, eval, got {what!r}")
+    stages = parse_stages(what)
     P, out = apply_sets(CAR_PRESETS[preset], sets), Path(out)
     for k in ('tracks', 'episodes', 'seeds', 'batch', 'every'):
         if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:

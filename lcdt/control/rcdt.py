@@ -30,7 +30,7 @@ from lcdt.control.d4rl import (
 # %% auto #0
 __all__ = ['RCDT_RUN_PRESETS', 'STAGES', 'RCDTConfig', 'RCDT', 'sample_windows', 'RCDTTrainConfig', 'train_rcdt', 'load_rcdt',
            'rollout_rcdt', 'GCSLConfig', 'GCSLIDM', 'sample_goals', 'train_gcsl', 'load_gcsl', 'rollout_gcsl',
-           'hopper_dt', 'pooled_scores', 'results_table', 'lcdt_rcdt']
+           'parse_stages', 'hopper_dt', 'pooled_scores', 'results_table', 'lcdt_rcdt']
 
 # %% ../../nbs/api/64_control_rcdt.ipynb #1a3e21ec
 @dataclass
@@ -383,6 +383,14 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
 STAGES = ('data', 'train', 'eval')
 
 
+def parse_stages(what: str) -> tuple:
+    "The stages named by `what` ('all' or a comma-separated list of `STAGES`), or a `ValueError` saying which exist."
+    stages = STAGES if what == 'all' else tuple(w.strip() for w in str(what).split(','))
+    if any(s not in STAGES for s in stages):
+        raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(STAGES)}, got {what!r}")
+    return stages
+
+
 def _check_targets(t):
     "`targets` (multiples of the best return) as given by `--set`, or a `ValueError` saying what is expected."
     if not isinstance(t, (list, tuple)) or not t or not all(isinstance(f, (int, float)) and f > 0 for f in t):
@@ -432,9 +440,7 @@ def hopper_dt(
     "Datasets, DT and BC training and the target-return sweep on Hopper, stage by stage into `out`; the results."
     if preset not in RCDT_RUN_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(RCDT_RUN_PRESETS)}")
-    stages = STAGES if what == 'all' else tuple(w.strip() for w in what.split(','))
-    if any(s not in STAGES for s in stages):
-        raise ValueError(f"what must be 'all' or a comma-separated list of {', '.join(STAGES)}, got {what!r}")
+    stages = parse_stages(what)
     from lcdt.config import apply_sets
 
     P, out = apply_sets(RCDT_RUN_PRESETS[preset], sets), Path(out)
