@@ -453,8 +453,8 @@ def clone(
     for s in range(st.get('step', 0), steps):
         idx = torch.randint(0, len(traces['actions']), (batch,), generator=g).numpy()
         k = torch.randint(0, 8, (batch,), generator=g).numpy()[mine] if augment else None
-        x, y, aux = trace_batch(traces, idx[mine], policy.cfg.img_size, policy.cfg.mark, k, aux=True)
-        _, loss = net(x, targets=y, aux=aux)
+        x, y, *aux = trace_batch(traces, idx[mine], policy.cfg.img_size, policy.cfg.mark, k, aux=policy.cfg.aux > 0)
+        _, loss = net(x, targets=y, aux=aux[0] if aux else None)
         mean = mean_across(loss.detach().clone())  # the whole batch's loss
         curve.append(check_loss(mean, s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
         opt.zero_grad(set_to_none=True)
@@ -483,8 +483,8 @@ def clone(
 def _bc_term(policy, fake, n, g):
     "Cross-entropy of `policy` on `n` random fake-trace steps."
     idx = torch.randint(0, len(fake['actions']), (n,), generator=g).numpy()
-    x, y, aux = trace_batch(fake, idx, policy.cfg.img_size, policy.cfg.mark, aux=True)
-    return policy(x, targets=y, aux=aux)[1]
+    x, y, *aux = trace_batch(fake, idx, policy.cfg.img_size, policy.cfg.mark, aux=policy.cfg.aux > 0)
+    return policy(x, targets=y, aux=aux[0] if aux else None)[1]
 
 
 def _eval_log(policy, row: dict, args, global_step: int, verbose: bool):

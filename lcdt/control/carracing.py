@@ -27,7 +27,16 @@ from .babyai import finish_dataset, minari_root, new_dataset
 from ..checkpoint import has_checkpoint, load_weights, model_from_checkpoint
 from ..core import atomic_write_json, cfg_from_dict, read_json
 from .d4rl import dataset_arrays
-from .rcdt import RCDT, RCDTConfig, RCDTTrainConfig, _check_targets, parse_stages, train_rcdt
+from lcdt.control.rcdt import (
+    RCDT,
+    RCDTConfig,
+    RCDTTrainConfig,
+    _check_run_settings,
+    _run_results,
+    parse_stages,
+    pooled_scores,
+    train_rcdt,
+)
 
 # %% auto #0
 __all__ = ['CAR_ID', 'CAR_PRESETS', 'EVAL_SEED', 'pursuit_driver', 'drive', 'Resize', 'collect_carracing', 'CarDTConfig', 'CarDT',
@@ -289,23 +298,12 @@ def carracing_dt(
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(CAR_PRESETS)}")
     stages = parse_stages(what)
     P, out = apply_sets(CAR_PRESETS[preset], sets), Path(out)
-    for k in ('tracks', 'episodes', 'seeds', 'batch', 'every'):
-        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:
-            raise ValueError(f"{k}: expected an int >= 1, got {P[k]!r}")
-    for k in ('data_steps', 'eval_steps'):
-        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 0:
-            raise ValueError(f"{k}: expected an int >= 0 (0: the env's limit), got {P[k]!r}")
-    _check_targets(P['targets'])
+    _check_run_settings(P, ('tracks', 'episodes', 'seeds', 'batch', 'every'), ('data_steps', 'eval_steps'))
     for cfg in _car_models(P).values():
         CarDT(validate_cfg(cfg))
     tc = validate_cfg(RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'],
                                       every=P['every'], seed=seed))  # fmt: skip
-    res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
-    settings = json.loads(json.dumps(P))
-    if res.get('settings', settings) | dict(seeds=P['seeds']) != settings:  # more seeds may be added later
-        diff = {k: (res['settings'].get(k), v) for k, v in settings.items() if res['settings'].get(k) != v}
-        raise ValueError(f"{out / 'results.json'} was made with other settings (saved, asked): {diff}; use another out")
-    res['settings'], root, dsid = settings, out / 'minari', 'lcdt/carracing/scripted-v0'
+    res, root, dsid = _run_results(out, P), out / 'minari', 'lcdt/carracing/scripted-v0'
     save = lambda: atomic_write_json(out / 'results.json', res)  # noqa: E731
     if 'data' in stages and not (root / dsid).exists():
         t0 = time.time()
@@ -360,18 +358,10 @@ def car_table(res: dict) -> str:
         rows.append(f"| data (scripted driver, steering noise {res['settings']['noise']}) | | 1 × {d['episodes']} "
                     f"(training tracks) | {d['return_mean']} ± {d['return_se']} |")  # fmt: skip
     for name, label in (('driver', 'scripted driver (no noise)'), ('bc', 'BC'), ('dt', 'DT')):
-        pooled = {}
-        for k, v in res.items():
-            if (k == name or k.startswith(f"{name}-seed")) and isinstance(v, dict) and 'eval' in v:
-                for key, e in v['eval'].items():
-                    p = pooled.setdefault(key, dict(target=e.get('target'), returns=[], seeds=0))
-                    p['returns'] += e['returns']
-                    p['seeds'] += 1
-        for key, p in pooled.items():
-            e = _car_scored(p['returns'])
-            tgt = '' if key == '-' else f"{p['target']} ({key} × best)"
+        for key, e in pooled_scores(res, name, _car_scored).items():
+            tgt = '' if key == '-' else f"{e['target']} ({key} × best)"
             rows.append(
-                f"| {label} | {tgt} | {p['seeds']} × {e['n'] // p['seeds']} | {e['return_mean']} ± {e['return_se']} |"
+                f"| {label} | {tgt} | {e['seeds']} × {e['n'] // e['seeds']} | {e['return_mean']} ± {e['return_se']} |"
             )
     return '\n'.join(rows)
 

@@ -391,10 +391,28 @@ def parse_stages(what: str) -> tuple:
     return stages
 
 
-def _check_targets(t):
-    "`targets` (multiples of the best return) as given by `--set`, or a `ValueError` saying what is expected."
+def _check_run_settings(P: dict, ones: tuple, zeros: tuple = ()):
+    "Run settings `P`: ints >= 1 (`ones`), ints >= 0 (`zeros`; 0: the env's limit), `targets`; or a `ValueError`."
+    for k, lo, note in [(k, 1, '') for k in ones] + [(k, 0, " (0: the env's limit)") for k in zeros]:
+        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < lo:
+            raise ValueError(f"{k}: expected an int >= {lo}{note}, got {P[k]!r}")
+    t = P['targets']
     if not isinstance(t, (list, tuple)) or not t or not all(isinstance(f, (int, float)) and f > 0 for f in t):
         raise ValueError(f"targets: expected a list of multiples of the best return > 0, got {t!r}")
+
+
+def _run_results(out: Path, P: dict) -> dict:
+    "`out`'s results.json (or {}) with `P` as its settings; a `ValueError` if it was made with others (seeds aside)."
+    res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
+    settings = json.loads(json.dumps(P))  # as it reads back from results.json
+    if res.get('settings', settings) | dict(seeds=P['seeds']) != settings:  # more seeds may be added later
+        diff = {k: (res['settings'].get(k), v) for k, v in settings.items() if res['settings'].get(k) != v}
+        raise ValueError(
+            f"{out / 'results.json'} was made with other settings (saved, asked): {diff}; "
+            "use another --out, or delete that run's results.json and model folders"
+        )
+    res['settings'] = settings
+    return res
 
 
 def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
@@ -406,12 +424,7 @@ def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
         raise ValueError(f"levels: expected some of {', '.join(LEVELS)} (comma-separated), got {P['levels']!r}")
     if P['data'] not in D4RL_PRESETS:
         raise ValueError(f"data: expected one of {', '.join(D4RL_PRESETS)}, got {P['data']!r}")
-    for k in ('batch', 'episodes', 'every', 'horizon', 'seeds'):
-        if not isinstance(P[k], int) or isinstance(P[k], bool) or P[k] < 1:
-            raise ValueError(f"{k}: expected an int >= 1, got {P[k]!r}")
-    if not isinstance(P['max_steps'], int) or P['max_steps'] < 0:
-        raise ValueError(f"max_steps: expected an int >= 0 (0: the env's limit), got {P['max_steps']!r}")
-    _check_targets(P['targets'])
+    _check_run_settings(P, ('batch', 'episodes', 'every', 'horizon', 'seeds'), ('max_steps',))
     fake = dict(obs=np.zeros((1, 11), np.float32), act=np.zeros((1, 3), np.float32))
     for cfg in _models(P, fake).values():
         validate_cfg(cfg)
@@ -446,15 +459,7 @@ def hopper_dt(
     P, out = apply_sets(RCDT_RUN_PRESETS[preset], sets), Path(out)
     levels = [lv.strip() for lv in P['levels'].split(',') if lv.strip()]
     tc = _check_settings(P, levels, seed)  # every setting checked before any work starts
-    res = read_json(out / 'results.json') if (out / 'results.json').exists() else {}
-    settings = json.loads(json.dumps(P))  # as it reads back from results.json
-    if res.get('settings', settings) | dict(seeds=P['seeds']) != settings:  # more seeds may be added later
-        diff = {k: (res['settings'].get(k), v) for k, v in settings.items() if res['settings'].get(k) != v}
-        raise ValueError(
-            f"{out / 'results.json'} was made with other settings (saved, asked): {diff}; "
-            "use another --out, or delete that run's results.json and model folders"
-        )
-    res['settings'] = settings
+    res = _run_results(out, P)
     if 'data' in stages:
         t0 = time.time()
         make_hopper_datasets(out, P['data'], seed, log=log)
@@ -501,16 +506,20 @@ def hopper_dt(
     return res
 
 
-def pooled_scores(r: dict, base: str) -> dict:
-    "Per evaluation key, `d4rl_score` of model `base`'s returns pooled over its training seeds in level results `r`."
-    runs = [v['eval'] for k, v in r.items() if (k == base or k.startswith(f"{base}-seed")) and 'eval' in v]
+def pooled_scores(r: dict, base: str, score=d4rl_score) -> dict:
+    "Per evaluation key, `score` of model `base`'s returns pooled over its training seeds in results `r`."
+    runs = [
+        v['eval']
+        for k, v in r.items()
+        if (k == base or k.startswith(f"{base}-seed")) and isinstance(v, dict) and 'eval' in v
+    ]
     out = {}
     for ev in runs:
         for k, e in ev.items():
             out.setdefault(k, dict(target=e.get('target'), returns=[], seeds=0))
             out[k]['returns'] += e.get('returns', [])
             out[k]['seeds'] += 1
-    return {k: dict(v, **d4rl_score(v['returns'])) for k, v in out.items() if v['returns']}
+    return {k: dict(v, **score(v['returns'])) for k, v in out.items() if v['returns']}
 
 
 def results_table(res: dict) -> str:
