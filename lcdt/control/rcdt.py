@@ -121,11 +121,15 @@ class RCDTTrainConfig:
     seed: int = 0  # batches and initialisation
 
 
-def _normalized_rcdt(cfg: RCDTConfig, data: dict) -> RCDT:
-    model = RCDT(cfg)
+def _normalized(model, data: dict):
+    "`model` with its observation statistics (`obs_mean`, `obs_std` buffers) set from `data`."
     model.obs_mean.copy_(torch.from_numpy(data['obs'].mean(0)))
     model.obs_std.copy_(torch.from_numpy(data['obs'].std(0) + 1e-6))
     return model
+
+
+def _normalized_rcdt(cfg: RCDTConfig, data: dict) -> RCDT:
+    return _normalized(RCDT(cfg), data)
 
 
 def train_rcdt(
@@ -142,6 +146,16 @@ def train_rcdt(
         dict(params=[p for n, p in model.named_parameters() if mat(n, p)], weight_decay=tc.weight_decay),
         dict(params=[p for n, p in model.named_parameters() if not mat(n, p)], weight_decay=0.0),
     ])  # fmt: skip
+
+    def batch_loss():
+        obs, act, rtg, ts, m = (v.to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
+        return model(obs, act, rtg, ts, targets=act, mask=m)[1]
+
+    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc)
+
+
+def _fit(model, opt, cfg, tc: RCDTTrainConfig, g, batch_loss, out, stop_at, desc: str) -> tuple:
+    "The loop of `train_rcdt` and `train_gcsl`: warmup-cosine AdamW steps on `batch_loss()`, resumable from `out/last`."
     ck = Checkpointer(out, every=tc.every, run=dict(model=cfg_to_dict(cfg), train=cfg_to_dict(tc)))
     st = ck.resume(model, opt, gens=(g,))
     losses, start = st.get('losses', []), st.get('step', 0)
@@ -150,8 +164,7 @@ def train_rcdt(
     for i in range(start, min(tc.steps, stop_at or tc.steps)):
         for pg in opt.param_groups:
             pg['lr'] = warmup_cosine(i, tc.steps, tc.warmup, tc.lr, tc.lr / 10)
-        obs, act, rtg, ts, m = (v.to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
-        _, loss = model(obs, act, rtg, ts, targets=act, mask=m)
+        loss = batch_loss()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
@@ -259,30 +272,15 @@ def train_gcsl(
     "Train a `GCSLIDM` on `data` (`dataset_arrays`) by hindsight relabelling, resuming `out/last`; model, losses."
     dev = get_device(device)
     torch.manual_seed(tc.seed)
-    g, model = np.random.default_rng(tc.seed), GCSLIDM(cfg)
-    model.obs_mean.copy_(torch.from_numpy(data['obs'].mean(0)))
-    model.obs_std.copy_(torch.from_numpy(data['obs'].std(0) + 1e-6))
+    g, model = np.random.default_rng(tc.seed), _normalized(GCSLIDM(cfg), data)
     model.to(dev)
     opt = torch.optim.AdamW(model.parameters(), weight_decay=tc.weight_decay)
-    ck = Checkpointer(out, every=tc.every, run=dict(model=cfg_to_dict(cfg), train=cfg_to_dict(tc)))
-    st = ck.resume(model, opt, gens=(g,))
-    losses, start = st.get('losses', []), st.get('step', 0)
-    model.train()
-    bar = progress(total=tc.steps, initial=start, desc=desc, unit='step')
-    for i in range(start, min(tc.steps, stop_at or tc.steps)):
-        for pg in opt.param_groups:
-            pg['lr'] = warmup_cosine(i, tc.steps, tc.warmup, tc.lr, tc.lr / 10)
+
+    def batch_loss():
         obs, goal, k, act = (v.to(dev) for v in sample_goals(data, tc.batch, cfg.horizon, g))
-        _, loss = model(obs, goal, k, targets=act)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
-        opt.step()
-        losses.append(check_loss(loss, i))
-        bar.update(1)
-        ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
-    bar.close()
-    return model.cpu().eval(), losses
+        return model(obs, goal, k, targets=act)[1]
+
+    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc)
 
 
 def load_gcsl(path) -> GCSLIDM:
