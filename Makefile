@@ -27,6 +27,7 @@ demo: install
 ## the tests: export/clean leave no diff, README agrees with index.ipynb, lint and layering, then every notebook
 test: install check-sync lint
 	$(TEST_ENV) $(BIN)/nbdev-test --n-workers $(NB_WORKERS) --timing
+	$(TEST_ENV) $(BIN)/python bench/gpu.py --check
 
 check-sync: install
 	PATH="$(abspath $(BIN)):$$PATH" bash tools/check_sync.sh

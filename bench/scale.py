@@ -1,4 +1,5 @@
-"""Several processes against one, same run: DDP (world model, brain behaviour cloning) and the Dask archive search.
+"""Several processes against one, same run: DDP (world model, brain behaviour cloning, Hopper decision transformer)
+and the Dask archive search.
 
 For each DDP trainer: a tiny run under `torchrun --nproc_per_node 2` (gloo, CPU) and the same run in this process
 with the same global batch; the wall times (torchrun's include starting two Python processes) and the largest loss
@@ -17,6 +18,7 @@ import torch
 
 from lcdt.brain.act import ActPolicy, act_config, clone, pixel_traces
 from lcdt.checkpoint import read_state
+from lcdt.control.rcdt import RCDTConfig, RCDTTrainConfig, train_rcdt
 from lcdt.core import load_tensors, seed_everything
 from lcdt.nav.archive import ArchiveConfig, run_archive
 from lcdt.nn import torchrun
@@ -36,6 +38,23 @@ from lcdt.brain.act import ActPolicy, act_config, pixel_traces, clone
 seed_everything(0)
 clone(ActPolicy(act_config('tiny')), pixel_traces(30, seed=0), steps=10, batch=16, ckpt=sys.argv[1], ckpt_every=10)
 """
+RCDT = RCDTConfig(context=5, n_layer=1, n_embd=32, dropout=0.0)
+RCDT_TRAIN = RCDTTrainConfig(steps=30, batch=16, every=30, warmup=5)
+RCDT_SCRIPT = f"""import sys
+from pathlib import Path
+import numpy as np
+from lcdt.control.rcdt import RCDTConfig, RCDTTrainConfig, train_rcdt
+train_rcdt({RCDT!r}, dict(np.load(Path(sys.argv[1]).parent / 'toy.npz')), {RCDT_TRAIN!r}, out=sys.argv[1])
+"""
+
+
+def _toy(n_ep=6, T=30, seed=0):
+    "Hopper-shaped episodes (11-wide observations, 3-wide actions) whose action is a fixed map of the observation."
+    g = np.random.default_rng(seed)
+    obs = g.standard_normal((n_ep * T, 11)).astype(np.float32)
+    t, start = np.tile(np.arange(T), n_ep), np.repeat(np.arange(n_ep) * T, T)
+    return dict(obs=obs, act=np.tanh(obs[:, :3] * 0.8).astype(np.float32), rew=np.ones(n_ep * T, np.float32),
+                rtg=(T - t).astype(np.float32), timestep=t, start=start, end=start + T)  # fmt: skip
 
 
 def _torchrun(d, name, script):
@@ -79,6 +98,18 @@ def main():
         f"brain behaviour cloning, 10 steps, global batch 16: torchrun 2 processes {t2:.1f} s, one process {t1:.1f} s; "
         f"largest loss difference {np.abs(np.subtract(list(c1), c2)).max():.1e}, "
         f"weight difference {_gap(pol.state_dict(), load_tensors(d / 'bc' / 'last' / 'model.safetensors')):.1e}"
+    )
+
+    np.savez(d / 'toy.npz', **_toy())
+    t2 = _torchrun(d, 'rcdt', RCDT_SCRIPT)
+    t = time.time()
+    one, r1 = train_rcdt(RCDT, _toy(), RCDT_TRAIN)
+    t1 = time.time() - t
+    r2 = read_state(d / 'rcdt' / 'last')['losses']
+    print(
+        f"Hopper decision transformer, 30 steps, global batch 16: torchrun 2 processes {t2:.1f} s, one process "
+        f"{t1:.1f} s; largest loss difference {np.abs(np.subtract(r1, r2)).max():.1e}, "
+        f"weight difference {_gap(one.state_dict(), load_tensors(d / 'rcdt' / 'last' / 'model.safetensors')):.1e}"
     )
 
     run_archive(ArchiveConfig(generations=1, pop=8, n_steps=10), d / 'warm', progress=False)  # imports, first calls

@@ -25,13 +25,15 @@ from gymnasium import spaces
 
 from .babyai import finish_dataset, minari_root, new_dataset
 from ..checkpoint import has_checkpoint, load_weights, model_from_checkpoint
-from ..core import atomic_write_json, cfg_from_dict, read_json
+from ..core import atomic_write_json, cfg_from_dict, get_device, read_json
+from ..nn import barrier, dist_info, init_dist, local_slice
 from .d4rl import dataset_arrays
 from lcdt.control.rcdt import (
     RCDT,
     RCDTConfig,
     RCDTTrainConfig,
     _check_run_settings,
+    _passes,
     _run_results,
     parse_stages,
     pooled_scores,
@@ -303,13 +305,17 @@ def carracing_dt(
         CarDT(validate_cfg(cfg))
     tc = validate_cfg(RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'],
                                       every=P['every'], seed=seed))  # fmt: skip
+    local_slice(tc.batch)  # under torchrun: the batch splits evenly over the processes
     res, root, dsid = _run_results(out, P), out / 'minari', 'lcdt/carracing/scripted-v0'
-    save = lambda: atomic_write_json(out / 'results.json', res)  # noqa: E731
-    if 'data' in stages and not (root / dsid).exists():
-        t0 = time.time()
-        collect_carracing(P['tracks'], seed, root, max_steps=P['data_steps'] or None, noise=P['noise'])
-        res['data_seconds'] = round(time.time() - t0, 1)
-        save()
+    rank, device = dist_info()[0], init_dist(get_device(device))  # under torchrun: joins the process group
+    save = lambda: rank or atomic_write_json(out / 'results.json', res)  # noqa: E731 (under torchrun: rank 0 writes)
+    if 'data' in stages:
+        if not rank and not (root / dsid).exists():  # under torchrun: rank 0 collects while the others wait
+            t0 = time.time()
+            collect_carracing(P['tracks'], seed, root, max_steps=P['data_steps'] or None, noise=P['noise'])
+            res['data_seconds'] = round(time.time() - t0, 1)
+            save()
+        barrier()
     if not ({'train', 'eval'} & set(stages)):
         return res
     import minari
@@ -321,10 +327,10 @@ def carracing_dt(
                               steps=int(ds.total_steps), **_car_scored(data['returns']))  # fmt: skip
     best = float(data['returns'].max())
     kw = dict(n=P['episodes'], seed=EVAL_SEED, max_steps=P['eval_steps'] or None)
-    for s in range(P['seeds']):
+    for todo, s in ((ps, s) for ps in _passes(stages) for s in range(P['seeds'])):  # torchrun: all train, rank 0 evals
         for base, cfg in _car_models(P).items():
             name = base if s == 0 else f"{base}-seed{s}"
-            if 'train' in stages and 'train_seconds' not in res.get(name, {}):
+            if 'train' in todo and 'train_seconds' not in res.get(name, {}):
                 t0 = time.time()
                 _, losses = train_rcdt(cfg, data, replace(tc, seed=seed + s), out / name, device=device, desc=name,
                                        build=lambda c, d: CarDT(c))  # fmt: skip
@@ -332,7 +338,7 @@ def carracing_dt(
                     train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
                 )
                 save()
-            if 'eval' in stages and 'eval' not in res.get(name, {}) and (out / name / 'last').exists():
+            if 'eval' in todo and 'eval' not in res.get(name, {}) and (out / name / 'last').exists():
                 t0, model = time.time(), load_car_dt(out / name)
                 if cfg.condition:
                     ev = {f"{f:g}": _car_scored(rollout_car(model, f * best, **kw), target=round(f * best, 1))
@@ -342,7 +348,7 @@ def carracing_dt(
                 res[name].update(eval=ev, eval_seconds=round(time.time() - t0, 1))
                 save()
                 log(json.dumps({name: {k: {x: y for x, y in e.items() if x != 'returns'} for k, e in ev.items()}}))
-    if 'eval' in stages and P['driver'] and 'driver' not in res:
+    if 'eval' in stages and not rank and P['driver'] and 'driver' not in res:
         t0 = time.time()
         rets = drive(P['episodes'], EVAL_SEED, P['eval_steps'] or None)
         res['driver'] = dict(eval={'-': _car_scored(rets)}, eval_seconds=round(time.time() - t0, 1))
@@ -375,4 +381,6 @@ def lcdt_carracing_dt(
     seed: int = 0,  # seeds the data's tracks and noise, the models and the batches
 ):
     "Frame decision transformer and BC on the scripted CarRacing driver's laps, over 20 other tracks; prints the table."
-    print(car_table(carracing_dt(out, preset, set, what, seed)))
+    res = carracing_dt(out, preset, set, what, seed)
+    if not dist_info()[0]:  # under torchrun: rank 0, which evaluated
+        print(car_table(res))

@@ -20,7 +20,9 @@ import torch.nn.functional as F
 from fastcore.script import call_parse
 
 from ..core import atomic_write_json, cfg_from_dict, cfg_to_dict, get_device, read_json
-from ..nn import Trunk, TrunkConfig, warmup_cosine
+from lcdt.nn import (
+    Trunk, TrunkConfig, warmup_cosine, barrier, dist_info, init_dist, local_slice, main_first, mean_across, wrap_ddp,
+)  # fmt: skip
 from ..checkpoint import Checkpointer, check_loss, has_checkpoint, load_weights, model_from_checkpoint
 from ..track import progress
 from lcdt.control.d4rl import (
@@ -137,7 +139,8 @@ def train_rcdt(
     device: str | None = None, desc: str = 'rcdt', build=None,
 ) -> tuple:  # fmt: skip
     "Train an `RCDT` (or `build(cfg, data)`'s model) on `data` (`dataset_arrays`), resuming `out/last`; model, losses."
-    dev = get_device(device)
+    world, mine = dist_info()[1], local_slice(tc.batch)  # this process's rows of every batch (all in one process)
+    dev = init_dist(get_device(device))  # under torchrun: joins the process group
     torch.manual_seed(tc.seed)
     g, model = np.random.default_rng(tc.seed), (build or _normalized_rcdt)(cfg, data)
     model.to(dev)
@@ -147,34 +150,42 @@ def train_rcdt(
         dict(params=[p for n, p in model.named_parameters() if not mat(n, p)], weight_decay=0.0),
     ])  # fmt: skip
 
-    def batch_loss():
-        obs, act, rtg, ts, m = (v.to(dev) for v in sample_windows(data, tc.batch, cfg.context, g))
-        return model(obs, act, rtg, ts, targets=act, mask=m)[1]
+    def batch_loss(net):
+        obs, act, rtg, ts, m = sample_windows(data, tc.batch, cfg.context, g)  # the global batch, on every process
+        share = world * m[mine].sum().item() / m.sum().item()  # the loss is a mean over the batch's real steps
+        obs, act, rtg, ts, m = (v[mine].to(dev) for v in (obs, act, rtg, ts, m))
+        return net(obs, act, rtg, ts, targets=act, mask=m)[1] * share  # share is 1.0 in one process
 
-    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc)
+    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc, dev)
 
 
-def _fit(model, opt, cfg, tc: RCDTTrainConfig, g, batch_loss, out, stop_at, desc: str) -> tuple:
-    "The loop of `train_rcdt` and `train_gcsl`: warmup-cosine AdamW steps on `batch_loss()`, resumable from `out/last`."
+def _fit(model, opt, cfg, tc: RCDTTrainConfig, g, batch_loss, out, stop_at, desc: str, dev: str = 'cpu') -> tuple:
+    "`train_rcdt`'s and `train_gcsl`'s loop: AdamW on `batch_loss(net)`, DDP under torchrun, resuming `out/last`."
+    rank = dist_info()[0]
     ck = Checkpointer(out, every=tc.every, run=dict(model=cfg_to_dict(cfg), train=cfg_to_dict(tc)))
-    st = ck.resume(model, opt, gens=(g,))
+    with main_first():  # rank 0 repairs a half-written checkpoint before the others read it
+        st = ck.resume(model, opt, gens=(g,))
     losses, start = st.get('losses', []), st.get('step', 0)
+    # the BC twin's return embedding (and a 1-step window's action embedding) get no gradient
+    net = wrap_ddp(model, dev, find_unused=getattr(cfg, 'condition', True) is False or getattr(cfg, 'context', 2) == 1)
     model.train()
-    bar = progress(total=tc.steps, initial=start, desc=desc, unit='step')
+    bar = progress(total=tc.steps, initial=start, desc=desc, unit='step', disable=rank > 0)
     for i in range(start, min(tc.steps, stop_at or tc.steps)):
         for pg in opt.param_groups:
             pg['lr'] = warmup_cosine(i, tc.steps, tc.warmup, tc.lr, tc.lr / 10)
-        loss = batch_loss()
+        loss = batch_loss(net)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
         opt.step()
-        losses.append(check_loss(loss, i))
+        losses.append(check_loss(mean_across(loss.detach().clone()), i))  # the whole batch's loss
         bar.update(1)
         if i % 50 == 0:
             bar.set_postfix(loss=f"{losses[-1]:.4f}")
-        ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
+        if rank == 0:  # rank 0 writes the checkpoints
+            ck.step(i + 1, tc.steps, model, opt, gens=(g,), state=dict(losses=losses), config=cfg_to_dict(cfg))
     bar.close()
+    barrier()
     return model.cpu().eval(), losses
 
 
@@ -270,17 +281,18 @@ def train_gcsl(
     device: str | None = None, desc: str = 'gcsl',
 ) -> tuple:  # fmt: skip
     "Train a `GCSLIDM` on `data` (`dataset_arrays`) by hindsight relabelling, resuming `out/last`; model, losses."
-    dev = get_device(device)
+    mine = local_slice(tc.batch)  # this process's rows of every batch (all of them in one process)
+    dev = init_dist(get_device(device))  # under torchrun: joins the process group
     torch.manual_seed(tc.seed)
     g, model = np.random.default_rng(tc.seed), _normalized(GCSLIDM(cfg), data)
     model.to(dev)
     opt = torch.optim.AdamW(model.parameters(), weight_decay=tc.weight_decay)
 
-    def batch_loss():
-        obs, goal, k, act = (v.to(dev) for v in sample_goals(data, tc.batch, cfg.horizon, g))
-        return model(obs, goal, k, targets=act)[1]
+    def batch_loss(net):
+        obs, goal, k, act = (v[mine].to(dev) for v in sample_goals(data, tc.batch, cfg.horizon, g))
+        return net(obs, goal, k, targets=act)[1]  # a plain mean: equal shares average to the whole batch's
 
-    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc)
+    return _fit(model, opt, cfg, tc, g, batch_loss, out, stop_at, desc, dev)
 
 
 def load_gcsl(path) -> GCSLIDM:
@@ -429,7 +441,18 @@ def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
         RCDT(cfg) if isinstance(cfg, RCDTConfig) else GCSLIDM(cfg)  # the models' own checks (n_embd % n_head, ...)
     tc = RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'], every=P['every'],
                          seed=seed)  # fmt: skip
+    local_slice(tc.batch)  # under torchrun: the batch splits evenly over the processes
     return validate_cfg(tc)
+
+
+def _passes(stages: tuple) -> list:
+    "This process's stages by pass: all at once in one process; under torchrun all train (DDP), then rank 0 evaluates."
+    rank, world, _ = dist_info()
+    if world == 1:
+        return [stages]
+    return [
+        p for p in (tuple(s for s in stages if s == 'train'), ('eval',) if 'eval' in stages and not rank else ()) if p
+    ]
 
 
 def _models(P: dict, data: dict) -> dict:
@@ -457,19 +480,22 @@ def hopper_dt(
     P, out = apply_sets(RCDT_RUN_PRESETS[preset], sets), Path(out)
     levels = [lv.strip() for lv in P['levels'].split(',') if lv.strip()]
     tc = _check_settings(P, levels, seed)  # every setting checked before any work starts
-    res = _run_results(out, P)
+    res, rank, device = _run_results(out, P), dist_info()[0], init_dist(get_device(device))  # under torchrun: joins
+    save = lambda: rank or atomic_write_json(out / 'results.json', res)  # noqa: E731 (under torchrun: rank 0 writes)
     if 'data' in stages:
-        t0 = time.time()
-        make_hopper_datasets(out, P['data'], seed, log=log)
-        res.setdefault('seconds', {}).setdefault('data', round(time.time() - t0, 1))  # the first call's
-    for lv in levels:
+        if not rank:  # under torchrun: rank 0 makes the datasets while the others wait
+            t0 = time.time()
+            make_hopper_datasets(out, P['data'], seed, log=log)
+            res.setdefault('seconds', {}).setdefault('data', round(time.time() - t0, 1))  # the first call's
+        barrier()
+    for todo, lv in ((ps, lv) for ps in _passes(stages) for lv in levels):
         data, r = dataset_arrays(load_hopper_dataset(lv, out / 'minari')), res.setdefault(lv, {})
         best_ep = int(np.argmax(data['returns']))
         goals = data['obs'][data['start'] == np.flatnonzero(data['timestep'] == 0)[best_ep]]  # best episode's states
         for s in range(P['seeds']):
             for base, cfg in _models(P, data).items():
                 name, tcs = base if s == 0 else f"{base}-seed{s}", replace(tc, seed=seed + s)
-                if 'train' in stages and 'train_seconds' not in r.get(name, {}):
+                if 'train' in todo and 'train_seconds' not in r.get(name, {}):
                     t0 = time.time()
                     if base == 'gcsl':  # as many actions per step as the DT's windows hold
                         tcs = replace(tcs, batch=tc.batch * P['context'])
@@ -479,8 +505,8 @@ def hopper_dt(
                     r[name] = dict(
                         train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
                     )
-                    atomic_write_json(out / 'results.json', res)
-                if 'eval' in stages and 'eval' not in r.get(name, {}):
+                    save()
+                if 'eval' in todo and 'eval' not in r.get(name, {}):
                     t0 = time.time()
                     best = float(data['returns'].max())
                     kw = dict(n=P['episodes'], seed=100, max_steps=P['max_steps'] or None)
@@ -493,14 +519,14 @@ def hopper_dt(
                     else:
                         ev = {'-': _scored(rollout_rcdt(load_rcdt(out / lv / name), None, **kw))}
                     r.setdefault(name, {}).update(eval=ev, eval_seconds=round(time.time() - t0, 1))
-                    atomic_write_json(out / 'results.json', res)
+                    save()
                     log(
                         json.dumps(
                             {lv: {name: {k: {x: y for x, y in e.items() if x != 'returns'} for k, e in ev.items()}}}
                         )
                     )
         r['dataset'] = dataset_stats(load_hopper_dataset(lv, out / 'minari'))
-        atomic_write_json(out / 'results.json', res)
+        save()
     return res
 
 
@@ -547,4 +573,5 @@ def lcdt_rcdt(
 ):
     "Decision transformer and BC on local Hopper datasets, scored D4RL-style; prints the results table."
     res = hopper_dt(out or ('runs/hopper' if preset == 'small' else f'runs/hopper-{preset}'), preset, set, what, seed)
-    print(results_table(res))
+    if not dist_info()[0]:  # under torchrun: rank 0, which evaluated
+        print(results_table(res))
