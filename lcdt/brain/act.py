@@ -42,7 +42,7 @@ from ..rl.grpo import GRPOArgs, group_advantages, grpo_loss
 __all__ = ['ACT_PRESETS', 'ActConfig', 'act_config', 'encoder_config', 'frames', 'aux_targets', 'dihedral', 'ActPolicy',
            'policy_from_brain', 'param_groups', 'make_optimizer', 'lenient_solver', 'held_out_games', 'pixel_traces',
            'dagger_traces', 'merge_traces', 'trace_batch', 'pixel_policy', 'evaluate_pixels', 'BCCurve', 'clone',
-           'train_ppo', 'group_rollout_pixels', 'train_grpo', 'frame_pool', 'pretrain_encoder']
+           'train_ppo', 'group_rollout_pixels', 'train_grpo', 'frame_pool', 'pretrain_encoder', 'pretrain_aux']
 
 # %% ../../nbs/api/73_brain_act.ipynb #61fdf54d
 @dataclass
@@ -378,8 +378,10 @@ def trace_batch(traces: dict, idx, size: int = 64, mark: str = 'eye', k=None, au
     return (*out, aux_targets(st)) if aux else out
 
 # %% ../../nbs/api/73_brain_act.ipynb #a4748e46
-def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: int = 512):
-    "A batched policy `state -> int64[N]` that renders the games and asks `policy` (argmax or sampled)."
+def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: int = 512, temperature: float = 1.0):
+    "A batched policy `state -> int64[N]`: renders the games, asks `policy` (argmax, or sampled at `temperature`)."
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0 (use greedy=True for the argmax), got {temperature!r}")
     gen = torch.Generator().manual_seed(seed)
 
     @torch.no_grad()
@@ -392,7 +394,9 @@ def pixel_policy(policy: ActPolicy, greedy: bool = True, seed: int = 0, chunk: i
         )  # (n, 5)
         if greedy:
             return logits.argmax(-1).numpy().astype(np.int64)
-        return torch.multinomial(torch.softmax(logits, -1), 1, generator=gen)[:, 0].numpy().astype(np.int64)
+        return (
+            torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=gen)[:, 0].numpy().astype(np.int64)
+        )
 
     return f
 
@@ -410,11 +414,12 @@ def evaluate_pixels(
 
 # %% ../../nbs/api/73_brain_act.ipynb #3768f3d8
 class BCCurve(list):
-    "The cloning loss per step (a list), with `(step, success)` held-out evaluations in `.evals`."
+    "The cloning loss per step (a list), `(step, success)` held-out evaluations in `.evals`, `.rehearsal` losses."
 
-    def __init__(self, losses=(), evals=()):
+    def __init__(self, losses=(), evals=(), rehearsal=()):
         super().__init__(losses)
         self.evals = [tuple(e) for e in evals]
+        self.rehearsal = list(rehearsal)
 
 
 def clone(
@@ -433,9 +438,16 @@ def clone(
     walls: bool = False,
     log_every: int = 0,
     augment: bool = False,
+    rehearse=None,
+    rehearse_coef: float = 1.0,
 ) -> BCCurve:
-    "Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module LRs; `augment`: `dihedral`); the losses."
-    rank = dist_info()[0]
+    """Behaviour-clone `policy` on pixel `traces` (AdamW, one-cycle, per-module LRs; `augment`: `dihedral`); the losses.
+
+    `rehearse`: a function `step -> loss` (an earlier skill's batch, a function of the step alone so that a resume is
+    exact), added `rehearse_coef` times to every step's loss; one process only."""
+    rank, world, _ = dist_info()
+    if rehearse is not None and (world > 1 or not callable(rehearse)):
+        raise ValueError("rehearse must be a function step -> loss, in one process (no torchrun)")
     mine = local_slice(batch)  # this process's share of every batch (all of it in one process)
     init_dist('cpu')  # under torchrun: joins the process group (the policy trains on the CPU)
     g = torch.Generator().manual_seed(seed)
@@ -444,10 +456,12 @@ def clone(
     run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']))  # a resume must match
     if augment:
         run['augment'] = True
+    if rehearse is not None:
+        run['rehearse_coef'] = rehearse_coef
     ck = Checkpointer(ckpt, ckpt_every, keep_best, run)
     with main_first():  # rank 0 repairs a half-written checkpoint before the others read it
         st = ck.resume(policy, opt, sched, [g])
-    curve = BCCurve(st.get('losses', []), st.get('evals', []))
+    curve = BCCurve(st.get('losses', []), st.get('evals', []), st.get('rehearsal', []))
     net = wrap_ddp(policy, 'cpu', find_unused=True)  # the value head and the image decoder get no gradient here
     policy.train()
     for s in range(st.get('step', 0), steps):
@@ -457,6 +471,10 @@ def clone(
         _, loss = net(x, targets=y, aux=aux[0] if aux else None)
         mean = mean_across(loss.detach().clone())  # the whole batch's loss
         curve.append(check_loss(mean, s + 1, 'behaviour-cloning loss'))  # NaN/inf: stop before saving
+        if rehearse is not None:
+            r = rehearse(s)
+            curve.rehearsal.append(check_loss(r, s + 1, 'rehearsal loss'))
+            loss = loss + rehearse_coef * r
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
@@ -470,7 +488,7 @@ def clone(
             ev = f", eval success {curve.evals[-1][1]:.3f}" if curve.evals and curve.evals[-1][0] == s + 1 else ''
             print(f"step {s + 1}: loss {np.mean(curve[-log_every:]):.4f}{ev}", flush=True)
         if rank == 0:  # rank 0 writes the checkpoints
-            state = dict(losses=list(curve), evals=curve.evals)
+            state = dict(losses=list(curve), evals=curve.evals, rehearsal=curve.rehearsal)
             score = float(np.mean(curve[-ckpt_every:]))
             ck.step(s + 1, steps, policy, opt, sched, [g], state, asdict(policy.cfg), score)
         if stop_at is not None and s + 1 >= stop_at:
@@ -487,10 +505,11 @@ def _bc_term(policy, fake, n, g):
     return policy(x, targets=y, aux=aux[0] if aux else None)[1]
 
 
-def _eval_log(policy, row: dict, args, global_step: int, verbose: bool):
-    "Add the held-out success of `policy` (greedy, in eval mode) to `row`."
+def _eval_log(policy, row: dict, args, global_step: int, verbose: bool, walls: bool = False):
+    "Add the held-out success of `policy` (greedy, in eval mode; on wall games with `walls`) to `row`."
     policy.eval()
-    row['charts/eval_success'] = evaluate_pixels(policy, args.eval_games, max_steps=args.max_steps)['success']
+    ev = evaluate_pixels(policy, args.eval_games, walls=walls, max_steps=args.max_steps)
+    row['charts/eval_success'] = ev['success']
     if verbose:
         print(f"step {global_step}: eval success {row['charts/eval_success']:.3f}", flush=True)
 
@@ -622,22 +641,49 @@ def group_rollout_pixels(
 
 
 def train_grpo(
-    policy: ActPolicy, args: GRPOArgs, fake: dict | None = None, bc_coef: float = 0.0, verbose: bool = False
+    policy: ActPolicy,
+    args: GRPOArgs,
+    fake: dict | None = None,
+    bc_coef: float = 0.0,
+    verbose: bool = False,
+    walls: bool = False,
+    rehearse=None,
+    rehearse_coef: float = 1.0,
+    ckpt=None,
+    ckpt_every: int = 1,
+    stop_at: int | None = None,
 ) -> tuple:
-    "Pseudo-GRPO from pixels (the lab's `GRPOArgs`, group advantages, clipped loss; no critic); `(policy, MetricLog)`."
+    """Pseudo-GRPO from pixels (the lab's `GRPOArgs`, group advantages, clipped loss; no critic); `(policy, MetricLog)`.
+
+    `walls`: train and evaluate on games with 0-2 walls and 1-2 gold (`held_out_games(walls=True)`'s kind).
+    `rehearse`: a function `update -> loss` added `rehearse_coef` times to every minibatch's loss (as in `clone`).
+    `ckpt`: checkpoint every `ckpt_every` iterations (`lcdt.checkpoint`); a rerun resumes exactly; `stop_at`: stop
+    after that many iterations, as a kill would."""
     if not isinstance(args, GRPOArgs):
         raise TypeError(f"args must be an lcdt.rl.grpo.GRPOArgs, got {type(args).__name__}")
     if args.kl_coef:
         raise ValueError(f"kl_coef must be 0 from pixels (no reference policy yet), got {args.kl_coef}")
+    if rehearse is not None and not callable(rehearse):
+        raise ValueError(f"rehearse must be a function update -> loss, got {type(rehearse).__name__}")
     seed_everything(args.seed)
     g, gen = rng(args.seed), torch.Generator().manual_seed(args.seed)
     opt = make_optimizer(policy, args.learning_rate)
     base = [grp['lr'] for grp in opt.param_groups]
-    log, it, global_step, t0 = MetricLog(), 0, 0, time.time()
+    run = dict(asdict(args), bc_coef=bc_coef if fake is not None else 0.0, walls=walls)
+    if rehearse is not None:
+        run['rehearse_coef'] = rehearse_coef
+    ck = Checkpointer(ckpt, ckpt_every, False, run)
+    st = ck.resume(policy, opt, None, [g, gen])
+    log, t0 = MetricLog(), time.time()
+    log.rows = list(st.get('rows', []))
+    it, global_step, updates = st.get('step', 0), st.get('global_step', 0), st.get('updates', 0)
     while global_step < args.total_timesteps:
         if args.anneal_lr:
             _anneal(opt, base, 1.0 - global_step / args.total_timesteps)
-        games = [random_bare_settings(g, max_dist=args.max_dist) for _ in range(args.n_groups)]
+        if walls:
+            games = [random_settings(g, n_walls=int(g.integers(0, 3))) for _ in range(args.n_groups)]
+        else:
+            games = [random_bare_settings(g, max_dist=args.max_dist) for _ in range(args.n_groups)]
         ro = group_rollout_pixels(
             policy, games, args.group_size, args.max_steps, args.gamma, seed=args.seed * 100_003 + it
         )
@@ -656,6 +702,9 @@ def train_grpo(
                 )
                 if fake is not None and bc_coef:
                     loss = loss + bc_coef * _bc_term(policy, fake, len(mb), gen)
+                if rehearse is not None:
+                    loss = loss + rehearse_coef * rehearse(updates)
+                updates += 1
                 opt.zero_grad()
                 loss.backward()
                 nn.utils.clip_grad_norm_(policy.parameters(), args.max_grad_norm)
@@ -669,9 +718,14 @@ def train_grpo(
             'losses/policy_loss': loss.item(),
             'charts/wall_s': time.time() - t0,
         }
-        if it % args.eval_every == 0 or global_step >= args.total_timesteps:
-            _eval_log(policy, row, args, global_step, verbose)
+        done = global_step >= args.total_timesteps
+        if it % args.eval_every == 0 or done:
+            _eval_log(policy, row, args, global_step, verbose, walls)
         log.log(**row)
+        state = dict(rows=log.rows, global_step=global_step, updates=updates)
+        ck.step(it, it if done else it + 1, policy, opt, None, [g, gen], state, asdict(policy.cfg))
+        if stop_at is not None and it >= stop_at:
+            break
     policy.eval()
     return policy, log
 
@@ -691,3 +745,45 @@ def pretrain_encoder(
     ae = ViTAE(encoder_config(cfg))
     losses = fit_autoencoder(ae, 1 - images, steps=steps, batch=batch, lr=lr, seed=seed, **kw)
     return ae, losses
+
+
+def pretrain_aux(
+    cfg: ActConfig,
+    traces: dict,
+    steps: int = 400,
+    batch: int = 128,
+    lr: float = 2e-3,
+    seed: int = 0,
+    ckpt=None,
+    ckpt_every: int = 100,
+    stop_at: int | None = None,
+) -> tuple:
+    """`(policy, losses)`: a fresh `ActPolicy(cfg)` whose image encoder and action stream learnt only `aux_targets`
+    (the heading and the gold's bearing) from the frames of `traces`, turned and mirrored at random: no action label,
+    the action and value heads untouched. `ckpt`: checkpoints as `clone`'s, an exact resume."""
+    if cfg.aux <= 0:
+        raise ValueError(f"pretrain_aux needs a policy with an auxiliary head (cfg.aux > 0), got aux={cfg.aux!r}")
+    seed_everything(seed)
+    pol, g = ActPolicy(cfg), torch.Generator().manual_seed(seed)
+    params = [q for n, q in pol.named_parameters() if not n.startswith(('pi.', 'v.', 'img.dec')) and q.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    sched = one_cycle(opt, [lr], steps, 0.1)
+    run = dict(steps=steps, batch=batch, lr=lr, seed=seed, n_frames=len(traces['actions']), what='aux')
+    ck = Checkpointer(ckpt, ckpt_every, False, run)
+    st = ck.resume(pol, opt, sched, [g])
+    losses = list(st.get('losses', []))
+    pol.train()
+    for s in range(st.get('step', 0), steps):
+        idx = torch.randint(0, len(traces['actions']), (batch,), generator=g).numpy()
+        k = torch.randint(0, 8, (batch,), generator=g).numpy()
+        x, _, aux = trace_batch(traces, idx, cfg.img_size, cfg.mark, k, aux=True)
+        loss = F.mse_loss(pol.aux(pol.features(x)), aux)
+        losses.append(check_loss(loss, s + 1, 'auxiliary pretraining loss'))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        ck.step(s + 1, steps, pol, opt, sched, [g], dict(losses=losses), asdict(cfg))
+        if stop_at is not None and s + 1 >= stop_at:
+            break
+    return pol.eval(), losses

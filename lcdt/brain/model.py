@@ -25,7 +25,7 @@ from .text import TextConfig, TextEncoder, TextDecoder, scene_facts, QUESTIONS, 
 # %% auto #0
 __all__ = ['BRAIN_PRESETS', 'LINE_RGB', 'QA_KINDS', 'QA_MARGINS', 'LINE_ANSWER', 'BrainConfig', 'brain_config', 'MaskDecoder',
            'mask_loss', 'Brain', 'qa_pool', 'qa_examples', 'qa_batch', 'qa_kind_batches', 'line_pixels', 'iou',
-           'LossCurve', 'train_qa', 'evaluate_qa']
+           'LossCurve', 'train_qa', 'evaluate_qa', 'qa_rehearsal']
 
 # %% ../../nbs/api/72_brain_model.ipynb #173ed117
 @dataclass
@@ -258,15 +258,15 @@ QA_MARGINS = dict(side=0.04, near=0.04, facing=10.0)
 LINE_ANSWER = 'here is the line .'
 
 
-def qa_pool(n: int, seed: int = 0, size: int = 64) -> dict:
-    "`n` random games rendered at `size`: `images`, `line_images` (uint8 [n, H, W, 3]), their facts and `games`."
+def qa_pool(n: int, seed: int = 0, size: int = 64, mark: str = 'eye') -> dict:
+    "`n` random games at `size` (heading as `mark`): `images`, `line_images` (uint8 [n, H, W, 3]), `facts`, `games`."
     g = rng(seed)
     games = [random_settings(g, n_walls=int(g.integers(0, 3))) for _ in range(n)]
     st = states(games)
     return dict(
         games=games,
-        images=render_batch(st, size),
-        line_images=render_batch(st, size, overlays=('line',)),
+        images=render_batch(st, size, mark=mark),
+        line_images=render_batch(st, size, overlays=('line',), mark=mark),
         facts=scene_facts(st),
     )
 
@@ -497,3 +497,15 @@ def evaluate_qa(brain: Brain, pool: dict, tok: TextTokenizer, n: int = 200, kind
             res['line_iou'] = ious.mean().item()
             preds[kind].update(images=im, iou=ious)
     return dict(accuracy=res, predictions=preds)
+
+# %% ../../nbs/api/72_brain_model.ipynb #qrh00002
+def qa_rehearsal(brain: Brain, pool: dict, tok: TextTokenizer, batch: int = 32, seed: int = 0, kinds=QA_KINDS):
+    "A function `step -> loss`: `brain`'s answer loss on a `qa_batch` of `pool` from a generator seeded `(seed, step)`."
+    if 'line' in kinds:
+        raise ValueError(f"qa_rehearsal asks for answers only; the line question needs its picture, got kinds {kinds}")
+
+    def f(step: int) -> torch.Tensor:
+        b = qa_batch(pool, tok, batch, np.random.default_rng((seed, int(step))), kinds)
+        return brain.qa_forward(b['images'], b['question'], b['answer'], draw=False)['loss']
+
+    return f
