@@ -8,8 +8,10 @@ Docs: https://lcdt-lab.github.io/lcdt/api/control_multitask.html.md"""
 from __future__ import annotations
 import contextlib
 import json
+import math
 import time
 from pathlib import Path
+import gymnasium as gym
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -32,23 +34,68 @@ from lcdt.control.policy import (
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['GOLD_DATASET_ID', 'GOLD_STEPS', 'GOLD', 'MULTITASK', 'SCALING', 'make_gold_env', 'gold_episode',
-           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'gold_tokenizer', 'MixedEpisodes',
-           'rollout_gold', 'rollout_gold_baseline', 'mixed_data', 'evaluate_task', 'multitask_experiment',
-           'scaling_experiment']
+__all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD', 'MULTITASK', 'SCALING', 'GOLD_FRAME_RUN',
+           'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
+           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame',
+           'rollout_gold', 'rollout_gold_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
+           'scaling_experiment', 'gold_frame_experiment', 'context_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
-GOLD_DATASET_ID = 'lcdt/gold-bare/solver-v0'
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
+GOLD_FRAMES = ('agent', 'world')  # what a gold observation holds (see GoldAgentFrame)
+GOLD_DATASET_IDS = dict(
+    world='lcdt/gold-bare/solver-v0',  # the environment's observation: heading, vector to the nearest gold
+    agent='lcdt/gold-bare/solver-v1',  # the same games in the agent's frame: bearing and distance of the gold
+)
+GOLD_DATASET_ID = GOLD_DATASET_IDS['agent']
 
 
-def make_gold_env(frames: bool = False, max_steps: int = GOLD_STEPS):
-    "The bare gold game `lcdt/Gold-v0`: the fast observation (heading, nearest gold), with 64x64 images if `frames`."
-    import gymnasium as gym
+def _check_frame(frame):
+    if frame not in GOLD_FRAMES:
+        raise ValueError(f"frame must be one of {GOLD_FRAMES}, got {frame!r}")
+    return frame
+
+
+def gold_bearing(heading, gold):
+    "Unit vectors [..., 2] to `gold` [..., 2] in the frame of `heading` [..., 2] (cos, sin), and distances [..., 1]."
+    heading, gold = np.asarray(heading, np.float64), np.asarray(gold, np.float64)
+    c, s, gx, gy = heading[..., 0], heading[..., 1], gold[..., 0], gold[..., 1]
+    v = np.stack([c * gx + s * gy, -s * gx + c * gy], -1)  # (along the heading, a quarter turn clockwise)
+    d = np.linalg.norm(v, axis=-1, keepdims=True)
+    b = np.where(d > 0, v / np.maximum(d, 1e-12), np.array([1.0, 0.0]))  # no gold left: straight ahead
+    return b.astype(np.float32), d.astype(np.float32)
+
+
+def gold_state_space(frame: str = 'agent'):
+    "The gold game's fast observation space in `frame`: Dict(bearing, distance) ('agent') or Dict(heading, gold)."
+    vec = spaces.Box(-1.0, 1.0, (2,), np.float32)
+    if _check_frame(frame) == 'world':
+        return spaces.Dict(heading=vec, gold=vec)
+    return spaces.Dict(bearing=vec, distance=spaces.Box(0.0, 2.0, (1,), np.float32))
+
+
+class GoldAgentFrame(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
+    """The gold game seen from the agent: `bearing` (cos, sin) of the nearest gold relative to the heading (sin > 0:
+    the clockwise action turns toward it) and its `distance`, in place of the heading and the world-frame vector."""
+
+    def __init__(self, env):
+        gym.utils.RecordConstructorArgs.__init__(self)
+        gym.ObservationWrapper.__init__(self, env)
+        sp = {k: v for k, v in env.observation_space.spaces.items() if k == 'image'}
+        self.observation_space = spaces.Dict({**sp, **gold_state_space('agent').spaces})
+
+    def observation(self, obs):
+        b, d = gold_bearing(obs['heading'], obs['gold'])
+        return {**{k: v for k, v in obs.items() if k == 'image'}, 'bearing': b, 'distance': d}
+
+
+def make_gold_env(frames: bool = False, max_steps: int = GOLD_STEPS, frame: str = 'agent'):
+    "The bare gold game `lcdt/Gold-v0`, its fast observation in `frame` ('agent' or 'world'); images if `frames`."
     from lcdt import register_envs
 
     register_envs()
-    return gym.make('lcdt/Gold-v0', obs_mode='dict' if frames else 'state', game='bare', max_episode_steps=max_steps)
+    env = gym.make('lcdt/Gold-v0', obs_mode='dict' if frames else 'state', game='bare', max_episode_steps=max_steps)
+    return GoldAgentFrame(env) if _check_frame(frame) == 'agent' else env
 
 
 def gold_episode(env, seed: int) -> dict:
@@ -72,17 +119,19 @@ def generate_gold_dataset(
     seed: int = 0,
     root='runs/gold-minari',
     frames: bool = False,
-    dataset_id: str = GOLD_DATASET_ID,
+    dataset_id: str | None = None,
     overwrite: bool = False,
+    frame: str = 'agent',
 ):
     "Record `n_episodes` scripted-solver episodes of the bare gold game (seeds `seed`..) as a local Minari dataset."
-    import minari
     from minari import DataCollector
 
     if isinstance(n_episodes, bool) or not isinstance(n_episodes, int) or n_episodes < 1:
         raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
+    dataset_id = dataset_id or GOLD_DATASET_IDS[_check_frame(frame)]
+    what = 'bearing and distance of the nearest gold (agent frame)' if frame == 'agent' else 'heading, nearest gold'
     with new_dataset(root, dataset_id, overwrite):
-        env = DataCollector(make_gold_env(frames), record_infos=False)
+        env = DataCollector(make_gold_env(frames, frame=frame), record_infos=False)
         t0 = time.time()
         n_ok = sum(gold_episode(env, seed + i)['success'] for i in range(n_episodes))
         ds = finish_dataset(
@@ -91,11 +140,7 @@ def generate_gold_dataset(
             'lcdt.gold.engine.solver_actions',
             f"The scripted solver on bare gold games, seeds {seed}..{seed + n_episodes - 1}; "
             f"solved {n_ok}/{n_episodes} within {GOLD_STEPS} steps; generated in {time.time() - t0:.1f}s. "
-            + (
-                "Observations: 64x64 image, heading, nearest gold."
-                if frames
-                else "Observations: heading, nearest gold."
-            ),
+            f"Observations: {'64x64 image, ' if frames else ''}{what}.",
         )
         env.close()
     return ds
@@ -112,21 +157,22 @@ def load_gold_dataset(root='runs/gold-minari', dataset_id: str = GOLD_DATASET_ID
 
 
 def gold_steps(ep) -> dict:
-    "Per-step arrays of a Minari gold episode: obs (heading [T, 2], gold [T, 2]), actions [T], rewards [T], success."
-    o, T = ep.observations, len(ep.actions)
+    "Per-step arrays of a Minari gold episode: obs (each key [T, ...], float32), actions [T], rewards [T], success."
+    T = len(ep.actions)
     return dict(
-        obs=dict(heading=np.asarray(o['heading'][:T], np.float32), gold=np.asarray(o['gold'][:T], np.float32)),
+        obs={k: np.asarray(v[:T], np.float32) for k, v in ep.observations.items() if k != 'image'},
         actions=np.asarray(ep.actions, np.int64),
         rewards=np.asarray(ep.rewards, np.float32),
         success=bool(T and ep.terminations[-1]),
     )
 
 # %% ../../nbs/api/66_control_multitask.ipynb #d47c1b31
-def gold_tokenizer(text_tokenizer=None, cfg: ControlTokenizerConfig | None = None) -> TimestepTokenizer:
-    "Timestep tokenizer of the gold game: heading and nearest gold (mu-law bins), Discrete(5) actions; BabyAI's layout."
-    vec = spaces.Box(-1.0, 1.0, (2,), np.float32)
+def gold_tokenizer(
+    text_tokenizer=None, cfg: ControlTokenizerConfig | None = None, frame: str = 'agent'
+) -> TimestepTokenizer:
+    "Timestep tokenizer of the gold game's observation in `frame` (mu-law bins), Discrete(5) actions; BabyAI's layout."
     return TimestepTokenizer(
-        spaces.Dict(heading=vec, gold=vec),
+        gold_state_space(frame),
         spaces.Discrete(5),
         cfg or ControlTokenizerConfig(image='cells', text_len=12),
         text_tokenizer,
@@ -219,8 +265,17 @@ class MixedEpisodes(TokenizedEpisodes):
         return dict(ids=ids, valid=valid, loss_mask=lm, patches=None, tasks=k)
 
 # %% ../../nbs/api/66_control_multitask.ipynb #c38c66d2
-def _stack_gold(obs_list):
-    return dict(heading=np.stack([o['heading'] for o in obs_list]), gold=np.stack([o['gold'] for o in obs_list]))
+def _stack_gold(obs_list, keys):
+    return {k: np.stack([o[k] for o in obs_list]) for k in keys}
+
+
+def gold_frame(tt: TimestepTokenizer) -> str:
+    "The frame ('agent' or 'world') of the gold observations that `tt` tokenizes."
+    keys = set(tt.obs.space.spaces) if isinstance(tt.obs.space, spaces.Dict) else set()
+    for f in GOLD_FRAMES:
+        if keys == set(gold_state_space(f).spaces):
+            return f
+    raise ValueError(f"{tt} does not tokenize a gold observation: keys {sorted(keys)}")
 
 
 def rollout_gold(
@@ -234,10 +289,10 @@ def rollout_gold(
     temperature: float = 1.0,
     greedy: bool = False,
 ) -> dict:
-    "Success rate of `model` on `n_episodes` seeds of the bare gold game (from `seed`), all stepped together."
+    "Success rate and per-episode `outcomes` of `model` on `n_episodes` bare gold games (seeds from `seed`)."
     w, K, P = model.cfg.tokens_per_step, model.cfg.n_steps, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
-    envs = [make_gold_env() for _ in range(n_episodes)]
+    envs = [make_gold_env(frame=gold_frame(tt)) for _ in range(n_episodes)]
     obs = [e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]
     hist = np.zeros((n_episodes, GOLD_STEPS, w), np.int64)
     tokv = np.arange(w) < tt.n_tokens
@@ -250,7 +305,7 @@ def rollout_gold(
         live = np.nonzero(alive)[0]
         if not len(live):
             break
-        hist[live, t, : tt.n_obs] = tt.obs.encode(_stack_gold([obs[i] for i in live]))['ids']
+        hist[live, t, : tt.n_obs] = tt.obs.encode(_stack_gold([obs[i] for i in live], tt.obs.space.spaces))['ids']
         hist[live, t, tt.n_obs] = tt.layout.separator
         st = t - (K - 1) + np.arange(K)
         ids, val = hist[live][:, np.maximum(st, 0)], np.broadcast_to(st >= 0, (len(live), K))
@@ -270,7 +325,13 @@ def rollout_gold(
             length[i] += 1
             if term or trunc:
                 alive[i], success[i] = False, term
-    return dict(level='gold', episodes=n_episodes, success=float(success.mean()), mean_len=float(length.mean()))
+    return dict(
+        level='gold',
+        episodes=n_episodes,
+        success=float(success.mean()),
+        mean_len=float(length.mean()),
+        outcomes=success.tolist(),
+    )
 
 
 def rollout_gold_baseline(kind: str = 'solver', n_episodes: int = 200, seed: int = 1_000_000) -> dict:
@@ -281,7 +342,7 @@ def rollout_gold_baseline(kind: str = 'solver', n_episodes: int = 200, seed: int
     for i in range(n_episodes):
         if kind == 'solver':
             e = gold_episode(env, seed + i)
-            succ.append(e['success'])
+            succ.append(bool(e['success']))
             lens.append(len(e['actions']))
             continue
         env.reset(seed=seed + i)
@@ -289,9 +350,11 @@ def rollout_gold_baseline(kind: str = 'solver', n_episodes: int = 200, seed: int
         while not done:
             _, _, term, trunc, _ = env.step(int(r.integers(5)))
             done, k = term or trunc, k + 1
-        succ.append(term)
+        succ.append(bool(term))
         lens.append(k)
-    return dict(level='gold', episodes=n_episodes, success=float(np.mean(succ)), mean_len=float(np.mean(lens)))
+    return dict(
+        level='gold', episodes=n_episodes, success=float(np.mean(succ)), mean_len=float(np.mean(lens)), outcomes=succ
+    )
 
 # %% ../../nbs/api/66_control_multitask.ipynb #d3f9c2d4
 GOLD = 'gold'  # task name of the gold game in a mixture
@@ -304,22 +367,42 @@ MULTITASK = dict(
         'BabyAI-PutNextLocal-v0': 1.5,
         GOLD: 1.5,
     },
+    gold_frame='agent',  # the gold game's observation: bearing and distance of the gold (GoldAgentFrame)
     model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),
     train=dict(
-        steps=20000,
+        steps=500,  # a step budget: a rerun gives the same figures however loaded the machine is
         batch_size=32,
         lr=2e-3,
         warmup=100,
         prompt_prob=0.25,
         prompt_mode='end',
-        max_minutes=7.0,
+        max_minutes=12.0,  # only a safety stop (time_schedule=False); results say `stopped_early` if it fired
+        time_schedule=False,
         log_every=50,
     ),
 )
 
 
-def mixed_data(levels, root='runs/babyai', gold_root='runs/gold-minari', n_train: int | None = None, weights=None):
-    "`MixedEpisodes` of the bot datasets of `levels` and (if `gold_root`) the gold solver's, with their tokenizers."
+def mcnemar(a, b) -> dict:
+    "Exact McNemar test of paired outcomes `a`, `b` (bool, same episodes): `a_only`, `b_only` wins and two-sided `p`."
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"a and b must be 1-D outcomes of the same episodes, got shapes {a.shape} and {b.shape}")
+    n10, n01 = int((a & ~b).sum()), int((~a & b).sum())
+    n, k = n10 + n01, min(n10, n01)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
+    return dict(a_only=n10, b_only=n01, p=float(f"{p:.3g}"), n=len(a))  # 3 significant digits
+
+
+def mixed_data(
+    levels,
+    root='runs/babyai',
+    gold_root='runs/gold-minari',
+    n_train: int | None = None,
+    weights=None,
+    gold_frame: str = 'agent',
+):
+    "`MixedEpisodes` of the bot datasets of `levels` and (if `gold_root`) the gold solver's, and their tokenizers."
     eps, tasks = load_babyai_episodes(levels, root, n_train) if levels else ([], [])
     tt = babyai_tokenizer([e['mission'] for e in eps] or ['go to the red ball'])
     toks, by_task = {}, {}
@@ -328,22 +411,24 @@ def mixed_data(levels, root='runs/babyai', gold_root='runs/gold-minari', n_train
     for e, k in zip(eps, tasks):
         by_task[levels[k]].append(e)
     if gold_root is not None:
-        ds = load_gold_dataset(gold_root)
+        ds = load_gold_dataset(gold_root, GOLD_DATASET_IDS[_check_frame(gold_frame)])
         n = min(n_train or ds.total_episodes, ds.total_episodes)
-        toks[GOLD] = gold_tokenizer(tt.obs.text_tokenizer)
+        toks[GOLD] = gold_tokenizer(tt.obs.text_tokenizer, frame=gold_frame)
         by_task[GOLD] = [gold_steps(ep) for ep in ds.iterate_episodes(range(n))]
     if isinstance(weights, dict):
         weights = {k: v for k, v in weights.items() if k in by_task}
     return MixedEpisodes.from_tasks(toks, by_task, weights, width=tt.n_tokens), toks
 
 
-def evaluate_task(model, toks: dict, name: str, data: MixedEpisodes | None, n_eval: int = 200, prompt: bool = False):
-    "Success of `model` on task `name` (a BabyAI level or 'gold'), prompted with a demonstration of it if `prompt`."
+def evaluate_task(
+    model, toks: dict, name: str, data: MixedEpisodes | None, n_eval: int = 200, prompt: bool = False
+) -> dict:
+    "Rollout of `model` on task `name` (a BabyAI level or 'gold'): `success`, `outcomes`; demo prompt if `prompt`."
     k = data.names.index(name) if data is not None else 0
     demos = data if prompt else None
     if name == GOLD:
-        return rollout_gold(model, toks[name], n_eval, demos=demos, task=k)['success']
-    return rollout_policy(model, toks[name], name, n_eval, demos=demos, task=k)['success']
+        return rollout_gold(model, toks[name], n_eval, demos=demos, task=k)
+    return rollout_policy(model, toks[name], name, n_eval, demos=demos, task=k)
 
 
 def multitask_experiment(
@@ -358,6 +443,7 @@ def multitask_experiment(
     model_kw: dict | None = None,
     train_kw: dict | None = None,
     single: bool = True,
+    gold_frame: str | None = None,
     threads: int = 1,
     device: str | None = None,
     force: bool = False,
@@ -371,7 +457,8 @@ def multitask_experiment(
     weights = dict(MULTITASK['weights'] if weights is None else weights)
     torch.set_num_threads(threads)
     t0 = time.time()
-    data, toks = mixed_data(levels, root, gold_root if gold else None, n_train, weights)
+    gold_frame = _check_frame(gold_frame or MULTITASK['gold_frame'])
+    data, toks = mixed_data(levels, root, gold_root if gold else None, n_train, weights, gold_frame)
     tt = toks[data.names[0]]
     prep = time.time() - t0
     cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], **(model_kw or MULTITASK['model']))
@@ -385,7 +472,7 @@ def multitask_experiment(
     evals = {}
     for k, name in enumerate(data.names):
         t2 = time.time()
-        ev = dict(
+        runs = dict(
             multi=evaluate_task(model, toks, name, data, n_eval),
             multi_prompted=evaluate_task(model, toks, name, data, n_eval, prompt=True),
         )
@@ -409,22 +496,22 @@ def multitask_experiment(
                 ),
                 device=device,
             )
-            ev.update(
-                single=evaluate_task(m1, toks, name, one, n_eval),
-                single_steps=steps,
-                single_train_seconds=round(time.time() - t3, 1),
-            )
-        if name == GOLD:
-            ev.update(
-                bot=rollout_gold_baseline('solver', n_eval)['success'],
-                random=rollout_gold_baseline('random', n_eval)['success'],
-            )
+            runs['single'] = evaluate_task(m1, toks, name, one, n_eval)
+            ev = dict(single_steps=steps, single_train_seconds=round(time.time() - t3, 1))
         else:
-            ev.update(bot=rollout_bot(name, n_eval)['success'], random=rollout_random(name, n_eval)['success'])
+            ev = {}
+        if name == GOLD:
+            runs.update(bot=rollout_gold_baseline('solver', n_eval), random=rollout_gold_baseline('random', n_eval))
+        else:
+            runs.update(bot=rollout_bot(name, n_eval), random=rollout_random(name, n_eval))
+        ev.update({k: r['success'] for k, r in runs.items()})
+        ev['outcomes'] = {k: r['outcomes'] for k, r in runs.items()}  # per seed, for paired tests
+        if single:
+            ev['multi_vs_single'] = mcnemar(runs['multi']['outcomes'], runs['single']['outcomes'])
         ev['eval_seconds'] = round(time.time() - t2, 1)
         evals[name] = ev
         if progress:
-            print(name, ev, flush=True)
+            print(name, {k: v for k, v in ev.items() if k != 'outcomes'}, flush=True)
     res = dict(
         tasks=data.names,
         weights=data.weights.round(4).tolist(),
@@ -434,7 +521,9 @@ def multitask_experiment(
         n_params=model.n_params(),
         model=cfg_to_dict(cfg),
         train=cfg_to_dict(tc),
+        gold_frame=gold_frame if gold else None,
         train_steps=mets[-1]['step'],
+        stopped_early=mets[-1]['step'] < tc.steps,  # the max_minutes safety fired: figures depend on machine load
         final_loss=mets[-1]['loss'],
         prep_seconds=round(prep, 1),
         train_seconds=round(train_s, 1),
@@ -517,6 +606,125 @@ def scaling_experiment(
         n_eval=n_eval,
         threads=threads,
         rows=rows,
+        seconds=round(time.time() - t0, 1),
+    )
+    atomic_write_json(out / 'results.json', res)
+    return res
+
+# %% ../../nbs/api/66_control_multitask.ipynb #e4f5a6b0
+GOLD_FRAME_RUN = dict(
+    model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),  # the mixture's shape
+    train=dict(steps=1200, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=100),
+)
+
+
+def gold_frame_experiment(
+    gold_root='runs/gold-minari',
+    out='runs/gold-minari/frames',
+    frames=GOLD_FRAMES,
+    n_eval: int = 100,
+    model_kw: dict | None = None,
+    train_kw: dict | None = None,
+    threads: int = 1,
+    force: bool = False,
+) -> dict:
+    "A gold-only policy per observation frame (same games, shape, steps and seeds): greedy and sampled success, paired."
+    out = Path(out)
+    if (out / 'results.json').exists() and not force:
+        return read_json(out / 'results.json')
+    torch.set_num_threads(threads)
+    t0, rows = time.time(), {}
+    for frame in frames:
+        ds = load_gold_dataset(gold_root, GOLD_DATASET_IDS[_check_frame(frame)])
+        tt = gold_tokenizer(frame=frame)
+        data = MixedEpisodes.from_tasks({GOLD: tt}, {GOLD: [gold_steps(ep) for ep in ds.iterate_episodes()]})
+        cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=tt.n_tokens, **(model_kw or GOLD_FRAME_RUN['model']))
+        tc = GatoTrainConfig(**(train_kw or GOLD_FRAME_RUN['train']))
+        t1 = time.time()
+        model, mets = train_policy(data, cfg, tc)
+        t2 = time.time()
+        greedy, sampled = (rollout_gold(model, tt, n_eval, greedy=g) for g in (True, False))
+        rows[frame] = dict(
+            episodes=len(data),
+            train_steps=mets[-1]['step'],
+            final_loss=mets[-1]['loss'],
+            greedy=greedy['success'],
+            sampled=sampled['success'],
+            mean_len_sampled=sampled['mean_len'],
+            outcomes=dict(greedy=greedy['outcomes'], sampled=sampled['outcomes']),
+            train_seconds=round(t2 - t1, 1),
+            eval_seconds=round(time.time() - t2, 1),
+        )
+    res = dict(frames=list(frames), train=cfg_to_dict(tc), n_eval=n_eval, threads=threads, rows=rows)
+    res['random'] = rollout_gold_baseline('random', n_eval)['success']
+    if len(frames) == 2:
+        a, b = frames
+        res['paired'] = {
+            k: mcnemar(rows[a]['outcomes'][k], rows[b]['outcomes'][k]) | dict(a=a, b=b) for k in ('greedy', 'sampled')
+        }
+    res['seconds'] = round(time.time() - t0, 1)
+    atomic_write_json(out / 'results.json', res)
+    return res
+
+# %% ../../nbs/api/66_control_multitask.ipynb #f0e1d2c3
+CONTEXT_RUN = dict(
+    levels=('BabyAI-GoToLocal-v0', 'BabyAI-PickupLoc-v0'),
+    n_steps=(1, 4),
+    model=dict(n_layer=2, n_head=4, n_embd=96, prompt_steps=1),
+    train=dict(steps=400, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
+)
+
+
+def context_experiment(
+    levels=None,
+    n_steps=None,
+    root='runs/babyai',
+    out='runs/babyai/context',
+    n_train: int | None = 3000,
+    n_eval: int = 100,
+    model_kw: dict | None = None,
+    train_kw: dict | None = None,
+    threads: int = 1,
+    force: bool = False,
+) -> dict:
+    "Policies with `n_steps` episode timesteps in context (a loss on each one's action), same steps and seeds: paired."
+    out = Path(out)
+    if (out / 'results.json').exists() and not force:
+        return read_json(out / 'results.json')
+    levels, n_steps = list(levels or CONTEXT_RUN['levels']), list(n_steps or CONTEXT_RUN['n_steps'])
+    torch.set_num_threads(threads)
+    t0 = time.time()
+    data, toks = mixed_data(levels, root, None, n_train, {lv: 1 for lv in levels})
+    tt = toks[levels[0]]
+    tc = GatoTrainConfig(**(train_kw or CONTEXT_RUN['train']))
+    rows = {}
+    for K in n_steps:
+        kw = {**(model_kw or CONTEXT_RUN['model']), 'n_steps': K}
+        cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], **kw)
+        t1 = time.time()
+        model, mets = train_policy(data, cfg, tc)
+        t2 = time.time()
+        ev = {lv: rollout_policy(model, tt, lv, n_eval, task=k) for k, lv in enumerate(levels)}
+        rows[K] = dict(
+            final_loss=mets[-1]['loss'],
+            targets_per_sequence=K,
+            success={lv: e['success'] for lv, e in ev.items()},
+            outcomes={lv: e['outcomes'] for lv, e in ev.items()},
+            train_seconds=round(t2 - t1, 1),
+            eval_seconds=round(time.time() - t2, 1),
+        )
+    base = n_steps[0]
+    paired = {
+        K: {lv: mcnemar(rows[K]['outcomes'][lv], rows[base]['outcomes'][lv]) for lv in levels} for K in n_steps[1:]
+    }
+    res = dict(
+        levels=levels,
+        n_steps=n_steps,
+        train=cfg_to_dict(tc),
+        n_eval=n_eval,
+        threads=threads,
+        rows={str(K): r for K, r in rows.items()},
+        paired={str(K): v for K, v in paired.items()},
         seconds=round(time.time() - t0, 1),
     )
     atomic_write_json(out / 'results.json', res)
