@@ -36,6 +36,9 @@ from lcdt.gc.subgoal import (
     subgoal_stats,
     save_setter,
     HIER_OPTIONS,
+    RouteMemory,
+    route_maker,
+    ROUTE_OPTIONS,
 )
 
 # %% auto #0
@@ -164,6 +167,10 @@ def train_gc(
             logp = []
             r = reach(hier_maker(model, policy, logp, **HIER_OPTIONS), p['starts'], p['goals'], h)
             m['subgoals'] = subgoal_stats(logp, r['pos'], model.cfg.every, d_tr['pose'])
+            memory, logr = RouteMemory(d_tr['pose']), []  # routes through the archive: learn nothing, scored beside
+            m['routes'] = _score(route_maker(memory, policy, **ROUTE_OPTIONS), d_te, (h,), P['n_pairs'], seed)[f'h{h}']
+            r = reach(route_maker(memory, policy, logr, **ROUTE_OPTIONS), p['starts'], p['goals'], h)
+            m['route_subgoals'] = subgoal_stats(logr, r['pos'], model.cfg.every, d_tr['pose'])
         m['seconds'] = round(time.time() - t0, 1)
         atomic_write_json(path / 'metrics.json', m)
         run.mark_done(stage, preset=preset, **m)

@@ -391,7 +391,7 @@ def fit_gold_idm(
     return model, dict(variant=variant, **evaluate_idm(model, Wte, ate, idf))
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def pseudo_label(model: IDM, traj: dict, frames: str = 'pose', chunk: int = 256) -> np.ndarray:
     "The actions `[N, T, a]` the IDM `model` reads off trajectories `traj` (the last step sees no next frame)."
     S = nav_frames(traj, frames)

@@ -19,8 +19,9 @@ from ..nav.scene import ROOM_SIZE
 from .policy import REACH_PX, GCConfig, N_FEATURES, gc_features, relabel
 
 # %% auto #0
-__all__ = ['HIER_OPTIONS', 'fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch', 'train_setter',
-           'hier_maker', 'subgoal_stats', 'CodeGraph', 'graph_maker', 'bd_pairs', 'save_setter', 'load_setter']
+__all__ = ['HIER_OPTIONS', 'ROUTE_OPTIONS', 'fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch',
+           'train_setter', 'hier_maker', 'subgoal_stats', 'CodeGraph', 'graph_maker', 'RouteMemory', 'route_maker',
+           'bd_pairs', 'save_setter', 'load_setter']
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #f0ff1a2a
 def fit_codebook(pose, n_codes: int = 64, seed: int = 0, max_samples: int = 50_000) -> np.ndarray:
@@ -249,6 +250,83 @@ def graph_maker(graph: CodeGraph, policy, every: int = 25, log=None, handover_px
         return graph.codes[np.maximum(nc, 0)], (nc < 0) | _near(nav, goals, left, every, handover_px)
 
     return _drive(policy, every, log, plan)
+
+# %% ../../nbs/api/87_gc_subgoal.ipynb #r0u7e002
+class RouteMemory:
+    "Routes through trajectories `pose [N, T+1, >=2]`: the shortest driven piece from near a start to near a goal."
+
+    def __init__(self, pose, n_traj: int = 2000, stride: int = 5, seed: int = 0, join_px: float = 20.0):
+        pose = np.asarray(pose, np.float32)
+        if pose.ndim != 3 or pose.shape[-1] < 2 or pose.shape[1] < 2:
+            raise ValueError(f"pose must be [N, T+1 >= 2, >= 2] positions of trajectories, got shape {pose.shape}")
+        if n_traj < 1 or stride < 1:
+            raise ValueError(f"n_traj and stride must be >= 1, got n_traj={n_traj}, stride={stride}")
+        sel = np.arange(len(pose))
+        if len(pose) > n_traj:
+            sel = np.sort(np.random.default_rng(seed).choice(len(pose), n_traj, replace=False))
+        self.full = np.ascontiguousarray(pose[sel, :, :2])  # (M, T+1, 2) the kept trajectories
+        self.stride = stride
+        self.coarse = self.full[:, ::stride]  # (M, T', 2) searched every `stride` steps
+        first = self.full[:, 0]
+        self.joined = bool((np.linalg.norm(first - first.mean(0), axis=1) <= join_px).all())  # a common start
+
+    def route(self, start, goal, r_start: float = 20.0, r_goal: float = 15.0):
+        "Positions `[L, 2]` of the shortest route from `start` (x, y) to `goal` (x, y), or None."
+        P, st = self.coarse, self.stride
+        ds = np.linalg.norm(P - np.asarray(start, np.float32)[:2], axis=-1)  # (M, T')
+        dg = np.linalg.norm(P - np.asarray(goal, np.float32)[:2], axis=-1)
+        ar, big = np.arange(P.shape[1]), np.iinfo(np.int64).max // 4
+        last = np.maximum.accumulate(np.where(ds <= r_start, ar, -1), axis=1)  # latest step near the start so far
+        length = np.where((dg <= r_goal) & (last >= 0), ar - last, big)  # (M, T') start -> here, here near the goal
+        best, out = big, None
+        if length.min() < big:
+            m, b = np.unravel_index(length.argmin(), length.shape)
+            best, out = length[m, b], self.full[m, last[m, b] * st : b * st + 1]
+        if self.joined:  # back along one trajectory to the common start, out along another
+            fa, fb = np.where(ds <= r_start, ar, big).min(1), np.where(dg <= r_goal, ar, big).min(1)
+            m1, m2 = fa.argmin(), fb.argmin()
+            if fa[m1] < big and fb[m2] < big and fa[m1] + fb[m2] < best:
+                out = np.concatenate([self.full[m1, : fa[m1] * st + 1][::-1], self.full[m2, : fb[m2] * st + 1]])
+        return out
+
+
+def route_maker(
+    memory: RouteMemory,
+    policy,
+    log: list | None = None,
+    every: int = 25,
+    handover_px: float = 0.0,
+    lookahead: int = 25,
+    replan: int | None = None,
+):
+    "A policy maker: a route per robot from `memory`; every `replan` steps the point `lookahead` steps on -> `policy`."
+    if lookahead < 1 or every < 1 or (replan is not None and replan < 1):
+        raise ValueError(f"lookahead, every and replan must be >= 1, got {lookahead}, {every}, {replan}")
+
+    def make(nav, goals, horizon):
+        routes = [memory.route(s[:2], g) for s, g in zip(nav.pose, goals)]
+        ptr = np.zeros(len(goals), np.int64)  # (N,) where each robot is along its route
+
+        def plan(nav, obs, goals, left):
+            w, done = np.array(goals, np.float32, copy=True), np.zeros(len(goals), bool)
+            for n, r in enumerate(routes):
+                if r is None:
+                    done[n] = True
+                    continue
+                lo = ptr[n]
+                ptr[n] = lo + np.linalg.norm(r[lo : lo + 3 * lookahead] - nav.pose[n, :2], axis=1).argmin()
+                k = ptr[n] + lookahead
+                done[n] = k >= len(r) - 1
+                w[n] = r[min(k, len(r) - 1)]
+            return w, done | _near(nav, goals, left, every, handover_px)
+
+        return _drive(policy, replan or every, log, plan)(nav, goals, horizon)
+
+    policy.eval()
+    return make
+
+
+ROUTE_OPTIONS = dict(handover_px=50.0, lookahead=15, replan=10)  # the tutorial's route design, picked in a pilot
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #a1b2c306
 def bd_pairs(d: dict, n: int, seed: int = 0, min_dist: float = REACH_PX) -> dict:
