@@ -7,6 +7,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/pipeline.html.md"""
 # %% ../nbs/api/30_pipeline.ipynb #0004a910
 from __future__ import annotations
 import importlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,14 @@ def mark_stage(run, name: str, config=None, **info):
 _RERUN = ('not run', 'unhashed', 'output missing', 'input changed')
 
 
+def _load():
+    "The 1-minute load average (None where the system has none)."
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def _refuse(run, kind, why):
     what = 'made with other settings' if kind == 'config changed' else 'whose output was edited'
     return ValueError(
@@ -231,12 +240,14 @@ def run_pipeline(
         _check_upstream(run, st, {s.name for s in todo})
         if why is not None and why[0] != 'not run':
             log(f"[{st.name}] {why[1].split(': ', 1)[-1]}: running it again")
-        t0 = time.time()
+        t0, c0, l0 = time.time(), time.process_time(), _load()
         info = fn(run, cfg) or {}
         info['seconds'] = round(time.time() - t0, 2)
+        info['cpu_seconds'] = round(time.process_time() - c0, 2)  # every thread of this process
+        info['load'] = [l0, _load()]  # the machine's 1-minute load average before and after
         mark_stage(run, st.name, settings, preset=cfg.preset, **info)
         status[st.name] = dict(status='ran', **info, **({'why': why[1]} if why and why[0] != 'not run' else {}))
-        log(f"[{st.name}] done in {info['seconds']} s")
+        log(f"[{st.name}] done in {info['seconds']} s (CPU {info['cpu_seconds']} s)")
     if not (only and 'report' not in only) and status.get('report', {}).get('status') == 'not built':
         write_status_report(run, cfg.preset, status)
     return status

@@ -19,7 +19,7 @@ from .config import RunConfig, config_to_dict, run_config, apply_sets, seeded, s
 
 # %% auto #0
 __all__ = ['as_run_config', 'stage_archive', 'stage_verify', 'stage_annotate', 'stage_describe', 'stage_dataset',
-           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_report', 'write_provenance']
+           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_report', 'learning_curve', 'write_provenance']
 
 # %% ../nbs/api/31_stages.ipynb #0e59c9af
 def as_run_config(cfg='tiny', sets=()) -> RunConfig:
@@ -246,6 +246,68 @@ def stage_report(run: RunDir, cfg: RunConfig | str) -> dict:
 
     p = write_report(run, as_run_config(cfg).preset)
     return dict(report=str(p.name), figures=sorted(f.name for f in run.path.glob('report_*.png')))
+
+# %% ../nbs/api/31_stages.ipynb #9c520475
+def learning_curve(
+    run: RunDir,
+    cfg: RunConfig | str,
+    at,  # the training steps whose checkpoints are kept and evaluated
+    progress: bool | None = None,
+    log=print,
+    retrain: bool = True,  # False: evaluate the checkpoints kept in `curve/` (e.g. after a kill), reusing evaluations
+) -> list:
+    "Train the run's LCDT afresh keeping the checkpoints of steps `at`, evaluate each; one row per step (`curve/`)."
+    from lcdt.dt.train import train_run, read_metrics
+    from lcdt.dt.evaluate import evaluate_run
+    from lcdt.pipeline import mark_stage, stage_settings
+
+    cfg = seeded(as_run_config(cfg))
+    run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    at = sorted({int(s) for s in at})
+    if not at or at[0] < 1 or at[-1] > cfg.train.steps:
+        raise ValueError(f"at must be training steps in 1..{cfg.train.steps} (train.steps), got {at}")
+    snaps = {s: run.path / 'curve' / f'step_{s}' / 'model' for s in at}
+    progress = not in_test() if progress is None else progress
+    if retrain:
+        t0 = time.time()
+        info = train_run(
+            run, cfg.dt, cfg.train, resume=False, progress=progress, snapshots=snaps, **_nav_kw(train_run, cfg.nav)
+        )
+        info['seconds'] = round(time.time() - t0, 2)
+        mark_stage(run, 'train', stage_settings('train', cfg), preset=cfg.preset, **info)
+    else:
+        missing = [s for s in at if not (snaps[s] / 'state.json').exists()]
+        if missing:
+            raise ValueError(f"retrain=False needs the kept checkpoints of steps {missing} in {run.path / 'curve'}")
+        info = run.stage_info('train')
+    val = {r['step']: r['val_loss'] for r in read_metrics(run / 'metrics.jsonl') if 'val_loss' in r}
+    ecfg, rows = dataclasses.replace(cfg.eval, words=False), []
+    for s in at:
+        d = snaps[s].parent  # a run directory of its own: the kept model, the run's data beside it
+        for name in ('dataset', 'archive.npz', 'config.json'):
+            if (run / name).exists() and not (d / name).exists():
+                (d / name).symlink_to(os.path.relpath(run / name, d))
+        t1 = time.time()
+        if not retrain and (d / 'eval.json').exists():  # evaluated before the kill
+            ev = read_json(d / 'eval.json')
+            t, t1 = ev['table'], t1 - ev['seconds']
+        else:
+            t = evaluate_run(d, ecfg, log=log, **_nav_kw(evaluate_run, cfg.nav))['table']
+        rows.append(
+            dict(
+                step=s,
+                val_loss=val.get(s),
+                **{
+                    f"{k}_{m}": t[k][m]
+                    for k in ('lcdt', 'lcdt_bd_only', 'lcdt_text_only')
+                    for m in ('bd_success', 'judge')
+                },
+                eval_seconds=round(time.time() - t1, 2),
+            )
+        )
+        log(f"[curve] step {s}: {rows[-1]}")
+    atomic_write_json(run / 'curve' / 'curve.json', dict(preset=cfg.preset, train=info, rows=rows))
+    return rows
 
 # %% ../nbs/api/31_stages.ipynb #2a08c287
 def write_provenance(run, cfg: RunConfig | None = None, command: str | None = None) -> Path:

@@ -174,6 +174,7 @@ def train(
     stop_at: int | None = None,
     log=print,
     files: dict | None = None,
+    snapshots: dict | None = None,  # {step: directory}: also keep the checkpoint (and val_loss) of these steps there
 ) -> dict:
     "Train an LCDT on windows `data` into `out` (`model/` with `files`, `metrics.jsonl`); return a summary."
     import contextlib
@@ -181,6 +182,7 @@ def train(
 
     out = Path(out)
     ck = out / 'model'
+    snaps = {int(s): Path(d) for s, d in (snapshots or {}).items()}
     rank, world, _ = dist_info()
     device = init_dist(get_device(tc.device or None))  # under torchrun: joins the process group
     dev_type = device.split(':')[0]
@@ -257,14 +259,18 @@ def train(
             if rank == 0:
                 _write_metrics(out / 'metrics.jsonl', rows)
                 tb.log(rows[-1])
-        if val is not None and (step % tc.eval_every == 0 or step == tc.steps):
+        if val is not None and (step % tc.eval_every == 0 or step == tc.steps or step in snaps):
             rows.append(dict(step=step, val_loss=round(_val_loss(model, val, tc, device, ctx), 6)))
             tb.log(rows[-1])
-        if step % tc.ckpt_every == 0 or step == tc.steps:
+        if step % tc.ckpt_every == 0 or step == tc.steps or step in snaps:
             if rank == 0:
                 save_train_checkpoint(
                     ck, raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files
                 )
+                if step in snaps:  # the same state, kept (a learning curve evaluates each)
+                    save_train_checkpoint(
+                        snaps[step], raw, opt, step, tc, dict(world_size=world, device=device, metrics=rows), files
+                    )
                 write_model_card(ck, cfg_to_dict(raw.cfg), dict(step=step, loss=round(last.item(), 5)))
                 _write_metrics(out / 'metrics.jsonl', rows)
                 vl = next((r['val_loss'] for r in reversed(rows) if r['step'] == step and 'val_loss' in r), None)
@@ -297,8 +303,10 @@ def train_run(
     progress: bool = True,
     log=print,
     nav=None,  # the room (a `NavConfig`) of the random-start trajectories; None = the default one
+    snapshots: dict | None = None,  # {step: directory}: also keep the checkpoint of these steps there (see `train`)
 ) -> dict:
     "Train on `run/dataset` with `run/tokenizer.json` into `run/model` and `run/metrics.jsonl`."
+    t_setup = time.time()
     run = RunDir(run) if not isinstance(run, RunDir) else run
     if type(dt_cfg).__name__ != 'DTConfig':  # by name: a notebook that defines the class makes its own
         raise TypeError(
@@ -387,6 +395,7 @@ def train_run(
         for name in ('model', 'model_best'):
             remove_checkpoint(run / name)
         (run / 'metrics.jsonl').unlink(missing_ok=True)
+    t_setup = time.time() - t_setup  # reading the data, the random starts, their texts, the windows
     res = train(
         run.path,
         mc,
@@ -397,11 +406,13 @@ def train_run(
         progress=progress,
         log=log,
         files={'tokenizer.json': run / 'tokenizer.json'},
+        snapshots=snapshots,
     )  # self-contained for `follow`
     return dict(
         res,
         n_train=len(tr['bd']),
         n_val=len(va['bd']),
+        setup_seconds=round(t_setup, 2),
         texts_cut=cut,
         head=mc.head,
         n_layer=mc.n_layer,
