@@ -35,6 +35,8 @@ from lcdt.control.rcdt import (
     _check_run_settings,
     _passes,
     _run_results,
+    _train_config,
+    _trained,
     parse_stages,
     pooled_scores,
     train_rcdt,
@@ -303,9 +305,7 @@ def carracing_dt(
     _check_run_settings(P, ('tracks', 'episodes', 'seeds', 'batch', 'every'), ('data_steps', 'eval_steps'))
     for cfg in _car_models(P).values():
         CarDT(validate_cfg(cfg))
-    tc = validate_cfg(RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'],
-                                      every=P['every'], seed=seed))  # fmt: skip
-    local_slice(tc.batch)  # under torchrun: the batch splits evenly over the processes
+    tc = _train_config(P, seed)
     res, root, dsid = _run_results(out, P), out / 'minari', 'lcdt/carracing/scripted-v0'
     rank, device = dist_info()[0], init_dist(get_device(device))  # under torchrun: joins the process group
     save = lambda: rank or atomic_write_json(out / 'results.json', res)  # noqa: E731 (under torchrun: rank 0 writes)
@@ -334,9 +334,7 @@ def carracing_dt(
                 t0 = time.time()
                 _, losses = train_rcdt(cfg, data, replace(tc, seed=seed + s), out / name, device=device, desc=name,
                                        build=lambda c, d: CarDT(c))  # fmt: skip
-                res[name] = dict(
-                    train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
-                )
+                res[name] = _trained(t0, losses)
                 save()
             if 'eval' in todo and 'eval' not in res.get(name, {}) and (out / name / 'last').exists():
                 t0, model = time.time(), load_car_dt(out / name)

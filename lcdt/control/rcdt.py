@@ -439,10 +439,22 @@ def _check_settings(P: dict, levels: list, seed: int) -> RCDTTrainConfig:
     for cfg in _models(P, fake).values():
         validate_cfg(cfg)
         RCDT(cfg) if isinstance(cfg, RCDTConfig) else GCSLIDM(cfg)  # the models' own checks (n_embd % n_head, ...)
-    tc = RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'], every=P['every'],
-                         seed=seed)  # fmt: skip
+    return _train_config(P, seed)
+
+
+def _train_config(P: dict, seed: int) -> RCDTTrainConfig:
+    "The checked `RCDTTrainConfig` of run settings `P` (`lcdt-rcdt`'s and `lcdt-carracing-dt`'s)."
+    from lcdt.validate import validate_cfg
+
+    tc = validate_cfg(RCDTTrainConfig(steps=P['steps'], batch=P['batch'], lr=P['lr'], warmup=P['warmup'],
+                                      every=P['every'], seed=seed))  # fmt: skip
     local_slice(tc.batch)  # under torchrun: the batch splits evenly over the processes
-    return validate_cfg(tc)
+    return tc
+
+
+def _trained(t0: float, losses: list) -> dict:
+    "What a run's results keep of one training that started at `t0`: its seconds and its final loss."
+    return dict(train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5))
 
 
 def _passes(stages: tuple) -> list:
@@ -502,9 +514,7 @@ def hopper_dt(
                         _, losses = train_gcsl(cfg, data, tcs, out / lv / name, device=device, desc=f"{lv} {name}")
                     else:
                         _, losses = train_rcdt(cfg, data, tcs, out / lv / name, device=device, desc=f"{lv} {name}")
-                    r[name] = dict(
-                        train_seconds=round(time.time() - t0, 1), final_loss=round(float(np.mean(losses[-50:])), 5)
-                    )
+                    r[name] = _trained(t0, losses)
                     save()
                 if 'eval' in todo and 'eval' not in r.get(name, {}):
                     t0 = time.time()
