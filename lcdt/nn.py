@@ -6,6 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/nn.html.md"""
 
 # %% ../nbs/api/09_nn.ipynb #c64aa6ce
 from __future__ import annotations
+import atexit
 import math
 import os
 import subprocess
@@ -166,6 +167,8 @@ def init_dist(device: str) -> str:
         torch.cuda.set_device(device)
     if not dist.is_initialized():
         dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
+        # leave the group at exit: a process that exits inside one can abort in gloo's threads (SIGABRT)
+        atexit.register(lambda: dist.is_initialized() and dist.destroy_process_group())
     return device
 
 
