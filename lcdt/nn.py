@@ -155,6 +155,15 @@ def dist_info() -> tuple:
     return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
 
 
+def _leave_dist():
+    "At exit: wait for the others, then leave the group (a rank that exits first can abort its peer's gloo threads)."
+    import torch.distributed as dist
+
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def init_dist(device: str) -> str:
     "Join torchrun's process group if there is one (NCCL on CUDA, gloo otherwise); the device this process uses."
     _, world, local = dist_info()
@@ -167,8 +176,7 @@ def init_dist(device: str) -> str:
         torch.cuda.set_device(device)
     if not dist.is_initialized():
         dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
-        # leave the group at exit: a process that exits inside one can abort in gloo's threads (SIGABRT)
-        atexit.register(lambda: dist.is_initialized() and dist.destroy_process_group())
+        atexit.register(_leave_dist)
     return device
 
 
