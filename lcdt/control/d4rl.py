@@ -22,10 +22,10 @@ from ..core import atomic_write_json, read_json, save_tensors, load_tensors
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score', 'have_mujoco', 'SquashedActor',
-           'save_actor', 'load_actor', 'from_sb3', 'run_episodes', 'train_sac', 'pick_levels', 'hopper_dataset_id',
-           'collect_dataset', 'load_hopper_dataset', 'combine_levels', 'dataset_arrays', 'dataset_stats',
-           'make_hopper_datasets']
+__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'SAC_STATE', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score', 'have_mujoco',
+           'SquashedActor', 'save_actor', 'load_actor', 'from_sb3', 'run_episodes', 'train_sac', 'pick_levels',
+           'hopper_dataset_id', 'collect_dataset', 'load_hopper_dataset', 'combine_levels', 'dataset_arrays',
+           'dataset_stats', 'make_hopper_datasets']
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #8e1efd8e
 HOPPER_ID = 'Hopper-v5'
@@ -139,25 +139,101 @@ def run_episodes(
     return np.array(out)
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #a8004385
+SAC_STATE = 'sac-state'  # train_sac's checkpoint: SAC's networks, optimizers, entropy coefficient and replay buffer
+_BUFFER = ('observations', 'next_observations', 'actions', 'rewards', 'dones', 'timeouts')
+
+
+def _save_sac(path, model, rows: list, settings: dict):
+    "One atomic checkpoint of SB3 SAC `model` (safetensors and JSON; no pickle), with the saved actors' `rows`."
+    from lcdt.checkpoint import new_checkpoint, save_optim, write_state
+
+    rb = model.replay_buffer
+    n = rb.buffer_size if rb.full else rb.pos
+    t = {f"policy.{k}": v for k, v in model.policy.state_dict().items()}
+    t |= {f"buffer.{k}": torch.from_numpy(np.ascontiguousarray(getattr(rb, k)[:n])) for k in _BUFFER}
+    if model.ent_coef_optimizer is not None:
+        t['log_ent_coef'] = model.log_ent_coef.detach().clone()
+    with new_checkpoint(path) as d:
+        save_tensors(d / 'model.safetensors', t)
+        save_optim(model.actor.optimizer, d / 'actor_optim.safetensors')
+        save_optim(model.critic.optimizer, d / 'critic_optim.safetensors')
+        if model.ent_coef_optimizer is not None:
+            save_optim(model.ent_coef_optimizer, d / 'ent_coef_optim.safetensors')
+        st = dict(num_timesteps=int(model.num_timesteps), n_updates=int(model._n_updates))
+        st |= dict(episode_num=int(model._episode_num), pos=int(rb.pos), full=bool(rb.full))
+        write_state(d, state=st | dict(rows=rows, settings=settings))
+
+
+def _load_sac(path, model, settings: dict) -> list:
+    "Load what `_save_sac` wrote into a fresh SAC `model` built with the same `settings`; the saved actors' rows."
+    from lcdt.checkpoint import load_optim, read_state, set_rng_state
+
+    st = read_state(path)
+    if st.get('settings') != settings:
+        raise ValueError(
+            f"{path} was made with SAC settings {st.get('settings')}, not these {settings}: "
+            "use another output folder, or the settings it was made with"
+        )
+    t = load_tensors(path / 'model.safetensors')
+    model.policy.load_state_dict({k[7:]: v for k, v in t.items() if k.startswith('policy.')})
+    load_optim(model.actor.optimizer, path / 'actor_optim.safetensors')
+    load_optim(model.critic.optimizer, path / 'critic_optim.safetensors')
+    if model.ent_coef_optimizer is not None:
+        with torch.no_grad():
+            model.log_ent_coef.copy_(t['log_ent_coef'])
+        load_optim(model.ent_coef_optimizer, path / 'ent_coef_optim.safetensors')
+    rb = model.replay_buffer
+    for k in _BUFFER:
+        a = t[f"buffer.{k}"].numpy()
+        getattr(rb, k)[: len(a)] = a
+    rb.pos, rb.full = st['pos'], st['full']
+    model.num_timesteps, model._n_updates, model._episode_num = st['num_timesteps'], st['n_updates'], st['episode_num']
+    set_rng_state(st['rng'])
+    return st['rows']
+
+
 def train_sac(
     out, steps: int = 100_000, save_every: int = 10_000, seed: int = 0, net=(128, 128), batch_size: int = 128,
     learning_starts: int = 5_000, eval_episodes: int = 5, env_id: str = HOPPER_ID, log=print,
+    stop_at: int | None = None,  # leave after this many steps (a checkpoint is kept; call again to go on)
 ) -> list:  # fmt: skip
-    "Train SB3 SAC on `env_id`; every `save_every` steps save its actor in `out/step-N` with its evaluation return."
+    """Train SB3 SAC on `env_id`; every `save_every` steps save its actor in `out/step-N` with its evaluation return.
+
+    Each save also writes one atomic checkpoint `out/sac-state` (networks, optimizers, replay buffer), so a killed or
+    stopped run goes on from its last save when called again, and a finished one can be extended with more `steps`.
+    A resumed run takes the same gradient steps on the same transitions; it is not bitwise identical to an unbroken
+    one, because the episode in progress at the save restarts from a reset."""
     import gymnasium as gym
     from stable_baselines3 import SAC
     from stable_baselines3.common.callbacks import BaseCallback
+    from lcdt.checkpoint import has_checkpoint
 
     if not 0 < save_every <= steps:
         raise ValueError(f"save_every must be in 1..steps={steps}, got {save_every!r}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    rows, t0 = [], time.time()
+    settings = dict(env_id=env_id, seed=seed, net=list(net), batch_size=batch_size, learning_starts=learning_starts)
+    settings |= dict(save_every=save_every, eval_episodes=eval_episodes)
+    end = steps if stop_at is None else min(stop_at, steps)
+    torch.manual_seed(seed)
+    env = gym.make(env_id)
+    kw = dict(seed=seed, batch_size=batch_size, learning_starts=learning_starts, verbose=0)
+    model = SAC('MlpPolicy', env, policy_kwargs=dict(net_arch=list(net)), **kw)
+    rows = _load_sac(out / SAC_STATE, model, settings) if has_checkpoint(out / SAC_STATE) else []
+    spent = rows[-1]['seconds'] if rows else 0.0
+    t0 = time.time() - spent
 
     class Save(BaseCallback):
+        def _on_training_start(self):  # a resumed run first takes the gradient step that followed its save
+            if rows and self.model.num_timesteps > learning_starts:
+                self.model.train(gradient_steps=self.model.gradient_steps, batch_size=batch_size)
+
         def _on_step(self):
+            return True
+
+        def _on_rollout_end(self):  # the step's transition is in the buffer, its gradient step not yet taken
             n = self.num_timesteps
-            if n % save_every == 0 or n == steps:
+            if n % save_every == 0 or n == end:
                 actor = from_sb3(self.model)
                 rets = run_episodes(actor.act, eval_episodes, seed=10_000, env_id=env_id)
                 row = dict(
@@ -167,13 +243,11 @@ def train_sac(
                 save_actor(actor, out / f'step-{n:07d}', dict(row, env_id=env_id, seed=seed, algo='SB3 SAC'))
                 rows.append(row)
                 atomic_write_json(out / 'policies.json', rows)
+                _save_sac(out / SAC_STATE, self.model, rows, settings)  # after the actor: a kill between redoes it
                 log(json.dumps(row))
-            return True
 
-    torch.manual_seed(seed)
-    env = gym.make(env_id)
-    kw = dict(seed=seed, batch_size=batch_size, learning_starts=learning_starts, verbose=0)
-    SAC('MlpPolicy', env, policy_kwargs=dict(net_arch=list(net)), **kw).learn(steps, callback=Save())
+    if model.num_timesteps < end:
+        model.learn(end - model.num_timesteps, callback=Save(), reset_num_timesteps=False)
     env.close()
     return rows
 
@@ -321,7 +395,7 @@ D4RL_PRESETS = {  # make_hopper_datasets sizes: SAC training, saved actors, step
     ),  # fmt: skip
     'full': dict(
         sac_steps=1_000_000,
-        sac_every=50_000,
+        sac_every=25_000,
         sac_starts=10_000,
         sac_net=(256, 256),
         sac_eval=10,
@@ -336,8 +410,12 @@ def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0
     if preset not in D4RL_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(D4RL_PRESETS)}")
     P, out = D4RL_PRESETS[preset] | (sets or {}), Path(out)
-    t0, made = time.time(), False
-    if not (out / 'sac' / 'policies.json').exists():
+    from lcdt.checkpoint import has_checkpoint
+
+    t0, made, sac = time.time(), False, out / 'sac'
+    rows = read_json(sac / 'policies.json') if (sac / 'policies.json').exists() else []
+    before = bool(rows) and not has_checkpoint(sac / SAC_STATE)  # made before train_sac kept a checkpoint: as it is
+    if not before and (not rows or rows[-1]['step'] < P['sac_steps']):  # not trained, or stopped part way: go on
         made = True
         train_sac(
             out / 'sac', P['sac_steps'], P['sac_every'], seed, P['sac_net'], learning_starts=P['sac_starts'],
