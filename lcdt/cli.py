@@ -25,8 +25,8 @@ from .validate import Rule, validate_args
 # %% auto #0
 __all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main',
            'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
-           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'carracing_dt_main', 'command',
-           'default_out', 'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli',
+           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'carracing_dt_main', 'gold_data_main',
+           'command', 'default_out', 'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli',
            'lcdt_pipeline', 'lcdt_archive', 'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer',
            'lcdt_train', 'lcdt_eval']
 
@@ -42,6 +42,7 @@ COMMANDS = {  # console script -> the @call_parse function it runs
     'lcdt-train': 'lcdt.cli:lcdt_train',
     'lcdt-eval': 'lcdt.cli:lcdt_eval',
     'lcdt-babyai-data': 'lcdt.control.babyai:lcdt_babyai_data',
+    'lcdt-gold-data': 'lcdt.control.multitask:lcdt_gold_data',
     'lcdt-wm': 'lcdt.wm.run:lcdt_wm',
     'lcdt-gc': 'lcdt.gc.cli:lcdt_gc',
     'lcdt-rcdt': 'lcdt.control.rcdt:lcdt_rcdt',
@@ -63,6 +64,7 @@ PRESETS_OF = {  # another line's command -> its presets (name -> settings; --set
     'lcdt-wm': 'lcdt.wm.run:RUN_PRESETS',
     'lcdt-gc': 'lcdt.gc.cli:GC_RUN_PRESETS',
     'lcdt-babyai-data': 'lcdt.control.babyai:BABYAI_DATA_PRESETS',
+    'lcdt-gold-data': 'lcdt.control.multitask:GOLD_DATA_PRESETS',
     'lcdt-rcdt': 'lcdt.control.rcdt:RCDT_RUN_PRESETS',
     'lcdt-carracing-dt': 'lcdt.control.carracing:CAR_PRESETS',
 }
@@ -81,7 +83,9 @@ NPZ_KEYS = {'archive.npz': 'lcdt.nav.archive:ARRAY_KEYS'}  # run file -> where t
 
 ARG_RULES = {}  # command -> {argument: Rule} where the name-based table does not fit
 
-USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
+USER_ERRORS = (
+    ValueError, TypeError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError
+)
 
 
 def _target(target: str):
@@ -578,4 +582,4 @@ dataset_main, describe_main, tokenizer_main = _main('lcdt-dataset'), _main('lcdt
 train_main, eval_main, babyai_data_main = _main('lcdt-train'), _main('lcdt-eval'), _main('lcdt-babyai-data')
 wm_main, gc_main, runs_main = _main('lcdt-wm'), _main('lcdt-gc'), _main('lcdt-runs')
 rcdt_main = _main('lcdt-rcdt')
-carracing_dt_main = _main('lcdt-carracing-dt')
+carracing_dt_main, gold_data_main = _main('lcdt-carracing-dt'), _main('lcdt-gold-data')

@@ -15,6 +15,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.script import call_parse
 from gymnasium import spaces
 from ..core import atomic_write_json, atomic_write_text, cfg_to_dict, read_json
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
@@ -34,11 +35,12 @@ from lcdt.control.policy import (
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD', 'MULTITASK', 'SCALING', 'GOLD_FRAME_RUN',
-           'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
-           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame',
-           'rollout_gold', 'rollout_gold_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
-           'scaling_experiment', 'gold_frame_experiment', 'context_experiment']
+__all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'GOLD', 'MULTITASK',
+           'SCALING', 'GOLD_FRAME_RUN', 'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame',
+           'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset', 'gold_steps',
+           'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline',
+           'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment', 'scaling_experiment',
+           'gold_frame_experiment', 'context_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -165,6 +167,43 @@ def gold_steps(ep) -> dict:
         rewards=np.asarray(ep.rewards, np.float32),
         success=bool(T and ep.terminations[-1]),
     )
+
+# %% ../../nbs/api/66_control_multitask.ipynb #gdcli002
+GOLD_DATA_PRESETS = {  # lcdt-gold-data --preset: solver episodes, first seed, observation frame, 64x64 pictures too
+    'tiny': dict(episodes=5, seed=0, frame='agent', frames=False),
+    'full': dict(episodes=1000, seed=0, frame='agent', frames=False),
+}
+
+
+@call_parse
+def lcdt_gold_data(
+    preset: str = 'full',  # tiny | full
+    out: str = None,  # Minari folder (default: runs/gold-minari for full, else runs/gold-minari-<preset>)
+    set: str = None,  # settings to change: key=value, several allowed, e.g. frame=world (listed below)
+    episodes: int = None,  # solver episodes, seeds seed, seed+1, ... (default: the preset's)
+    seed: int = None,  # first reset seed (default: the preset's)
+    overwrite: bool = False,  # replace an existing dataset
+):
+    "Record the scripted solver's bare gold games as a local Minari dataset and print its statistics."
+    from lcdt.cli import command_line
+    from lcdt.config import apply_sets
+    from lcdt.track import write_provenance
+    from lcdt.validate import check_value, rule_for
+
+    if preset not in GOLD_DATA_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(GOLD_DATA_PRESETS)}")
+    p = apply_sets(GOLD_DATA_PRESETS[preset], set)
+    p |= {k: v for k, v in dict(episodes=episodes, seed=seed).items() if v is not None}
+    for k in ('episodes', 'seed'):
+        p[k] = check_value(k, p[k], int, rule_for(k))
+    _check_frame(p['frame'])
+    out = out or ('runs/gold-minari' if preset == 'full' else f'runs/gold-minari-{preset}')
+    write_provenance(out, dict(preset=preset, **p), command_line('lcdt-gold-data'), kind='gold-data', save_config=True)
+    t0 = time.time()
+    ds = generate_gold_dataset(p['episodes'], p['seed'], out, p['frames'], None, overwrite, p['frame'])
+    won = sum(gold_steps(ep)['success'] for ep in ds.iterate_episodes())
+    row = dict(dataset_id=ds.id, root=str(out), episodes=ds.total_episodes, steps=ds.total_steps, solved=won)
+    print(json.dumps(row | dict(seconds=round(time.time() - t0, 1))))
 
 # %% ../../nbs/api/66_control_multitask.ipynb #d47c1b31
 def gold_tokenizer(
