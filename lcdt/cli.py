@@ -84,7 +84,13 @@ NPZ_KEYS = {'archive.npz': 'lcdt.nav.archive:ARRAY_KEYS'}  # run file -> where t
 ARG_RULES = {}  # command -> {argument: Rule} where the name-based table does not fit
 
 USER_ERRORS = (
-    ValueError, TypeError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError
+    ValueError,
+    TypeError,
+    FileNotFoundError,
+    FileExistsError,
+    NotADirectoryError,
+    IsADirectoryError,
+    PermissionError,
 )
 
 

@@ -16,9 +16,10 @@ from ..core import rng
 from .model import WorldModel, WMConfig, _optimizer, WMTrainConfig, check_episodes
 from .tabular import TabularWorld
 
+
 # %% auto #0
-__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'ExploreConfig', 'explore',
-           'salient_events', 'surprise']
+__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'value_plan',
+           'ExploreConfig', 'explore', 'salient_events', 'surprise']
 
 # %% ../../nbs/api/83_wm_search.ipynb #f485eb7f
 def entropy(p, dim: int = -1) -> torch.Tensor:
@@ -50,6 +51,7 @@ def curiosity(kind: str, ps, counts=None) -> torch.Tensor:
         return 1 / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
     raise ValueError(f"kind must be one of {SCORES[:3]}, got {kind!r}")
 
+
 # %% ../../nbs/api/83_wm_search.ipynb #a81b484b
 @torch.no_grad()
 def ensemble_probs(models, states, actions) -> torch.Tensor:
@@ -73,6 +75,27 @@ def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, v
         states, score = ps.mean(0)[keep].argmax(-1), sc[keep]
     return paths[0][0], paths[0], float(score[0])
 
+
+def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
+    "Score `(S, A)` of every (state, action) pair and the ensemble's mean transition table `(S, A, S)`."
+    S, A = models[0].cfg.vocab_size, models[0].cfg.n_actions
+    s, a = torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
+    ps = ensemble_probs(models, s, a) if ps is None else ps  # (M, S*A, S)
+    cnt = None if visits is None else torch.as_tensor(visits)[s, a]
+    return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S)
+
+
+def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
+    "Best first action from `start` and its value when score `u` (S, A) is a reward in the imagined MDP `P` (S, A, S)."
+    if horizon < 1 or not 0 < gamma <= 1:
+        raise ValueError(f"horizon must be >= 1 and gamma in (0, 1], got {horizon!r} and {gamma!r}")
+    V = torch.zeros(P.shape[0])
+    for _ in range(horizon):  # finite-horizon value iteration over every imagined state at once
+        Q = u + gamma * (P @ V)
+        V = Q.max(1).values
+    return int(Q[start].argmax()), float(Q[start].max())
+
+
 # %% ../../nbs/api/83_wm_search.ipynb #3bf3cb8c
 @dataclass
 class ExploreConfig:
@@ -86,6 +109,10 @@ class ExploreConfig:
     n_embd: int = 32  # world-model width
     lr: float = 1e-2  # learning rate
     seed: int = 0  # seed of the models, the bootstraps and the world's noise
+    planner: str = 'beam'  # 'beam' (beam_search) or 'value' (value_plan over all pairs, replanned every step)
+    horizon: int = 30  # value_plan's horizon
+    gamma: float = 0.9  # value_plan's discount
+    bootstrap: bool = True  # each model on its own Poisson(1) bootstrap of the transitions (False: all on all)
 
 
 def _fit(models, opts, s, a, s2, boot, cfg, g):
@@ -103,10 +130,17 @@ def _fit(models, opts, s, a, s2, boot, cfg, g):
         m.eval()
 
 
+def _all_pairs(world):
+    S, A = world.n_states, world.n_actions
+    return torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
+
+
 def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig(), start: int = 0) -> dict:
     "Explore `world` for `cfg.budget` steps with score `kind`: states covered over time and noisy-TV steps."
     if kind not in SCORES:
         raise ValueError(f"kind must be one of {SCORES}, got {kind!r}")
+    if cfg.planner not in ('beam', 'value'):
+        raise ValueError(f"planner must be 'beam' or 'value', got {cfg.planner!r}")
     torch.manual_seed(cfg.seed)
     g = rng(cfg.seed)
     wc = WMConfig(
@@ -124,11 +158,14 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
     opts = [_optimizer(m, WMTrainConfig(lr=cfg.lr)) for m in models]
     visits, pairs = np.zeros(world.n_states), np.zeros((world.n_states, world.n_actions))
     S, A, S2, boot = [], [], [], [[] for _ in models]
-    s, covered, noisy = start, [], 0
+    s, covered, noisy, ps = start, [], 0, None
     visits[s] += 1
     for t in range(cfg.budget):
         if kind == 'random' or t < cfg.refit:
             a = int(g.integers(world.n_actions))
+        elif cfg.planner == 'value':
+            ps = ensemble_probs(models, *_all_pairs(world)) if ps is None else ps  # until the next refit
+            a = value_plan(*pair_scores(models, kind, pairs, ps), s, cfg.horizon, cfg.gamma)[0]
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
@@ -137,13 +174,14 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         A.append(a)
         S2.append(s2)
         for b in boot:
-            b.append(g.poisson(1.0) + 1e-3)
+            b.append(g.poisson(1.0) + 1e-3 if cfg.bootstrap else 1.0)
         visits[s2] += 1
         pairs[s, a] += 1
         s = s2
         covered.append(int((visits > 0).sum()))
         if kind != 'random' and (t + 1) % cfg.refit == 0:
             _fit(models, opts, torch.tensor(S), torch.tensor(A), torch.tensor(S2), [np.array(b) for b in boot], cfg, g)
+            ps = None
     return dict(
         kind=kind,
         covered=np.array(covered),
@@ -151,8 +189,10 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         noisy_frac=noisy / cfg.budget,
         pairs=int((pairs > 0).sum()),
         visits=visits,
+        pair_visits=pairs,
         models=models,
     )
+
 
 # %% ../../nbs/api/83_wm_search.ipynb #850526ad
 def salient_events(surprise, q: float = 0.9, warmup: int = 10) -> list:
@@ -172,6 +212,7 @@ def salient_events(surprise, q: float = 0.9, warmup: int = 10) -> list:
                 events.append(dict(episode=i, t=t, surprise=float(row[t]), threshold=th))
     return events
 
+
 # %% ../../nbs/api/83_wm_search.ipynb #9b112f4c
 @torch.no_grad()
 def surprise(model: WorldModel, data: dict) -> np.ndarray:
@@ -189,3 +230,4 @@ def surprise(model: WorldModel, data: dict) -> np.ndarray:
         nll = -logp[:, pos].gather(-1, tk[:, -1, :, None])[..., 0]  # (n, K)
         out[:, t] = nll.sum(-1).numpy()
     return out
+
