@@ -16,7 +16,6 @@ from ..core import rng
 from .model import WorldModel, WMConfig, _optimizer, WMTrainConfig, check_episodes
 from .tabular import TabularWorld
 
-
 # %% auto #0
 __all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'value_plan',
            'ExploreConfig', 'explore', 'salient_events', 'surprise']
@@ -50,7 +49,6 @@ def curiosity(kind: str, ps, counts=None) -> torch.Tensor:
             raise ValueError("kind='count' needs the visit counts of the (state, action) pairs")
         return 1 / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
     raise ValueError(f"kind must be one of {SCORES[:3]}, got {kind!r}")
-
 
 # %% ../../nbs/api/83_wm_search.ipynb #a81b484b
 @torch.no_grad()
@@ -94,7 +92,6 @@ def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple
         Q = u + gamma * (P @ V)
         V = Q.max(1).values
     return int(Q[start].argmax()), float(Q[start].max())
-
 
 # %% ../../nbs/api/83_wm_search.ipynb #3bf3cb8c
 @dataclass
@@ -193,7 +190,6 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         models=models,
     )
 
-
 # %% ../../nbs/api/83_wm_search.ipynb #850526ad
 def salient_events(surprise, q: float = 0.9, warmup: int = 10) -> list:
     "Events `dict(episode, t, surprise, threshold)` where surprise beats the running `q` quantile of earlier steps."
@@ -212,7 +208,6 @@ def salient_events(surprise, q: float = 0.9, warmup: int = 10) -> list:
                 events.append(dict(episode=i, t=t, surprise=float(row[t]), threshold=th))
     return events
 
-
 # %% ../../nbs/api/83_wm_search.ipynb #9b112f4c
 @torch.no_grad()
 def surprise(model: WorldModel, data: dict) -> np.ndarray:
@@ -230,4 +225,3 @@ def surprise(model: WorldModel, data: dict) -> np.ndarray:
         nll = -logp[:, pos].gather(-1, tk[:, -1, :, None])[..., 0]  # (n, K)
         out[:, t] = nll.sum(-1).numpy()
     return out
-
