@@ -68,7 +68,7 @@ RUN_PRESETS = {
         tokenizer=dict(vocab_size=900),
         dt=dict(n_layer=2, n_head=2, n_embd=32, context=4, max_text_len=88, use_actions=False, bd_mode='togo'),
         train=dict(steps=300, batch_size=32, eval_every=100, ckpt_every=100, threads=1),
-        eval=dict(n_prompts=24, threads=1, temperature=1.0),
+        eval=dict(n_prompts=24, threads=1, temperature=1.0, route_steps=300),
     ),
     'small': dict(
         archive=dict(pop=250, generations=160, threshold=4.0, ckpt_every=20),

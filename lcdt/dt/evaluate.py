@@ -433,6 +433,32 @@ class EvalConfig:
     seed: int = 0  # seed of the prompt choice, the random baseline and the action sampling
     words: bool = True  # also the words-alone rows (text retrieval, LCDT + retrieved BD / goal head, held-out phrasing)
     index_texts: int = 1  # training texts per route MiniLM embeds for retrieval and the goal head (0: all of them)
+    routes: bool = True  # with the words rows, also the route reading's (`lcdt.dt.route`: words -> waypoints -> MLP)
+    route_steps: int = 6000  # training steps of the route reading's goal-conditioned MLP (kept in the run)
+
+
+def _route_rows(run, cfg, nav, human: bool, log) -> dict:
+    "The route reading's rows for `eval.json` (`lcdt.dt.route.evaluate_routes`, the goal-conditioned MLP driving)."
+    from lcdt.dt.route import evaluate_routes
+
+    r = evaluate_routes(
+        run, executors=('gc',), human=human, policy_steps=cfg.route_steps, nav=nav, log=log, extra=False, write=True
+    )
+    keys = ('route_gc', 'heldout_route_gc', 'route_gc_bd', 'route_gc_bd_only')
+    info = dict(
+        vs_retrieval=r['gains'].get('route_gc', {}).get('vs_retrieval'),
+        by_length=r['gains'].get('route_gc', {}).get('by_length', []),
+        heldout_vs_retrieval=r['heldout_gains'].get('route_gc', {}).get('vs_retrieval'),
+        text_bd=r['bd_gains'].get('route_gc_bd', {}),
+        human_halves=r['human_halves'].get('route_gc'),
+        policy_trained=r['policy_trained'],
+        seconds=r['seconds'],
+    )
+    return dict(
+        table={k: r['table'][k] for k in keys if k in r['table']},
+        human={'human_route': r['human']['route_gc']} if 'route_gc' in r['human'] else {},
+        info=info,
+    )
 
 
 def _score_human(parts, names, rows, scene, human: dict, per: dict):
@@ -646,4 +672,11 @@ def evaluate_run(
     extra = {f'{k}_bds': v for k, v in words['bds'].items()} if words else {}
     np.savez(buf, bds=bds, hbds=hbds, **extra, **{k: v.astype(np.float32) for k, v in parts.items()})
     atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
+    if words and cfg.routes:  # read from eval.json and the rollouts just written, then added to them
+        rt = _route_rows(run, cfg, nav, H > 0, log)
+        res['table'].update(rt['table'])
+        res['human'].update(rt['human'])
+        res['routes'] = rt['info']
+        res['seconds'] = round(time.time() - t0, 2)
+        atomic_write_json(run / 'eval.json', res)
     return res

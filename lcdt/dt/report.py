@@ -41,6 +41,10 @@ METHOD_NAMES = {  # table row: (method, what it is given)
     ),
     'heldout_lcdt_retrieved_bd': ("LCDT + the nearest training text's BD", 'held-out phrasing, text only'),
     'heldout_lcdt_goal': ('LCDT + goal head (the text-only mode)', 'held-out phrasing, text only'),
+    'route_gc': ('route → goal-conditioned MLP (names in order → learned places → `lcdt.gc` MLP)', 'text only'),
+    'heldout_route_gc': ('route → goal-conditioned MLP', 'held-out phrasing, text only'),
+    'route_gc_bd': ('route + BD → goal-conditioned MLP (the last named place moved to the BD)', 'text + BD'),
+    'route_gc_bd_only': ('goal-conditioned MLP straight to the BD (route reading, text masked)', 'BD only'),
 }
 HUMAN_NAMES = {
     'human_text': 'text only',
@@ -49,6 +53,7 @@ HUMAN_NAMES = {
     'human_retrieval': "text only: text retrieval (the nearest training text's controller)",
     'human_retrieved_bd': "text only: LCDT + the nearest training text's BD",
     'human_goal': 'text only: LCDT + goal head (the text-only mode)',
+    'human_route': 'text only: route → goal-conditioned MLP',
 }
 BD_TEXT = {
     'final': 'the target BD only',
@@ -311,7 +316,36 @@ def _words_md(ev) -> list:
             gain_table(g['heldout_lcdt_goal'], given=True),
             "",
         ]
-    return md
+    return md + _routes_md(ev)
+
+
+def _routes_md(ev) -> list:
+    "The report's route-reading lines: its paired gains (`eval.json`'s `routes`), when the evaluation made them."
+    r = ev.get('routes')
+    if not r:
+        return []
+
+    def gz(x):
+        return f"{x['gain']:+.3f} (z {_num(x['z'], '{:.1f}')}, {x['n']} prompts)" if x else 'n/a'
+
+    b = r.get('text_bd') or {}
+    four = [x for x in b.get('by_length_vs_archive', []) if x['names'] == '4+']
+    return [
+        "**Words as a route** (`lcdt.dt.route`, rows *route → goal-conditioned MLP* in the table above): the names "
+        "the text says, in visiting order, each a place learned from the training routes, driven in turn by a "
+        "goal-conditioned MLP trained on the training routes along a graph of driven places. Judge minus text "
+        f"retrieval, text only: {gz(r.get('vs_retrieval'))}; held-out phrasing: {gz(r.get('heldout_vs_retrieval'))}. "
+        f"Text + BD (the last named place moved to the BD) minus the same follower with the text masked: "
+        f"{gz(b.get('vs_masked'))}; minus the nearest archived controller: {gz(b.get('vs_nearest_archive'))}"
+        + (
+            f"; on prompts naming 4+ things {four[0]['a_mean']:.3f} against the archive's {four[0]['b_mean']:.3f}"
+            if four
+            else ''
+        )
+        + f". The MLP was {'trained' if r.get('policy_trained') else 'read back from the run'}; these rows took "
+        f"{r.get('seconds', 0):.0f} s.",
+        "",
+    ]
 
 
 def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:

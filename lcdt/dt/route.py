@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['NEGATIONS', 'LATER', 'REACH', 'DWELL', 'STOP', 'ROUTE_EXECUTORS', 'ROUTE_POLICY', 'ROUTE_EVAL', 'ROUTE_NAMES',
-           'route_names', 'Grounding', 'fit_grounding', 'read_route', 'RouteFollower', 'gc_goal_policy',
-           'lcdt_goal_policy', 'follow_route', 'fit_route_policy', 'TextRoutes', 'evaluate_routes', 'route_table']
+__all__ = ['NEGATIONS', 'LATER', 'BD_HOW', 'REACH', 'DWELL', 'STOP', 'STUCK_PX', 'CLEAR_PX', 'ROUTE_EXECUTORS', 'ROUTE_POLICY',
+           'STUCK', 'ROUTE_EVAL', 'TUNING_ENDS', 'ROUTE_NAMES', 'BD_NAMES', 'route_names', 'Grounding', 'fit_grounding',
+           'read_route', 'with_bd', 'RouteFollower', 'FreeSpace', 'clear_graph', 'gc_goal_policy', 'lcdt_goal_policy',
+           'follow_route', 'route_policy_dir', 'fit_route_policy', 'TextRoutes', 'human_halves', 'evaluate_routes',
+           'route_table']
 
 # %% ../../nbs/api/14_dt_route.ipynb #rt000006
 NEGATIONS = (
@@ -123,33 +125,61 @@ def read_route(texts, grounding: Grounding, cues: bool = True) -> list:
         raise TypeError("texts must be a list of strings (or None entries), not one string")
     return [[(n, grounding[n]) for n in route_names(t, cues) if n in grounding] if t else [] for t in texts]
 
+# %% ../../nbs/api/14_dt_route.ipynb #4f2bf1b8f7b1
+BD_HOW = ('replace', 'append', 'auto', 'only')
+
+
+def with_bd(routes, bds, how: str = 'replace', near_px: float = 42.0) -> list:
+    "Per route (`read_route`), its waypoints ending at the given BD `bds [N, 2]` (see `BD_HOW`)."
+    bds = np.asarray(bds, np.float32)
+    if how not in BD_HOW:
+        raise ValueError(f"how must be one of {BD_HOW}, got {how!r}")
+    if bds.shape != (len(routes), 2):
+        raise ValueError(f"bds must be [N, 2] with one BD per route: {len(routes)} routes, bds of shape {bds.shape}")
+    out = []
+    for r, b in zip(routes, bds):
+        r = [] if how == 'only' else list(r)
+        far = not r or how == 'append' or (how == 'auto' and np.linalg.norm(np.asarray(r[-1][1]) - b) > near_px)
+        out.append(r + [(None, b)] if far else r[:-1] + [(r[-1][0], b)])
+    return out
+
 # %% ../../nbs/api/14_dt_route.ipynb #rt000016
 REACH = 20.0  # px: a waypoint this close is passed
 DWELL = 8  # steps at the thing a waypoint names also pass it
 STOP = 12.0  # px: this close to the last waypoint, the robot stops
+STUCK_PX = 4.0  # px: a robot that moved less than this in `stuck` steps is stuck
 
 
 def _name_codes(names, scene) -> list:
-    "Per name: (0, object index + 1) or (1, tile index), as `lcdt.nav.scene.label_codes` numbers them."
-    return [(0, scene.names.index(n) + 1) if n in scene.names else (1, scene.colours.index(n)) for n in names]
+    "Per name: (0, object index + 1) or (1, tile index), as `lcdt.nav.scene.label_codes` numbers them (None: (1, -1))."
+    return [
+        (1, -1) if n is None else (0, scene.names.index(n) + 1) if n in scene.names else (1, scene.colours.index(n))
+        for n in names
+    ]
 
 
 class RouteFollower:
     "A `policy_fn` for `BatchNav.rollout`: each robot drives to its waypoints in turn, then stops at the last."
 
     def __init__(
-        self, routes, goal_policy, nav, n_steps: int = 400, scene=None, graph=None, replan: int = 10, hops: int = 2
+        self,
+        routes,
+        goal_policy,
+        nav,
+        n_steps: int = 400,
+        scene=None,
+        graph=None,  # a `lcdt.gc.subgoal.CodeGraph`: drive along its shortest paths, round the walls
+        replan: int = 10,  # steps between replans on the graph
+        hops: int = 2,  # aim this many places along the graph's path
+        free=None,  # a `FreeSpace`: aim at the farthest of those places that is clear from where the robot is
+        stuck: int = 0,  # a robot that moved under `STUCK_PX` in this many steps drops the link it drives (0: never)
     ):
         from lcdt.nav.scene import default_scene
 
         self.scene = scene or default_scene()
         self.goal_policy, self.nav, self.n_steps, self.t = goal_policy, nav, n_steps, 0
-        self.graph, self.replan, self.hops, self.sub = (
-            graph,
-            replan,
-            hops,
-            None,
-        )  # `lcdt.gc.subgoal.CodeGraph`: around the walls
+        self.graph, self.replan, self.hops, self.free, self.sub = graph, replan, hops, free, None
+        self.stuck, self.blocked, self.drops = stuck, [set() for _ in routes], 0  # per robot: links found blocked
         N, K = len(routes), max([len(r) for r in routes] + [1])
         if N != nav.n:
             raise ValueError(f"routes must hold one waypoint list per robot: {N} lists for {nav.n} robots")
@@ -184,18 +214,70 @@ class RouteFollower:
         self.k = np.where(move, self.k + 1, self.k)
         self.dwell, self.spent = np.where(move, 0, self.dwell), np.where(move, 0, self.spent)
 
+    def _path(self, r, s, e) -> list:
+        "Robot `r`'s path of places from cell `s` to cell `e` (without the links it found blocked; [] when none)."
+        g = self.graph
+        if not self.blocked[r]:
+            if not np.isfinite(g.dist[s, e]):
+                return []
+            pred = g.pred[s]
+        else:
+            from scipy.sparse import csr_matrix
+            from scipy.sparse.csgraph import shortest_path
+
+            adj = g.adj.copy()
+            for a, b in self.blocked[r]:
+                adj[a, b] = adj[b, a] = False
+            w = np.linalg.norm(g.codes[:, None] - g.codes[None], axis=-1) * adj
+            d, pred = shortest_path(csr_matrix(w), directed=False, indices=s, return_predecessors=True)
+            if not np.isfinite(d[e]):
+                return []
+        path = [e]
+        while path[-1] != s:
+            path.append(pred[path[-1]])
+        return path[::-1]
+
+    def _aim(self, rs, xy, goals) -> tuple:
+        "Robots `rs`: the place `hops` along the graph's path to each goal (the farthest clear one, given `free`)."
+        g, out, link = self.graph, goals.copy(), np.full((len(rs), 2), -1)
+        s, e = g.cell(xy), g.cell(goals)
+        cand = []  # (robot, code) in path order, up to `hops` places along
+        for n, r in enumerate(rs):
+            path = self._path(r, s[n], e[n]) if s[n] != e[n] else []  # in the goal's cell, or no path: the goal
+            cand += [(n, c) for c in path[1 : self.hops + 1]]
+        if not cand:
+            return out, link
+        rob, code = np.array(cand).T
+        ok = np.ones(len(rob), bool) if self.free is None else self.free.clear(xy[rob], g.codes[code])
+        ok &= [(int(s[n]), int(c)) not in self.blocked[rs[n]] for n, c in zip(rob, code)]  # not where it stuck
+        for n in np.unique(rob):
+            m = np.flatnonzero(rob == n)
+            c = code[m[ok[m]][-1] if ok[m].any() else m[0]]  # the farthest clear, else the next place
+            out[n], link[n] = g.codes[c], (s[n], c)
+        return out, link
+
     def _subgoals(self, goals, moved) -> np.ndarray:
-        "The next place on the graph's shortest path to each goal (the goal itself from its cell), kept `replan` steps."
+        "The place to drive to now on the way to each goal (the goal itself without a graph), kept `replan` steps."
         if self.graph is None:
             return goals
-        if self.sub is None or self.t % self.replan == 0:
+        here = np.stack([self.nav.x, self.nav.y], 1).astype(np.float32)
+        if self.sub is None:
+            self.sub, self.link = goals.copy(), np.full((len(goals), 2), -1)
+            self.track, self.since = here.copy(), np.zeros(len(goals), np.int64)
+        fresh = moved.copy()  # a new waypoint: its progress is tracked afresh
+        if self.stuck:
+            due = (self.t - self.since >= self.stuck) & ~self.stopped
+            stuck = due & (np.linalg.norm(here - self.track, axis=1) < STUCK_PX) & (self.link[:, 0] >= 0)
+            for r in np.flatnonzero(stuck):  # where it aimed from here is blocked for it: plan round it
+                self.blocked[r].add(tuple(int(c) for c in self.link[r]))
+            self.drops += int(stuck.sum())
+            moved, fresh = moved | stuck, fresh | due
+        if self.t % self.replan == 0:
             moved = np.ones(len(goals), bool)
         if moved.any():
             i = np.flatnonzero(moved)
-            nc = self.graph.next_code(np.stack([self.nav.x[i], self.nav.y[i]], 1), goals[i], self.hops)
-            sub = goals.copy() if self.sub is None else self.sub
-            sub[i] = np.where((nc >= 0)[:, None], self.graph.codes[np.maximum(nc, 0)], goals[i])
-            self.sub = sub.astype(np.float32)
+            self.sub[i], self.link[i] = self._aim(i, here[i], goals[i])
+        self.track[fresh], self.since[fresh] = here[fresh], self.t
         return self.sub
 
     def __call__(self, obs):
@@ -205,6 +287,53 @@ class RouteFollower:
         self.spent += 1
         self.t += 1
         return np.where(self.stopped[:, None], 0.0, a).astype(np.float32)
+
+# %% ../../nbs/api/14_dt_route.ipynb #f4add34e5589
+CLEAR_PX = 8.0  # px: a straight move is clear when each point of it is this close to where a training route has been
+
+
+class FreeSpace:
+    "Where the training routes have driven: a straight move is clear when each point of it is near a driven position."
+
+    def __init__(self, pose, clear_px: float = CLEAR_PX, max_samples: int = 500_000, seed: int = 0, step: float = 2.0):
+        from scipy.spatial import cKDTree
+
+        xy = np.asarray(pose, np.float32)[..., :2].reshape(-1, 2)
+        if len(xy) == 0:
+            raise ValueError("pose holds no positions: FreeSpace needs the training routes' positions [N, T, 2]")
+        if len(xy) > max_samples:
+            xy = xy[np.random.default_rng(seed).choice(len(xy), max_samples, replace=False)]
+        self.tree, self.clear_px, self.step = cKDTree(xy), float(clear_px), float(step)
+
+    def gap(self, a, b) -> np.ndarray:
+        "Per segment `a[i] -> b[i]` (`[n, 2]` each): the largest distance from a point of it to a driven position."
+        a, b = np.asarray(a, np.float32).reshape(-1, 2), np.asarray(b, np.float32).reshape(-1, 2)
+        if len(a) == 0:
+            return np.zeros(0)
+        k = int(np.linalg.norm(b - a, axis=1).max() // self.step) + 2
+        t = np.linspace(0, 1, k, dtype=np.float32)[None, :, None]
+        return self.tree.query((a[:, None] + t * (b - a)[:, None]).reshape(-1, 2))[0].reshape(len(a), k).max(1)
+
+    def clear(self, a, b) -> np.ndarray:
+        "Per segment `a[i] -> b[i]`: True when each point of it is within `clear_px` of a driven position."
+        return self.gap(a, b) <= self.clear_px
+
+
+def clear_graph(graph, free: FreeSpace):
+    "A copy of the `CodeGraph` `graph` without the links whose straight segment is not clear in `free`."
+    import copy
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    g = copy.copy(graph)
+    i, j = np.nonzero(np.triu(graph.adj))
+    ok = free.clear(graph.codes[i], graph.codes[j])
+    g.adj = np.zeros_like(graph.adj)
+    g.adj[i[ok], j[ok]] = g.adj[j[ok], i[ok]] = True
+    w = np.linalg.norm(g.codes[:, None] - g.codes[None], axis=-1) * g.adj
+    g.dist, g.pred = shortest_path(csr_matrix(w), directed=False, return_predecessors=True)
+    g.dropped = int((~ok).sum())
+    return g
 
 # %% ../../nbs/api/14_dt_route.ipynb #rt000020
 def gc_goal_policy(model, nav, left: int | None = None):
@@ -253,6 +382,9 @@ def follow_route(
     generator=None,  # seeds the LCDT's action sampling (None: argmax)
     temperature: float = 1.0,
     graph=None,  # a `lcdt.gc.subgoal.CodeGraph`: drive each waypoint along its shortest path (None: straight)
+    free=None,  # a `FreeSpace`: aim at the farthest clear place along the path
+    stuck: int = 0,  # replan round a place aimed at when stuck this many steps (0: never)
+    hops: int = 2,  # aim up to this many places along the path
 ):
     "Roll out `routes` with `executor` driving each waypoint in turn; return the `Rollout`."
     from lcdt.nav.env import BatchNav
@@ -268,10 +400,16 @@ def follow_route(
         if executor == 'gc'
         else lcdt_goal_policy(model, tok, texts, sim, generator, temperature)
     )
-    return sim.rollout(RouteFollower(routes, gp, sim, n_steps, graph=graph), n_steps)
+    return sim.rollout(RouteFollower(routes, gp, sim, n_steps, graph=graph, hops=hops, free=free, stuck=stuck), n_steps)
 
 # %% ../../nbs/api/14_dt_route.ipynb #rt000023
 ROUTE_POLICY = 'route_policy'  # the route follower's goal-conditioned MLP, in the run directory
+STUCK = 30  # steps without moving after which the follower replans round the place it aimed at
+
+
+def route_policy_dir(seed: int = 0) -> str:
+    "Where in the run the goal-conditioned MLP of training seed `seed` is kept (`ROUTE_POLICY`, `_s1`, `_s2` ...)."
+    return ROUTE_POLICY if seed == 0 else f"{ROUTE_POLICY}_s{seed}"
 
 
 def _split_key(train: dict, steps: int, batch_size: int, seed: int) -> str:
@@ -309,7 +447,17 @@ class TextRoutes:
     "Words alone, read as a route: a run's grounding (names → places) and its goal-conditioned MLP."
 
     def __init__(
-        self, run, train=None, steps: int = 6000, batch_size: int = 512, seed: int = 0, n_codes: int = 64, log=None
+        self,
+        run,
+        train=None,
+        steps: int = 6000,  # the MLP's training steps
+        batch_size: int = 512,
+        seed: int = 0,  # seeds the MLP's training and the places (k-means)
+        n_codes: int = 64,  # places in the graph
+        log=None,
+        clear_px: float = CLEAR_PX,  # drop links not clear in the driven space (`FreeSpace`; 0: keep all links)
+        stuck: int = STUCK,  # replan when stuck this many steps (0: never)
+        hops: int = 2,  # aim up to this many places along the graph's path
     ):
         from lcdt.gc.policy import gc_data
         from lcdt.gc.subgoal import CodeGraph, fit_codebook
@@ -319,7 +467,9 @@ class TextRoutes:
         run = run if isinstance(run, RunDir) else RunDir(run, create=False)
         self.train = load_split(run.path, 'train') if train is None else train
         self.grounding = fit_grounding(self.train)
-        self.policy, self.trained = fit_route_policy(run / ROUTE_POLICY, self.train, steps, batch_size, seed, log)
+        self.policy, self.trained = fit_route_policy(
+            run / route_policy_dir(seed), self.train, steps, batch_size, seed, log
+        )
         pose = gc_data(
             dict(
                 obs=self.train['obs'][:, :1],
@@ -328,23 +478,43 @@ class TextRoutes:
                 heading=self.train['heading'],
             )
         )['pose']
-        self.graph = CodeGraph(
-            fit_codebook(pose, min(n_codes, pose.shape[0] * pose.shape[1]), seed), pose
-        )  # the routes' moves
+        graph = CodeGraph(fit_codebook(pose, min(n_codes, pose.shape[0] * pose.shape[1]), seed), pose)  # routes' moves
+        self.free = FreeSpace(pose, clear_px, seed=seed) if clear_px > 0 else None
+        self.graph = clear_graph(graph, self.free) if self.free else graph
+        self.stuck, self.hops = stuck, hops
 
     def routes(self, texts, cues: bool = True) -> list:
         "Per text, its waypoints (see `read_route`)."
         return read_route(texts, self.grounding, cues)
 
-    def follow(self, texts, executor: str = 'gc', cues: bool = True, model=None, tok=None, graph: bool = True, **kw):
-        "Roll out `texts` read as routes, by the MLP ('gc') or the LCDT `model`, `tok` ('lcdt'); `graph`: round walls."
+    def follow(
+        self,
+        texts,
+        executor: str = 'gc',  # 'gc': the MLP; 'lcdt': the LCDT `model`, `tok`
+        cues: bool = True,
+        model=None,
+        tok=None,
+        graph: bool = True,  # along the graph of places (False: straight to each waypoint)
+        bds=None,  # text + BD: each route ends at its BD `[N, 2]` (`with_bd`)
+        bd_how: str = 'replace',
+        **kw,
+    ):
+        "Roll out `texts` read as routes (ending at `bds` when given), driven by the MLP or the LCDT."
         if executor == 'gc':
             model = self.policy
-        g = self.graph if graph else None
-        return follow_route(self.routes(texts, cues), executor, model, tok, list(texts), graph=g, **kw)
+        routes = self.routes(texts, cues)
+        routes = routes if bds is None else with_bd(routes, bds, bd_how)
+        g = dict(graph=self.graph, free=self.free, stuck=self.stuck, hops=self.hops) if graph else {}
+        return follow_route(routes, executor, model, tok, list(texts), **g, **kw)
 
 # %% ../../nbs/api/14_dt_route.ipynb #acae54e37e7d407bbb7b55eff062a284
 ROUTE_EVAL = 'route_eval.json'
+TUNING_ENDS = ('cactus', 'sofa', 'fridge', 'chair', 'file cabinet', 'table')  # `OBJECTS[0::2]`: the tuning half
+
+
+def human_halves(rows) -> np.ndarray:
+    "Per human-phrased instruction: True in the tuning half (it ends at one of `TUNING_ENDS`), False in the test half."
+    return np.array([r['end'] in TUNING_ENDS for r in rows], bool)
 
 
 def _replay(train, entries, n_steps, nav=None):
@@ -360,6 +530,23 @@ def _replay(train, entries, n_steps, nav=None):
     )
 
 
+def _rates(hs, m=None) -> dict:
+    m = np.ones(len(hs['end']), bool) if m is None else m
+    return dict(end_rate=round(float(hs['end'][m].mean()), 4), follow_rate=round(float(hs['follow'][m].mean()), 4))
+
+
+def _bd_gains(per, texts, k, masked: str = 'route_gc_bd_only') -> dict:
+    "Text + BD row `k` against its text-masked twin `masked`, the nearest archived controller and the LCDT (text + BD)."
+    from lcdt.dt.evaluate import gain_by_length, paired_gain
+
+    a = per[k]['judge']
+    out = {'vs_masked': paired_gain(a, per[masked]['judge'])} if masked in per else {}
+    out.update({f"vs_{b}": paired_gain(a, per[b]['judge']) for b in ('nearest_archive', 'lcdt') if b in per and b != k})
+    if 'nearest_archive' in per:
+        out['by_length_vs_archive'] = gain_by_length(texts, a, per['nearest_archive']['judge'])
+    return out
+
+
 def evaluate_routes(
     run,
     executors=ROUTE_EXECUTORS,  # which goal policies drive the waypoints
@@ -367,6 +554,9 @@ def evaluate_routes(
     policy_steps: int = 6000,  # training steps of the goal-conditioned MLP (read back when trained already)
     nav=None,  # the room (a `NavConfig`) the run's models were trained in
     log=print,
+    seeds=(0,),  # training seeds of the MLP and the places: the rows use the first, `seeds` in the result all
+    extra: bool = True,  # also the comparison rows (straight, no cue words, the graph uncleared, other BD endings)
+    write: bool = True,  # save the result in the run as `route_eval.json`
 ) -> dict:
     "The route reading's rows on the prompts of `run`'s `eval.json`, paired with text retrieval; also saved in the run."
     import time
@@ -384,6 +574,8 @@ def evaluate_routes(
     )
 
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    if not seeds:
+        raise ValueError("seeds must name at least one training seed, e.g. (0,) or (0, 1, 2)")
     if not (run / 'eval.json').exists():
         raise FileNotFoundError(f"{run.path} has no eval.json: run the evaluate stage first")
     ev, t0 = read_json(run / 'eval.json'), time.time()
@@ -394,33 +586,46 @@ def evaluate_routes(
     bds = np.array([p['bd'] for p in P], np.float32)
     rows = load_instructions() if human else []
     N, H, T = len(P), len(rows), 400
+    tune = human_halves(rows)
     allt = texts + held + [r['text'] for r in rows]
     tg = TextGoals(run)  # the evaluation's MiniLM index (cached in the run)
-    tr = TextRoutes(run, tg.train, steps=policy_steps, log=log)
+    tr = TextRoutes(run, tg.train, steps=policy_steps, seed=seeds[0], log=log)
     pos = {'text_retrieval': _replay(tg.train, tg.retrieve(allt), T, nav)}
     temp, seed = float(ev['temperature']), int(ev['seed'])
-    model, tok = load_run_model(run.path)
+    model, tok = load_run_model(run.path) if 'lcdt' in executors else (None, None)
     for ex in executors:
         gen = torch.Generator().manual_seed(seed) if ex == 'lcdt' and temp > 0 else None
         kw = dict(model=model, tok=tok, generator=gen, temperature=temp or 1.0) if ex == 'lcdt' else {}
         pos[f'route_{ex}'] = tr.follow(allt, ex, seed=seed, n_steps=T, nav=nav, **kw).pos
-    pos['route_gc_straight'] = tr.follow(allt, 'gc', graph=False, seed=seed, n_steps=T, nav=nav).pos
-    if H:
-        pos['route_gc_plain'] = np.concatenate(
-            [np.zeros((2 * N, T, 2), np.float32), tr.follow(allt[2 * N :], 'gc', cues=False, seed=seed, nav=nav).pos]
-        )
+    bdpos = {'route_gc_bd': tr.follow(texts, bds=bds, seed=seed, n_steps=T, nav=nav).pos}
+    bdpos['route_gc_bd_only'] = tr.follow(texts, bds=bds, bd_how='only', seed=seed, n_steps=T, nav=nav).pos
+    if extra:
+        pos['route_gc_straight'] = tr.follow(allt, 'gc', graph=False, seed=seed, n_steps=T, nav=nav).pos
+        old = TextRoutes(run, tg.train, steps=policy_steps, seed=seeds[0], clear_px=0, stuck=0)
+        pos['route_gc_uncleared'] = old.follow(allt, 'gc', seed=seed, n_steps=T, nav=nav).pos
+        for how in ('append', 'auto'):
+            bdpos[f'route_gc_bd_{how}'] = tr.follow(texts, bds=bds, bd_how=how, seed=seed, n_steps=T, nav=nav).pos
+        if H:
+            pos['route_gc_plain'] = np.concatenate(
+                [
+                    np.zeros((2 * N, T, 2), np.float32),
+                    tr.follow(allt[2 * N :], 'gc', cues=False, seed=seed, nav=nav).pos,
+                ]
+            )
     saved = dict(np.load(run / 'eval_rollouts.npz')) if (run / 'eval_rollouts.npz').exists() else {}
     keep = [i for i, p in enumerate(ev['prompts']) if p['text']]
-    table, per, hum = {}, {}, {}
+    per, hum, halves = {}, {}, {}
     for k, p in pos.items():
         if k != 'route_gc_plain':
             per[k] = score_rollouts(p[:N], texts, bds)
             per['heldout_' + k] = score_rollouts(p[N : 2 * N], held, bds)
         if H:
             hs = instruction_scores(p[2 * N :], rows, score_rollouts(p[2 * N :])['events'])
-            hum[k] = dict(end_rate=round(float(hs['end'].mean()), 4), follow_rate=round(float(hs['follow'].mean()), 4))
-            per['human_' + k] = hs
-    for k in ('lcdt', 'lcdt_goal', 'lcdt_text_only'):  # the evaluation's own LCDT rollouts, re-scored to pair
+            hum[k], per['human_' + k] = _rates(hs), hs
+            halves[k] = dict(tuning=_rates(hs, tune), test=_rates(hs, ~tune))
+    for k, p in bdpos.items():
+        per[k] = score_rollouts(p, texts, bds)
+    for k in ('lcdt', 'lcdt_bd_only', 'nearest_archive', 'lcdt_goal', 'lcdt_text_only'):  # the evaluation's, re-scored
         if k in saved:
             per[k] = score_rollouts(saved[k][keep], texts, bds)
     table = {k: summarise_scores(s) for k, s in per.items() if 'judge' in s}
@@ -431,7 +636,12 @@ def evaluate_routes(
             end_vs_retrieval=paired_gain(per[k]['end'], per['text_retrieval']['end']),
         )
         for k in per
-        if k.startswith(('route_', 'lcdt')) and 'judge' in per[k] and N > 1
+        if k.startswith(('route_', 'lcdt')) and 'judge' in per[k] and N > 1 and k not in bdpos
+    }
+    bd_gains = {
+        k: _bd_gains(per, texts, k, 'lcdt_bd_only' if k == 'lcdt' else 'route_gc_bd_only')
+        for k in [*bdpos, 'lcdt']
+        if k in per and N > 1 and k != 'route_gc_bd_only'
     }
     held_gains = {
         k: dict(
@@ -449,20 +659,56 @@ def evaluate_routes(
         for k in hum
         if k != 'text_retrieval' and H > 1
     }
+    by_seed = {}
+    for s in seeds:  # the MLP and the places trained with each seed: text only, text + BD and its masked twin
+        ts = tr if s == seeds[0] else TextRoutes(run, tg.train, steps=policy_steps, seed=s, log=log)
+        pt = pos['route_gc'] if s == seeds[0] else ts.follow(allt, 'gc', seed=seed, n_steps=T, nav=nav).pos
+        pb = (
+            bdpos
+            if s == seeds[0]
+            else {
+                k: ts.follow(texts, bds=bds, bd_how=h, seed=seed, n_steps=T, nav=nav).pos
+                for k, h in (('route_gc_bd', 'replace'), ('route_gc_bd_only', 'only'))
+            }
+        )
+        sp = dict(
+            per, route_gc=score_rollouts(pt[:N], texts, bds), **{k: score_rollouts(pb[k], texts, bds) for k in pb}
+        )
+        row = dict(
+            text_only=summarise_scores(sp['route_gc']),
+            text_only_vs_retrieval=paired_gain(sp['route_gc']['judge'], per['text_retrieval']['judge'])
+            if N > 1
+            else None,
+            text_bd=summarise_scores(sp['route_gc_bd']),
+            masked=summarise_scores(sp['route_gc_bd_only']),
+            **(_bd_gains(sp, texts, 'route_gc_bd') if N > 1 else {}),
+            policy_trained=ts.trained,
+            links_dropped=int(getattr(ts.graph, 'dropped', 0)),
+        )
+        if H:
+            hs = instruction_scores(pt[2 * N :], rows, score_rollouts(pt[2 * N :])['events'])
+            row['human'] = dict(all=_rates(hs), tuning=_rates(hs, tune), test=_rates(hs, ~tune))
+        by_seed[str(s)] = row
     res = dict(
         n_prompts=N,
         n_human=H,
         temperature=temp,
+        seeds=list(seeds),
         table=table,
         human=hum,
+        human_halves=halves,
+        tuning_ends=list(TUNING_ENDS),
         gains=gains,
+        bd_gains=bd_gains,
         heldout_gains=held_gains,
         human_gains=human_gains,
+        by_seed=by_seed,
         grounding=dict(zip(tr.grounding.names, tr.grounding.xy.round(1).tolist())),
         policy_trained=tr.trained,
         seconds=round(time.time() - t0, 1),
     )
-    atomic_write_json(run / ROUTE_EVAL, res)
+    if write:
+        atomic_write_json(run / ROUTE_EVAL, res)
     return res
 
 # %% ../../nbs/api/14_dt_route.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
@@ -475,33 +721,99 @@ ROUTE_NAMES = {  # row: (method, how the words are read, what drives)
     ),
     'route_lcdt': ('route → LCDT', 'names in order + learned places', 'the LCDT, each waypoint its BD in turn'),
     'route_gc_straight': ('route → MLP, straight', 'names in order + learned places', 'lcdt.gc MLP, no graph'),
+    'route_gc_uncleared': (
+        'route → MLP, graph uncleared',
+        'names in order + learned places',
+        'lcdt.gc MLP, links across walls kept, no stuck replanning',
+    ),
     'route_gc_plain': ('route (no cue words) → MLP', 'names as said + learned places', 'lcdt.gc MLP'),
     'lcdt_goal': ('LCDT + goal head', 'MiniLM → end cell', 'the LCDT'),
     'lcdt_text_only': ('LCDT, text only', 'its own tokenizer', 'the LCDT'),
     'lcdt': ('LCDT, text + true BD', 'its own tokenizer (+ the BD given)', 'the LCDT'),
 }
+BD_NAMES = {  # text + BD rows: (method, what it is given, what drives)
+    'route_gc_bd': ('route + BD → MLP', 'text + BD: the last named place moved to the BD', 'lcdt.gc MLP'),
+    'route_gc_bd_append': (
+        'route + BD (appended) → MLP',
+        'text + BD: the BD after the last named place',
+        'lcdt.gc MLP',
+    ),
+    'route_gc_bd_auto': ('route + BD (auto) → MLP', 'text + BD: moved when within 42 px, else appended', 'lcdt.gc MLP'),
+    'route_gc_bd_only': ('BD only → MLP (text masked)', 'the BD alone', 'lcdt.gc MLP'),
+    'lcdt': ('LCDT, text + BD', 'text + BD', 'the LCDT alone'),
+    'lcdt_bd_only': ('LCDT, text masked', 'the BD alone', 'the LCDT alone'),
+    'nearest_archive': ('nearest archived controller', 'the BD', 'the training controller whose BD is nearest'),
+}
+
+
+def _gz(g) -> str:
+    from lcdt.dt.report import _num
+
+    return f"{g['gain']:+.3f} ({_num(g['z'], '{:.1f}')})" if g else ''
 
 
 def route_table(res: dict, phrasing: str = 'template') -> str:
-    "Markdown table of `evaluate_routes`' rows on the `phrasing` ('template', 'heldout' or 'human') prompts."
+    "Markdown table of `evaluate_routes`' rows: 'template', 'heldout', 'human', 'bd' (text + BD) or 'seeds'."
     from lcdt.dt.report import _md_table, _num
 
-    if phrasing not in ('template', 'heldout', 'human'):
-        raise ValueError(f"phrasing must be 'template', 'heldout' or 'human', got {phrasing!r}")
+    if phrasing not in ('template', 'heldout', 'human', 'bd', 'seeds'):
+        raise ValueError(f"phrasing must be 'template', 'heldout', 'human', 'bd' or 'seeds', got {phrasing!r}")
     if phrasing == 'human':
+        hv = res.get('human_halves', {})
         return _md_table(
-            ['method', 'ends at the named object', 'follows (visits + end)', 'ends: gain vs retrieval (z)'],
+            ['method', 'ends at the named object', 'follows (visits + end)', 'ends: gain vs retrieval (z)']
+            + (['tuning half: ends / follows', 'test half: ends / follows'] if hv else []),
             [
                 [
                     ROUTE_NAMES[k][0],
                     f"{100 * v['end_rate']:.1f}%",
                     f"{100 * v['follow_rate']:.1f}%",
-                    (lambda g: f"{g['gain']:+.3f} ({_num(g['z'], '{:.1f}')})")(res['human_gains'][k]['end'])
-                    if k in res['human_gains']
-                    else '',
+                    _gz(res['human_gains'].get(k, {}).get('end')),
                 ]
+                + (
+                    [
+                        f"{100 * hv[k][h]['end_rate']:.1f}% / {100 * hv[k][h]['follow_rate']:.1f}%"
+                        for h in ('tuning', 'test')
+                    ]
+                    if hv
+                    else []
+                )
                 for k, v in res['human'].items()
             ],
+        )
+    if phrasing == 'bd':
+        rows = []
+        for k, (name, given, drives) in BD_NAMES.items():
+            t, g = res['table'].get(k), res.get('bd_gains', {}).get(k, {})
+            if t is None:
+                continue
+            four = [b for b in g.get('by_length_vs_archive', []) if b['names'] == '4+']
+            rows.append(
+                [name, given, drives, _num(t['judge']), f"{100 * t.get('end_rate', float('nan')):.1f}%"]
+                + [_gz(g.get(f'vs_{b}')) for b in ('masked', 'nearest_archive')]
+                + [f"{four[0]['a_mean']:.3f} vs {four[0]['b_mean']:.3f}, {_gz(four[0])}" if four else '']
+            )
+        return _md_table(
+            ['method', 'given', 'driven by', 'judge', 'ends at last named', 'vs text masked (z)']
+            + ['vs nearest archive (z)', '4+ named: judge vs archive, gain (z)'],
+            rows,
+        )
+    if phrasing == 'seeds':
+        rows = []
+        for s, r in res.get('by_seed', {}).items():
+            four = [b for b in r.get('by_length_vs_archive', []) if b['names'] == '4+']
+            hm = r.get('human', {})
+            rows.append(
+                [s, _num(r['text_only']['judge']), _gz(r.get('text_only_vs_retrieval')), _num(r['text_bd']['judge'])]
+                + [_num(r['masked']['judge']), _gz(r.get('vs_masked')), _gz(r.get('vs_nearest_archive'))]
+                + [f"{four[0]['a_mean']:.3f} vs {four[0]['b_mean']:.3f}, {_gz(four[0])}" if four else '']
+                + [' / '.join(f"{100 * hm[h]['end_rate']:.1f}%" for h in ('all', 'tuning', 'test')) if hm else '']
+            )
+        return _md_table(
+            ['seed', 'text only: judge', 'vs retrieval (z)', 'text + BD: judge', 'text masked: judge']
+            + ['text + BD vs masked (z)', 'vs nearest archive (z)', '4+ named: vs archive']
+            + ['human set ends: all / tuning / test'],
+            rows,
         )
     pre, g = ('heldout_', res['heldout_gains']) if phrasing == 'heldout' else ('', res['gains'])
     rows = []
@@ -518,8 +830,8 @@ def route_table(res: dict, phrasing: str = 'template') -> str:
                 drives,
                 _num(t['judge']),
                 f"{100 * t.get('end_rate', float('nan')):.1f}%",
-                f"{gk['gain']:+.3f} ({_num(gk['z'], '{:.1f}')})" if gk else '',
-                f"{four[0]['a_mean']:.3f}, {four[0]['gain']:+.3f} ({_num(four[0]['z'], '{:.1f}')})" if four else '',
+                _gz(gk),
+                f"{four[0]['a_mean']:.3f}, {_gz(four[0])}" if four else '',
             ]
         )
     return _md_table(
