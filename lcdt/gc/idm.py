@@ -17,14 +17,14 @@ from fastcore.basics import patch
 
 from ..core import read_json, load_tensors, cfg_to_dict, cfg_from_dict
 from ..nn import Trunk, warmup_cosine
-from ..dt.model import DTConfig, BeTHead, MSEHead, kmeans_1d, pose_obs
+from ..dt.model import DTConfig, BeTHead, MSEHead, kmeans_1d, pose_obs, pose_before
 from ..nav.scene import START_POSE
 
 # %% auto #0
-__all__ = ['IDM_MODES', 'IDM_PRESETS', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM', 'fit_norm',
-           'warmup_cosine_lr', 'train_idm', 'predict_idm', 'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm',
-           'load_idm', 'gold_episodes', 'nav_frames', 'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm',
-           'pseudo_label']
+__all__ = ['IDM_MODES', 'IDM_PRESETS', 'ROBOT_SCALE', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM',
+           'robot_frame_changes', 'to_basis', 'from_basis', 'fit_norm', 'warmup_cosine_lr', 'train_idm', 'predict_idm',
+           'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm', 'load_idm', 'gold_episodes', 'nav_frames',
+           'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm', 'pseudo_label', 'exact_turn']
 
 # %% ../../nbs/api/85_gc_idm.ipynb #dff4854f
 @dataclass
@@ -42,6 +42,12 @@ class IDMConfig:
     # 'full' (both ways) | 'causal' (past only) | 'masked' (frames after s_{t+1} hidden but the last)
     mode: str = 'full'
     deltas: bool = True  # each frame token also gets the frame's change since the previous frame
+    # each frame token also gets the pose change since the previous frame in the robot's frame (heading change,
+    # forward and sideways move): needs frames whose last four columns are `pose_features` (x/600, y/600, sin, cos)
+    robot_frame: bool = False
+    # bet / mse, 2 wheels: the head predicts the wheels as they are ('wheels') or as ((l - r) / 2, (l + r) / 2)
+    # ('turn_speed': turning, which a wall never hides, apart from forward speed, which it can)
+    basis: str = 'wheels'
     n_layer: int = 2  # transformer blocks
     n_head: int = 2  # attention heads
     n_embd: int = 64  # width of the hidden states
@@ -60,6 +66,9 @@ IDM_PRESETS = {
     'causal': dict(mode='causal'),  # the log's causal training
     'masked': dict(mode='masked'),  # the log's masked training (last frame kept)
     '2frame': dict(mode='full', past=0, future=1),  # s_t and s_{t+1} only
+    '2frame_robot': dict(mode='full', past=0, future=1, robot_frame=True),  # 2 frames + the robot-frame pose change
+    # the same, its head in the (turn, speed) basis
+    '2frame_turn': dict(mode='full', past=0, future=1, robot_frame=True, basis='turn_speed'),
 }
 
 
@@ -74,6 +83,14 @@ def idm_config(preset: str = 'full', **overrides) -> IDMConfig:
         raise ValueError(f"head must be 'cls', 'bet' or 'mse', got {cfg.head!r}")
     if cfg.past < 0 or cfg.future < 1:
         raise ValueError(f"need past >= 0 and future >= 1, got past={cfg.past}, future={cfg.future}")
+    if cfg.basis not in ('wheels', 'turn_speed'):
+        raise ValueError(f"basis must be 'wheels' or 'turn_speed', got {cfg.basis!r}")
+    if cfg.basis == 'turn_speed' and (cfg.head == 'cls' or cfg.act_dim != 2):
+        raise ValueError(
+            f"basis='turn_speed' needs a continuous head over 2 wheels, got head={cfg.head!r}, act_dim={cfg.act_dim}"
+        )
+    if cfg.robot_frame and cfg.obs_dim < 4:
+        raise ValueError(f"robot_frame needs frames ending in the 4 pose features, got obs_dim={cfg.obs_dim}")
     return cfg
 
 # %% ../../nbs/api/85_gc_idm.ipynb #3032a3b0
@@ -103,7 +120,7 @@ class IDM(nn.Module):
     def __init__(self, cfg: IDMConfig):
         super().__init__()
         self.cfg, d = cfg, cfg.n_embd
-        self.emb = nn.Linear(cfg.obs_dim * (2 if cfg.deltas else 1), d)
+        self.emb = nn.Linear(cfg.obs_dim * (2 if cfg.deltas else 1) + (3 if cfg.robot_frame else 0), d)
         self.pos = nn.Parameter(torch.randn(cfg.window, d) * 0.02)
         self.mask_tok = nn.Parameter(torch.zeros(d))
         self.trunk = Trunk(cfg)
@@ -120,12 +137,45 @@ class IDM(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/api/85_gc_idm.ipynb #744bb85f
+ROBOT_SCALE = (5.0, 0.5, 0.5)  # heading change (rad), forward and sideways move (px) -> wheel units (l - r, l + r)
+
+
+def robot_frame_changes(win) -> torch.Tensor:
+    "Each frame's pose change `(b, W, 3)` since the previous one, seen from the robot: turn, forward and sideways move."
+    p = win[..., -4:]  # x/600, y/600, sin h, cos h (`pose_features`)
+    q = torch.cat([p[:, :1], p[:, :-1]], 1)  # the previous frame (the first: itself)
+    s, c, s0, c0 = p[..., 2], p[..., 3], q[..., 2], q[..., 3]
+    dth = torch.atan2(s * c0 - c * s0, c * c0 + s * s0)  # wrapped heading change
+    dx, dy = (p[..., 0] - q[..., 0]) * 600.0, (p[..., 1] - q[..., 1]) * 600.0
+    # the robot turns, then moves along its new heading
+    d = torch.stack([dth, dx * c + dy * s, dy * c - dx * s], -1)
+    return d * torch.tensor(ROBOT_SCALE, dtype=d.dtype, device=d.device)
+
+
+def to_basis(a, basis: str):
+    "Wheel speeds `a [..., 2]` (l, r) in the head's `basis`: themselves ('wheels') or ((l - r) / 2, (l + r) / 2)."
+    if basis == 'wheels':
+        return a
+    lib = torch if isinstance(a, torch.Tensor) else np
+    return lib.stack([(a[..., 0] - a[..., 1]) / 2, (a[..., 0] + a[..., 1]) / 2], -1)
+
+
+def from_basis(u, basis: str):
+    "Wheel speeds (l, r) `[..., 2]` of the head's outputs `u` in `basis` (the inverse of `to_basis`)."
+    if basis == 'wheels':
+        return u
+    lib = torch if isinstance(u, torch.Tensor) else np
+    return lib.stack([u[..., 1] + u[..., 0], u[..., 1] - u[..., 0]], -1)
+
+
 def _tokens(self, win):
     "Token embeddings (b, W, d) of frame windows `win` (b, W, o)."
     cfg = self.cfg
     x = (win - self.mu) / self.sd  # (b, W, o)
     if cfg.deltas:
         x = torch.cat([x, (win - torch.cat([win[:, :1], win[:, :-1]], 1)) / self.dsd], -1)  # (b, W, 2o)
+    if cfg.robot_frame:
+        x = torch.cat([x, robot_frame_changes(win)], -1)  # (b, W, .. + 3)
     e = self.emb(x) + self.pos  # (b, W, d)
     if cfg.mode == 'masked' and cfg.future > 2:  # hide s_{t+2} .. s_{t+f-1}
         hide = torch.zeros(cfg.window, dtype=torch.bool, device=e.device)
@@ -150,10 +200,10 @@ def forward(self: IDM, win, targets=None):
         return logits, None if targets is None else F.cross_entropy(logits, targets.long())
     act, loss = self.head(
         z[:, None],
-        None if targets is None else targets[:, None].float(),
+        None if targets is None else to_basis(targets.float(), cfg.basis)[:, None],
         None if targets is None else torch.ones(len(z), 1, device=z.device),
     )
-    return act[:, 0], loss
+    return from_basis(act[:, 0], cfg.basis), loss
 
 # %% ../../nbs/api/85_gc_idm.ipynb #cf481502
 @torch.no_grad()
@@ -166,7 +216,7 @@ def fit_norm(model: IDM, windows, actions=None) -> IDM:
     if W.shape[1] > 1:
         model.dsd.copy_((W[:, 1:] - W[:, :-1]).reshape(-1, model.cfg.obs_dim).std(0).clamp(min=1e-4))
     if model.cfg.head == 'bet' and actions is not None:
-        a = np.asarray(actions, np.float32).reshape(-1, model.cfg.act_dim)
+        a = to_basis(np.asarray(actions, np.float32).reshape(-1, model.cfg.act_dim), model.cfg.basis)
         c = np.stack([kmeans_1d(a[:, j], model.cfg.n_bins) for j in range(a.shape[1])])  # (a, nb)
         model.head.centres.copy_(torch.from_numpy(c))
     return model
@@ -354,6 +404,8 @@ def fit_nav_idm(
 ) -> tuple:
     "Train an IDM `variant` on navigation trajectories `train`; return it and its scores on `test`."
     g = np.random.default_rng(seed)
+    if frames != 'pose' and (overrides.get('robot_frame') or IDM_PRESETS.get(variant, {}).get('robot_frame')):
+        raise ValueError(f"a robot-frame IDM ({variant!r}) needs frames='pose', got frames={frames!r}")
     cfg = idm_config(variant, obs_dim=9 if frames == 'pose' else 5, head=overrides.pop('head', 'bet'), **overrides)
     S, Ste = nav_frames(train, frames), nav_frames(test, frames)
     W, a = idm_windows(S, train['act'], cfg.past, cfg.future, _sample_steps(*S.shape[:2], n_train, g))
@@ -403,3 +455,16 @@ def pseudo_label(model: IDM, traj: dict, frames: str = 'pose', chunk: int = 256)
         W, _ = idm_windows(S[s : s + chunk], np.zeros((n, T)), model.cfg.past, model.cfg.future, (i, t))
         out[s : s + chunk] = predict_idm(model, W).reshape(n, T, -1)
     return out
+
+
+def exact_turn(act, traj, radius: float = 10.0, max_speed: float = 4.0) -> np.ndarray:
+    """Wheel labels `act [N, T, 2]` with their turn l - r replaced by the one the heading change shows, their roll
+    l + r kept; clipped to [-1, 1]. A wall stops the roll, never the turn, so this turn is exact on every step
+    (`radius`, `max_speed`: the robot's, `NavConfig`'s defaults)."""
+    act = np.asarray(act, np.float32)
+    before = pose_before(traj['pos'], traj['heading'], traj.get('start', START_POSE))[..., 2].astype(np.float64)
+    if act.shape != before.shape + (2,):
+        raise ValueError(f"act must be [N, T, 2] like the trajectories' steps {before.shape}, got {act.shape}")
+    dth = np.angle(np.exp(1j * (np.asarray(traj['heading'], np.float64) - before)))  # wrapped heading change
+    turn, roll = dth * (2 * radius / max_speed), act[..., 0].astype(np.float64) + act[..., 1]
+    return np.clip(np.stack([(roll + turn) / 2, (roll - turn) / 2], -1), -1, 1).astype(np.float32)
