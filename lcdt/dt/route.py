@@ -216,26 +216,17 @@ class RouteFollower:
 
     def _path(self, r, s, e) -> list:
         "Robot `r`'s path of places from cell `s` to cell `e` (without the links it found blocked; [] when none)."
+        from lcdt.gc.subgoal import graph_paths, path_from
+
         g = self.graph
         if not self.blocked[r]:
-            if not np.isfinite(g.dist[s, e]):
-                return []
-            pred = g.pred[s]
+            d, pred = g.dist[s], g.pred[s]
         else:
-            from scipy.sparse import csr_matrix
-            from scipy.sparse.csgraph import shortest_path
-
             adj = g.adj.copy()
             for a, b in self.blocked[r]:
                 adj[a, b] = adj[b, a] = False
-            w = np.linalg.norm(g.codes[:, None] - g.codes[None], axis=-1) * adj
-            d, pred = shortest_path(csr_matrix(w), directed=False, indices=s, return_predecessors=True)
-            if not np.isfinite(d[e]):
-                return []
-        path = [e]
-        while path[-1] != s:
-            path.append(pred[path[-1]])
-        return path[::-1]
+            d, pred = graph_paths(g.codes, adj, indices=s)
+        return path_from(pred, s, e) if np.isfinite(d[e]) else []
 
     def _aim(self, rs, xy, goals) -> tuple:
         "Robots `rs`: the place `hops` along the graph's path to each goal (the farthest clear one, given `free`)."
@@ -322,16 +313,14 @@ class FreeSpace:
 def clear_graph(graph, free: FreeSpace):
     "A copy of the `CodeGraph` `graph` without the links whose straight segment is not clear in `free`."
     import copy
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import shortest_path
+    from lcdt.gc.subgoal import graph_paths
 
     g = copy.copy(graph)
     i, j = np.nonzero(np.triu(graph.adj))
     ok = free.clear(graph.codes[i], graph.codes[j])
     g.adj = np.zeros_like(graph.adj)
     g.adj[i[ok], j[ok]] = g.adj[j[ok], i[ok]] = True
-    w = np.linalg.norm(g.codes[:, None] - g.codes[None], axis=-1) * g.adj
-    g.dist, g.pred = shortest_path(csr_matrix(w), directed=False, return_predecessors=True)
+    g.dist, g.pred = graph_paths(g.codes, g.adj)
     g.dropped = int((~ok).sum())
     return g
 

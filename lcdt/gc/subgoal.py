@@ -20,8 +20,8 @@ from .policy import REACH_PX, GCConfig, N_FEATURES, gc_features, relabel
 
 # %% auto #0
 __all__ = ['HIER_OPTIONS', 'ROUTE_OPTIONS', 'fit_codebook', 'data_distance', 'SetterConfig', 'Setter', 'setter_batch',
-           'train_setter', 'hier_maker', 'subgoal_stats', 'CodeGraph', 'graph_maker', 'RouteMemory', 'route_maker',
-           'bd_pairs', 'save_setter', 'load_setter']
+           'train_setter', 'hier_maker', 'subgoal_stats', 'graph_paths', 'path_from', 'CodeGraph', 'graph_maker',
+           'RouteMemory', 'route_maker', 'bd_pairs', 'save_setter', 'load_setter']
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #f0ff1a2a
 def fit_codebook(pose, n_codes: int = 64, seed: int = 0, max_samples: int = 50_000) -> np.ndarray:
@@ -205,12 +205,27 @@ def subgoal_stats(log: list, pos, every: int = 25, data_pose=None) -> dict:
     return out
 
 # %% ../../nbs/api/87_gc_subgoal.ipynb #a1b2c303
+def graph_paths(codes, adj, indices=None) -> tuple:
+    "Shortest paths `(dist, pred)` between places `codes [k, 2]` linked by `adj [k, k]` (a link is as long as it is)."
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    w = np.linalg.norm(codes[:, None] - codes[None], axis=-1) * adj
+    return shortest_path(csr_matrix(w), directed=False, indices=indices, return_predecessors=True)
+
+
+def path_from(pred, s: int, e: int) -> list:
+    "The places from `s` to `e` along predecessors `pred` (`graph_paths`' row of `s`); call only when `e` is reachable."
+    path = [e]
+    while path[-1] != s:
+        path.append(pred[path[-1]])
+    return path[::-1]
+
+
 class CodeGraph:
     "Codes `[k, 2]` linked where trajectories `pose [N, T+1, >=2]` moved between their cells; shortest paths by length."
 
     def __init__(self, codes, pose, min_count: int = 3):
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import shortest_path
         from scipy.spatial import cKDTree
 
         self.codes = np.asarray(codes, np.float32)
@@ -222,8 +237,7 @@ class CodeGraph:
         cnt = np.zeros((k, k), np.int64)
         np.add.at(cnt, (a[m], b[m]), 1)
         self.adj = (cnt >= min_count) | (cnt.T >= min_count)  # (k, k) moves seen often enough, either way
-        w = np.linalg.norm(self.codes[:, None] - self.codes[None], axis=-1) * self.adj
-        self.dist, self.pred = shortest_path(csr_matrix(w), directed=False, return_predecessors=True)
+        self.dist, self.pred = graph_paths(self.codes, self.adj)
 
     def cell(self, xy) -> np.ndarray:
         "The code (n,) nearest each of the positions `xy [n, 2]`."
@@ -235,10 +249,8 @@ class CodeGraph:
         for n, (s, e) in enumerate(zip(self.cell(xy), self.cell(goals))):
             if s == e or not np.isfinite(self.dist[s, e]):
                 continue
-            path = [e]
-            while path[-1] != s:
-                path.append(self.pred[s, path[-1]])
-            out[n] = path[::-1][min(hops, len(path) - 1)]
+            path = path_from(self.pred[s], s, e)
+            out[n] = path[min(hops, len(path) - 1)]
         return out
 
 

@@ -75,12 +75,12 @@ def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, v
 
 
 def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
-    "Score `(S, A)` of every (state, action) pair and the ensemble's mean transition table `(S, A, S)`."
+    "Score `(S, A)` of every (state, action) pair, the ensemble's mean transitions `(S, A, S)` and `ps` (M, S*A, S)."
     S, A = models[0].cfg.vocab_size, models[0].cfg.n_actions
     s, a = torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
     ps = ensemble_probs(models, s, a) if ps is None else ps  # (M, S*A, S)
     cnt = None if visits is None else torch.as_tensor(visits)[s, a]
-    return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S)
+    return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S), ps
 
 
 def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
@@ -127,11 +127,6 @@ def _fit(models, opts, s, a, s2, boot, cfg, g):
         m.eval()
 
 
-def _all_pairs(world):
-    S, A = world.n_states, world.n_actions
-    return torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
-
-
 def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig(), start: int = 0) -> dict:
     "Explore `world` for `cfg.budget` steps with score `kind`: states covered over time and noisy-TV steps."
     if kind not in SCORES:
@@ -155,14 +150,15 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
     opts = [_optimizer(m, WMTrainConfig(lr=cfg.lr)) for m in models]
     visits, pairs = np.zeros(world.n_states), np.zeros((world.n_states, world.n_actions))
     S, A, S2, boot = [], [], [], [[] for _ in models]
-    s, covered, noisy, ps = start, [], 0, None
+    s, covered, noisy, plan = start, [], 0, None  # plan: pair_scores' (u, P, ps), kept until the next refit
     visits[s] += 1
     for t in range(cfg.budget):
         if kind == 'random' or t < cfg.refit:
             a = int(g.integers(world.n_actions))
         elif cfg.planner == 'value':
-            ps = ensemble_probs(models, *_all_pairs(world)) if ps is None else ps  # until the next refit
-            a = value_plan(*pair_scores(models, kind, pairs, ps), s, cfg.horizon, cfg.gamma)[0]
+            if plan is None or kind == 'count':  # the models' scores change at a refit, the counts every step
+                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2])
+            a = value_plan(plan[0], plan[1], s, cfg.horizon, cfg.gamma)[0]
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
@@ -178,7 +174,7 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         covered.append(int((visits > 0).sum()))
         if kind != 'random' and (t + 1) % cfg.refit == 0:
             _fit(models, opts, torch.tensor(S), torch.tensor(A), torch.tensor(S2), [np.array(b) for b in boot], cfg, g)
-            ps = None
+            plan = None
     return dict(
         kind=kind,
         covered=np.array(covered),
