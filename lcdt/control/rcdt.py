@@ -369,6 +369,26 @@ RCDT_RUN_PRESETS = {  # lcdt-rcdt --preset: data preset, levels, model, training
         horizon=10,
         seeds=1,
     ),  # fmt: skip
+    'full': dict(  # the 1M-step datasets with a model and schedule two CPU cores train in minutes, not days
+        data='full',
+        levels='medium,medium-expert',
+        context=20,
+        n_layer=2,
+        n_head=1,
+        n_embd=64,
+        dropout=0.1,
+        steps=4000,
+        batch=64,
+        lr=1e-3,
+        warmup=400,
+        every=1000,
+        episodes=10,
+        targets=(0.5, 0.75, 1.0, 1.25, 1.5),
+        max_steps=0,
+        rtg_scale=1000.0,
+        horizon=20,
+        seeds=1,
+    ),  # fmt: skip
     'paper': dict(
         data='full',
         levels='medium,medium-expert',
@@ -575,7 +595,7 @@ def results_table(res: dict) -> str:
 # %% ../../nbs/api/64_control_rcdt.ipynb #1bb939e3
 @call_parse
 def lcdt_rcdt(
-    preset: str = 'small',  # tiny | small | paper
+    preset: str = 'small',  # tiny | small | full | paper
     out: str = None,  # run directory (default: runs/hopper for small, else runs/hopper-<preset>)
     set: str = None,  # settings to change: key=value, several allowed, e.g. steps=10000 (see RCDT_RUN_PRESETS)
     what: str = 'all',  # data | train | eval | all (or a comma-separated list)
