@@ -7,7 +7,9 @@ Docs: https://lcdt-lab.github.io/lcdt/api/gc_policy.html.md"""
 # %% ../../nbs/api/86_gc_policy.ipynb #43ab2478
 from __future__ import annotations
 import math
+import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -24,7 +26,8 @@ from ..nav.scene import ROOM_SIZE, START_POSE
 __all__ = ['REACH_PX', 'GC_PRESETS', 'N_FEATURES', 'gc_data', 'split_data', 'GCConfig', 'gc_config', 'relabel', 'gc_features',
            'GCPolicy', 'train_policy', 'check_goals', 'mlp_maker', 'reach', 'heldout_pairs', 'controller_maker',
            'nearest_controllers', 'best_of_controllers', 'oracle_controllers', 'compare', 'md_table', 'own_attempts',
-           'gc_dt_config', 'dt_batch', 'train_dt', 'dt_maker', 'save_policy', 'load_policy']
+           'gc_dt_config', 'dt_batch', 'train_dt', 'dt_maker', 'lab_dt_config', 'fit_lab_dt', 'LabDTJob', 'save_policy',
+           'load_policy']
 
 # %% ../../nbs/api/86_gc_policy.ipynb #11f102ce
 REACH_PX = 20.0  # a goal is reached when the robot's centre comes within this distance (px)
@@ -426,6 +429,95 @@ def dt_maker(model: LCDT):
 
     model.eval()
     return make
+
+# %% ../../nbs/api/86_gc_policy.ipynb #labjob01
+def lab_dt_config(preset: str) -> DTConfig:
+    "The LCDT of run `preset` without text (the goal-reaching archive has no descriptions), dropout on attention too."
+    from lcdt.config import run_config
+
+    # attn_dropout=None (the dropout on the attention weights too) is pinned: the tutorial's stored outputs use it
+    return replace(run_config(preset).dt, max_text_len=1, vocab_size=2, attn_dropout=None)
+
+
+def fit_lab_dt(out, preset: str, d: dict, act, steps: int, seed: int = 0) -> dict:
+    """Train the LCDT of run `preset` with the lab's trainer (the preset's settings, `steps` steps, one thread, `seed`)
+    on trajectories `d` (`obs [N, T, o]`, `pose [N, T+1, 3]`) with actions `act [N, T, 2]`, each trajectory's final
+    position as its target, into run directory `out`. Returns the global torch RNG state after training (`rng`) and
+    the training's wall and CPU seconds."""
+    from lcdt.config import run_config
+    from lcdt.dt.data import Windows
+    from lcdt.dt.train import train
+
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    w0, c0 = time.time(), time.process_time()
+    mc, base = lab_dt_config(preset), run_config(preset).train
+    tc = replace(
+        base,
+        steps=int(steps),
+        warmup=min(base.warmup, steps // 10 + 1),
+        text_dropout=0.0,
+        bd_dropout=0.0,
+        random_starts=0,
+        random_start_texts=False,
+        ckpt_every=int(steps),
+        log_every=max(1, steps // 10),
+        eval_every=10**9,
+        threads=1,
+        seed=seed,
+        device='cpu',
+    )
+    bd, pose = d['pose'][:, -1, :2], d['pose'][:, :-1]
+    w = Windows(d['obs'], act, bd, [[] for _ in bd], mc.context, mc.max_text_len, pose=pose)
+    train(out, mc, tc, w, resume=False, progress=False, log=lambda *a: None)
+    return dict(rng=torch.get_rng_state(), wall_s=time.time() - w0, cpu_s=time.process_time() - c0)
+
+
+class LabDTJob:
+    """`fit_lab_dt(out, preset, d, act, steps, seed)` as a job: with `background`, started now in a second process (a
+    one-worker spawn pool, one torch thread); without, run here when `model()` is first called (so in the order of the
+    caller's code). `model()` returns the trained LCDT, loaded from `out`; with `restore_rng` it sets the global torch
+    RNG to where training here would have left it. `stats`: the training's `wall_s` and `cpu_s`; from a second
+    process also its `proc_cpu_s` (its start included), `caller_cpu_s` (this process's CPU seconds while the job ran)
+    and `wait_s` (wall seconds this process waited in `model()`)."""
+
+    def __init__(self, out, preset: str, d: dict, act, steps: int, seed: int = 0, background: bool = True):
+        act = np.asarray(act, np.float32)
+        if act.shape != d['obs'].shape[:2] + (2,):
+            raise ValueError(f"act must be [N, T, 2] = {d['obs'].shape[:2] + (2,)} like d['obs'], got {act.shape}")
+        self.out, self.stats, self._pool, self._c0 = Path(out), None, None, time.process_time()
+        self._args = (str(out), preset, dict(obs=np.asarray(d['obs']), pose=np.asarray(d['pose'])), act, steps, seed)
+        if background:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+            from lcdt.gc import policy  # the module's function, importable in the new process (not a notebook's copy)
+
+            self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context('spawn'))
+            self._fut = self._pool.submit(policy._fit_lab_dt_process, *self._args)
+
+    def model(self, restore_rng: bool = True) -> LCDT:
+        "The trained LCDT (trained now, or waited for if it runs in the second process)."
+        from lcdt.dt.model import load_model
+
+        if self.stats is None and self._pool is None:
+            self.stats = fit_lab_dt(*self._args)
+        elif self._pool is not None:
+            try:
+                w = time.time()
+                res = self._fut.result()
+                self.stats = dict(res, caller_cpu_s=time.process_time() - self._c0, wait_s=time.time() - w)
+            finally:
+                self._pool.shutdown()
+                self._pool = None
+        if restore_rng:
+            torch.set_rng_state(self.stats['rng'])
+        return load_model(self.out / 'model', 'cpu')
+
+
+def _fit_lab_dt_process(*args) -> dict:
+    "`fit_lab_dt` in a second process: its result and the process's CPU seconds so far (its start included)."
+    torch.set_num_threads(1)
+    return dict(fit_lab_dt(*args), proc_cpu_s=time.process_time())
 
 # %% ../../nbs/api/86_gc_policy.ipynb #60cb6ff2
 def save_policy(model: GCPolicy, path, extra: dict | None = None):
