@@ -2,14 +2,21 @@
 
 Tokens/s counts every position of the sequence (start + text + 3 per step) through forward, backward and the AdamW
 step. The baseline is a plain GPT of the same depth, width and heads, over the same batch and sequence length, with a
-vocabulary-sized LM head and `is_causal=True` attention (no padding mask, no dropout). The LCDT is timed three ways:
-the preset as shipped (`small`: dropout 0.1 on the embeddings and residual branches, `attn_dropout=0`, so attention
-stays on PyTorch's fused path), dropout 0.1 on the attention weights as well (the small preset before session 11),
-and dropout 0. The last line is the target's figure: the preset's ratio to the plain GPT (target >= 1.0). Also the
-design page's reference point (nbs/explanations/design.ipynb): nanoGPT at 4 layers, 128 dims, T = 256, batch 16
-(about 14,000 tokens/s on these 2 CPU cores).
+vocabulary-sized LM head and `is_causal=True` attention (no padding mask). It is timed with the preset's dropout
+setting (the fair baseline: dropout on the embeddings and on both residual branches of every block, none on the
+attention weights; nanoGPT's places, and the LCDT's), with that dropout drawn by `lcdt.nn.FastDropout`, and with no
+dropout. The LCDT is timed as shipped (`small`: dropout 0.1 on the embeddings and residual branches,
+`attn_dropout=0`), with `TrainConfig.fast_dropout` (`lcdt.nn.use_fast_dropout`: the same dropout from a cheaper
+mask), with `TrainConfig.length_buckets=2` (`LCDT.length_buckets`: the batch in two groups of windows of similar
+length, each cut to its longest, so most padding is not computed; tokens/s still counts every position), with both,
+and with dropout 0; `--compile` adds the preset under `torch.compile`. Every variant runs 3 rounds,
+interleaved so that load from other processes hits all alike; each figure is its fastest round (wall clock), with the
+process CPU time per step beside it (steadier on a shared machine). The last lines are the target's figures: the
+LCDT's ratio to the plain GPT with the same dropout (target >= 1.0). Also the design page's reference point
+(nbs/explanations/design.ipynb): nanoGPT at 4 layers, 128 dims, T = 256, batch 16 (about 14,000 tokens/s on these 2
+CPU cores).
 
-Usage: .venv/bin/python bench/train.py [--steps N] [--threads T] [--preset small|tiny]
+Usage: .venv/bin/python bench/train.py [--steps N] [--threads T] [--preset small|tiny] [--compile] [--profile]
 """
 
 import argparse, os, platform, time
@@ -23,15 +30,16 @@ import torch.nn.functional as F
 from lcdt.dt.data import random_batch
 from lcdt.config import run_config
 from lcdt.dt.model import LCDT
-from lcdt.nn import attn_dropout
+from lcdt.nn import attn_dropout, use_fast_dropout
 
 
 class _Block(nn.Module):
-    def __init__(self, d, h):
+    def __init__(self, d, h, dropout=0.0):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
         self.attn, self.proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
         self.fc, self.out = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+        self.drop1, self.drop2 = nn.Dropout(dropout), nn.Dropout(dropout)  # the two residual branches
         self.h = h
 
     def forward(self, x):
@@ -39,33 +47,35 @@ class _Block(nn.Module):
         q, k, v = self.attn(self.ln1(x)).split(C, 2)
         q, k, v = (z.view(B, S, self.h, C // self.h).transpose(1, 2) for z in (q, k, v))
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, S, C)
-        x = x + self.proj(y)
-        return x + self.out(F.gelu(self.fc(self.ln2(x))))
+        x = x + self.drop1(self.proj(y))
+        return x + self.drop2(self.out(F.gelu(self.fc(self.ln2(x)))))
 
 
 class PlainGPT(nn.Module):
-    "nanoGPT-style GPT: token + position embeddings, blocks, LM head (untied)."
+    "nanoGPT-style GPT: token + position embeddings, blocks, LM head (untied); nanoGPT's dropout, none in attention."
 
-    def __init__(self, vocab, S, d, h, L):
+    def __init__(self, vocab, S, d, h, L, dropout=0.0):
         super().__init__()
         self.wte, self.wpe = nn.Embedding(vocab, d), nn.Embedding(S, d)
-        self.blocks = nn.ModuleList(_Block(d, h) for _ in range(L))
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList(_Block(d, h, dropout) for _ in range(L))
         self.ln, self.head = nn.LayerNorm(d), nn.Linear(d, vocab, bias=False)
 
     def forward(self, idx, targets):
-        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
+        x = self.drop(self.wte(idx) + self.wpe(torch.arange(idx.shape[1])))
         for b in self.blocks:
             x = b(x)
         return F.cross_entropy(self.head(self.ln(x)).flatten(0, 1), targets.flatten())
 
 
 def _time(step, n, warm=3):
+    "Seconds per step of `step` over `n` steps after `warm` ones: (wall clock, this process's CPU time)."
     for _ in range(warm):
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(n):
         step()
-    return (time.perf_counter() - t0) / n
+    return (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
 
 
 def main():
@@ -73,6 +83,10 @@ def main():
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--preset', default='small', choices=['small', 'tiny'])
+    ap.add_argument('--compile', action='store_true', help='also time the preset under torch.compile')
+    ap.add_argument(
+        '--profile', action='store_true', help='print the top ops by self CPU time instead (torch.profiler)'
+    )
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -101,46 +115,100 @@ def main():
 
         return step
 
-    # the preset as shipped, then with dropout on the attention weights too (attn_dropout = dropout: the small preset
-    # before session 11; it keeps PyTorch's CPU attention on its unfused math path), then with no dropout at all, as
-    # the plain GPT below
+    # the preset as shipped, then with the trainer's fast_dropout and length_buckets options, then with no dropout
     shipped = f'LCDT, preset (dropout {mc.dropout}, attn {attn_dropout(mc)})'
+    fast = 'LCDT, preset + fast_dropout'
+    both = 'LCDT, preset + fast_dropout + buckets 2'
     variants = {shipped: m}
     if mc.dropout > 0:
-        variants[f'LCDT, dropout {mc.dropout}, attn {mc.dropout}'] = LCDT(replace(mc, attn_dropout=None))
+        variants[fast] = LCDT(mc)
+        use_fast_dropout(variants[fast])
+    variants['LCDT, preset + length_buckets 2'] = LCDT(mc)
+    variants['LCDT, preset + length_buckets 2'].length_buckets = 2
+    if mc.dropout > 0:
+        variants[both] = LCDT(mc)
+        use_fast_dropout(variants[both])
+        variants[both].length_buckets = 2
         variants['LCDT, dropout 0'] = LCDT(replace(mc, dropout=0.0, attn_dropout=None))
     steps = {k: stepper(v) for k, v in variants.items()}
+    if a.compile:
+        t0 = time.perf_counter()
+        steps['LCDT, preset, torch.compile'] = stepper(torch.compile(LCDT(mc)))
+        steps['LCDT, preset, torch.compile']()
+        print(f"torch.compile: first step {time.perf_counter() - t0:.1f} s")
 
-    g = PlainGPT(mc.vocab_size, S, mc.n_embd, mc.n_head, mc.n_layer)
-    gopt = torch.optim.AdamW(g.parameters(), lr=1e-3)
+    # the plain GPT: with the preset's dropout (the fair baseline), the same drawn by FastDropout, and none
     idx = torch.randint(0, mc.vocab_size, (B, S))
     tgt = torch.randint(0, mc.vocab_size, (B, S))
 
-    def gpt_step():
-        loss = g(idx, tgt)
-        gopt.zero_grad()
-        loss.backward()
-        gopt.step()
+    def gpt_stepper(dropout, fast=False):
+        g = PlainGPT(mc.vocab_size, S, mc.n_embd, mc.n_head, mc.n_layer, dropout)
+        if fast:
+            use_fast_dropout(g)
+        gopt = torch.optim.AdamW(g.parameters(), lr=1e-3)
+
+        def gpt_step():
+            loss = g(idx, tgt)
+            gopt.zero_grad()
+            loss.backward()
+            gopt.step()
+
+        return gpt_step, sum(p.numel() for p in g.parameters())
+
+    fair = f'plain GPT, dropout {mc.dropout} (as the preset)'
+    gpts = {fair: gpt_stepper(mc.dropout)}
+    if mc.dropout > 0:
+        gpts[f'plain GPT, dropout {mc.dropout}, FastDropout'] = gpt_stepper(mc.dropout, True)
+        gpts['plain GPT, dropout 0'] = gpt_stepper(0.0)
+    allsteps = {**{k: v[0] for k, v in gpts.items()}, **steps}
+
+    if a.profile:  # where a step's time goes: the preset, with fast_dropout, and the fair plain GPT
+        from torch.profiler import ProfilerActivity, profile
+
+        for k in [shipped, *([fast] if mc.dropout > 0 else []), fair]:
+            f = allsteps[k]
+            for _ in range(3):
+                f()
+            with profile(activities=[ProfilerActivity.CPU]) as prof:
+                for _ in range(a.steps):
+                    f()
+            print(f"\n{k}: top ops by self CPU time over {a.steps} steps")
+            print(prof.key_averages().table(sort_by='self_cpu_time_total', row_limit=12))
+        return
 
     # interleave them so that load from other processes hits all alike
-    times = {k: [] for k in [*steps, 'gpt']}
+    runs = {k: [] for k in allsteps}
     for _ in range(3):
-        for k, f in [*steps.items(), ('gpt', gpt_step)]:
-            times[k].append(_time(f, a.steps))
-    times = {k: min(v) for k, v in times.items()}
-    tgp = times.pop('gpt')
+        for k, f in allsteps.items():
+            runs[k].append(_time(f, a.steps))
+    wall = {k: min(w for w, _ in v) for k, v in runs.items()}
+    cpu = {k: min(c for _, c in v) for k, v in runs.items()}
     print(
         f"\nLCDT {a.preset}: {mc.n_layer} layers, {mc.n_embd} dims, {mc.n_head} heads, head={mc.head}, "
-        f"seq {S} (1 + {mc.max_text_len} text + 3 x {mc.context} steps), batch {B}, {m.n_params():,} params"
+        f"seq {S} (1 + {mc.max_text_len} text + 3 x {mc.context} steps), batch {B}, {m.n_params():,} params; "
+        f"plain GPT: the same depth, width, heads, batch and sequence, {gpts[fair][1]:,} params"
     )
+    real = float(torch.cat([batch['text_mask'], batch['step_mask'].repeat_interleave(3, 1)], 1).float().sum() + B)
     print(
-        f"  {'plain GPT':40s}: {B * S / tgp:8,.0f} tokens/s  ({1000 * tgp:6.1f} ms/step; same B, S, depth, width, "
-        f"no dropout; {sum(p.numel() for p in g.parameters()):,} params)"
+        f"  the LCDT's windows: {real / (B * S):.0%} of the {B * S:,} positions are real tokens (the small preset's "
+        f"training batches: about 63%); tokens/s counts every position, padding too"
     )
-    for k, t in times.items():
-        print(f"  {k:40s}: {B * S / t:8,.0f} tokens/s  ({1000 * t:6.1f} ms/step)  ratio to plain GPT {tgp / t:.2f}")
-    r = tgp / times[shipped]
-    print(f"\n{a.preset} preset as shipped / plain GPT: {r:.2f} (target >= 1.0: {'met' if r >= 1.0 else 'missed'})")
+    for k in allsteps:
+        print(
+            f"  {k:40s}: {B * S / wall[k]:8,.0f} tokens/s  ({1000 * wall[k]:6.1f} ms/step, cpu {1000 * cpu[k]:6.1f} ms)"
+            f"  ratio to the fair plain GPT {wall[fair] / wall[k]:.2f} (cpu {cpu[fair] / cpu[k]:.2f})"
+        )
+    print()
+    for k in [shipped, fast, 'LCDT, preset + length_buckets 2', both] if mc.dropout > 0 else [shipped]:
+        r = wall[fair] / wall[k]
+        print(
+            f"{a.preset}: {k} / {fair}: {r:.2f} (cpu {cpu[fair] / cpu[k]:.2f}; target >= 1.0: "
+            f"{'met' if r >= 1.0 else 'missed'})"
+        )
+    if mc.dropout > 0:
+        nod = 'plain GPT, dropout 0'
+        for k in (fast, both):
+            print(f"{a.preset}: {k} / {nod}: {wall[nod] / wall[k]:.2f} (cpu {cpu[nod] / cpu[k]:.2f})")
 
     ref = PlainGPT(65, 256, 128, 4, 4)
     ropt = torch.optim.AdamW(ref.parameters(), lr=1e-3)
@@ -152,7 +220,7 @@ def main():
         loss.backward()
         ropt.step()
 
-    tr = min(_time(ref_step, max(5, a.steps // 2)) for _ in range(2))
+    tr = min(_time(ref_step, max(5, a.steps // 2))[0] for _ in range(2))
     print(
         f"\nreference nanoGPT-style GPT (4 layers, 128 dims, T=256, batch 16): {16 * 256 / tr:,.0f} tokens/s "
         f"(design page: about 14,000 tokens/s on these 2 cores)"

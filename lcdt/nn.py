@@ -19,8 +19,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['TrunkConfig', 'attn_dropout', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'warmup_cosine',
-           'dist_info', 'init_dist', 'wrap_ddp', 'mean_across', 'barrier', 'main_first', 'local_slice', 'torchrun']
+__all__ = ['TrunkConfig', 'attn_dropout', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'fast_dropout',
+           'FastDropout', 'use_fast_dropout', 'warmup_cosine', 'dist_info', 'init_dist', 'wrap_ddp', 'mean_across',
+           'barrier', 'main_first', 'local_slice', 'torchrun']
 
 # %% ../nbs/api/09_nn.ipynb #6105241d
 @dataclass
@@ -140,6 +141,43 @@ class Trunk(nn.Module):
     def n_params(self) -> int:
         "Number of parameters."
         return sum(p.numel() for p in self.parameters())
+
+# %% ../nbs/api/09_nn.ipynb #11b729ad
+def fast_dropout(x: torch.Tensor, p: float) -> torch.Tensor:
+    "Inverted dropout of `x` (training): zero each element with chance `p` (to 2^-16), scale the rest to keep the mean."
+    if not 0.0 <= float(p) < 1.0:
+        raise ValueError(f"dropout p must be in [0, 1), got {p!r}")
+    if p == 0.0 or x.numel() == 0:
+        return x
+    n = x.numel()
+    words = torch.empty((n + 3) // 4, dtype=torch.int64, device=x.device).random_()  # 63 random bits each
+    bits = words.view(torch.int16)[:n].view(x.shape).bitwise_and_(0x7FFF)  # 15 random bits per element
+    keep = max(1, round((1.0 - float(p)) * 32768))  # kept when bits < keep: chance keep / 2^15
+    noise = torch.lt(bits, keep, out=torch.empty(x.shape, dtype=x.dtype, device=x.device))  # 1.0 or 0.0
+    return x * noise.mul_(32768 / keep)
+
+
+class FastDropout(nn.Dropout):
+    "`nn.Dropout` whose training mask on CPU comes from `fast_dropout` (other draws than torch's; same elsewhere)."
+
+    def forward(self, x):
+        if self.training and 0 < self.p < 1 and not self.inplace and x.device.type == 'cpu':
+            return fast_dropout(x, self.p)
+        return super().forward(x)
+
+
+def use_fast_dropout(model: nn.Module, on: bool = True) -> int:
+    "Swap every `nn.Dropout` of `model` for a `FastDropout` (or back, `on=False`) in place; the number swapped."
+    old, new = (nn.Dropout, FastDropout) if on else (FastDropout, nn.Dropout)
+    n = 0
+    for mod in list(model.modules()):
+        for name, c in list(mod.named_children()):
+            if type(c) is old:
+                d = new(c.p, c.inplace)
+                d.train(c.training)
+                setattr(mod, name, d)
+                n += 1
+    return n
 
 # %% ../nbs/api/09_nn.ipynb #c712aace
 def warmup_cosine(step: int, total: int, warmup: int, lr: float, min_lr: float = 0.0, progress: float = 0.0) -> float:

@@ -324,6 +324,8 @@ T_START, T_TEXT, T_BD, T_OBS, T_ACT = range(5)  # token types
 class LCDT(nn.Module):
     "Language-conditioned decision transformer: GPT over [start, text, (bd, obs, act) x K]."
 
+    length_buckets: int = 1  # `forward`: run a padded batch in this many groups of windows, each cut to its longest
+
     def __init__(self, cfg: DTConfig):
         super().__init__()
         self.cfg = cfg = _check_cfg(cfg)
@@ -459,7 +461,21 @@ def _embed(self: LCDT, batch):
     return x, (causal & keys[:, None, :])[:, None]  # (b, S, d), (b, 1, S, S)
 
 
-def _real_first(blocks, x, keys):
+def _in_buckets(blocks, y, n, k: int):
+    "`blocks` over real-first rows `y` (b, S, d) with `n` (b,) real tokens: in `k` groups of similar `n`, each cut."
+    out = y.new_zeros(y.shape)  # padding: zeros
+    for rows in torch.argsort(n, stable=True).tensor_split(k):  # shortest windows first
+        if len(rows) == 0:
+            continue
+        L = int(n[rows].max())
+        z = y[rows, :L]  # (r, L, d): causal, so the cut tokens change nothing before them
+        for blk in blocks:
+            z, _ = blk(z)
+        out = out.index_put((rows[:, None], torch.arange(L, device=y.device)), z)
+    return out
+
+
+def _real_first(blocks, x, keys, buckets: int = 1):
     "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (fused kernel)."
     if bool(keys.all()):
         for blk in blocks:
@@ -468,8 +484,11 @@ def _real_first(blocks, x, keys):
     order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S) real tokens first, in order
     idx = order[..., None].expand_as(x)  # (b, S, d)
     y = x.gather(1, idx)
-    for blk in blocks:
-        y, _ = blk(y)
+    if buckets > 1:  # padding behind the real tokens is never computed
+        y = _in_buckets(blocks, y, keys.sum(1), buckets)
+    else:
+        for blk in blocks:
+            y, _ = blk(y)
     return torch.empty_like(y).scatter(1, idx, y)  # back in place; padding: undefined
 
 # %% ../../nbs/api/10_dt_model.ipynb #b656e104
@@ -477,7 +496,7 @@ def _real_first(blocks, x, keys):
 def forward(self: LCDT, batch: dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
     x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
-    x = _real_first(self.blocks, x, keys)  # (b, S, d)
+    x = _real_first(self.blocks, x, keys, self.length_buckets)  # (b, S, d)
     K = batch['obs'].shape[1]
     h = self.ln_f(x[:, -3 * K :].reshape(x.shape[0], K, 3, -1)[:, :, 1])  # (b, K, d) at obs tokens
     smask = batch['step_mask'].to(h.dtype)  # (b, K)

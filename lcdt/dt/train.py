@@ -44,7 +44,7 @@ from lcdt.dt.model import (
 )
 from .data import Windows, encode_texts, load_split, random_start_trajectories, random_start_texts, text_encoder
 from ..track import TBLogger, progress as progress_bar, write_model_card
-from ..nn import dist_info, init_dist, wrap_ddp, mean_across, barrier
+from ..nn import dist_info, init_dist, wrap_ddp, mean_across, barrier, use_fast_dropout
 
 # %% auto #0
 __all__ = ['TrainConfig', 'lr_at', 'save_train_checkpoint', 'read_checkpoint_state', 'read_metrics', 'train', 'train_run']
@@ -79,6 +79,8 @@ class TrainConfig:
     tensorboard: bool = False  # also log the metrics to TensorBoard in `<out>/tb` (needs the `tensorboard` extra)
     seed: int = 0  # seeds the model's init and every batch
     compile: bool = False  # torch.compile the model
+    fast_dropout: bool = False  # CPU dropout masks from `lcdt.nn.fast_dropout` (faster; not torch's draws)
+    length_buckets: int = 1  # run each batch in this many groups of similar-length windows (`LCDT.length_buckets`)
     device: str = ''  # '' = best available (cuda > mps > cpu)
     threads: int = 0  # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
 
@@ -193,6 +195,11 @@ def train(
     if mc.head == 'bet':
         fit_bins(model, data.act, seed=tc.seed)
     model.to(device)
+    if tc.fast_dropout:  # the same dropout from a cheaper mask (CPU)
+        use_fast_dropout(model)
+    if tc.length_buckets < 1:
+        raise ValueError(f"length_buckets must be >= 1, got {tc.length_buckets}")
+    model.length_buckets = tc.length_buckets  # the padding is not computed
     opt = model.configure_optimizers(tc.weight_decay, tc.lr, (tc.beta1, tc.beta2), dev_type)
     step, rows = 0, []
     if rank == 0:
