@@ -323,13 +323,18 @@ def compare(methods: dict, d: dict, horizons=(100, 400), n: int = 200, seed: int
     return rows, res
 
 
-def md_table(rows: list, cols=None) -> str:
-    "A markdown table of `rows` (dicts), columns `cols` (default: the first row's keys)."
+def md_table(rows: list, cols=None, pct=('kept', 'kept_lo', 'kept_hi')) -> str:
+    """A markdown table of `rows` (dicts), columns `cols` (default: the first row's keys). Floats in [0, 1] print as
+    percentages; so do all numbers of the columns in `pct` (ratios that may pass 100%)."""
     cols = cols or list(rows[0])
-    fmt = lambda v: f"{v:.1%}" if isinstance(v, float) and 0 <= v <= 1 else str(v)
+
+    def fmt(v, c):
+        num = isinstance(v, (float, int)) and not isinstance(v, bool)
+        return f"{v:.1%}" if num and (c in pct or isinstance(v, float) and 0 <= v <= 1) else str(v)
+
     return '\n'.join(
         ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
-        + ['| ' + ' | '.join(fmt(r.get(c, '')) for c in cols) + ' |' for r in rows]
+        + ['| ' + ' | '.join(fmt(r.get(c, ''), c) for c in cols) + ' |' for r in rows]
     )
 
 # %% ../../nbs/api/86_gc_policy.ipynb #096f34a5
