@@ -323,14 +323,19 @@ def compare(methods: dict, d: dict, horizons=(100, 400), n: int = 200, seed: int
     return rows, res
 
 
-def md_table(rows: list, cols=None, pct=('kept', 'kept_lo', 'kept_hi')) -> str:
+_MD_PCT = ('kept', 'kept_lo', 'kept_hi', 'paired_gain', 'se')  # md_table: shares that may pass 100% or be negative
+
+
+def md_table(rows: list, cols=None, pct=_MD_PCT) -> str:
     """A markdown table of `rows` (dicts), columns `cols` (default: the first row's keys). Floats in [0, 1] print as
-    percentages; so do all numbers of the columns in `pct` (ratios that may pass 100%)."""
+    percentages, except in columns of pixels, seconds or errors (`*_px`, `*_s`, `*err*`); every number of the columns
+    in `pct` does (ratios past 100%, differences below 0)."""
     cols = cols or list(rows[0])
 
     def fmt(v, c):
         num = isinstance(v, (float, int)) and not isinstance(v, bool)
-        return f"{v:.1%}" if num and (c in pct or isinstance(v, float) and 0 <= v <= 1) else str(v)
+        plain = c.endswith(('_px', '_s')) or 'err' in c
+        return f"{v:.1%}" if num and (c in pct or not plain and isinstance(v, float) and 0 <= v <= 1) else str(v)
 
     return '\n'.join(
         ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
