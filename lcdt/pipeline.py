@@ -131,22 +131,17 @@ def get_stage(name: str) -> Stage:
     raise ValueError(f"unknown stage {name!r}: expected one of {[s.name for s in STAGES]}")
 
 # %% ../nbs/api/30_pipeline.ipynb #a57fce48
-_ADDED_SETTINGS = {  # settings added after runs were made, with the value that keeps their old behaviour
-    'train': {'fast_dropout': False, 'length_buckets': 1},
-}
-
-
 def stage_settings(name: str, cfg) -> dict:
     """The settings stage `name` runs with: its sections of `cfg` (and the run seed if one of them is seeded).
-    A setting of `_ADDED_SETTINGS` at its old-behaviour value is left out: a run made before it existed stays valid."""
+    A field added after runs were made (the section's `_ADDED_FIELDS`, e.g. `lcdt.dt.train`'s) is left out at its
+    old-behaviour value, so a run made before it existed stays valid."""
     from lcdt.config import SEEDED, config_to_dict
+    from lcdt.dt.train import _ADDED_FIELDS as train_added
     from lcdt.stages import as_run_config
 
     st, d = get_stage(name), config_to_dict(as_run_config(cfg))
-    old = lambda s, k, v: k in _ADDED_SETTINGS.get(s, {}) and _ADDED_SETTINGS[s][k] == v  # noqa: E731
-    out = {
-        s: {k: v for k, v in d[s].items() if not old(s, k, v)} if isinstance(d[s], dict) else d[s] for s in st.sections
-    }
+    added = {'train': train_added}  # not `dt`'s: runs since its fields were added recorded them, so they must stay
+    out = {s: {k: v for k, v in d[s].items() if added.get(s, {}).get(k, ...) != v} for s in st.sections}
     if set(st.sections) & set(SEEDED):
         out['seed'] = d['seed']
     return out

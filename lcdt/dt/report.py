@@ -84,6 +84,14 @@ def _num(x, f='{:.3f}'):
     return '—' if x is None else f.format(x)
 
 
+def _gain_z(g, prompts: bool = False, missing: str = '') -> str:
+    "Paired gain `g` with its z: '+0.083 (4.5)'; with `prompts` '+0.083 (z 4.5, 200 prompts)'; `missing` when none."
+    if not g:
+        return missing
+    z = _num(g['z'], '{:.1f}')
+    return f"{g['gain']:+.3f} (z {z}, {g['n']} prompts)" if prompts else f"{g['gain']:+.3f} ({z})"
+
+
 def gain_table(judge_gain: dict, given: bool = False) -> str:
     "Markdown table of `evaluate_run`'s `judge_gain` (method -> `paired_gain`): gain, its error, z, better / worse."
     return _md_table(
@@ -326,7 +334,7 @@ def _routes_md(ev) -> list:
         return []
 
     def gz(x):
-        return f"{x['gain']:+.3f} (z {_num(x['z'], '{:.1f}')}, {x['n']} prompts)" if x else 'n/a'
+        return _gain_z(x, prompts=True, missing='n/a')
 
     b = r.get('text_bd') or {}
     four = [x for x in b.get('by_length_vs_archive', []) if x['names'] == '4+']

@@ -735,15 +735,9 @@ BD_NAMES = {  # text + BD rows: (method, what it is given, what drives)
 }
 
 
-def _gz(g) -> str:
-    from lcdt.dt.report import _num
-
-    return f"{g['gain']:+.3f} ({_num(g['z'], '{:.1f}')})" if g else ''
-
-
 def route_table(res: dict, phrasing: str = 'template') -> str:
     "Markdown table of `evaluate_routes`' rows: 'template', 'heldout', 'human', 'bd' (text + BD) or 'seeds'."
-    from lcdt.dt.report import _md_table, _num
+    from lcdt.dt.report import _gain_z as _gz, _md_table, _num
 
     if phrasing not in ('template', 'heldout', 'human', 'bd', 'seeds'):
         raise ValueError(f"phrasing must be 'template', 'heldout', 'human', 'bd' or 'seeds', got {phrasing!r}")

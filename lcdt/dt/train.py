@@ -84,6 +84,11 @@ class TrainConfig:
     device: str = ''  # '' = best available (cuda > mps > cpu)
     threads: int = 0  # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
 
+
+# fields added after runs were made, with the value that keeps their old behaviour: `lcdt.pipeline.stage_settings`
+# leaves them out of a stage's recorded settings at that value, so those runs' train stage stays valid
+_ADDED_FIELDS = {'fast_dropout': False, 'length_buckets': 1}
+
 # %% ../../nbs/api/11_dt_train.ipynb #911169cf
 def lr_at(step: int, tc: TrainConfig) -> float:
     "Learning rate at `step`: linear warm-up, then cosine decay to `min_lr`."
