@@ -1,4 +1,4 @@
-"""One Gato-style policy for several tasks: the gold game's scripted episodes as a Minari dataset, a task mixture with sampling weights, demonstration prompts, per-task evaluation beside single-task policies, and a scaling sweep.
+"""One Gato-style policy for several tasks: the gold game's scripted episodes as a Minari dataset, the room as a goal task with two-token actions, a task mixture with sampling weights, demonstration prompts, per-task evaluation beside single-task policies, and a scaling sweep.
 
 Docs: https://lcdt-lab.github.io/lcdt/api/control_multitask.html.md"""
 
@@ -35,12 +35,14 @@ from lcdt.control.policy import (
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'GOLD', 'MULTITASK',
-           'SCALING', 'GOLD_FRAME_RUN', 'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame',
-           'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset', 'gold_steps',
-           'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline',
-           'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment', 'scaling_experiment',
-           'gold_frame_experiment', 'context_experiment']
+__all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
+           'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING', 'GOLD_FRAME_RUN',
+           'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
+           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer',
+           'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs',
+           'RoomGoal', 'make_room_env', 'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_tokenizer',
+           'act_token_ranges', 'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar', 'mixed_data',
+           'evaluate_task', 'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment', 'context_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -395,6 +397,283 @@ def rollout_gold_baseline(kind: str = 'solver', n_episodes: int = 200, seed: int
         level='gold', episodes=n_episodes, success=float(np.mean(succ)), mean_len=float(np.mean(lens)), outcomes=succ
     )
 
+# %% ../../nbs/api/66_control_multitask.ipynb #r00m0002
+ROOM = 'room'  # task name of the room (the navigation world) in a mixture
+ROOM_STEPS = 400  # steps of a room episode (NavConfig.max_steps): only where the robot ends counts
+ROOM_SUCCESS_PX = 42.0  # success radius around the target (px): lcdt.dt.evaluate.SUCCESS_PX, the lab's BD success
+ROOM_DATASET_ID = 'lcdt/nav/small-v0'  # the Minari export of the `small` navigation run (export_room_dataset)
+
+
+def room_state_space():
+    "The room task's observation: `sensors` (lasers, bumpers), the target's `bearing` and `distance`, `time_left`."
+    return spaces.Dict(
+        sensors=spaces.Box(0.0, 1.0, (5,), np.float32),
+        bearing=spaces.Box(-1.0, 1.0, (2,), np.float32),
+        distance=spaces.Box(0.0, 2.0, (1,), np.float32),
+        time_left=spaces.Box(0.0, 1.0, (1,), np.float32),
+    )
+
+
+def room_goal_obs(sensors, pose, target, step, max_steps: int = ROOM_STEPS, size: float = 600.0) -> dict:
+    """Room observations of a batch from `sensors` [N, 5], `pose` [N, 3] (x, y, heading in radians), `target` [N, 2]
+    (px) and `step` (steps taken): the target's bearing in the robot's frame, its distance / `size`, the steps left."""
+    pose, target = np.asarray(pose, np.float64), np.asarray(target, np.float64)
+    head = np.stack([np.cos(pose[:, 2]), np.sin(pose[:, 2])], -1)
+    b, d = gold_bearing(head, (target - pose[:, :2]) / size)
+    left = np.clip((max_steps - np.asarray(step, np.float64)) / max_steps, 0.0, 1.0)
+    return dict(
+        sensors=np.asarray(sensors, np.float32),
+        bearing=b,
+        distance=np.minimum(d, 2.0),
+        time_left=np.broadcast_to(left, (len(pose),)).astype(np.float32)[:, None],
+    )
+
+
+class RoomGoal(gym.Wrapper, gym.utils.RecordConstructorArgs):
+    """`lcdt/Nav-v0` as a goal task: `reset(options={'target': (x, y)})` (px) says where the robot must be when the
+    episode ends; observations are `room_state_space()`; the last step's `info` holds `dist` (px) to the target and
+    `success` (dist <= `ROOM_SUCCESS_PX`), and its reward is 1.0 on success (else 0)."""
+
+    def __init__(self, env):
+        gym.utils.RecordConstructorArgs.__init__(self)
+        gym.Wrapper.__init__(self, env)
+        self.observation_space = room_state_space()
+        self.target = None
+
+    def _obs(self, o, info):
+        cfg = self.env.unwrapped.cfg
+        obs = room_goal_obs(o[None], info['pose'][None], self.target[None], info['step'], cfg.max_steps, cfg.size)
+        return {k: v[0] for k, v in obs.items()}
+
+    def reset(self, *, seed=None, options=None):
+        options = dict(options or {})
+        if 'target' not in options:
+            raise ValueError("reset needs options={'target': (x, y)}: the point (px) the robot must end at")
+        t = options.pop('target')
+        try:
+            target = np.asarray(t, np.float64)
+        except (TypeError, ValueError):
+            target = np.full(1, np.nan)
+        if target.shape != (2,) or not np.isfinite(target).all():
+            raise ValueError(f"target must be a finite point (x, y) in px, got {t!r}")
+        self.target = target
+        o, info = self.env.reset(seed=seed, options=options or None)
+        return self._obs(o, info), info
+
+    def step(self, action):
+        if self.target is None:
+            raise RuntimeError("call reset(options={'target': (x, y)}) before step")
+        o, _, term, trunc, info = self.env.step(action)
+        r = 0.0
+        if term or trunc:
+            info['dist'] = float(np.hypot(*(info['pose'][:2] - self.target)))
+            info['success'] = info['dist'] <= ROOM_SUCCESS_PX
+            r = float(info['success'])
+        return self._obs(o, info), r, term, trunc, info
+
+
+def make_room_env():
+    "The room `lcdt/Nav-v0` as a goal task (`RoomGoal`): 400 steps from the start pose, success within 42 px."
+    from lcdt import register_envs
+
+    register_envs()
+    return RoomGoal(gym.make('lcdt/Nav-v0'))
+
+
+def export_room_dataset(
+    run_dir, n_routes: int | None = 2000, root='runs/nav-minari', dataset_id: str = ROOM_DATASET_ID, overwrite=False
+) -> dict:
+    "The first `n_routes` routes of navigation run `run_dir` (all: None) as a Minari dataset under `root`."
+    import shutil
+    import tempfile
+    from lcdt.data import load_dataset_dir, save_dataset
+    from lcdt.minari_export import export_minari
+
+    run = Path(getattr(run_dir, 'path', run_dir))
+    if n_routes is None:
+        return export_minari(run, dataset_id, root=root, overwrite=overwrite)
+    if isinstance(n_routes, bool) or not isinstance(n_routes, int) or n_routes < 1:
+        raise ValueError(f"n_routes must be an int >= 1 or None (all), got {n_routes!r}")
+    ds = load_dataset_dir(run / 'dataset')
+    tmp = Path(tempfile.mkdtemp())
+    try:  # a run folder holding the first routes only (export_minari replays and checks every one)
+        save_dataset(ds.select(range(min(n_routes, len(ds)))), tmp / 'dataset')
+        return export_minari(tmp, dataset_id, root=root, overwrite=overwrite)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_room_dataset(root='runs/nav-minari', dataset_id: str = ROOM_DATASET_ID):
+    "The room's Minari dataset (`export_room_dataset`, `lcdt.minari_export`) from `root`, via `minari.load_dataset`."
+    import minari
+
+    if not (Path(root) / dataset_id).exists():
+        raise FileNotFoundError(
+            f"no dataset {dataset_id} under {root}: export a navigation run first (export_room_dataset(run, root=...))"
+        )
+    with minari_root(root):
+        return minari.load_dataset(dataset_id)
+
+
+def room_episodes(ds, splits=('train',), n: int | None = None) -> list:
+    """The first `n` routes of `splits` of a room dataset `ds` as per-step episodes: `obs` (`room_goal_obs`, the
+    target being the route's BD), `actions` [T, 2], `target` [2], `id`, `split`, `success` (it ends at its BD)."""
+    splits = (splits,) if isinstance(splits, str) else tuple(splits)
+    metas = list(ds.storage.get_episode_metadata(range(ds.total_episodes)))
+    ids = [i for i, m in enumerate(metas) if m['split'] in splits][:n]
+    if not ids:
+        raise ValueError(
+            f"no routes of split {list(splits)} in {ds.id} (its splits: {sorted({m['split'] for m in metas})})"
+        )
+    out = []
+    for i, ep in zip(ids, ds.iterate_episodes(ids)):
+        T, bd = len(ep.actions), np.asarray(metas[i]['bd'], np.float64)
+        pose = np.asarray(ep.infos['pose'], np.float64)
+        obs = room_goal_obs(ep.observations[:T], pose[:T], np.broadcast_to(bd, (T, 2)), np.arange(T), T)
+        out.append(
+            dict(
+                id=int(metas[i]['id']),
+                split=metas[i]['split'],
+                obs=obs,
+                actions=np.asarray(ep.actions, np.float32),
+                target=bd.astype(np.float32),
+                success=bool(np.hypot(*(pose[-1, :2] - bd)) <= ROOM_SUCCESS_PX),
+            )
+        )
+    return out
+
+
+def room_tokenizer(text_tokenizer=None, cfg: ControlTokenizerConfig | None = None) -> TimestepTokenizer:
+    "Timestep tokenizer of the room task: 9 observation values, two wheel speeds (mu-law bins each); BabyAI's layout."
+    return TimestepTokenizer(
+        room_state_space(),
+        spaces.Box(-1.0, 1.0, (2,), np.float32),
+        cfg or ControlTokenizerConfig(image='cells', text_len=12),
+        text_tokenizer,
+    )
+
+# %% ../../nbs/api/66_control_multitask.ipynb #r00m0007
+def act_token_ranges(tt: TimestepTokenizer) -> list:
+    "Per action token of `tt`, the id range [lo, hi) its values occupy: a discrete range, or the continuous bins."
+    L, out = tt.layout, []
+    for _, kind, s, n in tt.act.plan:
+        if kind == 'discrete':
+            out += [(L.discrete, L.discrete + int(s.n))]
+        elif kind == 'multidiscrete':
+            out += [(L.discrete, L.discrete + int(k)) for k in np.ravel(s.nvec)]
+        elif kind == 'binary':
+            out += [(L.discrete, L.discrete + 2)] * n
+        elif kind == 'intbox':
+            out += [(L.discrete, L.discrete + int(h) - int(l) + 1) for l, h in zip(np.ravel(s.low), np.ravel(s.high))]
+        elif kind == 'continuous':
+            out += [(L.continuous, L.separator)] * n
+        else:
+            raise ValueError(f"actions of kind {kind!r} ({s}) cannot be decoded token by token")
+    return out
+
+
+def decode_actions(model, ids, valid, tt: TimestepTokenizer, at: int, greedy: bool = False, temperature: float = 1.0):
+    """The `tt.n_act` action tokens after the separator at position `at` of `ids` (b, L), decoded one at a time: each
+    predicted from everything before it (the tokens already decoded included, as in training), restricted to its
+    range (`act_token_ranges`), sampled at `temperature` or the argmax; returns token ids (b, n_act)."""
+    dev = next(model.parameters()).device
+    ids, valid, out = torch.as_tensor(ids).clone().to(dev), torch.as_tensor(valid).to(dev), []
+    for j, (lo, hi) in enumerate(act_token_ranges(tt)):
+        with torch.no_grad():
+            h = model.hidden(ids[:, : at + j + 1], valid[:, : at + j + 1])[:, -1]
+            logits = model.head(h)[:, lo:hi].float()
+        a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
+        ids[:, at + j + 1] = lo + a
+        out.append((lo + a).cpu())
+    return torch.stack(out, 1).numpy()
+
+
+def _room_result(sim, targets) -> dict:
+    dist = np.hypot(sim.x - targets[:, 0], sim.y - targets[:, 1])
+    ok = dist <= ROOM_SUCCESS_PX
+    return dict(
+        level=ROOM,
+        episodes=len(targets),
+        success=float(ok.mean()),
+        mean_dist=float(dist.mean()),
+        dist=dist.round(2).tolist(),
+        outcomes=ok.tolist(),
+    )
+
+
+def _check_targets(targets):
+    t = np.asarray(targets, np.float64)
+    if t.ndim != 2 or t.shape[1] != 2 or not len(t) or not np.isfinite(t).all():
+        raise ValueError(f"targets must be a finite array [N >= 1, 2] of end points (px), got shape {t.shape}")
+    return t
+
+
+def rollout_room(
+    model,
+    tt: TimestepTokenizer,
+    targets,
+    demos: TokenizedEpisodes | None = None,
+    task: int = 0,
+    prompt_mode: str = 'end',
+    temperature: float = 1.0,
+    greedy: bool = False,
+    seed: int = 1_000_000,
+) -> dict:
+    """`model` drives one robot per target [N, 2] (px) for `ROOM_STEPS` steps from the start pose, two wheel-speed
+    tokens decoded per step (`decode_actions`): success rate, mean and per-episode distances, `outcomes`."""
+    from lcdt.nav.env import BatchNav
+
+    targets = _check_targets(targets)
+    N, w, K, P = len(targets), model.cfg.tokens_per_step, model.cfg.n_steps, model.cfg.prompt_steps
+    r = np.random.default_rng(seed)
+    sim = BatchNav(N)  # NavEnv's physics, bit for bit, N robots at once
+    hist = np.zeros((N, ROOM_STEPS, w), np.int64)
+    tokv = np.arange(w) < tt.n_tokens
+    pidx = pval = None
+    if P and demos is not None:
+        pidx, pval = demos.prompt_steps(demos.demos(task, N, r), P, prompt_mode, r)
+    at = (P + K - 1) * w + tt.n_obs  # the current timestep's separator
+    for t in range(ROOM_STEPS):
+        obs = room_goal_obs(sim.observe(), sim.pose, targets, t, ROOM_STEPS, sim.cfg.size)
+        hist[:, t, : tt.n_obs] = tt.obs.encode(obs)['ids']
+        hist[:, t, tt.n_obs] = tt.layout.separator
+        st = t - (K - 1) + np.arange(K)
+        ids, val = hist[:, np.maximum(st, 0)], np.broadcast_to(st >= 0, (N, K))
+        if P:
+            pi = demos.ids[pidx] if pidx is not None else np.zeros((N, P, w), np.int64)
+            pv = pval if pidx is not None else np.zeros((N, P), bool)
+            ids, val = np.concatenate([pi, ids], 1), np.concatenate([pv, val], 1)
+        valid = np.repeat(val, w, 1) & np.tile(tokv, P + K)
+        a = decode_actions(model, ids.reshape(N, -1), valid, tt, at, greedy, temperature)
+        hist[:, t, tt.n_obs + 1 : tt.n_tokens] = a
+        sim.step(tt.act.decode(a))
+    return _room_result(sim, targets)
+
+
+def rollout_room_baseline(kind: str, targets, actions=None, bds=None) -> dict:
+    """The room's baselines on `targets` [N, 2]: `'expert'` replays each target's own recorded route (`actions`
+    [N, T, 2], the archived controller), `'nearest'` replays the training route (`actions` [M, T, 2]) whose BD (`bds`
+    [M, 2]) is closest to the target, `'random'` drives uniform random wheel speeds (seed 0)."""
+    from lcdt.nav.env import BatchNav
+
+    targets = _check_targets(targets)
+    N = len(targets)
+    if kind == 'random':
+        acts = np.random.default_rng(0).uniform(-1, 1, (N, ROOM_STEPS, 2)).astype(np.float32)
+    elif kind == 'expert':
+        acts = np.asarray(actions, np.float32)
+    elif kind == 'nearest':
+        near = np.linalg.norm(targets[:, None] - np.asarray(bds, np.float64)[None], axis=-1).argmin(1)
+        acts = np.asarray(actions, np.float32)[near]
+    else:
+        raise ValueError(f"kind must be 'expert', 'nearest' or 'random', got {kind!r}")
+    if acts.shape != (N, ROOM_STEPS, 2):
+        raise ValueError(f"{kind}: expected routes of actions [N={N}, {ROOM_STEPS}, 2], got shape {acts.shape}")
+    sim = BatchNav(N)
+    for t in range(ROOM_STEPS):
+        sim.step(acts[:, t])
+    return _room_result(sim, targets)
+
 # %% ../../nbs/api/66_control_multitask.ipynb #d3f9c2d4
 GOLD = 'gold'  # task name of the gold game in a mixture
 MULTITASK = dict(
@@ -420,6 +699,13 @@ MULTITASK = dict(
         log_every=50,
     ),
 )
+MULTITASK_ROOM = dict(  # what `room_root=` adds to MULTITASK: the room's data, weight and single-task comparisons
+    dataset_id=ROOM_DATASET_ID,  # export_room_dataset(runs/<small run>, 2000, runs/nav-minari)
+    n_routes=1000,  # training routes (split 'train'); evaluation targets: the BDs of 'test' and 'val' routes
+    weights={**MULTITASK['weights'], ROOM: 3.0},
+    single=(ROOM, GOLD),  # tasks that get a single-task policy (the BabyAI ones are in the stored MULTITASK run)
+    greedy=True,  # the room's wheel speeds: the most likely bin (False: sampled); column multi_sampled has the other
+)
 
 
 def mcnemar(a, b) -> dict:
@@ -440,8 +726,12 @@ def mixed_data(
     n_train: int | None = None,
     weights=None,
     gold_frame: str = 'agent',
+    room_root=None,
+    room_dataset_id: str = ROOM_DATASET_ID,
+    n_routes: int | None = None,
 ):
-    "`MixedEpisodes` of the bot datasets of `levels` and (if `gold_root`) the gold solver's, and their tokenizers."
+    """`MixedEpisodes` of the bot datasets of `levels`, the gold solver's (`gold_root`) and the room's training routes
+    (`room_root`: the first `n_routes` of split 'train'), and their tokenizers."""
     eps, tasks = load_babyai_episodes(levels, root, n_train) if levels else ([], [])
     tt = babyai_tokenizer([e['mission'] for e in eps] or ['go to the red ball'])
     toks, by_task = {}, {}
@@ -454,20 +744,50 @@ def mixed_data(
         n = min(n_train or ds.total_episodes, ds.total_episodes)
         toks[GOLD] = gold_tokenizer(tt.obs.text_tokenizer, frame=gold_frame)
         by_task[GOLD] = [gold_steps(ep) for ep in ds.iterate_episodes(range(n))]
+    if room_root is not None:
+        toks[ROOM] = room_tokenizer(tt.obs.text_tokenizer)
+        by_task[ROOM] = room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
     if isinstance(weights, dict):
         weights = {k: v for k, v in weights.items() if k in by_task}
     return MixedEpisodes.from_tasks(toks, by_task, weights, width=tt.n_tokens), toks
 
 
 def evaluate_task(
-    model, toks: dict, name: str, data: MixedEpisodes | None, n_eval: int = 200, prompt: bool = False
+    model,
+    toks: dict,
+    name: str,
+    data: MixedEpisodes | None,
+    n_eval: int = 200,
+    prompt: bool = False,
+    targets=None,
+    greedy: bool = False,
 ) -> dict:
-    "Rollout of `model` on task `name` (a BabyAI level or 'gold'): `success`, `outcomes`; demo prompt if `prompt`."
+    """Rollout of `model` on task `name` (a BabyAI level, 'gold', or 'room' with its `targets` [N, 2]): `success`,
+    `outcomes`; a demonstration prompt if `prompt`; the most likely actions if `greedy`, else sampled."""
     k = data.names.index(name) if data is not None else 0
     demos = data if prompt else None
     if name == GOLD:
-        return rollout_gold(model, toks[name], n_eval, demos=demos, task=k)
-    return rollout_policy(model, toks[name], name, n_eval, demos=demos, task=k)
+        return rollout_gold(model, toks[name], n_eval, demos=demos, task=k, greedy=greedy)
+    if name == ROOM:
+        if targets is None:
+            raise ValueError("the room needs its evaluation targets: targets=[N, 2] end points (px)")
+        return rollout_room(model, toks[name], np.asarray(targets)[:n_eval], demos=demos, task=k, greedy=greedy)
+    return rollout_policy(model, toks[name], name, n_eval, demos=demos, task=k, greedy=greedy)
+
+
+def _room_eval(root, dataset_id, n_eval: int, train_eps: list) -> dict:
+    "Held-out targets (BDs of the first `n_eval` 'test' and 'val' routes, test first) and the room's baselines on them."
+    held = room_episodes(load_room_dataset(root, dataset_id), ('test', 'val'), n_eval)
+    held.sort(key=lambda e: (e['split'] != 'test', e['id']))  # test routes first
+    targets = np.stack([e['target'] for e in held])
+    base = dict(
+        bot=rollout_room_baseline('expert', targets, np.stack([e['actions'] for e in held])),
+        nearest=rollout_room_baseline(
+            'nearest', targets, np.stack([e['actions'] for e in train_eps]), np.stack([e['target'] for e in train_eps])
+        ),
+        random=rollout_room_baseline('random', targets),
+    )
+    return dict(targets=targets, ids=[e['id'] for e in held], baselines=base)
 
 
 def multitask_experiment(
@@ -481,24 +801,48 @@ def multitask_experiment(
     n_eval: int = 200,
     model_kw: dict | None = None,
     train_kw: dict | None = None,
-    single: bool = True,
+    single=None,
     gold_frame: str | None = None,
     threads: int = 1,
     device: str | None = None,
     force: bool = False,
     progress: bool = False,
+    room_root=None,
+    room_dataset_id: str | None = None,
+    n_routes: int | None = None,
 ) -> dict:
-    "One policy on the task mixture, evaluated per task prompted and not, beside single-task policies, bot and random."
+    """One policy on the task mixture, evaluated per task prompted and not, beside single-task policies (`single`:
+    True, False or the names of the tasks that get one; default every task, or `MULTITASK_ROOM['single']` with the
+    room), the bot (solver, expert) and random. `room_root` adds the room with `MULTITASK_ROOM`'s weight and routes."""
     out = Path(out)
     if (out / 'results.json').exists() and not force:
         return read_json(out / 'results.json')
     levels = list(MULTITASK['levels'] if levels is None else levels)
-    weights = dict(MULTITASK['weights'] if weights is None else weights)
+    room = room_root is not None
+    weights = dict((MULTITASK_ROOM if room else MULTITASK)['weights'] if weights is None else weights)
+    if room:
+        room_dataset_id = room_dataset_id or MULTITASK_ROOM['dataset_id']
+        n_routes = n_routes or MULTITASK_ROOM['n_routes']
+        single = MULTITASK_ROOM['single'] if single is None else single
     torch.set_num_threads(threads)
     t0 = time.time()
     gold_frame = _check_frame(gold_frame or MULTITASK['gold_frame'])
-    data, toks = mixed_data(levels, root, gold_root if gold else None, n_train, weights, gold_frame)
+    data, toks = mixed_data(
+        levels, root, gold_root if gold else None, n_train, weights, gold_frame, room_root, room_dataset_id, n_routes
+    )
     tt = toks[data.names[0]]
+    if room:
+        k = data.names.index(ROOM)
+        train_eps = [
+            dict(target=e['target'], actions=e['actions'])
+            for e in room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
+        ]
+        room_ev = _room_eval(room_root, room_dataset_id, n_eval, train_eps)
+        del train_eps
+    singles = set(data.names if single is None or single is True else (single or ()))
+    unknown = sorted(singles - set(data.names))
+    if unknown:
+        raise ValueError(f"single names tasks {unknown} that are not in the mixture {data.names}")
     prep = time.time() - t0
     cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], **(model_kw or MULTITASK['model']))
     tc = GatoTrainConfig(**(train_kw or MULTITASK['train']))
@@ -511,11 +855,19 @@ def multitask_experiment(
     evals = {}
     for k, name in enumerate(data.names):
         t2 = time.time()
+        tg, gr = (room_ev['targets'], MULTITASK_ROOM['greedy']) if name == ROOM else (None, False)
         runs = dict(
-            multi=evaluate_task(model, toks, name, data, n_eval),
-            multi_prompted=evaluate_task(model, toks, name, data, n_eval, prompt=True),
+            multi=evaluate_task(model, toks, name, data, n_eval, targets=tg, greedy=gr),
+            multi_prompted=evaluate_task(model, toks, name, data, n_eval, prompt=True, targets=tg, greedy=gr),
         )
-        if single:  # a policy of the same shape on this task alone, for as many sequences of it as the mixture gave
+        if name == ROOM:  # the other way of choosing the wheel speeds, unprompted
+            runs['multi_greedy' if not gr else 'multi_sampled'] = evaluate_task(
+                model, toks, name, data, n_eval, targets=tg, greedy=not gr
+            )
+        ev = {}
+        if (
+            name in singles
+        ):  # a policy of the same shape on this task alone, for as many sequences of it as the mixture gave
             steps = max(int(round(mets[-1]['step'] * data.weights[k])), 1)
             one = MixedEpisodes(
                 data.ids,
@@ -535,22 +887,24 @@ def multitask_experiment(
                 ),
                 device=device,
             )
-            runs['single'] = evaluate_task(m1, toks, name, one, n_eval)
+            runs['single'] = evaluate_task(m1, toks, name, one, n_eval, targets=tg, greedy=gr)
             ev = dict(single_steps=steps, single_train_seconds=round(time.time() - t3, 1))
-        else:
-            ev = {}
         if name == GOLD:
             runs.update(bot=rollout_gold_baseline('solver', n_eval), random=rollout_gold_baseline('random', n_eval))
+        elif name == ROOM:
+            runs.update(room_ev['baselines'])
         else:
             runs.update(bot=rollout_bot(name, n_eval), random=rollout_random(name, n_eval))
         ev.update({k: r['success'] for k, r in runs.items()})
         ev['outcomes'] = {k: r['outcomes'] for k, r in runs.items()}  # per seed, for paired tests
-        if single:
+        if name == ROOM:  # the targets (their routes' ids) and how far from them each column ended (px)
+            ev.update(route_ids=room_ev['ids'], mean_dist={k: round(r['mean_dist'], 1) for k, r in runs.items()})
+        if 'single' in runs:
             ev['multi_vs_single'] = mcnemar(runs['multi']['outcomes'], runs['single']['outcomes'])
         ev['eval_seconds'] = round(time.time() - t2, 1)
         evals[name] = ev
         if progress:
-            print(name, {k: v for k, v in ev.items() if k != 'outcomes'}, flush=True)
+            print(name, {k: v for k, v in ev.items() if k not in ('outcomes', 'route_ids')}, flush=True)
     res = dict(
         tasks=data.names,
         weights=data.weights.round(4).tolist(),
@@ -572,6 +926,13 @@ def multitask_experiment(
         eval=evals,
         seconds=round(time.time() - t0, 1),
     )
+    if room:
+        res['room'] = dict(
+            dataset_id=room_dataset_id,
+            n_routes=n_routes,
+            n_targets=len(room_ev['targets']),
+            greedy=MULTITASK_ROOM['greedy'],
+        )
     atomic_write_json(out / 'results.json', res)
     return res
 
