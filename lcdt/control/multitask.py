@@ -867,7 +867,7 @@ def multitask_experiment(
         ev = {}
         if (
             name in singles
-        ):  # a policy of the same shape on this task alone, for as many sequences of it as the mixture gave
+        ):  # a policy of the same shape on this task alone, for as many of its sequences as the mix gave
             steps = max(int(round(mets[-1]['step'] * data.weights[k])), 1)
             one = MixedEpisodes(
                 data.ids,
