@@ -21,10 +21,11 @@ from ..dt.model import DTConfig, BeTHead, MSEHead, kmeans_1d, pose_obs, pose_bef
 from ..nav.scene import START_POSE
 
 # %% auto #0
-__all__ = ['IDM_MODES', 'IDM_PRESETS', 'ROBOT_SCALE', 'NAV_FRAMES', 'IDMConfig', 'idm_config', 'idm_windows', 'IDM',
-           'robot_frame_changes', 'to_basis', 'from_basis', 'fit_norm', 'warmup_cosine_lr', 'train_idm', 'predict_idm',
-           'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm', 'load_idm', 'gold_episodes', 'nav_frames',
-           'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm', 'pseudo_label', 'exact_turn']
+__all__ = ['IDM_MODES', 'IDM_PRESETS', 'ROBOT_SCALE', 'NAV_FRAMES', 'N_TURN_FEATURES', 'IDMConfig', 'idm_config', 'idm_windows',
+           'IDM', 'robot_frame_changes', 'to_basis', 'from_basis', 'fit_norm', 'warmup_cosine_lr', 'train_idm',
+           'predict_idm', 'r2', 'save_gc', 'read_gc', 'load_gc', 'save_idm', 'load_idm', 'gold_episodes', 'nav_frames',
+           'nav_identifiable', 'evaluate_idm', 'fit_nav_idm', 'fit_gold_idm', 'pseudo_label', 'exact_turn',
+           'turn_features', 'fit_turn_probe', 'probe_turn']
 
 # %% ../../nbs/api/85_gc_idm.ipynb #dff4854f
 @dataclass
@@ -466,5 +467,53 @@ def exact_turn(act, traj, radius: float = 10.0, max_speed: float = 4.0) -> np.nd
     if act.shape != before.shape + (2,):
         raise ValueError(f"act must be [N, T, 2] like the trajectories' steps {before.shape}, got {act.shape}")
     dth = np.angle(np.exp(1j * (np.asarray(traj['heading'], np.float64) - before)))  # wrapped heading change
-    turn, roll = dth * (2 * radius / max_speed), act[..., 0].astype(np.float64) + act[..., 1]
+    return _with_turn(act, dth * (2 * radius / max_speed))
+
+
+def _with_turn(act, turn) -> np.ndarray:
+    "Wheel labels `act [..., 2]`, their turn l - r replaced by `turn [...]`, their roll l + r kept; clipped to [-1, 1]."
+    roll = act[..., 0].astype(np.float64) + act[..., 1]
     return np.clip(np.stack([(roll + turn) / 2, (roll - turn) / 2], -1), -1, 1).astype(np.float32)
+
+# %% ../../nbs/api/85_gc_idm.ipynb #probe002
+N_TURN_FEATURES = 22  # pose frame (9), its change to the next frame (9), the robot-frame change (3), a constant
+
+
+def turn_features(traj: dict) -> np.ndarray:
+    """Features `[N, T, 22]` of each step of trajectories `traj` for a linear turn probe: the pose frame before the
+    step, its change to the next frame, the pose change seen from the robot (`robot_frame_changes`) and 1 (the last
+    step sees no next frame: its changes are 0)."""
+    S = nav_frames(traj, 'pose').astype(np.float64)  # (N, T, 9)
+    nxt = np.concatenate([S[:, 1:], S[:, -1:]], 1)
+    win = torch.from_numpy(np.stack([S, nxt], 2).reshape(-1, 2, S.shape[-1]))  # (N T, 2, 9)
+    rc = robot_frame_changes(win)[:, 1].numpy().reshape(S.shape[:2] + (3,))
+    return np.concatenate([S, nxt - S, rc, np.ones(S.shape[:2] + (1,))], -1)
+
+
+def fit_turn_probe(traj: dict) -> np.ndarray:
+    """Least-squares weights `[22]` of the wheels' turn l - r on `turn_features` over every step of the labelled
+    trajectories `traj` that has a next frame: a linear inverse-dynamics model of the turn alone, learned from the
+    labels (the robot's geometry is not given)."""
+    if 'act' not in traj or np.shape(traj['act'])[-1:] != (2,):
+        raise ValueError("traj must hold the wheel labels 'act' [N, T, 2] to fit a turn probe")
+    X = turn_features(traj)[:, :-1].reshape(-1, N_TURN_FEATURES)
+    a = np.asarray(traj['act'], np.float64)[:, :-1]
+    w, *_ = np.linalg.lstsq(X, (a[..., 0] - a[..., 1]).ravel(), rcond=None)
+    return w
+
+
+def probe_turn(act, traj: dict, w, chunk: int = 1024) -> np.ndarray:
+    """Wheel labels `act [N, T, 2]` with their turn l - r the probe `w`'s (`fit_turn_probe`) reading of trajectories
+    `traj`, their roll l + r kept; clipped to [-1, 1] (as `exact_turn`)."""
+    act, w = np.asarray(act, np.float32), np.asarray(w, np.float64)
+    if w.shape != (N_TURN_FEATURES,):
+        raise ValueError(f"w must be a turn probe's {N_TURN_FEATURES} weights (fit_turn_probe), got shape {w.shape}")
+    N, T = np.shape(traj['pos'])[:2]
+    if act.shape != (N, T, 2):
+        raise ValueError(f"act must be [N, T, 2] like the trajectories' steps {(N, T)}, got {act.shape}")
+    out, start = np.empty_like(act), np.asarray(traj.get('start', START_POSE))
+    for s in range(0, N, chunk):
+        part = {k: traj[k][s : s + chunk] for k in ('obs', 'pos', 'heading')}
+        part['start'] = start[s : s + chunk] if start.ndim == 2 else start  # one start per trajectory, or one for all
+        out[s : s + chunk] = _with_turn(act[s : s + chunk], turn_features(part) @ w)
+    return out
