@@ -729,9 +729,11 @@ def mixed_data(
     room_root=None,
     room_dataset_id: str = ROOM_DATASET_ID,
     n_routes: int | None = None,
+    room_routes: list | None = None,
 ):
     """`MixedEpisodes` of the bot datasets of `levels`, the gold solver's (`gold_root`) and the room's training routes
-    (`room_root`: the first `n_routes` of split 'train'), and their tokenizers."""
+    (`room_root`: the first `n_routes` of split 'train'; or `room_routes`, those routes already read by
+    `room_episodes`), and their tokenizers."""
     eps, tasks = load_babyai_episodes(levels, root, n_train) if levels else ([], [])
     tt = babyai_tokenizer([e['mission'] for e in eps] or ['go to the red ball'])
     toks, by_task = {}, {}
@@ -744,9 +746,11 @@ def mixed_data(
         n = min(n_train or ds.total_episodes, ds.total_episodes)
         toks[GOLD] = gold_tokenizer(tt.obs.text_tokenizer, frame=gold_frame)
         by_task[GOLD] = [gold_steps(ep) for ep in ds.iterate_episodes(range(n))]
-    if room_root is not None:
+    if room_routes is None and room_root is not None:
+        room_routes = room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
+    if room_routes is not None:
         toks[ROOM] = room_tokenizer(tt.obs.text_tokenizer)
-        by_task[ROOM] = room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
+        by_task[ROOM] = room_routes
     if isinstance(weights, dict):
         weights = {k: v for k, v in weights.items() if k in by_task}
     return MixedEpisodes.from_tasks(toks, by_task, weights, width=tt.n_tokens), toks
@@ -775,9 +779,10 @@ def evaluate_task(
     return rollout_policy(model, toks[name], name, n_eval, demos=demos, task=k, greedy=greedy)
 
 
-def _room_eval(root, dataset_id, n_eval: int, train_eps: list) -> dict:
-    "Held-out targets (BDs of the first `n_eval` 'test' and 'val' routes, test first) and the room's baselines on them."
-    held = room_episodes(load_room_dataset(root, dataset_id), ('test', 'val'), n_eval)
+def _room_eval(ds, n_eval: int, train_eps: list) -> dict:
+    """Held-out targets (BDs of the first `n_eval` 'test' and 'val' routes of the room dataset `ds`, test first) and the
+    room's baselines on them (the nearest: among the training routes `train_eps`)."""
+    held = room_episodes(ds, ('test', 'val'), n_eval)
     held.sort(key=lambda e: (e['split'] != 'test', e['id']))  # test routes first
     targets = np.stack([e['target'] for e in held])
     base = dict(
@@ -827,18 +832,17 @@ def multitask_experiment(
     torch.set_num_threads(threads)
     t0 = time.time()
     gold_frame = _check_frame(gold_frame or MULTITASK['gold_frame'])
+    room_ds = room_routes = None
+    if room:  # read once: the mixture's training routes, and the held-out targets with the baselines
+        room_ds = load_room_dataset(room_root, room_dataset_id)
+        room_routes = room_episodes(room_ds, 'train', n_routes)
     data, toks = mixed_data(
-        levels, root, gold_root if gold else None, n_train, weights, gold_frame, room_root, room_dataset_id, n_routes
+        levels, root, gold_root if gold else None, n_train, weights, gold_frame, room_routes=room_routes
     )
     tt = toks[data.names[0]]
     if room:
-        k = data.names.index(ROOM)
-        train_eps = [
-            dict(target=e['target'], actions=e['actions'])
-            for e in room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
-        ]
-        room_ev = _room_eval(room_root, room_dataset_id, n_eval, train_eps)
-        del train_eps
+        room_ev = _room_eval(room_ds, n_eval, room_routes)
+        del room_ds, room_routes
     singles = set(data.names if single is None or single is True else (single or ()))
     unknown = sorted(singles - set(data.names))
     if unknown:
@@ -865,9 +869,8 @@ def multitask_experiment(
                 model, toks, name, data, n_eval, targets=tg, greedy=not gr
             )
         ev = {}
-        if (
-            name in singles
-        ):  # a policy of the same shape on this task alone, for as many of its sequences as the mix gave
+        # a policy of the same shape on this task alone, for as many of its sequences as the mix gave
+        if name in singles:
             steps = max(int(round(mets[-1]['step'] * data.weights[k])), 1)
             one = MixedEpisodes(
                 data.ids,
