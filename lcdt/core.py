@@ -250,7 +250,9 @@ def _parse_value(tp, s: str, key: str):
         try:
             v = json.loads(s)
         except json.JSONDecodeError:
-            v = [x for x in s.split(',') if x]
+            a = typing.get_args(tp)  # a plain comma list: each item read as the element type (or as JSON)
+            el = a[0] if len(a) == 1 or a[1:] == (Ellipsis,) else object
+            v = [_parse_value(el, x.strip(), key) for x in s.split(',') if x.strip()]
         if not isinstance(v, list):
             v = [v]
         return tuple(v) if _is_tuple(tp) else v
