@@ -42,7 +42,14 @@ from lcdt.dt.model import (
     pose_before,
     route_memory,
 )
-from .data import Windows, encode_texts, load_split, random_start_trajectories, random_start_texts, text_encoder
+from lcdt.dt.data import (
+    Windows,
+    encode_text_lists,
+    load_split,
+    random_start_trajectories,
+    random_start_texts,
+    text_encoder,
+)
 from ..track import TBLogger, progress as progress_bar, write_model_card
 from ..nn import dist_info, init_dist, wrap_ddp, mean_across, barrier, use_fast_dropout
 
@@ -366,7 +373,7 @@ def train_run(
             d['obs'],
             d['act'],
             d['bd'],
-            [encode_texts(tok, t, mc.max_text_len + 1) for t in d['texts']],
+            encode_text_lists(tok, d['texts'], mc.max_text_len + 1),
             mc.context,
             mc.max_text_len,
             pose=d['pose'],
