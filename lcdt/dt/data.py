@@ -275,7 +275,10 @@ def encode_texts(tok, texts: list, max_len: int) -> list:
     tok = getattr(tok, 'tok', tok)
     if not len(texts):
         return []
-    return [[i for i, m in zip(e.ids, e.attention_mask) if m][:max_len] for e in tok.encode_batch(list(texts))]
+    enc = tok.encode_batch(list(texts))
+    if getattr(tok, 'padding', None) is None:  # nothing padded (the attention mask is all ones)
+        return [e.ids[:max_len] for e in enc]
+    return [[i for i, m in zip(e.ids, e.attention_mask) if m][:max_len] for e in enc]
 
 
 def encode_text_lists(tok, lists: list, max_len: int) -> list:
