@@ -284,11 +284,11 @@ def encode_texts(tok, texts: list, max_len: int) -> list:
 def encode_text_lists(tok, lists: list, max_len: int) -> list:
     "`encode_texts` of each list of texts in `lists`, each distinct text encoded once (in one batch)."
     uniq = list(dict.fromkeys(t for ts in lists for t in ts))  # entries share many texts (about a third repeat)
-    t = getattr(tok, 'tok', tok)
-    if getattr(t, 'padding', None):  # in one batch a padded tokenizer pads every text to the longest of them all
-        t = type(t).from_str(t.to_str())
-        t.no_padding()  # the padding is dropped anyway; truncation stays as it was
-    ids = dict(zip(uniq, encode_texts(t, uniq, max_len)))
+    tk = getattr(tok, 'tok', tok)
+    if getattr(tk, 'padding', None):  # in one batch a padded tokenizer pads every text to the longest of them all
+        tk = type(tk).from_str(tk.to_str())
+        tk.no_padding()  # the padding is dropped anyway; truncation stays as it was
+    ids = dict(zip(uniq, encode_texts(tk, uniq, max_len)))
     return [[ids[t] for t in ts] for ts in lists]
 
 
@@ -314,8 +314,8 @@ def load_split(run, split: str = 'train') -> dict:
     if need - set(ds.column_names):
         raise ValueError(f"dataset {path} lacks column(s) {sorted(need - set(ds.column_names))}")
     cols = ['id', 'bd', 'obs', 'act'] + [c for c in ('params', 'pos') if c in ds.column_names]
-    # whole columns in one read (`ds[:]`), then the split by a mask: `ds[c]` of datasets >= 4 reads row by row, which
-    # cost 45 s of the `small` preset's training set-up
+    # whole columns in one read (`ds[:]`), then the split by a mask: `ds[c]` of datasets 5 is a lazy column that
+    # np.asarray reads row by row (45 s of the `small` preset's training set-up)
     x = ds.select_columns([*cols, 'split']).with_format('numpy')[:]
     keep = np.flatnonzero(np.asarray(x['split']) == split)
     out = {c: np.asarray(x[c])[keep] for c in cols}
