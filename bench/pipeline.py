@@ -10,6 +10,7 @@ stages recorded in an existing run directory without running anything. Threads: 
 
 Usage: .venv/bin/python bench/pipeline.py [--preset tiny|small] [--out DIR] [--set KEY=VALUE ...] [--only STAGE ...]
        .venv/bin/python bench/pipeline.py --read DIR
+       .venv/bin/python bench/pipeline.py --compare A B [A B ...]   # A - B paired over the prompts, pooled over pairs
 """
 
 import argparse, json, os, platform, sys, tempfile, time
@@ -52,6 +53,39 @@ def show(run):
         print(f"LCDT: BD success {t['bd_success']:.1%}, judge {t['judge']:.3f} (eval.json)")
 
 
+def compare(pairs) -> None:
+    "Per pair of run folders (A, B) evaluated on the same prompts: BD success and judge, and A - B paired over prompts."
+    import numpy as np
+    from lcdt.dt.evaluate import paired_gain
+
+    arms = {'A': ([], []), 'B': ([], [])}  # per arm: success and judge arrays, one per pair
+
+    def line(what, s, j):
+        gs, gj = paired_gain(*s), paired_gain(*j)
+        return (f"{what}: success {100 * gs['gain']:+.1f} ± {100 * gs['se']:.1f} points (z {gs['z']}), "
+                f"judge {gj['gain']:+.3f} ± {gj['se']:.3f} (z {gj['z']}); {gs['n']} prompt pairs")  # fmt: skip
+
+    for a, b in pairs:
+        ev = [json.loads((Path(r) / 'eval.json').read_text()) for r in (a, b)]
+        by_id = [{q['id']: q for q in e['prompts']} for e in ev]
+        prompts = [{i: (q['text'], q['bd']) for i, q in d.items()} for d in by_id]
+        if prompts[0] != prompts[1]:
+            raise SystemExit(f"{a} and {b} were not evaluated on the same prompts")
+        ids = sorted(by_id[0])
+        for arm, e, d in zip('AB', ev, by_id):
+            arms[arm][0].append(np.array([d[i]['lcdt_dist'] <= e['success_px'] for i in ids], float))
+            arms[arm][1].append(np.array([d[i]['lcdt_judge'] for i in ids], float))
+        for arm, r, e in zip('AB', (a, b), ev):
+            t = e['table']['lcdt']
+            print(f"  {arm} {r}: BD success {t['bd_success']:.1%}, judge {t['judge']:.3f}")
+        print(line('  A - B', (arms['A'][0][-1], arms['B'][0][-1]), (arms['A'][1][-1], arms['B'][1][-1])))
+    if len(pairs) > 1:
+        cat = {arm: [np.concatenate(x) for x in v] for arm, v in arms.items()}
+        print(f"pooled: A {cat['A'][0].mean():.1%} / {np.nanmean(cat['A'][1]):.3f}, "
+              f"B {cat['B'][0].mean():.1%} / {np.nanmean(cat['B'][1]):.3f}")  # fmt: skip
+        print(line('  A - B, all pairs', (cat['A'][0], cat['B'][0]), (cat['A'][1], cat['B'][1])))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--preset', default='tiny', choices=['tiny', 'small'])
@@ -59,7 +93,15 @@ def main():
     ap.add_argument('--set', dest='sets', action='append', default=[], help='an override KEY=VALUE (repeatable)')
     ap.add_argument('--read', default=None, help='print the stages recorded in this run directory; run nothing')
     ap.add_argument('--only', nargs='+', default=None, help='run only these stages (as lcdt-pipeline --only)')
+    ap.add_argument(
+        '--compare', nargs='+', default=None, metavar='RUN',
+        help='pairs of evaluated run folders A B [A B ...]: A - B paired over the same prompts; run nothing',
+    )  # fmt: skip
     a = ap.parse_args()
+    if a.compare:
+        if len(a.compare) % 2:
+            raise SystemExit(f"--compare takes pairs of run folders (A B ...), got {len(a.compare)}")
+        return compare(list(zip(a.compare[::2], a.compare[1::2])))
     import torch
 
     print(f"machine: nproc={os.cpu_count()} torch_threads={torch.get_num_threads()} python {platform.python_version()}")
