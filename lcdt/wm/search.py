@@ -38,8 +38,12 @@ def bald(ps) -> torch.Tensor:
 SCORES = ('entropy', 'bald', 'count', 'random')
 
 
-def curiosity(kind: str, ps, counts=None) -> torch.Tensor:
+def curiosity(kind: str, ps, counts=None, count_scale: bool = False) -> torch.Tensor:
     "Score (b,) of imagined steps from next-state distributions `ps` (M, b, V) (for 'count': pair visit `counts` (b,))."
+    if count_scale and kind in ('entropy', 'bald'):  # the model's score divided by sqrt(1 + N(s, a))
+        if counts is None:
+            raise ValueError("count_scale=True needs the visit counts of the (state, action) pairs")
+        return curiosity(kind, ps) / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
     if kind == 'entropy':
         return entropy(ps[0])
     if kind == 'bald':
@@ -58,8 +62,8 @@ def ensemble_probs(models, states, actions) -> torch.Tensor:
     return torch.stack([m.next_probs(s[:, None, None], a[:, None]) for m in models])
 
 
-def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, visits=None) -> tuple:
-    "First action, actions and score of the best imagined path from `start` (`visits`: (S, A) counts for 'count')."
+def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, visits=None, count_scale=False) -> tuple:
+    "First action, actions and score of the best imagined path from `start` (`visits`: (S, A) pair counts)."
     A = models[0].cfg.n_actions
     states, paths, score = torch.tensor([start]), [[]], torch.zeros(1)
     for _ in range(depth):
@@ -67,20 +71,20 @@ def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, v
         s, a = states.repeat_interleave(A), torch.arange(A).repeat(b)  # (b*A,)
         ps = ensemble_probs(models, s, a)
         cnt = None if visits is None else torch.as_tensor(visits)[s, a]
-        sc = score.repeat_interleave(A) + curiosity(kind, ps, cnt)
+        sc = score.repeat_interleave(A) + curiosity(kind, ps, cnt, count_scale)
         keep = sc.argsort(descending=True)[:width]
         paths = [paths[i // A] + [int(a[i])] for i in keep.tolist()]
         states, score = ps.mean(0)[keep].argmax(-1), sc[keep]
     return paths[0][0], paths[0], float(score[0])
 
 
-def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
+def pair_scores(models, kind: str, visits=None, ps=None, count_scale: bool = False) -> tuple:
     "Score `(S, A)` of every (state, action) pair, the ensemble's mean transitions `(S, A, S)` and `ps` (M, S*A, S)."
     S, A = models[0].cfg.vocab_size, models[0].cfg.n_actions
     s, a = torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
     ps = ensemble_probs(models, s, a) if ps is None else ps  # (M, S*A, S)
     cnt = None if visits is None else torch.as_tensor(visits)[s, a]
-    return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S), ps
+    return curiosity(kind, ps, cnt, count_scale).view(S, A).float(), ps.mean(0).view(S, A, S), ps
 
 
 def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
@@ -110,6 +114,7 @@ class ExploreConfig:
     horizon: int = 30  # value_plan's horizon
     gamma: float = 0.9  # value_plan's discount
     bootstrap: bool = True  # each model on its own Poisson(1) bootstrap of the transitions (False: all on all)
+    count_scale: bool = False  # divide the entropy or BALD score of a pair by sqrt(1 + its visit count)
 
 
 def _fit(models, opts, s, a, s2, boot, cfg, g):
@@ -156,11 +161,11 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         if kind == 'random' or t < cfg.refit:
             a = int(g.integers(world.n_actions))
         elif cfg.planner == 'value':
-            if plan is None or kind == 'count':  # the models' scores change at a refit, the counts every step
-                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2])
+            if plan is None or kind == 'count' or cfg.count_scale:  # models change at a refit, counts every step
+                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2], cfg.count_scale)
             a = value_plan(plan[0], plan[1], s, cfg.horizon, cfg.gamma)[0]
         else:
-            a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs)[0]
+            a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs, cfg.count_scale)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
         noisy += bool(world.noisy[s])
         S.append(s)
