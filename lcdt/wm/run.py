@@ -38,6 +38,7 @@ RUN_PRESETS = {
         games=24,
         test_games=8,
         steps=24,
+        test_steps=24,
         tok=dict(channels=32),
         tok_steps=40,
         tok_batch=16,
@@ -48,6 +49,7 @@ RUN_PRESETS = {
         games=256,
         test_games=32,
         steps=32,
+        test_steps=32,
         tok=dict(channels=64),
         tok_steps=1200,
         tok_batch=32,
@@ -58,6 +60,7 @@ RUN_PRESETS = {
         games=2048,
         test_games=128,
         steps=48,
+        test_steps=48,
         tok=dict(channels=128),
         tok_steps=20000,
         tok_batch=128,
@@ -68,6 +71,7 @@ RUN_PRESETS = {
         games=128,
         test_games=32,
         steps=32,
+        test_steps=32,
         tok=dict(channels=32, output='palette', class_weight=CLASS_WEIGHT, local=False),
         tok_steps=500,
         tok_batch=32,
@@ -105,7 +109,7 @@ def open_loop_error(tok, wm, episodes: dict, tokens, ks=(1, 5, 10, 20), sample: 
 
 # %% ../../nbs/api/84_wm_run.ipynb #9f66d2cf
 def _episodes(p, seed):
-    return gold_episodes(p['games'] if seed == 0 else p['test_games'], p['steps'], seed=seed)
+    return gold_episodes(*((p['games'], p['steps']) if seed == 0 else (p['test_games'], p['test_steps'])), seed=seed)
 
 
 def _tokens(tok, ep):
@@ -154,7 +158,7 @@ def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print, sets=None)
             'evaluate',
             teacher_forced=teacher_forced_accuracy(wm, data(te, tte)),
             open_loop=open_loop_error(
-                tok, wm, te, tte, ks=[k for k in (1, 5, 10, 20) if k + wcfg.context <= p['steps'] + 1]
+                tok, wm, te, tte, ks=[k for k in (1, 5, 10, 20) if k + wcfg.context <= p['test_steps'] + 1]
             ),
             seconds=round(time.time() - t0, 1),
         )
