@@ -30,7 +30,7 @@ from .model import WMConfig, WMTrainConfig, train_wm, load_wm, teacher_forced_ac
 from ..gold.engine import ACTIONS
 
 # %% auto #0
-__all__ = ['RUN_PRESETS', 'open_loop_error', 'wm_run', 'ablation_run', 'lcdt_wm']
+__all__ = ['RUN_PRESETS', 'open_loop_error', 'run_episodes', 'wm_run', 'ablation_run', 'lcdt_wm']
 
 # %% ../../nbs/api/84_wm_run.ipynb #ccac2777
 RUN_PRESETS = {
@@ -108,8 +108,13 @@ def open_loop_error(tok, wm, episodes: dict, tokens, ks=(1, 5, 10, 20), sample: 
     return out
 
 # %% ../../nbs/api/84_wm_run.ipynb #9f66d2cf
-def _episodes(p, seed):
-    return gold_episodes(*((p['games'], p['steps']) if seed == 0 else (p['test_games'], p['test_steps'])), seed=seed)
+def run_episodes(p: dict, split: str = 'train') -> dict:
+    "Gold episodes of preset dict `p` that `wm_run` uses: 'train' (seed 0, games x steps) or 'test' (seed 1)."
+    if split not in ('train', 'test'):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if split == 'train':
+        return gold_episodes(p['games'], p['steps'], seed=0)
+    return gold_episodes(p['test_games'], p['test_steps'], seed=1)
 
 
 def _tokens(tok, ep):
@@ -130,7 +135,7 @@ def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print, sets=None)
     if not resume:
         for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'):
             run.clear(s)
-    tr, te = _episodes(p, 0), _episodes(p, 1)
+    tr, te = run_episodes(p, 'train'), run_episodes(p, 'test')
     tcfg = TokenizerConfig(**p['tok'])
     if not run.is_done('tokenizer'):
         t0 = time.time()
@@ -201,7 +206,7 @@ def lcdt_wm(
 
     out = out or default_out(preset, 'wm')
     config = dict(preset=preset, **apply_sets(_preset(preset), set))  # a bad preset or --set: nothing written
-    seeds = dict(train_episodes=0, test_episodes=1)  # the seeds of the gold games (`_episodes`)
+    seeds = dict(train_episodes=0, test_episodes=1)  # the seeds of the gold games (`run_episodes`)
     write_provenance(out, config, command_line('lcdt-wm'), kind='wm', seeds=seeds, save_config=True)
     r = wm_run(out, preset, resume=not fresh, sets=set)
     print(json.dumps(r, indent=1, default=float))

@@ -38,12 +38,17 @@ def bald(ps) -> torch.Tensor:
 SCORES = ('entropy', 'bald', 'count', 'random')
 
 
+def _per_visit(score, counts) -> torch.Tensor:
+    "`score` divided by sqrt(1 + `counts`): a pair's bonus fades as it is tried."
+    return score / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
+
+
 def curiosity(kind: str, ps, counts=None, count_scale: bool = False) -> torch.Tensor:
     "Score (b,) of imagined steps from next-state distributions `ps` (M, b, V) (for 'count': pair visit `counts` (b,))."
     if count_scale and kind in ('entropy', 'bald'):  # the model's score divided by sqrt(1 + N(s, a))
         if counts is None:
             raise ValueError("count_scale=True needs the visit counts of the (state, action) pairs")
-        return curiosity(kind, ps) / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
+        return _per_visit(curiosity(kind, ps), counts)
     if kind == 'entropy':
         return entropy(ps[0])
     if kind == 'bald':
@@ -51,7 +56,7 @@ def curiosity(kind: str, ps, counts=None, count_scale: bool = False) -> torch.Te
     if kind == 'count':
         if counts is None:
             raise ValueError("kind='count' needs the visit counts of the (state, action) pairs")
-        return 1 / torch.sqrt(1 + torch.as_tensor(counts, dtype=torch.float32))
+        return _per_visit(1.0, counts)
     raise ValueError(f"kind must be one of {SCORES[:3]}, got {kind!r}")
 
 # %% ../../nbs/api/83_wm_search.ipynb #a81b484b
@@ -78,13 +83,13 @@ def beam_search(models, start: int, kind: str, depth: int = 2, width: int = 4, v
     return paths[0][0], paths[0], float(score[0])
 
 
-def pair_scores(models, kind: str, visits=None, ps=None, count_scale: bool = False) -> tuple:
+def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
     "Score `(S, A)` of every (state, action) pair, the ensemble's mean transitions `(S, A, S)` and `ps` (M, S*A, S)."
     S, A = models[0].cfg.vocab_size, models[0].cfg.n_actions
     s, a = torch.arange(S).repeat_interleave(A), torch.arange(A).repeat(S)
     ps = ensemble_probs(models, s, a) if ps is None else ps  # (M, S*A, S)
     cnt = None if visits is None else torch.as_tensor(visits)[s, a]
-    return curiosity(kind, ps, cnt, count_scale).view(S, A).float(), ps.mean(0).view(S, A, S), ps
+    return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S), ps
 
 
 def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
@@ -161,9 +166,10 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         if kind == 'random' or t < cfg.refit:
             a = int(g.integers(world.n_actions))
         elif cfg.planner == 'value':
-            if plan is None or kind == 'count' or cfg.count_scale:  # models change at a refit, counts every step
-                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2], cfg.count_scale)
-            a = value_plan(plan[0], plan[1], s, cfg.horizon, cfg.gamma)[0]
+            if plan is None or kind == 'count':  # the models' scores change at a refit, the counts every step
+                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2])
+            u = _per_visit(plan[0], pairs) if cfg.count_scale and kind != 'count' else plan[0]
+            a = value_plan(u, plan[1], s, cfg.horizon, cfg.gamma)[0]
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs, cfg.count_scale)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
