@@ -92,6 +92,7 @@ RULES = (  # (field-name patterns, rule); the first match wins
             'future',
             'threads',
             'prompt_steps',
+            'anchor_steps',
             'min_frequency',
             'attempts',
         ),

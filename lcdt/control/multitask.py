@@ -25,24 +25,29 @@ from lcdt.control.policy import (
     GatoTrainConfig,
     TokenizedEpisodes,
     babyai_tokenizer,
+    context_slots,
     load_babyai_episodes,
     rollout_bot,
+    rollout_context,
     rollout_policy,
     rollout_random,
     save_policy,
     train_policy,
+    window_start,
 )
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
 __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
            'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING', 'GOLD_FRAME_RUN',
-           'CONTEXT_RUN', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
-           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer',
-           'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs',
-           'RoomGoal', 'make_room_env', 'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_tokenizer',
-           'act_token_ranges', 'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar', 'mixed_data',
-           'evaluate_task', 'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment', 'context_experiment']
+           'CONTEXT_RUN', 'ANCHOR_RUN', 'LOCATION_WORDS', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame',
+           'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset', 'gold_steps',
+           'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline',
+           'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env', 'export_room_dataset', 'load_room_dataset',
+           'room_episodes', 'room_tokenizer', 'act_token_ranges', 'decode_actions', 'rollout_room',
+           'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
+           'scaling_experiment', 'gold_frame_experiment', 'context_experiment', 'mission_has_location',
+           'babyai_missions', 'anchor_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -288,21 +293,20 @@ class MixedEpisodes(TokenizedEpisodes):
     def sample(self, batch: int, cfg: GatoConfig, prompt_prob: float = 0.25, prompt_mode: str = 'end', r=None) -> dict:
         "A training batch whose tasks follow the weights: ids, valid (padding off), loss_mask, patches None."
         r = r if r is not None else np.random.default_rng()
-        K, P, n = cfg.n_steps, cfg.prompt_steps, self.ids.shape[1]
+        P, n = cfg.prompt_steps, self.ids.shape[1]
         k = r.choice(len(self.names), batch, p=self.weights)
         s = self.step_order[self.step_start[k] + (r.random(batch) * self.step_count[k]).astype(np.int64)]
         e = self.ep_of_step[s]
-        t = s - self.starts[e]
-        st = t[:, None] - (K - 1) + np.arange(K)
-        idx, val = self.starts[e][:, None] + np.maximum(st, 0), st >= 0
+        st, val = context_slots(s - self.starts[e], cfg.n_steps, cfg.anchor_steps)
+        idx = self.starts[e][:, None] + st
         if P:
             d = self.order[self.task_start[k] + (r.random(batch) * self.task_count[k]).astype(np.int64)]
             pidx, pval = self.prompt_steps(d, P, prompt_mode, r)
             pval &= (r.random(batch) < prompt_prob)[:, None]
             idx, val = np.concatenate([pidx, idx], 1), np.concatenate([pval, val], 1)
         ids = self.ids[idx].reshape(batch, -1)
-        valid = np.repeat(val, n, 1) & np.tile(self.tok_valid[k], P + K)
-        lm = valid & np.tile(self.act_masks[k], P + K) & (np.arange((P + K) * n) >= P * n)
+        valid = np.repeat(val, n, 1) & np.tile(self.tok_valid[k], cfg.n_slots)
+        lm = valid & np.tile(self.act_masks[k], cfg.n_slots) & (np.arange(cfg.n_slots * n) >= window_start(cfg))
         return dict(ids=ids, valid=valid, loss_mask=lm, patches=None, tasks=k)
 
 # %% ../../nbs/api/66_control_multitask.ipynb #c38c66d2
@@ -331,7 +335,7 @@ def rollout_gold(
     greedy: bool = False,
 ) -> dict:
     "Success rate and per-episode `outcomes` of `model` on `n_episodes` bare gold games (seeds from `seed`)."
-    w, K, P = model.cfg.tokens_per_step, model.cfg.n_steps, model.cfg.prompt_steps
+    w, P = model.cfg.tokens_per_step, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
     envs = [make_gold_env(frame=gold_frame(tt)) for _ in range(n_episodes)]
     obs = [e.reset(seed=seed + i)[0] for i, e in enumerate(envs)]
@@ -348,17 +352,18 @@ def rollout_gold(
             break
         hist[live, t, : tt.n_obs] = tt.obs.encode(_stack_gold([obs[i] for i in live], tt.obs.space.spaces))['ids']
         hist[live, t, tt.n_obs] = tt.layout.separator
-        st = t - (K - 1) + np.arange(K)
-        ids, val = hist[live][:, np.maximum(st, 0)], np.broadcast_to(st >= 0, (len(live), K))
-        if P:
-            pi = demos.ids[pidx[live]] if pidx is not None else np.zeros((len(live), P, w), np.int64)
-            pv = pval[live] if pidx is not None else np.zeros((len(live), P), bool)
-            ids, val = np.concatenate([pi, ids], 1), np.concatenate([pv, val], 1)
-        valid = np.repeat(val, w, 1) & np.tile(tokv, P + K)
+        ids, val = rollout_context(
+            hist[live],
+            t,
+            model.cfg,
+            None if pidx is None else demos.ids[pidx[live]],
+            None if pidx is None else pval[live],
+        )
+        valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         dev = next(model.parameters()).device
         with torch.no_grad():
             h = model.hidden(torch.from_numpy(ids.reshape(len(live), -1)).to(dev), torch.from_numpy(valid).to(dev))
-            logits = model.head(h[:, (P + K - 1) * w + tt.n_obs])[:, lo : lo + 5].float().cpu()
+            logits = model.head(h[:, model.cfg.block_size - w + tt.n_obs])[:, lo : lo + 5].float().cpu()
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
             hist[i, t, tt.n_obs + 1] = lo + int(a[j])
@@ -624,7 +629,7 @@ def rollout_room(
     from lcdt.nav.env import BatchNav
 
     targets = _check_targets(targets)
-    N, w, K, P = len(targets), model.cfg.tokens_per_step, model.cfg.n_steps, model.cfg.prompt_steps
+    N, w, P = len(targets), model.cfg.tokens_per_step, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
     sim = BatchNav(N)  # NavEnv's physics, bit for bit, N robots at once
     hist = np.zeros((N, ROOM_STEPS, w), np.int64)
@@ -632,18 +637,13 @@ def rollout_room(
     pidx = pval = None
     if P and demos is not None:
         pidx, pval = demos.prompt_steps(demos.demos(task, N, r), P, prompt_mode, r)
-    at = (P + K - 1) * w + tt.n_obs  # the current timestep's separator
+    at = model.cfg.block_size - w + tt.n_obs  # the current timestep's separator
     for t in range(ROOM_STEPS):
         obs = room_goal_obs(sim.observe(), sim.pose, targets, t, ROOM_STEPS, sim.cfg.size)
         hist[:, t, : tt.n_obs] = tt.obs.encode(obs)['ids']
         hist[:, t, tt.n_obs] = tt.layout.separator
-        st = t - (K - 1) + np.arange(K)
-        ids, val = hist[:, np.maximum(st, 0)], np.broadcast_to(st >= 0, (N, K))
-        if P:
-            pi = demos.ids[pidx] if pidx is not None else np.zeros((N, P, w), np.int64)
-            pv = pval if pidx is not None else np.zeros((N, P), bool)
-            ids, val = np.concatenate([pi, ids], 1), np.concatenate([pv, val], 1)
-        valid = np.repeat(val, w, 1) & np.tile(tokv, P + K)
+        ids, val = rollout_context(hist, t, model.cfg, None if pidx is None else demos.ids[pidx], pval)
+        valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         a = decode_actions(model, ids.reshape(N, -1), valid, tt, at, greedy, temperature)
         hist[:, t, tt.n_obs + 1 : tt.n_tokens] = a
         sim.step(tt.act.decode(a))
@@ -1128,6 +1128,89 @@ def context_experiment(
         threads=threads,
         rows={str(K): r for K, r in rows.items()},
         paired={str(K): v for K, v in paired.items()},
+        seconds=round(time.time() - t0, 1),
+    )
+    atomic_write_json(out / 'results.json', res)
+    return res
+
+# %% ../../nbs/api/66_control_multitask.ipynb #a9c0b002
+ANCHOR_RUN = dict(
+    level='BabyAI-PickupLoc-v0',
+    anchors=(0, 1),
+    model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),
+    train=dict(steps=1500, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
+)
+LOCATION_WORDS = ('left', 'right', 'front', 'behind')
+
+
+def mission_has_location(mission: str) -> bool:
+    "Whether a BabyAI mission places its object relative to the agent's start (left, right, in front, behind)."
+    return any(w in LOCATION_WORDS for w in mission.split())
+
+
+def babyai_missions(level: str, n: int, seed: int = 1_000_000) -> list:
+    "The missions of `n` seeds of `level` from `seed` (the seeds `rollout_policy` plays)."
+    import io
+    from lcdt.control.babyai import make_babyai_env
+
+    env = make_babyai_env(level)
+    with contextlib.redirect_stdout(io.StringIO()):
+        return [env.reset(seed=seed + i)[0]['mission'] for i in range(n)]
+
+
+def anchor_experiment(
+    level: str | None = None,
+    anchors=None,
+    root='runs/babyai',
+    out='runs/babyai/anchor',
+    n_train: int | None = 3000,
+    n_eval: int = 200,
+    model_kw: dict | None = None,
+    train_kw: dict | None = None,
+    threads: int = 1,
+    force: bool = False,
+) -> dict:
+    "Single-task policies with `anchors` anchor timesteps each, same data, steps and seeds: paired, split by location."
+    out = Path(out)
+    if (out / 'results.json').exists() and not force:
+        return read_json(out / 'results.json')
+    level, anchors = level or ANCHOR_RUN['level'], [int(a) for a in (anchors or ANCHOR_RUN['anchors'])]
+    torch.set_num_threads(threads)
+    t0 = time.time()
+    data, toks = mixed_data([level], root, None, n_train, {level: 1})
+    tt, tc = toks[level], GatoTrainConfig(**(train_kw or ANCHOR_RUN['train']))
+    loc = np.array([mission_has_location(m) for m in babyai_missions(level, n_eval)])
+    rows = {}
+    for A in anchors:
+        cfg = GatoConfig(
+            vocab_size=tt.vocab_size,
+            tokens_per_step=data.ids.shape[1],
+            **{**(model_kw or ANCHOR_RUN['model']), 'anchor_steps': A},
+        )
+        t1 = time.time()
+        model, mets = train_policy(data, cfg, tc)
+        t2 = time.time()
+        ok = np.array(rollout_policy(model, tt, level, n_eval)['outcomes'])
+        rows[A] = dict(
+            final_loss=mets[-1]['loss'],
+            success=float(ok.mean()),
+            success_location=float(ok[loc].mean()) if loc.any() else None,
+            success_other=float(ok[~loc].mean()) if (~loc).any() else None,
+            outcomes=ok.tolist(),
+            train_seconds=round(t2 - t1, 1),
+            eval_seconds=round(time.time() - t2, 1),
+        )
+    res = dict(
+        level=level,
+        anchors=anchors,
+        episodes=len(data),
+        model=model_kw or ANCHOR_RUN['model'],
+        train=cfg_to_dict(tc),
+        n_eval=n_eval,
+        n_location=int(loc.sum()),
+        threads=threads,
+        rows={str(A): r for A, r in rows.items()},
+        paired={str(A): mcnemar(rows[A]['outcomes'], rows[anchors[0]]['outcomes']) for A in anchors[1:]},
         seconds=round(time.time() - t0, 1),
     )
     atomic_write_json(out / 'results.json', res)

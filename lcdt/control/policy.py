@@ -25,12 +25,13 @@ from lcdt.core import (
 )
 from ..checkpoint import has_checkpoint, read_state, save_checkpoint
 from ..nn import Trunk, TrunkConfig, warmup_cosine
+from ..validate import validate_cfg
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
 
 # %% auto #0
-__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'TokenizedEpisodes', 'GatoTrainConfig', 'train_policy',
-           'save_policy', 'load_policy', 'rollout_policy', 'rollout_random', 'rollout_bot', 'babyai_tokenizer',
-           'load_babyai_episodes', 'babyai_experiment']
+__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'context_slots', 'window_start', 'rollout_context',
+           'TokenizedEpisodes', 'GatoTrainConfig', 'train_policy', 'save_policy', 'load_policy', 'rollout_policy',
+           'rollout_random', 'rollout_bot', 'babyai_tokenizer', 'load_babyai_episodes', 'babyai_experiment']
 
 # %% ../../nbs/api/62_control_policy.ipynb #7673099d
 @dataclass
@@ -41,6 +42,7 @@ class GatoConfig:
     tokens_per_step: int = 64  # tokens per timestep (TimestepTokenizer.n_tokens)
     n_steps: int = 2  # timesteps of the episode in the context (the current one included)
     prompt_steps: int = 1  # timesteps of demonstration prompt before them (0: no prompt slots)
+    anchor_steps: int = 0  # the episode's own first timesteps, kept in context after the prompt (0: none)
     n_layer: int = 2  # transformer blocks
     n_head: int = 4  # attention heads
     n_embd: int = 64  # width
@@ -51,7 +53,7 @@ class GatoConfig:
 
     @property
     def n_slots(self) -> int:
-        return self.prompt_steps + self.n_steps
+        return self.prompt_steps + self.anchor_steps + self.n_steps
 
     @property
     def block_size(self) -> int:
@@ -89,6 +91,7 @@ class GatoPolicy(nn.Module):
         cfg = cfg or GatoConfig(**kw)
         if not isinstance(cfg, GatoConfig):
             raise TypeError(f"cfg must be a GatoConfig, got {type(cfg).__name__}")
+        validate_cfg(cfg)
         if cfg.n_embd % cfg.n_head:
             raise ValueError(f"n_embd ({cfg.n_embd}) must be divisible by n_head ({cfg.n_head})")
         self.cfg = cfg
@@ -135,6 +138,36 @@ class GatoPolicy(nn.Module):
         sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
         logits = self.head(h[:, :-1][sel])  # (n_act, V)
         return logits, F.cross_entropy(logits, ids[:, 1:][sel])
+
+# %% ../../nbs/api/62_control_policy.ipynb #a9c0a002
+def context_slots(t, n_steps: int, anchor_steps: int = 0):
+    """Episode timesteps (b, anchor_steps + n_steps) in the context at timestep `t` (b,), and their validity: the
+    episode's first `anchor_steps` timesteps (valid only before the window), then the window t-n_steps+1 .. t (valid
+    from 0); invalid slots point at timestep 0."""
+    t = np.asarray(t, np.int64).reshape(-1, 1)
+    win = t - (n_steps - 1) + np.arange(n_steps)
+    anc = np.broadcast_to(np.arange(anchor_steps), (len(t), anchor_steps))
+    return np.maximum(np.concatenate([anc, win], 1), 0), np.concatenate([anc < win[:, :1], win >= 0], 1)
+
+
+def window_start(cfg: GatoConfig) -> int:
+    "Position of the window's first token (after the prompt and anchor slots): the loss starts here."
+    return (cfg.prompt_steps + cfg.anchor_steps) * cfg.tokens_per_step
+
+
+def rollout_context(hist, t: int, cfg: GatoConfig, prompt_ids=None, prompt_valid=None):
+    """Context of timestep `t` for each row of `hist` (b, T, w), the tokens of every timestep so far: ids
+    (b, n_slots, w) and slot validity (b, n_slots). The prompt slots hold `prompt_ids` (b, P, w) where
+    `prompt_valid` (b, P) says so, or stay empty."""
+    b, _, w = hist.shape
+    st, val = context_slots(np.full(b, t), cfg.n_steps, cfg.anchor_steps)
+    ids = hist[np.arange(b)[:, None], st]
+    P = cfg.prompt_steps
+    if P:
+        pi = np.zeros((b, P, w), np.int64) if prompt_ids is None else prompt_ids
+        pv = np.zeros((b, P), bool) if prompt_ids is None else prompt_valid
+        ids, val = np.concatenate([pi, ids], 1), np.concatenate([pv, val], 1)
+    return ids, val
 
 # %% ../../nbs/api/62_control_policy.ipynb #b686e199
 class TokenizedEpisodes:
@@ -195,20 +228,19 @@ class TokenizedEpisodes:
     def sample(self, batch: int, cfg: GatoConfig, prompt_prob: float = 0.25, prompt_mode: str = 'end', r=None) -> dict:
         "A training batch: ids, valid (b, L), loss_mask on the episode's action tokens, patches or None."
         r = r if r is not None else np.random.default_rng()
-        K, P, n = cfg.n_steps, cfg.prompt_steps, self.ids.shape[1]
+        P, n = cfg.prompt_steps, self.ids.shape[1]
         s = r.integers(0, len(self.ids), batch)
         e = self.ep_of_step[s]
-        t = s - self.starts[e]
-        st = t[:, None] - (K - 1) + np.arange(K)  # (b, K) timesteps of the episode part
-        idx, val = self.starts[e][:, None] + np.maximum(st, 0), st >= 0
+        st, val = context_slots(s - self.starts[e], cfg.n_steps, cfg.anchor_steps)  # anchors, then the window
+        idx = self.starts[e][:, None] + st
         if P:
             d = np.array([self.demos(k, 1, r)[0] for k in self.tasks[e]])
             pidx, pval = self.prompt_steps(d, P, prompt_mode, r)
             pval &= (r.random(batch) < prompt_prob)[:, None]
             idx, val = np.concatenate([pidx, idx], 1), np.concatenate([pval, val], 1)
-        ids = self.ids[idx].reshape(batch, -1)  # (b, (P+K)*n)
+        ids = self.ids[idx].reshape(batch, -1)  # (b, n_slots * n)
         valid = np.repeat(val, n, 1)
-        lm = valid & np.tile(self.act_mask, P + K) & (np.arange((P + K) * n) >= P * n)
+        lm = valid & np.tile(self.act_mask, cfg.n_slots) & (np.arange(cfg.n_slots * n) >= window_start(cfg))
         out = dict(ids=ids, valid=valid, loss_mask=lm, patches=None)
         if self.patches is not None:
             out['patches'] = self.patches[idx].reshape(batch, -1, self.patches.shape[-1])
@@ -366,7 +398,7 @@ def rollout_policy(
     "Success rate, mean length and per-episode `outcomes` of `model` on `n_episodes` seeds of `level` (from `seed`)."
     from lcdt.control.babyai import make_babyai_env
 
-    n, K, P = tt.n_tokens, model.cfg.n_steps, model.cfg.prompt_steps
+    n, P = tt.n_tokens, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
     envs = [make_babyai_env(level) for _ in range(n_episodes)]
     import contextlib
@@ -388,21 +420,17 @@ def rollout_policy(
         o = tt.obs.encode(_stack_obs([obs[i] for i in live]))['ids']
         hist[live, t, : tt.n_obs] = o
         hist[live, t, tt.n_obs] = tt.layout.separator
-        st = t - (K - 1) + np.arange(K)
-        ids = hist[live][:, np.maximum(st, 0)]  # (b, K, n)
-        val = np.broadcast_to(st >= 0, (len(live), K))
-        if P:
-            if pidx is not None:
-                ids, val = np.concatenate([demos.ids[pidx[live]], ids], 1), np.concatenate([pval[live], val], 1)
-            else:
-                ids, val = (
-                    np.concatenate([np.zeros((len(live), P, n), np.int64), ids], 1),
-                    np.concatenate([np.zeros((len(live), P), bool), val], 1),
-                )
+        ids, val = rollout_context(
+            hist[live],
+            t,
+            model.cfg,
+            None if pidx is None else demos.ids[pidx[live]],
+            None if pidx is None else pval[live],
+        )
         dev = next(model.parameters()).device
         ids, valid = torch.from_numpy(ids.reshape(len(live), -1)), torch.from_numpy(np.repeat(val, n, 1))
         with torch.no_grad():
-            h = model.hidden(ids.to(dev), valid.to(dev))[:, (P + K - 1) * n + tt.n_obs]  # hidden state at the separator
+            h = model.hidden(ids.to(dev), valid.to(dev))[:, model.cfg.block_size - n + tt.n_obs]  # at the separator
             logits = model.head(h)[:, lo : lo + n_act].float().cpu()  # (b, n_actions)
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
