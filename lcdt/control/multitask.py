@@ -47,7 +47,7 @@ __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', '
            'room_episodes', 'room_tokenizer', 'act_token_ranges', 'decode_actions', 'rollout_room',
            'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
            'scaling_experiment', 'gold_frame_experiment', 'context_experiment', 'mission_has_location',
-           'babyai_missions', 'anchor_experiment']
+           'babyai_seed_facts', 'anchor_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -1148,14 +1148,23 @@ def mission_has_location(mission: str) -> bool:
     return any(w in LOCATION_WORDS for w in mission.split())
 
 
-def babyai_missions(level: str, n: int, seed: int = 1_000_000) -> list:
-    "The missions of `n` seeds of `level` from `seed` (the seeds `rollout_policy` plays)."
+def babyai_seed_facts(level: str, n: int, seed: int = 1_000_000) -> dict:
+    """Per seed of `level` from `seed` (the seeds `rollout_policy` plays): the `mission`, and `target_in_view`, whether
+    the agent sees an object the mission means from its starting pose (minigrid's `agent_sees`)."""
     import io
     from lcdt.control.babyai import make_babyai_env
 
-    env = make_babyai_env(level)
-    with contextlib.redirect_stdout(io.StringIO()):
-        return [env.reset(seed=seed + i)[0]['mission'] for i in range(n)]
+    env, missions, seen = make_babyai_env(level), [], []
+    for i in range(n):
+        with contextlib.redirect_stdout(io.StringIO()):
+            missions.append(env.reset(seed=seed + i)[0]['mission'])
+        u = env.unwrapped
+        seen.append(any(u.agent_sees(*p) for p in getattr(u.instrs, 'desc', None).obj_poss))
+    return dict(mission=missions, target_in_view=seen)
+
+
+def _rate(ok, where):
+    return float(ok[where].mean()) if where.any() else None
 
 
 def anchor_experiment(
@@ -1170,7 +1179,9 @@ def anchor_experiment(
     threads: int = 1,
     force: bool = False,
 ) -> dict:
-    "Single-task policies with `anchors` anchor timesteps each, same data, steps and seeds: paired, split by location."
+    """Single-task policies with `anchors` anchor timesteps each, same data, steps and seeds: paired; success split by
+    location words and by whether the target is in view at the start; `wrong_pickup`, the share of episodes failed
+    while holding an object."""
     out = Path(out)
     if (out / 'results.json').exists() and not force:
         return read_json(out / 'results.json')
@@ -1179,7 +1190,8 @@ def anchor_experiment(
     t0 = time.time()
     data, toks = mixed_data([level], root, None, n_train, {level: 1})
     tt, tc = toks[level], GatoTrainConfig(**(train_kw or ANCHOR_RUN['train']))
-    loc = np.array([mission_has_location(m) for m in babyai_missions(level, n_eval)])
+    facts = babyai_seed_facts(level, n_eval)
+    loc, seen = np.array([mission_has_location(m) for m in facts['mission']]), np.array(facts['target_in_view'])
     rows = {}
     for A in anchors:
         cfg = GatoConfig(
@@ -1190,12 +1202,16 @@ def anchor_experiment(
         t1 = time.time()
         model, mets = train_policy(data, cfg, tc)
         t2 = time.time()
-        ok = np.array(rollout_policy(model, tt, level, n_eval)['outcomes'])
+        ro = rollout_policy(model, tt, level, n_eval)
+        ok, held = np.array(ro['outcomes']), np.array(ro['carrying'])
         rows[A] = dict(
             final_loss=mets[-1]['loss'],
             success=float(ok.mean()),
-            success_location=float(ok[loc].mean()) if loc.any() else None,
-            success_other=float(ok[~loc].mean()) if (~loc).any() else None,
+            success_location=_rate(ok, loc),
+            success_other=_rate(ok, ~loc),
+            success_in_view=_rate(ok, seen),
+            success_out_of_view=_rate(ok, ~seen),
+            wrong_pickup=float((held & ~ok).mean()),
             outcomes=ok.tolist(),
             train_seconds=round(t2 - t1, 1),
             eval_seconds=round(time.time() - t2, 1),
@@ -1208,6 +1224,7 @@ def anchor_experiment(
         train=cfg_to_dict(tc),
         n_eval=n_eval,
         n_location=int(loc.sum()),
+        n_in_view=int(seen.sum()),
         threads=threads,
         rows={str(A): r for A, r in rows.items()},
         paired={str(A): mcnemar(rows[A]['outcomes'], rows[anchors[0]]['outcomes']) for A in anchors[1:]},

@@ -395,7 +395,8 @@ def rollout_policy(
     greedy: bool = False,
     max_steps: int | None = None,
 ) -> dict:
-    "Success rate, mean length and per-episode `outcomes` of `model` on `n_episodes` seeds of `level` (from `seed`)."
+    """Success rate, mean length, per-episode `outcomes` and `carrying` (whether the agent ended holding an object) of
+    `model` on `n_episodes` seeds of `level` (from `seed`)."""
     from lcdt.control.babyai import make_babyai_env
 
     n, P = tt.n_tokens, model.cfg.prompt_steps
@@ -412,6 +413,7 @@ def rollout_policy(
     if P and demos is not None:
         pidx, pval = demos.prompt_steps(demos.demos(task, n_episodes, r), P, prompt_mode, r)
     alive, success, length = np.ones(n_episodes, bool), np.zeros(n_episodes, bool), np.zeros(n_episodes, np.int64)
+    carrying = np.zeros(n_episodes, bool)
     lo, n_act = tt.layout.discrete, tt.act.space.n
     for t in range(limit):
         live = np.nonzero(alive)[0]
@@ -440,12 +442,14 @@ def rollout_policy(
             if term or trunc:
                 alive[i] = False
                 success[i] = rew > 0
+                carrying[i] = envs[i].unwrapped.carrying is not None
     return dict(
         level=level,
         episodes=n_episodes,
         success=float(success.mean()),
         mean_len=float(length.mean()),
         outcomes=success.tolist(),
+        carrying=carrying.tolist(),
     )
 
 
