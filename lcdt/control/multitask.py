@@ -1181,7 +1181,8 @@ def anchor_experiment(
 ) -> dict:
     """Single-task policies with `anchors` anchor timesteps each, same data, steps and seeds: paired; success split by
     location words and by whether the target is in view at the start; `wrong_pickup`, the share of episodes failed
-    while holding an object."""
+    while holding an object; `success_swapped`, success when each seed shows the policy the next seed's mission (a
+    policy that does not read its mission loses nothing), paired with its own-mission outcomes in `swap_paired`."""
     out = Path(out)
     if (out / 'results.json').exists() and not force:
         return read_json(out / 'results.json')
@@ -1204,6 +1205,7 @@ def anchor_experiment(
         t2 = time.time()
         ro = rollout_policy(model, tt, level, n_eval)
         ok, held = np.array(ro['outcomes']), np.array(ro['carrying'])
+        sw = rollout_policy(model, tt, level, n_eval, missions=np.roll(facts['mission'], -1).tolist())['outcomes']
         rows[A] = dict(
             final_loss=mets[-1]['loss'],
             success=float(ok.mean()),
@@ -1212,6 +1214,8 @@ def anchor_experiment(
             success_in_view=_rate(ok, seen),
             success_out_of_view=_rate(ok, ~seen),
             wrong_pickup=float((held & ~ok).mean()),
+            success_swapped=float(np.mean(sw)),
+            swap_paired=mcnemar(ok.tolist(), sw),
             outcomes=ok.tolist(),
             train_seconds=round(t2 - t1, 1),
             eval_seconds=round(time.time() - t2, 1),

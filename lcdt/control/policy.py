@@ -394,9 +394,13 @@ def rollout_policy(
     temperature: float = 1.0,
     greedy: bool = False,
     max_steps: int | None = None,
+    missions: list | None = None,
 ) -> dict:
     """Success rate, mean length, per-episode `outcomes` and `carrying` (whether the agent ended holding an object) of
-    `model` on `n_episodes` seeds of `level` (from `seed`)."""
+    `model` on `n_episodes` seeds of `level` (from `seed`). `missions` (one per episode) are shown to the policy in
+    place of the environments' own, which still judge success: a probe of whether the policy reads them."""
+    if missions is not None and len(missions) != n_episodes:
+        raise ValueError(f"missions must hold one mission per episode ({n_episodes}), got {len(missions)}")
     from lcdt.control.babyai import make_babyai_env
 
     n, P = tt.n_tokens, model.cfg.prompt_steps
@@ -419,7 +423,8 @@ def rollout_policy(
         live = np.nonzero(alive)[0]
         if not len(live):
             break
-        o = tt.obs.encode(_stack_obs([obs[i] for i in live]))['ids']
+        shown = [obs[i] if missions is None else {**obs[i], 'mission': missions[i]} for i in live]
+        o = tt.obs.encode(_stack_obs(shown))['ids']
         hist[live, t, : tt.n_obs] = o
         hist[live, t, tt.n_obs] = tt.layout.separator
         ids, val = rollout_context(
