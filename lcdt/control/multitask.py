@@ -1158,8 +1158,8 @@ def babyai_seed_facts(level: str, n: int, seed: int = 1_000_000) -> dict:
     for i in range(n):
         with contextlib.redirect_stdout(io.StringIO()):
             missions.append(env.reset(seed=seed + i)[0]['mission'])
-        u = env.unwrapped
-        seen.append(any(u.agent_sees(*p) for p in getattr(u.instrs, 'desc', None).obj_poss))
+        u, desc = env.unwrapped, getattr(env.unwrapped.instrs, 'desc', None)  # levels of one object description
+        seen.append(desc is not None and any(u.agent_sees(*p) for p in desc.obj_poss))
     return dict(mission=missions, target_in_view=seen)
 
 
