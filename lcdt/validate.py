@@ -93,6 +93,7 @@ RULES = (  # (field-name patterns, rule); the first match wins
             'threads',
             'prompt_steps',
             'anchor_steps',
+            'text_vocab',
             'min_frequency',
             'attempts',
         ),

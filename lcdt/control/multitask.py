@@ -47,7 +47,7 @@ __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', '
            'room_episodes', 'room_tokenizer', 'act_token_ranges', 'decode_actions', 'rollout_room',
            'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
            'scaling_experiment', 'gold_frame_experiment', 'context_experiment', 'mission_has_location',
-           'babyai_seed_facts', 'anchor_experiment']
+           'babyai_seed_facts', 'arms_experiment', 'anchor_experiment']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -1167,6 +1167,80 @@ def _rate(ok, where):
     return float(ok[where].mean()) if where.any() else None
 
 
+def arms_experiment(
+    level: str | None = None,
+    arms: dict | None = None,
+    root='runs/babyai',
+    out='runs/babyai/arms',
+    n_train: int | None = 3000,
+    n_eval: int = 200,
+    model_kw: dict | None = None,
+    train_kw: dict | None = None,
+    threads: int = 1,
+    force: bool = False,
+    extra: dict | None = None,
+) -> dict:
+    """Single-task policies, one per arm (`arms`: name -> `GatoConfig` fields over `model_kw`), on the same data, steps,
+    initialisation seed and evaluation seeds: paired against the first arm. Each row splits success by location words
+    and by whether the target is in view at the start, gives `wrong_pickup`, the share of episodes failed while holding
+    an object, and `success_swapped`, success when each seed shows the policy the next seed's mission (a policy that
+    does not read its mission loses nothing), paired with its own-mission outcomes in `swap_paired`. `extra` is stored
+    with the results."""
+    out = Path(out)
+    if (out / 'results.json').exists() and not force:
+        return read_json(out / 'results.json')
+    level, arms = level or ANCHOR_RUN['level'], dict(arms or {'plain': {}})
+    torch.set_num_threads(threads)
+    t0 = time.time()
+    data, toks = mixed_data([level], root, None, n_train, {level: 1})
+    tt, tc = toks[level], GatoTrainConfig(**(train_kw or ANCHOR_RUN['train']))
+    facts = babyai_seed_facts(level, n_eval)
+    loc, seen = np.array([mission_has_location(m) for m in facts['mission']]), np.array(facts['target_in_view'])
+    rows = {}
+    for name, kw in arms.items():
+        base = dict(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], text_vocab=tt.layout.text_vocab)
+        cfg = GatoConfig(**{**base, **(model_kw or ANCHOR_RUN['model']), **kw})
+        t1 = time.time()
+        model, mets = train_policy(data, cfg, tc)
+        t2 = time.time()
+        ro = rollout_policy(model, tt, level, n_eval)
+        ok, held = np.array(ro['outcomes']), np.array(ro['carrying'])
+        sw = rollout_policy(model, tt, level, n_eval, missions=np.roll(facts['mission'], -1).tolist())['outcomes']
+        rows[str(name)] = dict(
+            final_loss=mets[-1]['loss'],
+            success=float(ok.mean()),
+            success_location=_rate(ok, loc),
+            success_other=_rate(ok, ~loc),
+            success_in_view=_rate(ok, seen),
+            success_out_of_view=_rate(ok, ~seen),
+            wrong_pickup=float((held & ~ok).mean()),
+            success_swapped=float(np.mean(sw)),
+            swap_paired=mcnemar(ok.tolist(), sw),
+            outcomes=ok.tolist(),
+            n_params=model.n_params(),
+            train_seconds=round(t2 - t1, 1),
+            eval_seconds=round(time.time() - t2, 1),
+        )
+    first = next(iter(rows))
+    res = dict(
+        level=level,
+        **(extra or {}),
+        arms={str(k): v for k, v in arms.items()},
+        episodes=len(data),
+        model=model_kw or ANCHOR_RUN['model'],
+        train=cfg_to_dict(tc),
+        n_eval=n_eval,
+        n_location=int(loc.sum()),
+        n_in_view=int(seen.sum()),
+        threads=threads,
+        rows=rows,
+        paired={k: mcnemar(rows[k]['outcomes'], rows[first]['outcomes']) for k in list(rows)[1:]},
+        seconds=round(time.time() - t0, 1),
+    )
+    atomic_write_json(out / 'results.json', res)
+    return res
+
+
 def anchor_experiment(
     level: str | None = None,
     anchors=None,
@@ -1179,60 +1253,9 @@ def anchor_experiment(
     threads: int = 1,
     force: bool = False,
 ) -> dict:
-    """Single-task policies with `anchors` anchor timesteps each, same data, steps and seeds: paired; success split by
-    location words and by whether the target is in view at the start; `wrong_pickup`, the share of episodes failed
-    while holding an object; `success_swapped`, success when each seed shows the policy the next seed's mission (a
-    policy that does not read its mission loses nothing), paired with its own-mission outcomes in `swap_paired`."""
-    out = Path(out)
-    if (out / 'results.json').exists() and not force:
-        return read_json(out / 'results.json')
-    level, anchors = level or ANCHOR_RUN['level'], [int(a) for a in (anchors or ANCHOR_RUN['anchors'])]
-    torch.set_num_threads(threads)
-    t0 = time.time()
-    data, toks = mixed_data([level], root, None, n_train, {level: 1})
-    tt, tc = toks[level], GatoTrainConfig(**(train_kw or ANCHOR_RUN['train']))
-    facts = babyai_seed_facts(level, n_eval)
-    loc, seen = np.array([mission_has_location(m) for m in facts['mission']]), np.array(facts['target_in_view'])
-    rows = {}
-    for A in anchors:
-        cfg = GatoConfig(
-            vocab_size=tt.vocab_size,
-            tokens_per_step=data.ids.shape[1],
-            **{**(model_kw or ANCHOR_RUN['model']), 'anchor_steps': A},
-        )
-        t1 = time.time()
-        model, mets = train_policy(data, cfg, tc)
-        t2 = time.time()
-        ro = rollout_policy(model, tt, level, n_eval)
-        ok, held = np.array(ro['outcomes']), np.array(ro['carrying'])
-        sw = rollout_policy(model, tt, level, n_eval, missions=np.roll(facts['mission'], -1).tolist())['outcomes']
-        rows[A] = dict(
-            final_loss=mets[-1]['loss'],
-            success=float(ok.mean()),
-            success_location=_rate(ok, loc),
-            success_other=_rate(ok, ~loc),
-            success_in_view=_rate(ok, seen),
-            success_out_of_view=_rate(ok, ~seen),
-            wrong_pickup=float((held & ~ok).mean()),
-            success_swapped=float(np.mean(sw)),
-            swap_paired=mcnemar(ok.tolist(), sw),
-            outcomes=ok.tolist(),
-            train_seconds=round(t2 - t1, 1),
-            eval_seconds=round(time.time() - t2, 1),
-        )
-    res = dict(
-        level=level,
-        anchors=anchors,
-        episodes=len(data),
-        model=model_kw or ANCHOR_RUN['model'],
-        train=cfg_to_dict(tc),
-        n_eval=n_eval,
-        n_location=int(loc.sum()),
-        n_in_view=int(seen.sum()),
-        threads=threads,
-        rows={str(A): r for A, r in rows.items()},
-        paired={str(A): mcnemar(rows[A]['outcomes'], rows[anchors[0]]['outcomes']) for A in anchors[1:]},
-        seconds=round(time.time() - t0, 1),
+    "`arms_experiment` with one arm per anchor count (`anchors`, named by the count; `anchor_steps`)."
+    anchors = [int(a) for a in (anchors or ANCHOR_RUN['anchors'])]
+    arms = {str(A): dict(anchor_steps=A) for A in anchors}
+    return arms_experiment(
+        level, arms, root, out, n_train, n_eval, model_kw, train_kw, threads, force, extra=dict(anchors=anchors)
     )
-    atomic_write_json(out / 'results.json', res)
-    return res

@@ -50,6 +50,8 @@ class GatoConfig:
     patch_dim: int = 0  # values per image patch (0: no images in patch mode)
     patch_id: int = -1  # placeholder id at image-patch positions (TokenLayout.patch)
     resid_hidden: int = 64  # hidden width of the patch-embedding residual block
+    text_vocab: int = 0  # ids below this are text (TokenLayout.text_vocab): what `film` reads
+    film: bool = False  # FiLM: scale and shift every token of a timestep by the mean embedding of its text tokens
 
     @property
     def n_slots(self) -> int:
@@ -102,7 +104,13 @@ class GatoPolicy(nn.Module):
         self.trunk = Trunk(TrunkConfig(cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.dropout, bias=True))
         self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.head.weight = self.tok.weight  # tied, as in GPT
+        if cfg.film and not cfg.text_vocab:
+            raise ValueError("film=True needs text_vocab > 0: the ids below it are the text it reads")
         self.apply(self._init)
+        self.film = nn.Linear(cfg.n_embd, 2 * cfg.n_embd) if cfg.film else None  # after the draws above: same init
+        if self.film is not None:  # starts as the identity
+            nn.init.zeros_(self.film.weight)
+            nn.init.zeros_(self.film.bias)
 
     def _init(self, m):
         if isinstance(m, (nn.Linear, nn.Embedding)):
@@ -124,11 +132,21 @@ class GatoPolicy(nn.Module):
         if self.patch is not None and patches is not None and is_patch.any():
             x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
         pos = torch.arange(L, device=ids.device)
+        if self.film is not None:
+            x = self._film(x, ids, pos // self.cfg.tokens_per_step)
         x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
         mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
         return self.trunk(x, mask)[0]
+
+    def _film(self, x, ids, slot):
+        "Each timestep's token embeddings `x` (b, L, d) times (1 + gamma) plus beta, from the mean of its text tokens."
+        one = F.one_hot(slot, int(slot[-1]) + 1).to(x.dtype)  # (L, S): the timestep of each position
+        txt = ((ids >= 0) & (ids < self.cfg.text_vocab)).to(x.dtype)  # (b, L)
+        mean = torch.einsum('bl,ls,bld->bsd', txt, one, x) / (txt @ one).clamp(min=1)[..., None]  # (b, S, d)
+        gamma, beta = self.film(mean)[:, slot].chunk(2, -1)  # (b, L, d) each
+        return x * (1 + gamma) + beta
 
     def forward(self, ids, valid, patches=None, loss_mask=None):
         "Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them and the loss."
