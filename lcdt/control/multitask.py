@@ -40,14 +40,14 @@ from .babyai import finish_dataset, minari_root, new_dataset
 # %% auto #0
 __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
            'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING', 'GOLD_FRAME_RUN',
-           'CONTEXT_RUN', 'ANCHOR_RUN', 'LOCATION_WORDS', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame',
-           'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset', 'gold_steps',
-           'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline',
-           'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env', 'export_room_dataset', 'load_room_dataset',
-           'room_episodes', 'room_tokenizer', 'act_token_ranges', 'decode_actions', 'rollout_room',
-           'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task', 'multitask_experiment',
-           'scaling_experiment', 'gold_frame_experiment', 'context_experiment', 'mission_has_location',
-           'babyai_seed_facts', 'arms_experiment', 'anchor_experiment']
+           'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'LOCATION_WORDS', 'gold_bearing', 'gold_state_space',
+           'GoldAgentFrame', 'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset',
+           'gold_steps', 'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold',
+           'rollout_gold_baseline', 'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env',
+           'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_tokenizer', 'act_token_ranges',
+           'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task',
+           'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment', 'context_experiment',
+           'mission_has_location', 'babyai_seed_facts', 'arms_experiment', 'anchor_experiment', 'arms_table']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -848,7 +848,12 @@ def multitask_experiment(
     if unknown:
         raise ValueError(f"single names tasks {unknown} that are not in the mixture {data.names}")
     prep = time.time() - t0
-    cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], **(model_kw or MULTITASK['model']))
+    cfg = GatoConfig(
+        vocab_size=tt.vocab_size,
+        tokens_per_step=data.ids.shape[1],
+        text_vocab=tt.layout.text_vocab,  # the mission words that `film` reads
+        **(model_kw or MULTITASK['model']),
+    )
     tc = GatoTrainConfig(**(train_kw or MULTITASK['train']))
     t1 = time.time()
     model, mets = train_policy(data, cfg, tc, progress=progress, device=device)
@@ -985,6 +990,7 @@ def scaling_experiment(
             cfg = GatoConfig(
                 vocab_size=tt.vocab_size,
                 tokens_per_step=tt.n_tokens,
+                text_vocab=tt.layout.text_vocab,
                 **{**GATO_PRESETS[size], 'n_steps': 1, 'prompt_steps': 1},
             )
             t1 = time.time()
@@ -1103,7 +1109,9 @@ def context_experiment(
     rows = {}
     for K in n_steps:
         kw = {**(model_kw or CONTEXT_RUN['model']), 'n_steps': K}
-        cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], **kw)
+        cfg = GatoConfig(
+            vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], text_vocab=tt.layout.text_vocab, **kw
+        )
         t1 = time.time()
         model, mets = train_policy(data, cfg, tc)
         t2 = time.time()
@@ -1139,6 +1147,14 @@ ANCHOR_RUN = dict(
     anchors=(0, 1),
     model=dict(n_layer=2, n_head=4, n_embd=96, n_steps=1, prompt_steps=1),
     train=dict(steps=1500, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
+)
+FILM_RUN = dict(  # arms_experiment(**FILM_RUN): does FiLM make the policy read its mission? (gato_multitask tutorial)
+    level='BabyAI-PickupLoc-v0',
+    arms=dict(plain={}, film=dict(film=True)),
+    # bot episodes, in a folder of their own so that runs reading every episode of runs/babyai keep their 3,000:
+    # lcdt-babyai-data --levels BabyAI-PickupLoc-v0,BabyAI-GoToLocal-v0 --episodes 20000 --out runs/babyai-20k
+    n_train=20_000,
+    train_kw=dict(steps=4000, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
 )
 LOCATION_WORDS = ('left', 'right', 'front', 'behind')
 
@@ -1193,6 +1209,11 @@ def arms_experiment(
     torch.set_num_threads(threads)
     t0 = time.time()
     data, toks = mixed_data([level], root, None, n_train, {level: 1})
+    if n_train and len(data) < n_train:
+        raise ValueError(
+            f"{level} has {len(data)} bot episodes in {root}, fewer than n_train={n_train}: make them with "
+            f"lcdt-babyai-data --levels {level} --episodes {n_train} --out {root}"
+        )
     tt, tc = toks[level], GatoTrainConfig(**(train_kw or ANCHOR_RUN['train']))
     facts = babyai_seed_facts(level, n_eval)
     loc, seen = np.array([mission_has_location(m) for m in facts['mission']]), np.array(facts['target_in_view'])
@@ -1259,3 +1280,38 @@ def anchor_experiment(
     return arms_experiment(
         level, arms, root, out, n_train, n_eval, model_kw, train_kw, threads, force, extra=dict(anchors=anchors)
     )
+
+# %% ../../nbs/api/66_control_multitask.ipynb #a9c0f004
+def arms_table(res: dict) -> str:
+    """The rows of an `arms_experiment` as a text table, then its paired tests: each arm against the first, and each arm
+    with its own mission against the next seed's."""
+    cols = (
+        ('success', 'success'),
+        ('location', 'success_location'),
+        ('others', 'success_other'),
+        ('in view', 'success_in_view'),
+        ('not', 'success_out_of_view'),
+        ('wrong pickup', 'wrong_pickup'),
+        ("next seed's mission", 'success_swapped'),
+    )
+    w = max(5, *(len(k) for k in res['rows']))
+    pct = lambda v, n: f"{'-':>{n}s}" if v is None else f"{100 * v:{n - 1}.1f}%"
+    lines = [f"{'arm':<{w}s} {'params':>8s} {'loss':>6s} " + ' '.join(f"{h:>{max(7, len(h))}s}" for h, _ in cols)]
+    for k, r in res['rows'].items():
+        lines.append(
+            f"{k:<{w}s} {r.get('n_params', 0):8d} {r['final_loss']:6.3f} "
+            + ' '.join(pct(r[key], max(7, len(h))) for h, key in cols)
+        )
+    first = next(iter(res['rows']))
+    for k, t in res['paired'].items():
+        lines.append(
+            f"{k} against {first}: won only by {k} {t['a_only']}, only by {first} {t['b_only']}; "
+            f"McNemar p = {t['p']:.2g}"
+        )
+    for k, r in res['rows'].items():
+        s = r['swap_paired']
+        lines.append(
+            f"{k}, own mission against the next seed's: won only with its own {s['a_only']}, "
+            f"only with the other {s['b_only']}; McNemar p = {s['p']:.2g}"
+        )
+    return '\n'.join(lines)
