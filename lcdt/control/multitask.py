@@ -40,10 +40,10 @@ from .babyai import finish_dataset, minari_root, new_dataset
 # %% auto #0
 __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
            'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING', 'GOLD_FRAME_RUN',
-           'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'LOCATION_WORDS', 'gold_bearing', 'gold_state_space',
-           'GoldAgentFrame', 'make_gold_env', 'gold_episode', 'generate_gold_dataset', 'load_gold_dataset',
-           'gold_steps', 'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame', 'rollout_gold',
-           'rollout_gold_baseline', 'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env',
+           'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'MULTITASK_FILM', 'LOCATION_WORDS', 'gold_bearing',
+           'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode', 'generate_gold_dataset',
+           'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame',
+           'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env',
            'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_tokenizer', 'act_token_ranges',
            'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task',
            'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment', 'context_experiment',
@@ -1155,6 +1155,15 @@ FILM_RUN = dict(  # arms_experiment(**FILM_RUN): does FiLM make the policy read 
     # lcdt-babyai-data --levels BabyAI-PickupLoc-v0,BabyAI-GoToLocal-v0 --episodes 20000 --out runs/babyai-20k
     n_train=20_000,
     train_kw=dict(steps=4000, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
+)
+MULTITASK_FILM = dict(  # multitask_experiment(**MULTITASK_FILM): MULTITASK's BabyAI levels with FiLM, trained to read
+    levels=MULTITASK['levels'],
+    gold=False,  # the BabyAI levels alone: the gold game and the room are not in this mixture yet
+    weights={k: v for k, v in MULTITASK['weights'].items() if k != GOLD},
+    n_train=3000,  # bot episodes per level (the first 3,000 of a larger dataset)
+    model_kw=dict(MULTITASK['model'], film=True),
+    train_kw=dict(MULTITASK['train'], steps=12_000, max_minutes=90.0),  # 26 min on one shared thread
+    single=False,  # the single-task FiLM policies are FILM_RUN's
 )
 LOCATION_WORDS = ('left', 'right', 'front', 'behind')
 
