@@ -52,6 +52,7 @@ class GatoConfig:
     resid_hidden: int = 64  # hidden width of the patch-embedding residual block
     text_vocab: int = 0  # ids below this are text (TokenLayout.text_vocab): what `film` reads
     film: bool = False  # FiLM: scale and shift every token of a timestep by the mean embedding of its text tokens
+    film_order: bool = False  # with film: the mean of a GELU layer over each word plus its place (word order counts)
 
     @property
     def n_slots(self) -> int:
@@ -111,6 +112,11 @@ class GatoPolicy(nn.Module):
         if self.film is not None:  # starts as the identity
             nn.init.zeros_(self.film.weight)
             nn.init.zeros_(self.film.bias)
+        if cfg.film_order and not cfg.film:
+            raise ValueError("film_order=True needs film=True: it changes what FiLM reads")
+        self.film_words = nn.Sequential(nn.Linear(cfg.n_embd, cfg.n_embd), nn.GELU()) if cfg.film_order else None
+        if self.film_words is not None:
+            self.film_words.apply(self._init)
 
     def _init(self, m):
         if isinstance(m, (nn.Linear, nn.Embedding)):
@@ -133,18 +139,23 @@ class GatoPolicy(nn.Module):
             x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
         pos = torch.arange(L, device=ids.device)
         if self.film is not None:
-            x = self._film(x, ids, pos // self.cfg.tokens_per_step)
+            x = self._film(x, ids, pos)
         x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
         mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
         return self.trunk(x, mask)[0]
 
-    def _film(self, x, ids, slot):
-        "Each timestep's token embeddings `x` (b, L, d) times (1 + gamma) plus beta, from the mean of its text tokens."
+    def _film(self, x, ids, pos):
+        """Each timestep's token embeddings `x` (b, L, d) at positions `pos` (L,) times (1 + gamma) plus beta, from the
+        mean of its text tokens' embeddings (a bag of words) or, with `film_order`, of a GELU layer over each word's
+        embedding plus its place in the timestep (so "the red ball next to the blue key" differs from its reverse)."""
+        T = self.cfg.tokens_per_step
+        slot = pos // T
         one = F.one_hot(slot, int(slot[-1]) + 1).to(x.dtype)  # (L, S): the timestep of each position
         txt = ((ids >= 0) & (ids < self.cfg.text_vocab)).to(x.dtype)  # (b, L)
-        mean = torch.einsum('bl,ls,bld->bsd', txt, one, x) / (txt @ one).clamp(min=1)[..., None]  # (b, S, d)
+        words = x if self.film_words is None else self.film_words(x + self.local(pos % T))
+        mean = torch.einsum('bl,ls,bld->bsd', txt, one, words) / (txt @ one).clamp(min=1)[..., None]  # (b, S, d)
         gamma, beta = self.film(mean)[:, slot].chunk(2, -1)  # (b, L, d) each
         return x * (1 + gamma) + beta
 
