@@ -27,6 +27,7 @@ from lcdt.control.policy import (
     babyai_tokenizer,
     context_slots,
     load_babyai_episodes,
+    policy_config,
     rollout_bot,
     rollout_context,
     rollout_policy,
@@ -848,12 +849,7 @@ def multitask_experiment(
     if unknown:
         raise ValueError(f"single names tasks {unknown} that are not in the mixture {data.names}")
     prep = time.time() - t0
-    cfg = GatoConfig(
-        vocab_size=tt.vocab_size,
-        tokens_per_step=data.ids.shape[1],
-        text_vocab=tt.layout.text_vocab,  # the mission words that `film` reads
-        **(model_kw or MULTITASK['model']),
-    )
+    cfg = policy_config(tt, data.ids.shape[1], **(model_kw or MULTITASK['model']))
     tc = GatoTrainConfig(**(train_kw or MULTITASK['train']))
     t1 = time.time()
     model, mets = train_policy(data, cfg, tc, progress=progress, device=device)
@@ -987,12 +983,7 @@ def scaling_experiment(
     for n in n_demos:
         data = TokenizedEpisodes.from_episodes(tt, eps[:n], tasks[:n])
         for size in sizes:
-            cfg = GatoConfig(
-                vocab_size=tt.vocab_size,
-                tokens_per_step=tt.n_tokens,
-                text_vocab=tt.layout.text_vocab,
-                **{**GATO_PRESETS[size], 'n_steps': 1, 'prompt_steps': 1},
-            )
+            cfg = policy_config(tt, **{**GATO_PRESETS[size], 'n_steps': 1, 'prompt_steps': 1})
             t1 = time.time()
             model, mets = train_policy(data, cfg, tc)
             t2 = time.time()
@@ -1047,7 +1038,7 @@ def gold_frame_experiment(
         ds = load_gold_dataset(gold_root, GOLD_DATASET_IDS[_check_frame(frame)])
         tt = gold_tokenizer(frame=frame)
         data = MixedEpisodes.from_tasks({GOLD: tt}, {GOLD: [gold_steps(ep) for ep in ds.iterate_episodes()]})
-        cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=tt.n_tokens, **(model_kw or GOLD_FRAME_RUN['model']))
+        cfg = policy_config(tt, **(model_kw or GOLD_FRAME_RUN['model']))
         tc = GatoTrainConfig(**(train_kw or GOLD_FRAME_RUN['train']))
         t1 = time.time()
         model, mets = train_policy(data, cfg, tc)
@@ -1109,9 +1100,7 @@ def context_experiment(
     rows = {}
     for K in n_steps:
         kw = {**(model_kw or CONTEXT_RUN['model']), 'n_steps': K}
-        cfg = GatoConfig(
-            vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], text_vocab=tt.layout.text_vocab, **kw
-        )
+        cfg = policy_config(tt, data.ids.shape[1], **kw)
         t1 = time.time()
         model, mets = train_policy(data, cfg, tc)
         t2 = time.time()
@@ -1228,8 +1217,7 @@ def arms_experiment(
     loc, seen = np.array([mission_has_location(m) for m in facts['mission']]), np.array(facts['target_in_view'])
     rows = {}
     for name, kw in arms.items():
-        base = dict(vocab_size=tt.vocab_size, tokens_per_step=data.ids.shape[1], text_vocab=tt.layout.text_vocab)
-        cfg = GatoConfig(**{**base, **(model_kw or ANCHOR_RUN['model']), **kw})
+        cfg = policy_config(tt, data.ids.shape[1], **{**(model_kw or ANCHOR_RUN['model']), **kw})
         t1 = time.time()
         model, mets = train_policy(data, cfg, tc)
         t2 = time.time()
@@ -1271,24 +1259,11 @@ def arms_experiment(
     return res
 
 
-def anchor_experiment(
-    level: str | None = None,
-    anchors=None,
-    root='runs/babyai',
-    out='runs/babyai/anchor',
-    n_train: int | None = 3000,
-    n_eval: int = 200,
-    model_kw: dict | None = None,
-    train_kw: dict | None = None,
-    threads: int = 1,
-    force: bool = False,
-) -> dict:
-    "`arms_experiment` with one arm per anchor count (`anchors`, named by the count; `anchor_steps`)."
+def anchor_experiment(level: str | None = None, anchors=None, out='runs/babyai/anchor', **kw) -> dict:
+    "`arms_experiment` (its other arguments `kw`) with one arm per anchor count (`anchors`, named by the count)."
     anchors = [int(a) for a in (anchors or ANCHOR_RUN['anchors'])]
     arms = {str(A): dict(anchor_steps=A) for A in anchors}
-    return arms_experiment(
-        level, arms, root, out, n_train, n_eval, model_kw, train_kw, threads, force, extra=dict(anchors=anchors)
-    )
+    return arms_experiment(level, arms, out=out, extra=dict(anchors=anchors), **kw)
 
 # %% ../../nbs/api/66_control_multitask.ipynb #a9c0f004
 def arms_table(res: dict) -> str:

@@ -29,9 +29,10 @@ from ..validate import validate_cfg
 from .tokenize import ControlTokenizerConfig, TimestepTokenizer
 
 # %% auto #0
-__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'GatoPolicy', 'context_slots', 'window_start', 'rollout_context',
-           'TokenizedEpisodes', 'GatoTrainConfig', 'train_policy', 'save_policy', 'load_policy', 'rollout_policy',
-           'rollout_random', 'rollout_bot', 'babyai_tokenizer', 'load_babyai_episodes', 'babyai_experiment']
+__all__ = ['GATO_PRESETS', 'EXPERIMENT', 'GatoConfig', 'policy_config', 'GatoPolicy', 'context_slots', 'window_start',
+           'rollout_context', 'TokenizedEpisodes', 'GatoTrainConfig', 'train_policy', 'save_policy', 'load_policy',
+           'rollout_policy', 'rollout_random', 'rollout_bot', 'babyai_tokenizer', 'load_babyai_episodes',
+           'babyai_experiment']
 
 # %% ../../nbs/api/62_control_policy.ipynb #7673099d
 @dataclass
@@ -61,6 +62,15 @@ class GatoConfig:
     @property
     def block_size(self) -> int:
         return self.n_slots * self.tokens_per_step
+
+
+def policy_config(tt: TimestepTokenizer, tokens_per_step: int | None = None, **kw) -> GatoConfig:
+    """The `GatoConfig` for token ids of `tt`: its vocabulary, its text ids (what `film` reads) and its timestep length
+    (or `tokens_per_step`, e.g. a mixture's padded width), with the shape fields `kw`."""
+    base = dict(
+        vocab_size=tt.vocab_size, tokens_per_step=tokens_per_step or tt.n_tokens, text_vocab=tt.layout.text_vocab
+    )
+    return GatoConfig(**{**base, **kw})
 
 
 GATO_PRESETS = dict(
@@ -107,13 +117,13 @@ class GatoPolicy(nn.Module):
         self.head.weight = self.tok.weight  # tied, as in GPT
         if cfg.film and not cfg.text_vocab:
             raise ValueError("film=True needs text_vocab > 0: the ids below it are the text it reads")
+        if cfg.film_order and not cfg.film:
+            raise ValueError("film_order=True needs film=True: it changes what FiLM reads")
         self.apply(self._init)
         self.film = nn.Linear(cfg.n_embd, 2 * cfg.n_embd) if cfg.film else None  # after the draws above: same init
         if self.film is not None:  # starts as the identity
             nn.init.zeros_(self.film.weight)
             nn.init.zeros_(self.film.bias)
-        if cfg.film_order and not cfg.film:
-            raise ValueError("film_order=True needs film=True: it changes what FiLM reads")
         self.film_words = nn.Sequential(nn.Linear(cfg.n_embd, cfg.n_embd), nn.GELU()) if cfg.film_order else None
         if self.film_words is not None:
             self.film_words.apply(self._init)
@@ -152,7 +162,7 @@ class GatoPolicy(nn.Module):
         embedding plus its place in the timestep (so "the red ball next to the blue key" differs from its reverse)."""
         T = self.cfg.tokens_per_step
         slot = pos // T
-        one = F.one_hot(slot, int(slot[-1]) + 1).to(x.dtype)  # (L, S): the timestep of each position
+        one = F.one_hot(slot, -(-len(pos) // T)).to(x.dtype)  # (L, S): the timestep of each position
         txt = ((ids >= 0) & (ids < self.cfg.text_vocab)).to(x.dtype)  # (b, L)
         words = x if self.film_words is None else self.film_words(x + self.local(pos % T))
         mean = torch.einsum('bl,ls,bld->bsd', txt, one, words) / (txt @ one).clamp(min=1)[..., None]  # (b, S, d)
@@ -597,7 +607,7 @@ def babyai_experiment(
     tt = babyai_tokenizer([e['mission'] for e in eps])
     data = TokenizedEpisodes.from_episodes(tt, eps, tasks)
     prep = time.time() - t0
-    cfg = GatoConfig(vocab_size=tt.vocab_size, tokens_per_step=tt.n_tokens, **(model_kw or EXPERIMENT['model']))
+    cfg = policy_config(tt, **(model_kw or EXPERIMENT['model']))
     tc = GatoTrainConfig(**(train_kw or EXPERIMENT['train']))
     t1 = time.time()
     model, mets = train_policy(data, cfg, tc, progress=progress)
