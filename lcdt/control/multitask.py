@@ -40,15 +40,16 @@ from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
 __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
-           'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING', 'GOLD_FRAME_RUN',
-           'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'MULTITASK_FILM', 'LOCATION_WORDS', 'gold_bearing',
-           'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode', 'generate_gold_dataset',
-           'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer', 'MixedEpisodes', 'gold_frame',
-           'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs', 'RoomGoal', 'make_room_env',
-           'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_tokenizer', 'act_token_ranges',
-           'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar', 'mixed_data', 'evaluate_task',
-           'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment', 'context_experiment',
-           'mission_has_location', 'babyai_seed_facts', 'arms_experiment', 'anchor_experiment', 'arms_table']
+           'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'ROOM_LEFT_CAP', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING',
+           'GOLD_FRAME_RUN', 'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'MULTITASK_FILM', 'MULTITASK_ALL',
+           'LOCATION_WORDS', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
+           'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer',
+           'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs',
+           'RoomGoal', 'make_room_env', 'export_room_dataset', 'load_room_dataset', 'room_episodes', 'room_relabelled',
+           'room_tokenizer', 'act_token_ranges', 'decode_actions', 'rollout_room', 'rollout_room_baseline', 'mcnemar',
+           'mixed_data', 'evaluate_task', 'multitask_experiment', 'scaling_experiment', 'gold_frame_experiment',
+           'context_experiment', 'mission_has_location', 'babyai_seed_facts', 'arms_experiment', 'anchor_experiment',
+           'arms_table']
 
 # %% ../../nbs/api/66_control_multitask.ipynb #efd530a8
 GOLD_STEPS = 100  # step limit of a gold episode: the success criterion of lcdt.rl.common (EPISODE_STEPS)
@@ -405,40 +406,48 @@ def rollout_gold_baseline(kind: str = 'solver', n_episodes: int = 200, seed: int
 
 # %% ../../nbs/api/66_control_multitask.ipynb #r00m0002
 ROOM = 'room'  # task name of the room (the navigation world) in a mixture
-ROOM_STEPS = 400  # steps of a room episode (NavConfig.max_steps): only where the robot ends counts
+ROOM_STEPS = 400  # steps of a room episode (NavConfig.max_steps): the time the robot has to reach its target
 ROOM_SUCCESS_PX = 42.0  # success radius around the target (px): lcdt.dt.evaluate.SUCCESS_PX, the lab's BD success
 ROOM_DATASET_ID = 'lcdt/nav/small-v0'  # the Minari export of the `small` navigation run (export_room_dataset)
+ROOM_LEFT_CAP = 25  # when acting, a room policy is told min(steps left, this): lcdt.gc.policy's `left_cap`
 
 
 def room_state_space():
-    "The room task's observation: `sensors` (lasers, bumpers), the target's `bearing` and `distance`, `time_left`."
+    """The room task's observation: `sensors` (lasers, bumpers), the target's `bearing` and `distance`, `time_left`
+    (steps left / `ROOM_STEPS`) and the robot's `pose` (x / size, y / size, sin and cos of the heading)."""
     return spaces.Dict(
         sensors=spaces.Box(0.0, 1.0, (5,), np.float32),
         bearing=spaces.Box(-1.0, 1.0, (2,), np.float32),
         distance=spaces.Box(0.0, 2.0, (1,), np.float32),
         time_left=spaces.Box(0.0, 1.0, (1,), np.float32),
+        pose=spaces.Box(-1.0, 1.0, (4,), np.float32),
     )
 
 
-def room_goal_obs(sensors, pose, target, step, max_steps: int = ROOM_STEPS, size: float = 600.0) -> dict:
+def room_goal_obs(sensors, pose, target, left, size: float = 600.0) -> dict:
     """Room observations of a batch from `sensors` [N, 5], `pose` [N, 3] (x, y, heading in radians), `target` [N, 2]
-    (px) and `step` (steps taken): the target's bearing in the robot's frame, its distance / `size`, the steps left."""
+    (px) and `left` (steps left to reach it, a number or [N]): the target's bearing in the robot's frame, its distance /
+    `size`, the steps left / `ROOM_STEPS`, the pose (`lcdt.dt.model.pose_features`' layout, x and y over `size`)."""
     pose, target = np.asarray(pose, np.float64), np.asarray(target, np.float64)
     head = np.stack([np.cos(pose[:, 2]), np.sin(pose[:, 2])], -1)
     b, d = gold_bearing(head, (target - pose[:, :2]) / size)
-    left = np.clip((max_steps - np.asarray(step, np.float64)) / max_steps, 0.0, 1.0)
+    left = np.clip(np.asarray(left, np.float64) / ROOM_STEPS, 0.0, 1.0)
     return dict(
         sensors=np.asarray(sensors, np.float32),
         bearing=b,
         distance=np.minimum(d, 2.0),
         time_left=np.broadcast_to(left, (len(pose),)).astype(np.float32)[:, None],
+        pose=np.clip(np.stack([pose[:, 0] / size, pose[:, 1] / size, head[:, 1], head[:, 0]], -1), -1, 1).astype(
+            np.float32
+        ),
     )
 
 
 class RoomGoal(gym.Wrapper, gym.utils.RecordConstructorArgs):
-    """`lcdt/Nav-v0` as a goal task: `reset(options={'target': (x, y)})` (px) says where the robot must be when the
-    episode ends; observations are `room_state_space()`; the last step's `info` holds `dist` (px) to the target and
-    `success` (dist <= `ROOM_SUCCESS_PX`), and its reward is 1.0 on success (else 0)."""
+    """`lcdt/Nav-v0` as a goal task: `reset(options={'target': (x, y)})` (px) says where the robot must go. The episode
+    ends (terminated, reward 1.0, `info['success']`) when the robot comes within `ROOM_SUCCESS_PX` of the target, or
+    after `ROOM_STEPS` steps (truncated, reward 0); every step's `info` holds `dist`, the distance (px) to the target.
+    Observations are `room_state_space()`."""
 
     def __init__(self, env):
         gym.utils.RecordConstructorArgs.__init__(self)
@@ -448,13 +457,13 @@ class RoomGoal(gym.Wrapper, gym.utils.RecordConstructorArgs):
 
     def _obs(self, o, info):
         cfg = self.env.unwrapped.cfg
-        obs = room_goal_obs(o[None], info['pose'][None], self.target[None], info['step'], cfg.max_steps, cfg.size)
+        obs = room_goal_obs(o[None], info['pose'][None], self.target[None], cfg.max_steps - info['step'], cfg.size)
         return {k: v[0] for k, v in obs.items()}
 
     def reset(self, *, seed=None, options=None):
         options = dict(options or {})
         if 'target' not in options:
-            raise ValueError("reset needs options={'target': (x, y)}: the point (px) the robot must end at")
+            raise ValueError("reset needs options={'target': (x, y)}: the point (px) the robot must reach")
         t = options.pop('target')
         try:
             target = np.asarray(t, np.float64)
@@ -470,16 +479,14 @@ class RoomGoal(gym.Wrapper, gym.utils.RecordConstructorArgs):
         if self.target is None:
             raise RuntimeError("call reset(options={'target': (x, y)}) before step")
         o, _, term, trunc, info = self.env.step(action)
-        r = 0.0
-        if term or trunc:
-            info['dist'] = float(np.hypot(*(info['pose'][:2] - self.target)))
-            info['success'] = info['dist'] <= ROOM_SUCCESS_PX
-            r = float(info['success'])
-        return self._obs(o, info), r, term, trunc, info
+        info['dist'] = float(np.hypot(*(info['pose'][:2] - self.target)))
+        info['success'] = info['dist'] <= ROOM_SUCCESS_PX
+        term = term or info['success']
+        return self._obs(o, info), float(info['success']), term, trunc and not term, info
 
 
 def make_room_env():
-    "The room `lcdt/Nav-v0` as a goal task (`RoomGoal`): 400 steps from the start pose, success within 42 px."
+    "The room `lcdt/Nav-v0` as a goal task (`RoomGoal`): reach the target within 42 px in 400 steps from the start."
     from lcdt import register_envs
 
     register_envs()
@@ -523,7 +530,8 @@ def load_room_dataset(root='runs/nav-minari', dataset_id: str = ROOM_DATASET_ID)
 
 def room_episodes(ds, splits=('train',), n: int | None = None) -> list:
     """The first `n` routes of `splits` of a room dataset `ds` as per-step episodes: `obs` (`room_goal_obs`, the
-    target being the route's BD), `actions` [T, 2], `target` [2], `id`, `split`, `success` (it ends at its BD)."""
+    target being the route's BD, reached when the route ends), `actions` [T, 2], `pose` [T + 1, 3] (before each step,
+    then the end), `target` [2], `id`, `split`, `success` (it ends at its BD)."""
     splits = (splits,) if isinstance(splits, str) else tuple(splits)
     metas = list(ds.storage.get_episode_metadata(range(ds.total_episodes)))
     ids = [i for i, m in enumerate(metas) if m['split'] in splits][:n]
@@ -535,13 +543,14 @@ def room_episodes(ds, splits=('train',), n: int | None = None) -> list:
     for i, ep in zip(ids, ds.iterate_episodes(ids)):
         T, bd = len(ep.actions), np.asarray(metas[i]['bd'], np.float64)
         pose = np.asarray(ep.infos['pose'], np.float64)
-        obs = room_goal_obs(ep.observations[:T], pose[:T], np.broadcast_to(bd, (T, 2)), np.arange(T), T)
+        obs = room_goal_obs(ep.observations[:T], pose[:T], np.broadcast_to(bd, (T, 2)), T - np.arange(T))
         out.append(
             dict(
                 id=int(metas[i]['id']),
                 split=metas[i]['split'],
                 obs=obs,
                 actions=np.asarray(ep.actions, np.float32),
+                pose=pose,
                 target=bd.astype(np.float32),
                 success=bool(np.hypot(*(pose[-1, :2] - bd)) <= ROOM_SUCCESS_PX),
             )
@@ -549,8 +558,33 @@ def room_episodes(ds, splits=('train',), n: int | None = None) -> list:
     return out
 
 
+def room_relabelled(routes: list, n: int, seg: int = 16, seed: int = 0) -> list:
+    """`n` hindsight-relabelled room episodes from `routes` (`room_episodes`): each is up to `seg` consecutive steps
+    of a route told to reach where that route was at a later step g (the goal moment, uniform over the route), with
+    g - t steps left at step t: GCSL's relabelling (`lcdt.gc.policy.relabel` draws single steps the same way). Every
+    recorded step then teaches how to reach every later point of its route, not only the route's end."""
+    if not routes:
+        raise ValueError('no routes to relabel')
+    if n < 1 or seg < 1:
+        raise ValueError(f"n and seg must be >= 1, got n={n}, seg={seg}")
+    r, out = np.random.default_rng(seed), []
+    for i in r.integers(0, len(routes), n):
+        e = routes[i]
+        T = len(e['actions'])
+        g = int(r.integers(1, T + 1))  # the goal moment: the pose after g steps
+        s = int(r.integers(0, g))  # the segment's first step: any step before g
+        t = np.arange(s, min(s + seg, g))
+        goal = e['pose'][g, :2]
+        sensors = e['obs']['sensors'][t]
+        obs = room_goal_obs(sensors, e['pose'][t], np.broadcast_to(goal, (len(t), 2)), g - t)
+        out.append(
+            dict(obs=obs, actions=e['actions'][t], target=goal.astype(np.float32), route=int(e['id']), goal=g, t=t)
+        )
+    return out
+
+
 def room_tokenizer(text_tokenizer=None, cfg: ControlTokenizerConfig | None = None) -> TimestepTokenizer:
-    "Timestep tokenizer of the room task: 9 observation values, two wheel speeds (mu-law bins each); BabyAI's layout."
+    "Timestep tokenizer of the room task: 13 observation values, two wheel speeds (mu-law bins each); BabyAI's layout."
     return TimestepTokenizer(
         room_state_space(),
         spaces.Box(-1.0, 1.0, (2,), np.float32),
@@ -594,23 +628,42 @@ def decode_actions(model, ids, valid, tt: TimestepTokenizer, at: int, greedy: bo
     return torch.stack(out, 1).numpy()
 
 
-def _room_result(sim, targets) -> dict:
-    dist = np.hypot(sim.x - targets[:, 0], sim.y - targets[:, 1])
-    ok = dist <= ROOM_SUCCESS_PX
-    return dict(
-        level=ROOM,
-        episodes=len(targets),
-        success=float(ok.mean()),
-        mean_dist=float(dist.mean()),
-        dist=dist.round(2).tolist(),
-        outcomes=ok.tolist(),
-    )
+class _RoomRun:
+    "N robots in `BatchNav` driving to `targets` [N, 2]: a robot stops (wheels at 0) once within `ROOM_SUCCESS_PX`."
+
+    def __init__(self, targets):
+        from lcdt.nav.env import BatchNav
+
+        self.targets = targets
+        self.sim = BatchNav(len(targets))  # NavEnv's physics, bit for bit, N robots at once
+        self.reached = np.zeros(len(targets), bool)
+        self.steps = np.full(len(targets), ROOM_STEPS)
+
+    def dist(self):
+        return np.hypot(self.sim.x - self.targets[:, 0], self.sim.y - self.targets[:, 1])
+
+    def step(self, t: int, actions):
+        self.sim.step(np.where(self.reached[:, None], 0.0, actions))
+        new = ~self.reached & (self.dist() <= ROOM_SUCCESS_PX)
+        self.steps[new], self.reached = t + 1, self.reached | new
+
+    def result(self) -> dict:
+        dist = self.dist()
+        return dict(
+            level=ROOM,
+            episodes=len(self.targets),
+            success=float(self.reached.mean()),
+            mean_dist=float(dist.mean()),
+            dist=dist.round(2).tolist(),
+            steps=self.steps.tolist(),  # the step each robot reached its target (ROOM_STEPS: it did not)
+            outcomes=self.reached.tolist(),
+        )
 
 
 def _check_targets(targets):
     t = np.asarray(targets, np.float64)
     if t.ndim != 2 or t.shape[1] != 2 or not len(t) or not np.isfinite(t).all():
-        raise ValueError(f"targets must be a finite array [N >= 1, 2] of end points (px), got shape {t.shape}")
+        raise ValueError(f"targets must be a finite array [N >= 1, 2] of points to reach (px), got shape {t.shape}")
     return t
 
 
@@ -624,15 +677,15 @@ def rollout_room(
     temperature: float = 1.0,
     greedy: bool = False,
     seed: int = 1_000_000,
+    left_cap: int = ROOM_LEFT_CAP,
 ) -> dict:
-    """`model` drives one robot per target [N, 2] (px) for `ROOM_STEPS` steps from the start pose, two wheel-speed
-    tokens decoded per step (`decode_actions`): success rate, mean and per-episode distances, `outcomes`."""
-    from lcdt.nav.env import BatchNav
-
+    """`model` drives one robot per target [N, 2] (px) from the start pose for up to `ROOM_STEPS` steps, two
+    wheel-speed tokens decoded per step (`decode_actions`), told min(steps left, `left_cap`) steps left (0: the true
+    steps left); a robot stops when it reaches its target. Success rate, final distances, `steps`, `outcomes`."""
     targets = _check_targets(targets)
     N, w, P = len(targets), model.cfg.tokens_per_step, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
-    sim = BatchNav(N)  # NavEnv's physics, bit for bit, N robots at once
+    run = _RoomRun(targets)
     hist = np.zeros((N, ROOM_STEPS, w), np.int64)
     tokv = np.arange(w) < tt.n_tokens
     pidx = pval = None
@@ -640,23 +693,25 @@ def rollout_room(
         pidx, pval = demos.prompt_steps(demos.demos(task, N, r), P, prompt_mode, r)
     at = model.cfg.block_size - w + tt.n_obs  # the current timestep's separator
     for t in range(ROOM_STEPS):
-        obs = room_goal_obs(sim.observe(), sim.pose, targets, t, ROOM_STEPS, sim.cfg.size)
+        left = min(ROOM_STEPS - t, left_cap) if left_cap else ROOM_STEPS - t
+        obs = room_goal_obs(run.sim.observe(), run.sim.pose, targets, left, run.sim.cfg.size)
         hist[:, t, : tt.n_obs] = tt.obs.encode(obs)['ids']
         hist[:, t, tt.n_obs] = tt.layout.separator
         ids, val = rollout_context(hist, t, model.cfg, None if pidx is None else demos.ids[pidx], pval)
         valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         a = decode_actions(model, ids.reshape(N, -1), valid, tt, at, greedy, temperature)
         hist[:, t, tt.n_obs + 1 : tt.n_tokens] = a
-        sim.step(tt.act.decode(a))
-    return _room_result(sim, targets)
+        run.step(t, tt.act.decode(a))
+        if run.reached.all():
+            break
+    return run.result()
 
 
 def rollout_room_baseline(kind: str, targets, actions=None, bds=None) -> dict:
-    """The room's baselines on `targets` [N, 2]: `'expert'` replays each target's own recorded route (`actions`
-    [N, T, 2], the archived controller), `'nearest'` replays the training route (`actions` [M, T, 2]) whose BD (`bds`
-    [M, 2]) is closest to the target, `'random'` drives uniform random wheel speeds (seed 0)."""
-    from lcdt.nav.env import BatchNav
-
+    """The room's baselines on `targets` [N, 2], scored as `rollout_room` (a robot stops at its target): `'expert'`
+    replays each target's own recorded route (`actions` [N, T, 2], the archived controller), `'nearest'` replays the
+    training route (`actions` [M, T, 2]) whose BD (`bds` [M, 2]) is closest to the target, `'random'` drives uniform
+    random wheel speeds (seed 0)."""
     targets = _check_targets(targets)
     N = len(targets)
     if kind == 'random':
@@ -670,10 +725,10 @@ def rollout_room_baseline(kind: str, targets, actions=None, bds=None) -> dict:
         raise ValueError(f"kind must be 'expert', 'nearest' or 'random', got {kind!r}")
     if acts.shape != (N, ROOM_STEPS, 2):
         raise ValueError(f"{kind}: expected routes of actions [N={N}, {ROOM_STEPS}, 2], got shape {acts.shape}")
-    sim = BatchNav(N)
+    run = _RoomRun(targets)
     for t in range(ROOM_STEPS):
-        sim.step(acts[:, t])
-    return _room_result(sim, targets)
+        run.step(t, acts[:, t])
+    return run.result()
 
 # %% ../../nbs/api/66_control_multitask.ipynb #d3f9c2d4
 GOLD = 'gold'  # task name of the gold game in a mixture
@@ -705,7 +760,8 @@ MULTITASK_ROOM = dict(  # what `room_root=` adds to MULTITASK: the room's data, 
     n_routes=1000,  # training routes (split 'train'); evaluation targets: the BDs of 'test' and 'val' routes
     weights={**MULTITASK['weights'], ROOM: 3.0},
     single=(ROOM, GOLD),  # tasks that get a single-task policy (the BabyAI ones are in the stored MULTITASK run)
-    greedy=True,  # the room's wheel speeds: the most likely bin (False: sampled); column multi_sampled has the other
+    greedy=False,  # the room's wheel speeds: sampled (True: the most likely bin); column multi_greedy has the other
+    relabel=dict(n=25_000, seg=16),  # room_relabelled: 25,000 segments of 16 steps told to reach a later point
 )
 
 
@@ -731,10 +787,12 @@ def mixed_data(
     room_dataset_id: str = ROOM_DATASET_ID,
     n_routes: int | None = None,
     room_routes: list | None = None,
+    room_relabel: dict | None = None,
 ):
     """`MixedEpisodes` of the bot datasets of `levels`, the gold solver's (`gold_root`) and the room's training routes
     (`room_root`: the first `n_routes` of split 'train'; or `room_routes`, those routes already read by
-    `room_episodes`), and their tokenizers."""
+    `room_episodes`), and their tokenizers. `room_relabel` (`room_relabelled`'s `n`, `seg`, `seed`): the room's
+    episodes are hindsight-relabelled segments of the routes; None: the routes as recorded, each told its end point."""
     eps, tasks = load_babyai_episodes(levels, root, n_train) if levels else ([], [])
     tt = babyai_tokenizer([e['mission'] for e in eps] or ['go to the red ball'])
     toks, by_task = {}, {}
@@ -751,7 +809,7 @@ def mixed_data(
         room_routes = room_episodes(load_room_dataset(room_root, room_dataset_id), 'train', n_routes)
     if room_routes is not None:
         toks[ROOM] = room_tokenizer(tt.obs.text_tokenizer)
-        by_task[ROOM] = room_routes
+        by_task[ROOM] = room_routes if room_relabel is None else room_relabelled(room_routes, **room_relabel)
     if isinstance(weights, dict):
         weights = {k: v for k, v in weights.items() if k in by_task}
     return MixedEpisodes.from_tasks(toks, by_task, weights, width=tt.n_tokens), toks
@@ -816,10 +874,13 @@ def multitask_experiment(
     room_root=None,
     room_dataset_id: str | None = None,
     n_routes: int | None = None,
+    room_relabel: dict | bool = True,
 ) -> dict:
     """One policy on the task mixture, evaluated per task prompted and not, beside single-task policies (`single`:
     True, False or the names of the tasks that get one; default every task, or `MULTITASK_ROOM['single']` with the
-    room), the bot (solver, expert) and random. `room_root` adds the room with `MULTITASK_ROOM`'s weight and routes."""
+    room), the bot (solver, expert) and random. `room_root` adds the room with `MULTITASK_ROOM`'s weight and routes,
+    hindsight-relabelled as `room_relabel` says (True: `MULTITASK_ROOM['relabel']`, a dict: those settings, False: the
+    routes as recorded)."""
     out = Path(out)
     if (out / 'results.json').exists() and not force:
         return read_json(out / 'results.json')
@@ -830,6 +891,7 @@ def multitask_experiment(
         room_dataset_id = room_dataset_id or MULTITASK_ROOM['dataset_id']
         n_routes = n_routes or MULTITASK_ROOM['n_routes']
         single = MULTITASK_ROOM['single'] if single is None else single
+        room_relabel = MULTITASK_ROOM['relabel'] if room_relabel is True else (room_relabel or None)
     torch.set_num_threads(threads)
     t0 = time.time()
     gold_frame = _check_frame(gold_frame or MULTITASK['gold_frame'])
@@ -838,7 +900,14 @@ def multitask_experiment(
         room_ds = load_room_dataset(room_root, room_dataset_id)
         room_routes = room_episodes(room_ds, 'train', n_routes)
     data, toks = mixed_data(
-        levels, root, gold_root if gold else None, n_train, weights, gold_frame, room_routes=room_routes
+        levels,
+        root,
+        gold_root if gold else None,
+        n_train,
+        weights,
+        gold_frame,
+        room_routes=room_routes,
+        room_relabel=room_relabel if room else None,
     )
     tt = toks[data.names[0]]
     if room:
@@ -936,6 +1005,8 @@ def multitask_experiment(
             n_routes=n_routes,
             n_targets=len(room_ev['targets']),
             greedy=MULTITASK_ROOM['greedy'],
+            relabel=room_relabel,
+            left_cap=ROOM_LEFT_CAP,
         )
     atomic_write_json(out / 'results.json', res)
     return res
@@ -1153,6 +1224,18 @@ MULTITASK_FILM = dict(  # multitask_experiment(**MULTITASK_FILM): MULTITASK's Ba
     model_kw=dict(MULTITASK['model'], film=True),
     train_kw=dict(MULTITASK['train'], steps=12_000, max_minutes=90.0),  # 26 min on one shared thread
     single=False,  # the single-task FiLM policies are FILM_RUN's
+)
+MULTITASK_ALL = (
+    dict(  # multitask_experiment(room_root=..., **MULTITASK_ALL): MULTITASK_FILM with the gold game and the room
+        levels=MULTITASK['levels'],
+        weights={**MULTITASK_FILM['weights'], GOLD: 0.5, ROOM: 1.0},  # a quarter of the sequences for the two new tasks
+        n_train=3000,
+        model_kw=MULTITASK_FILM['model_kw'],
+        train_kw=dict(
+            MULTITASK_FILM['train_kw'], steps=14_000
+        ),  # BabyAI's share: 10,500 steps (MULTITASK_FILM: 12,000)
+        threads=2,
+    )
 )
 LOCATION_WORDS = ('left', 'right', 'front', 'behind')
 
