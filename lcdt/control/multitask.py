@@ -41,7 +41,7 @@ from .babyai import finish_dataset, minari_root, new_dataset
 # %% auto #0
 __all__ = ['GOLD_STEPS', 'GOLD_FRAMES', 'GOLD_DATASET_IDS', 'GOLD_DATASET_ID', 'GOLD_DATA_PRESETS', 'ROOM', 'ROOM_STEPS',
            'ROOM_SUCCESS_PX', 'ROOM_DATASET_ID', 'ROOM_LEFT_CAP', 'GOLD', 'MULTITASK', 'MULTITASK_ROOM', 'SCALING',
-           'GOLD_FRAME_RUN', 'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'MULTITASK_FILM', 'MULTITASK_ALL',
+           'GOLD_FRAME_RUN', 'CONTEXT_RUN', 'ANCHOR_RUN', 'FILM_RUN', 'SCALING_FILM', 'MULTITASK_FILM', 'MULTITASK_ALL',
            'LOCATION_WORDS', 'gold_bearing', 'gold_state_space', 'GoldAgentFrame', 'make_gold_env', 'gold_episode',
            'generate_gold_dataset', 'load_gold_dataset', 'gold_steps', 'lcdt_gold_data', 'gold_tokenizer',
            'MixedEpisodes', 'gold_frame', 'rollout_gold', 'rollout_gold_baseline', 'room_state_space', 'room_goal_obs',
@@ -1031,8 +1031,10 @@ def scaling_experiment(
     threads: int = 1,
     force: bool = False,
     progress: bool = False,
+    model_kw: dict | None = None,
 ) -> dict:
-    "Success on one level against the number of bot demonstrations and model size (`GATO_PRESETS`), one step budget."
+    """Success on one level against the number of bot demonstrations and model size (`GATO_PRESETS`, with `model_kw`
+    on top, e.g. `film=True`), one step budget; every row keeps its per-seed `outcomes` (the same seeds for all)."""
     from lcdt.control.policy import GATO_PRESETS
 
     out = Path(out)
@@ -1054,19 +1056,21 @@ def scaling_experiment(
     for n in n_demos:
         data = TokenizedEpisodes.from_episodes(tt, eps[:n], tasks[:n])
         for size in sizes:
-            cfg = policy_config(tt, **{**GATO_PRESETS[size], 'n_steps': 1, 'prompt_steps': 1})
+            cfg = policy_config(tt, **{**GATO_PRESETS[size], 'n_steps': 1, 'prompt_steps': 1, **(model_kw or {})})
             t1 = time.time()
             model, mets = train_policy(data, cfg, tc)
             t2 = time.time()
+            ev = rollout_policy(model, tt, level, n_eval)
             rows.append(
                 dict(
                     demos=n,
                     size=size,
                     n_params=model.n_params(),
-                    success=rollout_policy(model, tt, level, n_eval)['success'],
+                    success=ev['success'],
                     final_loss=mets[-1]['loss'],
                     train_seconds=round(t2 - t1, 1),
                     eval_seconds=round(time.time() - t2, 1),
+                    outcomes=ev['outcomes'],
                 )
             )
             if progress:
@@ -1074,6 +1078,7 @@ def scaling_experiment(
     res = dict(
         level=level,
         train=cfg_to_dict(tc),
+        model_kw=model_kw or {},
         n_eval=n_eval,
         threads=threads,
         rows=rows,
@@ -1215,6 +1220,13 @@ FILM_RUN = dict(  # arms_experiment(**FILM_RUN): does FiLM make the policy read 
     # lcdt-babyai-data --levels BabyAI-PickupLoc-v0,BabyAI-GoToLocal-v0 --episodes 20000 --out runs/babyai-20k
     n_train=20_000,
     train_kw=dict(steps=4000, batch_size=32, lr=2e-3, warmup=100, prompt_prob=0.25, log_every=50),
+)
+SCALING_FILM = dict(  # scaling_experiment(root='runs/babyai-20k', **SCALING_FILM): the sweep with policies that read
+    level='BabyAI-PickupLoc-v0',
+    n_demos=(300, 1000, 3000, 20_000),
+    sizes=('tiny', 'small'),
+    model_kw=dict(film=True),
+    train_kw=FILM_RUN['train_kw'],  # 4,000 steps of 32, as the FiLM runs
 )
 MULTITASK_FILM = dict(  # multitask_experiment(**MULTITASK_FILM): MULTITASK's BabyAI levels with FiLM, trained to read
     levels=MULTITASK['levels'],
