@@ -891,7 +891,7 @@ def multitask_experiment(
         room_dataset_id = room_dataset_id or MULTITASK_ROOM['dataset_id']
         n_routes = n_routes or MULTITASK_ROOM['n_routes']
         single = MULTITASK_ROOM['single'] if single is None else single
-        room_relabel = MULTITASK_ROOM['relabel'] if room_relabel is True else (room_relabel or None)
+    room_relabel = MULTITASK_ROOM['relabel'] if room_relabel is True else (room_relabel or None)
     torch.set_num_threads(threads)
     t0 = time.time()
     gold_frame = _check_frame(gold_frame or MULTITASK['gold_frame'])
@@ -907,7 +907,7 @@ def multitask_experiment(
         weights,
         gold_frame,
         room_routes=room_routes,
-        room_relabel=room_relabel if room else None,
+        room_relabel=room_relabel,
     )
     tt = toks[data.names[0]]
     if room:
@@ -1237,17 +1237,15 @@ MULTITASK_FILM = dict(  # multitask_experiment(**MULTITASK_FILM): MULTITASK's Ba
     train_kw=dict(MULTITASK['train'], steps=12_000, max_minutes=90.0),  # 26 min on one shared thread
     single=False,  # the single-task FiLM policies are FILM_RUN's
 )
-MULTITASK_ALL = (
-    dict(  # multitask_experiment(room_root=..., **MULTITASK_ALL): MULTITASK_FILM with the gold game and the room
-        levels=MULTITASK['levels'],
-        weights={**MULTITASK_FILM['weights'], GOLD: 0.5, ROOM: 1.0},  # a quarter of the sequences for the two new tasks
-        n_train=3000,
-        model_kw=MULTITASK_FILM['model_kw'],
-        train_kw=dict(
-            MULTITASK_FILM['train_kw'], steps=14_000
-        ),  # BabyAI's share: 10,500 steps (MULTITASK_FILM: 12,000)
-        threads=2,
-    )
+# multitask_experiment(room_root=..., **MULTITASK_ALL): MULTITASK_FILM with the gold game and the room, which get a
+# quarter of the sequences; BabyAI's share is 10,500 of the 14,000 steps (MULTITASK_FILM: 12,000)
+MULTITASK_ALL = dict(
+    levels=MULTITASK['levels'],
+    weights={**MULTITASK_FILM['weights'], GOLD: 0.5, ROOM: 1.0},
+    n_train=3000,
+    model_kw=MULTITASK_FILM['model_kw'],
+    train_kw=dict(MULTITASK_FILM['train_kw'], steps=14_000),
+    threads=2,
 )
 LOCATION_WORDS = ('left', 'right', 'front', 'behind')
 
