@@ -681,7 +681,8 @@ def rollout_room(
 ) -> dict:
     """`model` drives one robot per target [N, 2] (px) from the start pose for up to `ROOM_STEPS` steps, two
     wheel-speed tokens decoded per step (`decode_actions`), told min(steps left, `left_cap`) steps left (0: the true
-    steps left); a robot stops when it reaches its target. Success rate, final distances, `steps`, `outcomes`."""
+    steps left); a robot stops when it reaches its target (and is no longer decoded). Success rate, final distances,
+    `steps`, `outcomes`."""
     targets = _check_targets(targets)
     N, w, P = len(targets), model.cfg.tokens_per_step, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
@@ -697,11 +698,20 @@ def rollout_room(
         obs = room_goal_obs(run.sim.observe(), run.sim.pose, targets, left, run.sim.cfg.size)
         hist[:, t, : tt.n_obs] = tt.obs.encode(obs)['ids']
         hist[:, t, tt.n_obs] = tt.layout.separator
-        ids, val = rollout_context(hist, t, model.cfg, None if pidx is None else demos.ids[pidx], pval)
+        live = np.nonzero(~run.reached)[0]  # the robots still driving
+        ids, val = rollout_context(
+            hist[live],
+            t,
+            model.cfg,
+            None if pidx is None else demos.ids[pidx[live]],
+            None if pidx is None else pval[live],
+        )
         valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
-        a = decode_actions(model, ids.reshape(N, -1), valid, tt, at, greedy, temperature)
-        hist[:, t, tt.n_obs + 1 : tt.n_tokens] = a
-        run.step(t, tt.act.decode(a))
+        a = decode_actions(model, ids.reshape(len(live), -1), valid, tt, at, greedy, temperature)
+        hist[live, t, tt.n_obs + 1 : tt.n_tokens] = a
+        acts = np.zeros((N, 2), np.float32)  # a robot at its target stands still
+        acts[live] = tt.act.decode(a)
+        run.step(t, acts)
         if run.reached.all():
             break
     return run.result()

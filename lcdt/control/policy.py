@@ -138,23 +138,60 @@ class GatoPolicy(nn.Module):
         "Number of parameters (the tied head counted once)."
         return sum(p.numel() for p in self.parameters())
 
-    def hidden(self, ids, valid, patches=None):
-        "Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens."
+    def hidden(self, ids, valid, patches=None, packed: bool = True):
+        """Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens. A valid token
+        attends to the valid tokens up to it. `packed` (the default) runs the trunk on the valid tokens alone, rows
+        grouped by their pattern of valid tokens, under plain causal attention, and leaves 0 at invalid positions;
+        `packed=False` runs every position under a dense (b, L, L) mask, where an invalid token attends to itself.
+        The two agree at every valid position (the same sums, in another order)."""
+        x = self._embed(ids, valid, patches)
+        if packed:
+            out = x.new_zeros(x.shape)
+            for rows, cols, h in self._groups(x, valid.bool()):
+                out[rows[:, None], cols[None]] = h
+            return out
         B, L = ids.shape
-        if L > self.cfg.block_size:
-            raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
-        is_patch = ids == self.cfg.patch_id
-        x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))  # (b, L, d)
-        if self.patch is not None and patches is not None and is_patch.any():
-            x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
-        pos = torch.arange(L, device=ids.device)
-        if self.film is not None:
-            x = self._film(x, ids, pos)
-        x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
+        x = x + self._place(torch.arange(L, device=ids.device))
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
         mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
         return self.trunk(x, mask)[0]
+
+    def _place(self, pos):
+        "Embedding of positions `pos`: the place inside the timestep plus the timestep's slot."
+        return self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
+
+    def _embed(self, ids, valid, patches=None):
+        "Token embeddings (b, L, d), image patches in place, FiLM applied; positions not yet added."
+        B, L = ids.shape
+        if L > self.cfg.block_size:
+            raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
+        if valid.shape != ids.shape:
+            raise ValueError(f"valid must have the shape of ids {tuple(ids.shape)}, got {tuple(valid.shape)}")
+        is_patch = ids == self.cfg.patch_id
+        x = self.tok(ids.clamp(0, self.cfg.vocab_size - 1))  # (b, L, d)
+        if self.patch is not None and patches is not None and is_patch.any():
+            x = x.masked_scatter(is_patch[..., None], self.patch(patches).reshape(-1, x.shape[-1]).to(x.dtype))
+        if self.film is not None:  # over every position, as trained: FiLM's bag of words counts what `ids` hold
+            x = self._film(x, ids, torch.arange(L, device=ids.device))
+        return x
+
+    def _groups(self, x, valid):
+        """The trunk over the valid tokens of `x` (b, L, d) alone, as (rows, cols, hidden (rows, cols, d)) per group:
+        rows with the same `valid` pattern run together, their valid columns in order under causal attention (no
+        mask: the fused kernel)."""
+        L = x.shape[1]
+        if bool(valid.all()):
+            cols = torch.arange(L, device=x.device)
+            yield torch.arange(len(x), device=x.device), cols, self.trunk(x + self._place(cols))[0]
+            return
+        pats, inv = torch.unique(valid.to(torch.uint8), dim=0, return_inverse=True)
+        for g, pat in enumerate(pats.bool()):
+            cols = pat.nonzero()[:, 0]
+            if len(cols):
+                rows = (inv == g).nonzero()[:, 0]
+                xg = x.index_select(0, rows).index_select(1, cols)  # (rows, cols, d); its backward is index_add
+                yield rows, cols, self.trunk(xg + self._place(cols))[0]
 
     def _film(self, x, ids, pos):
         """Each timestep's token embeddings `x` (b, L, d) at positions `pos` (L,) times (1 + gamma) plus beta, from the
@@ -170,12 +207,23 @@ class GatoPolicy(nn.Module):
         return x * (1 + gamma) + beta
 
     def forward(self, ids, valid, patches=None, loss_mask=None):
-        "Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them and the loss."
-        h = self.hidden(ids, valid, patches)
+        """Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them (row by row,
+        in order) and the loss. Packed: the head reads each group's hidden states where they predict a masked token."""
         if loss_mask is None:
-            return self.head(h), None
+            return self.head(self.hidden(ids, valid, patches)), None
         sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
-        logits = self.head(h[:, :-1][sel])  # (n_act, V)
+        if (sel & ~valid[:, :-1].bool()).any():  # a masked token after an invalid one: read it as the dense path does
+            h = self.hidden(ids, valid, patches, packed=False)
+            logits = self.head(h[:, :-1][sel])  # (n_act, V)
+            return logits, F.cross_entropy(logits, ids[:, 1:][sel])
+        L, hs, keys = ids.shape[1], [], []
+        for rows, cols, h in self._groups(self._embed(ids, valid, patches), valid.bool()):
+            nxt = (cols + 1).clamp(max=L - 1)
+            s = loss_mask[rows[:, None], nxt] & (cols < L - 1)  # (rows, cols): this position predicts a masked token
+            hs.append(h[s])
+            keys.append((rows[:, None] * L + cols)[s])
+        order = torch.cat(keys).argsort()  # back to row-major order, as the dense path gives them
+        logits = self.head(torch.cat(hs)[order])  # (n_act, V)
         return logits, F.cross_entropy(logits, ids[:, 1:][sel])
 
 # %% ../../nbs/api/62_control_policy.ipynb #a9c0a002
@@ -333,6 +381,7 @@ def train_policy(
         [dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.0)],
         lr=tc.lr,
         betas=(0.9, 0.95),
+        fused=dev.type in ('cpu', 'cuda'),  # one kernel for all parameters (the same update; a few % of a step)
     )
     metrics, t0, run = [], time.time(), 0.0
     model.train()

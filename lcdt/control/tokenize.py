@@ -30,15 +30,22 @@ class ControlTokenizerConfig:
     patch_size: int = 4  # side of a square image patch (image='patches')
 
 
+_CHECKED = set()  # the field values of configs that passed `_check_cfg`: encoding checks its config on every call
+
+
 def _check_cfg(cfg):
     cfg = cfg or ControlTokenizerConfig()
     if not isinstance(cfg, ControlTokenizerConfig):
         raise TypeError(f"cfg must be a ControlTokenizerConfig, got {type(cfg).__name__}")
+    key = tuple((k, type(v), v) for k, v in vars(cfg).items())  # types too: 1024.0 == 1024 but is not an int
+    if key in _CHECKED:  # these values passed before (a changed field is a new key, checked again)
+        return cfg
     validate_cfg(cfg)
     if cfg.image not in ('patches', 'cells', 'values'):
         raise ValueError(f"image must be 'patches', 'cells' or 'values', got {cfg.image!r}")
     if cfg.patch_size < 1:
         raise ValueError(f"patch_size must be >= 1, got {cfg.patch_size}")
+    _CHECKED.add(key)
     return cfg
 
 
@@ -249,7 +256,8 @@ class SpaceTokenizer:
         if kind == 'text':
             if isinstance(x, str):
                 x = [x]
-            t = self.text_tokenizer.encode([str(t) for t in x], max_len=cfg.text_len)['ids'].reshape(len(x), -1)
+            u, inv = np.unique(np.array([str(t) for t in x], dtype=object), return_inverse=True)  # an episode repeats
+            t = self.text_tokenizer.encode(list(u), max_len=cfg.text_len)['ids'].reshape(len(u), -1)[inv.reshape(-1)]
             return np.pad(t, ((0, 0), (0, n - t.shape[1])), constant_values=self.text_tokenizer.pad_id), None
         x = np.asarray(x)
         if x.ndim == 0:
