@@ -1,16 +1,17 @@
 """Training and rollout speed of the Gato policy (`lcdt.control.policy.GatoPolicy`) on the six-task mixture's shape
 (`MULTITASK_ALL`: FiLM, 2 layers, 96 wide, one prompt slot and one timestep), packed against dense, same run.
 
-A mixture's batch is mostly padding: a BabyAI timestep is 64 tokens, a gold or room timestep 10 to 16 padded to 64,
-and three sequences in four have no prompt (an empty slot of 64). `GatoPolicy.hidden` runs the trunk on the valid
-tokens alone (`packed=True`, the default: rows grouped by their pattern of valid tokens, plain causal attention);
-`packed=False` runs every position under a dense (b, L, L) mask, as lcdt did before. Both give the same hidden states
-at valid positions (tested in nbs/api/62_control_policy.ipynb). The batch here is drawn as `MixedEpisodes.sample`
-draws one: the task by `MULTITASK_ALL`'s weights, its tokenizer's width, a prompt with probability 0.25; token ids
-are random (speed does not depend on them). Two figures:
+A mixture's batch is mostly padding: a BabyAI timestep is 64 tokens, a gold timestep 5 and a room timestep 16, padded to
+64, and three sequences in four have no prompt (an empty slot of 64). With `packed=True` (in `GatoConfig`, or
+`hidden(..., packed=True)`) the trunk runs on the valid tokens alone: rows grouped by their pattern of valid tokens,
+plain causal attention. Dense runs every position under a (b, L, L) mask. `GatoConfig.packed` is off by default, so that
+stored runs rerun to the bit; `MULTITASK_ALL` turns it on, with `GatoTrainConfig.fused`. Both give the same hidden
+states at valid positions (tested in nbs/api/62_control_policy.ipynb). The batch here is drawn as `MixedEpisodes.sample`
+draws one: the task by `MULTITASK_ALL`'s weights, its tokenizer's width, a prompt with probability 0.25; token ids are
+random (speed does not depend on them). Two figures:
 
 - a training step (forward, backward, AdamW) of 32 sequences: dense (lcdt before), packed, and packed with fused
-  AdamW (one kernel for every parameter), which is how `train_policy` runs it;
+  AdamW (one kernel for every parameter), which is how `train_policy` runs `MULTITASK_ALL`;
 - one decoding call of a rollout: 200 rows, no prompt, up to the first action token (a room robot's, as
   `rollout_room` decodes; and a BabyAI agent's, as `rollout_policy` does).
 
@@ -21,6 +22,7 @@ Usage: .venv/bin/python bench/gato.py [--steps N] [--threads T]
 """
 
 import argparse, os, time
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -71,7 +73,7 @@ def main():
 
     def trainer(packed, fused=False):
         torch.manual_seed(0)
-        m = GatoPolicy(cfg)
+        m = GatoPolicy(replace(cfg, packed=packed))
         opt = torch.optim.AdamW(m.parameters(), lr=1e-3, fused=fused)
 
         def step():
@@ -117,7 +119,7 @@ def main():
         print(f"{what}: dense / packed = {best[f'{what}, dense'] / best[f'{what}, packed']:.2f}x")
     shipped = best['training step, packed + fused AdamW']
     print(
-        f"training step as train_policy runs it (packed, fused AdamW): "
+        f"training step as MULTITASK_ALL trains (packed, fused AdamW): "
         f"dense / that = {best['training step, dense'] / shipped:.2f}x"
     )
     print(f"load average at end: {os.getloadavg()}")

@@ -681,8 +681,8 @@ def rollout_room(
 ) -> dict:
     """`model` drives one robot per target [N, 2] (px) from the start pose for up to `ROOM_STEPS` steps, two
     wheel-speed tokens decoded per step (`decode_actions`), told min(steps left, `left_cap`) steps left (0: the true
-    steps left); a robot stops when it reaches its target (and is no longer decoded). Success rate, final distances,
-    `steps`, `outcomes`."""
+    steps left); a robot stops when it reaches its target (and, with `cfg.packed`, is no longer decoded). Success rate,
+    final distances, `steps`, `outcomes`."""
     targets = _check_targets(targets)
     N, w, P = len(targets), model.cfg.tokens_per_step, model.cfg.prompt_steps
     r = np.random.default_rng(seed)
@@ -698,7 +698,8 @@ def rollout_room(
         obs = room_goal_obs(run.sim.observe(), run.sim.pose, targets, left, run.sim.cfg.size)
         hist[:, t, : tt.n_obs] = tt.obs.encode(obs)['ids']
         hist[:, t, tt.n_obs] = tt.layout.separator
-        live = np.nonzero(~run.reached)[0]  # the robots still driving
+        # the robots still driving (a policy on the dense trunk decodes them all, as its stored runs did)
+        live = np.nonzero(~run.reached)[0] if model.cfg.packed else np.arange(N)
         ids, val = rollout_context(
             hist[live],
             t,
@@ -1253,8 +1254,8 @@ MULTITASK_ALL = dict(
     levels=MULTITASK['levels'],
     weights={**MULTITASK_FILM['weights'], GOLD: 0.5, ROOM: 1.0},
     n_train=3000,
-    model_kw=MULTITASK_FILM['model_kw'],
-    train_kw=dict(MULTITASK_FILM['train_kw'], steps=14_000),
+    model_kw=dict(MULTITASK_FILM['model_kw'], packed=True),  # the trunk on valid tokens only: a quarter less time
+    train_kw=dict(MULTITASK_FILM['train_kw'], steps=14_000, fused=True),
     threads=2,
 )
 LOCATION_WORDS = ('left', 'right', 'front', 'behind')

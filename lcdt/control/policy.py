@@ -54,6 +54,8 @@ class GatoConfig:
     text_vocab: int = 0  # ids below this are text (TokenLayout.text_vocab): what `film` reads
     film: bool = False  # FiLM: scale and shift every token of a timestep by the mean embedding of its text tokens
     film_order: bool = False  # with film: the mean of a GELU layer over each word plus its place (word order counts)
+    packed: bool = False  # run the trunk on the valid tokens only (`GatoPolicy.hidden`): the same sums in another
+    # order, faster where much is padding; off by default so that runs stored on the dense trunk rerun to the bit
 
     @property
     def n_slots(self) -> int:
@@ -138,20 +140,21 @@ class GatoPolicy(nn.Module):
         "Number of parameters (the tied head counted once)."
         return sum(p.numel() for p in self.parameters())
 
-    def hidden(self, ids, valid, patches=None, packed: bool = True):
+    def hidden(self, ids, valid, patches=None, packed: bool | None = None):
         """Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens. A valid token
-        attends to the valid tokens up to it. `packed` (the default) runs the trunk on the valid tokens alone, rows
-        grouped by their pattern of valid tokens, under plain causal attention, and leaves 0 at invalid positions;
-        `packed=False` runs every position under a dense (b, L, L) mask, where an invalid token attends to itself.
-        The two agree at every valid position (the same sums, in another order)."""
+        attends to the valid tokens up to it. `packed` (default: `cfg.packed`) runs the trunk on the valid tokens
+        alone, rows grouped by their pattern of valid tokens, under plain causal attention, and leaves 0 at invalid
+        positions; `packed=False` runs every position under a dense (b, L, L) mask, where an invalid token attends to
+        itself. The two agree at every valid position (the same sums, in another order)."""
         x = self._embed(ids, valid, patches)
-        if packed:
+        if self.cfg.packed if packed is None else packed:
             out = x.new_zeros(x.shape)
             for rows, cols, h in self._groups(x, valid.bool()):
                 out[rows[:, None], cols[None]] = h
             return out
         B, L = ids.shape
-        x = x + self._place(torch.arange(L, device=ids.device))
+        pos = torch.arange(L, device=ids.device)
+        x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
         mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
@@ -208,11 +211,13 @@ class GatoPolicy(nn.Module):
 
     def forward(self, ids, valid, patches=None, loss_mask=None):
         """Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them (row by row,
-        in order) and the loss. Packed: the head reads each group's hidden states where they predict a masked token."""
+        in order) and the loss. Packed (`cfg.packed`): the head reads each group's hidden states where they predict a
+        masked token."""
         if loss_mask is None:
             return self.head(self.hidden(ids, valid, patches)), None
         sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
-        if (sel & ~valid[:, :-1].bool()).any():  # a masked token after an invalid one: read it as the dense path does
+        # dense; or packed but a masked token follows an invalid one: read it as the dense path does
+        if not self.cfg.packed or (sel & ~valid[:, :-1].bool()).any():
             h = self.hidden(ids, valid, patches, packed=False)
             logits = self.head(h[:, :-1][sel])  # (n_act, V)
             return logits, F.cross_entropy(logits, ids[:, 1:][sel])
@@ -351,6 +356,7 @@ class GatoTrainConfig:
     # (False: a step budget; the LR follows the steps alone and max_minutes is only a safety stop)
     log_every: int = 50  # steps between logged losses
     seed: int = 0  # seed for initialisation and sampling
+    fused: bool = False  # fused AdamW: one kernel for every parameter (the same update, rounded differently)
 
 
 def _lr(step, tc, elapsed: float = 0.0):
@@ -381,7 +387,7 @@ def train_policy(
         [dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.0)],
         lr=tc.lr,
         betas=(0.9, 0.95),
-        fused=dev.type in ('cpu', 'cuda'),  # one kernel for all parameters (the same update; a few % of a step)
+        fused=tc.fused,
     )
     metrics, t0, run = [], time.time(), 0.0
     model.train()
