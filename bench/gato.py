@@ -21,23 +21,18 @@ round. The ratio is dense time over packed time (above 1: packed is faster).
 Usage: .venv/bin/python bench/gato.py [--steps N] [--threads T]
 """
 
-import argparse, os, time
+import argparse, os, sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from lcdt.control.multitask import MULTITASK_ALL, ROOM, GOLD, gold_tokenizer, room_tokenizer
-from lcdt.control.policy import GatoPolicy, GatoTrainConfig, babyai_tokenizer, policy_config, window_start
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train import _time  # noqa: E402  (bench/train.py's timer: seconds per call, wall clock and CPU)
 
-
-def _time(fn, n, warm=2):
-    for _ in range(warm):
-        fn()
-    t0 = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return (time.perf_counter() - t0) / n
+from lcdt.control.multitask import MULTITASK_ALL, ROOM, GOLD, gold_tokenizer, room_tokenizer  # noqa: E402
+from lcdt.control.policy import GatoPolicy, GatoTrainConfig, babyai_tokenizer, policy_config, window_start  # noqa: E402
 
 
 def main():
@@ -112,7 +107,7 @@ def main():
     best = {k: float('inf') for k in fns}
     for _ in range(3):
         for k_, fn in fns.items():
-            best[k_] = min(best[k_], _time(fn, a.steps))
+            best[k_] = min(best[k_], _time(fn, a.steps)[0])
     for k_, s in best.items():
         print(f"{k_:40s} {1000 * s:8.1f} ms")
     for what in ('training step', 'room decode (200 rows)', 'BabyAI decode (200 rows)'):

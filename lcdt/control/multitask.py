@@ -355,11 +355,12 @@ def rollout_gold(
         hist[live, t, : tt.n_obs] = tt.obs.encode(_stack_gold([obs[i] for i in live], tt.obs.space.spaces))['ids']
         hist[live, t, tt.n_obs] = tt.layout.separator
         ids, val = rollout_context(
-            hist[live],
+            hist,
             t,
             model.cfg,
             None if pidx is None else demos.ids[pidx[live]],
             None if pidx is None else pval[live],
+            rows=live,
         )
         valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         dev = next(model.parameters()).device
@@ -689,9 +690,10 @@ def rollout_room(
     run = _RoomRun(targets)
     hist = np.zeros((N, ROOM_STEPS, w), np.int64)
     tokv = np.arange(w) < tt.n_tokens
-    pidx = pval = None
+    prompt = pval = None
     if P and demos is not None:
         pidx, pval = demos.prompt_steps(demos.demos(task, N, r), P, prompt_mode, r)
+        prompt = demos.ids[pidx]  # (N, P, w): the same every step
     at = model.cfg.block_size - w + tt.n_obs  # the current timestep's separator
     for t in range(ROOM_STEPS):
         left = min(ROOM_STEPS - t, left_cap) if left_cap else ROOM_STEPS - t
@@ -701,11 +703,7 @@ def rollout_room(
         # the robots still driving (a policy on the dense trunk decodes them all, as its stored runs did)
         live = np.nonzero(~run.reached)[0] if model.cfg.packed else np.arange(N)
         ids, val = rollout_context(
-            hist[live],
-            t,
-            model.cfg,
-            None if pidx is None else demos.ids[pidx[live]],
-            None if pidx is None else pval[live],
+            hist, t, model.cfg, None if prompt is None else prompt[live], None if prompt is None else pval[live], live
         )
         valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         a = decode_actions(model, ids.reshape(len(live), -1), valid, tt, at, greedy, temperature)
@@ -1254,7 +1252,7 @@ MULTITASK_ALL = dict(
     levels=MULTITASK['levels'],
     weights={**MULTITASK_FILM['weights'], GOLD: 0.5, ROOM: 1.0},
     n_train=3000,
-    model_kw=dict(MULTITASK_FILM['model_kw'], packed=True),  # the trunk on valid tokens only: a quarter less time
+    model_kw=dict(MULTITASK_FILM['model_kw'], packed=True),  # the trunk on valid tokens only (bench/gato.py)
     train_kw=dict(MULTITASK_FILM['train_kw'], steps=14_000, fused=True),
     threads=2,
 )

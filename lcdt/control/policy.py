@@ -152,8 +152,9 @@ class GatoPolicy(nn.Module):
             for rows, cols, h in self._groups(x, valid.bool()):
                 out[rows[:, None], cols[None]] = h
             return out
-        B, L = ids.shape
+        L = ids.shape[1]
         pos = torch.arange(L, device=ids.device)
+        # (x + local) + slot, the order the stored dense runs summed in (`_place` adds local and slot first)
         x = x + self.local(pos % self.cfg.tokens_per_step) + self.slot(pos // self.cfg.tokens_per_step)
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
@@ -166,7 +167,7 @@ class GatoPolicy(nn.Module):
 
     def _embed(self, ids, valid, patches=None):
         "Token embeddings (b, L, d), image patches in place, FiLM applied; positions not yet added."
-        B, L = ids.shape
+        L = ids.shape[1]
         if L > self.cfg.block_size:
             raise ValueError(f"sequence of {L} tokens is longer than block_size={self.cfg.block_size}")
         if valid.shape != ids.shape:
@@ -247,13 +248,15 @@ def window_start(cfg: GatoConfig) -> int:
     return (cfg.prompt_steps + cfg.anchor_steps) * cfg.tokens_per_step
 
 
-def rollout_context(hist, t: int, cfg: GatoConfig, prompt_ids=None, prompt_valid=None):
-    """Context of timestep `t` for each row of `hist` (b, T, w), the tokens of every timestep so far: ids
-    (b, n_slots, w) and slot validity (b, n_slots). The prompt slots hold `prompt_ids` (b, P, w) where
-    `prompt_valid` (b, P) says so, or stay empty."""
-    b, _, w = hist.shape
+def rollout_context(hist, t: int, cfg: GatoConfig, prompt_ids=None, prompt_valid=None, rows=None):
+    """Context of timestep `t` for the rows `rows` (default: all) of `hist` (N, T, w), the tokens of every timestep
+    so far: ids (b, n_slots, w) and slot validity (b, n_slots), b = len(rows); only those timesteps are gathered (no
+    copy of `hist`). The prompt slots hold `prompt_ids` (b, P, w) where `prompt_valid` (b, P) says so, or stay
+    empty."""
+    rows = np.arange(len(hist)) if rows is None else np.asarray(rows)
+    b, w = len(rows), hist.shape[2]
     st, val = context_slots(np.full(b, t), cfg.n_steps, cfg.anchor_steps)
-    ids = hist[np.arange(b)[:, None], st]
+    ids = hist[rows[:, None], st]
     P = cfg.prompt_steps
     if P:
         pi = np.zeros((b, P, w), np.int64) if prompt_ids is None else prompt_ids
@@ -522,11 +525,12 @@ def rollout_policy(
         hist[live, t, : tt.n_obs] = o
         hist[live, t, tt.n_obs] = tt.layout.separator
         ids, val = rollout_context(
-            hist[live],
+            hist,
             t,
             model.cfg,
             None if pidx is None else demos.ids[pidx[live]],
             None if pidx is None else pval[live],
+            rows=live,
         )
         dev = next(model.parameters()).device
         ids, valid = torch.from_numpy(ids.reshape(len(live), -1)), torch.from_numpy(np.repeat(val, n, 1))
