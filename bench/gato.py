@@ -4,11 +4,13 @@
 A mixture's batch is mostly padding: a BabyAI timestep is 64 tokens, a gold timestep 5 and a room timestep 16, padded to
 64, and three sequences in four have no prompt (an empty slot of 64). With `packed=True` (in `GatoConfig`, or
 `hidden(..., packed=True)`) the trunk runs on the valid tokens alone: rows grouped by their pattern of valid tokens,
-plain causal attention. Dense runs every position under a (b, L, L) mask. `GatoConfig.packed` is off by default, so that
-stored runs rerun to the bit; `MULTITASK_ALL` turns it on, with `GatoTrainConfig.fused`. Both give the same hidden
-states at valid positions (tested in nbs/api/62_control_policy.ipynb). The batch here is drawn as `MixedEpisodes.sample`
-draws one: the task by `MULTITASK_ALL`'s weights, its tokenizer's width, a prompt with probability 0.25; token ids are
-random (speed does not depend on them). Two figures:
+plain causal attention; its last block computes only the positions that are read (those that predict an action token in
+training, the decoded one in a rollout: `Trunk`'s `query`), and FiLM's scale and shift are broadcast over each timestep
+instead of gathered per position. Dense runs every position under a (b, L, L) mask. `GatoConfig.packed` is off by
+default, so that stored runs rerun to the bit; `MULTITASK_ALL` turns it on, with `GatoTrainConfig.fused`. Both give the
+same hidden states at valid positions (tested in nbs/api/62_control_policy.ipynb). The batch here is drawn as
+`MixedEpisodes.sample` draws one: the task by `MULTITASK_ALL`'s weights, its tokenizer's width, a prompt with
+probability 0.25; token ids are random (speed does not depend on them). Two figures:
 
 - a training step (forward, backward, AdamW) of 32 sequences: dense (lcdt before), packed, and packed with fused
   AdamW (one kernel for every parameter), which is how `train_policy` runs `MULTITASK_ALL`;
@@ -93,7 +95,7 @@ def main():
 
         def call():
             with torch.no_grad():
-                m.hidden(x[:, : at + 1], v[:, : at + 1], packed=packed)
+                m.hidden(x[:, : at + 1], v[:, : at + 1], packed=packed, at=at)  # as the rollouts read it
 
         return call
 

@@ -70,8 +70,11 @@ class CausalSelfAttention(nn.Module):
         self.resid_drop = nn.Dropout(cfg.dropout)
         self.n_head, self.dropout = cfg.n_head, attn_dropout(cfg)
 
-    def forward(self, x, mask=None, past=None):
-        "Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first."
+    def forward(self, x, mask=None, past=None, query=None):
+        """Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first.
+        `query` (q,): the output at those positions only, (b, q, d), every position's keys and values attended to."""
+        if query is not None:
+            return self._query(x, mask, query)
         B, S, C = x.shape  # (b, s, d)
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (b, s, d)
         q, k, v = (z.view(B, S, self.n_head, C // self.n_head).transpose(1, 2) for z in (q, k, v))  # (b, h, s, d/h)
@@ -86,6 +89,22 @@ class CausalSelfAttention(nn.Module):
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop, is_causal=causal)
         y = y.transpose(1, 2).contiguous().view(B, S, C)  # (b, s, d)
         return self.resid_drop(self.c_proj(y)), kv
+
+    def _query(self, x, mask, query):
+        "`forward` with queries at positions `query` (q,) only: keys and values from every position, no cache."
+        B, S, C = x.shape
+        w, b = self.c_attn.weight, self.c_attn.bias
+        q = F.linear(x[:, query], w[:C], None if b is None else b[:C])  # (b, q, d): the other queries are not needed
+        k, v = F.linear(x, w[C:], None if b is None else b[C:]).split(C, dim=2)  # 2 x (b, s, d)
+        hd = C // self.n_head
+        q = q.view(B, len(query), self.n_head, hd).transpose(1, 2)  # (b, h, q, d/h)
+        k, v = (z.view(B, S, self.n_head, hd).transpose(1, 2) for z in (k, v))  # (b, h, s, d/h)
+        # causal: query position i sees keys <= i; or the given mask's rows at `query`
+        m = torch.arange(S, device=x.device) <= query[:, None] if mask is None else mask[..., query, :]
+        drop = self.dropout if self.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=m, dropout_p=drop)
+        y = y.transpose(1, 2).contiguous().view(B, len(query), C)  # (b, q, d)
+        return self.resid_drop(self.c_proj(y)), (k, v)
 
 # %% ../nbs/api/09_nn.ipynb #beb4b808
 class MLP(nn.Module):
@@ -109,13 +128,22 @@ class Block(nn.Module):
         self.ln_1, self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias), nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.attn, self.mlp = CausalSelfAttention(cfg), MLP(cfg)
 
-    def forward(self, x, mask=None, past=None):
-        "Output (b, s, d) and this call's keys/values."
-        a, kv = self.attn(self.ln_1(x), mask, past)
-        x = x + a
+    def forward(self, x, mask=None, past=None, query=None):
+        "Output (b, s, d) and this call's keys/values; with `query` (q,), the output at those positions only (b, q, d)."
+        a, kv = self.attn(self.ln_1(x), mask, past, query)
+        x = (x if query is None else x[:, query]) + a
         return x + self.mlp(self.ln_2(x)), kv
 
 # %% ../nbs/api/09_nn.ipynb #d9b7ccbb
+def _check_query(query, t, past):
+    if past is not None:
+        raise ValueError("query cannot be combined with past (a KV cache): pass one or the other")
+    if not isinstance(query, torch.Tensor) or query.ndim != 1 or query.dtype != torch.long:
+        raise ValueError(f"query must be a 1-D tensor of int64 positions, got {query!r}")
+    if len(query) and not (0 <= int(query.min()) and int(query.max()) < t):
+        raise ValueError(f"query positions must lie in [0, {t}), got {int(query.min())}..{int(query.max())}")
+
+
 class Trunk(nn.Module):
     "A stack of pre-norm blocks and a final layer norm: (b, t, d) in, (b, t, d) out, optional KV cache."
 
@@ -126,15 +154,20 @@ class Trunk(nn.Module):
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
 
-    def forward(self, x, mask=None, past=None):
-        "Hidden states (b, t, d) and a list of (k, v) per layer; `past` is such a list from an earlier call."
+    def forward(self, x, mask=None, past=None, query=None):
+        """Hidden states (b, t, d) and a list of (k, v) per layer; `past` is such a list from an earlier call. With
+        `query`, positions (q,) in increasing order, the hidden states at those positions only, (b, q, d): the last
+        block computes its queries, attention output and MLP there alone (the others only give it keys and values),
+        for a loss or a decoder that reads a few positions. The same values as `forward(x, mask)[0][:, query]`."""
         if x.ndim != 3 or x.shape[-1] != self.cfg.n_embd:
             raise ValueError(f"Trunk expects x of shape (b, t, {self.cfg.n_embd}), got {tuple(x.shape)}")
         if past is not None and len(past) != len(self.blocks):
             raise ValueError(f"past has {len(past)} layers, the trunk {len(self.blocks)}")
-        kvs = []
+        if query is not None:
+            _check_query(query, x.shape[1], past)
+        kvs, last = [], len(self.blocks) - 1
         for i, blk in enumerate(self.blocks):
-            x, kv = blk(x, mask, None if past is None else past[i])
+            x, kv = blk(x, mask, None if past is None else past[i], query if i == last else None)
             kvs.append(kv if past is None else tuple(torch.cat([p, n], 2) for p, n in zip(past[i], kv)))
         return self.ln_f(x), kvs
 

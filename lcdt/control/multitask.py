@@ -365,8 +365,11 @@ def rollout_gold(
         valid = np.repeat(val, w, 1) & np.tile(tokv, model.cfg.n_slots)
         dev = next(model.parameters()).device
         with torch.no_grad():
-            h = model.hidden(torch.from_numpy(ids.reshape(len(live), -1)).to(dev), torch.from_numpy(valid).to(dev))
-            logits = model.head(h[:, model.cfg.block_size - w + tt.n_obs])[:, lo : lo + 5].float().cpu()
+            at = model.cfg.block_size - w + tt.n_obs  # the separator
+            h = model.hidden(
+                torch.from_numpy(ids.reshape(len(live), -1)).to(dev), torch.from_numpy(valid).to(dev), at=at
+            )
+            logits = model.head(h)[:, lo : lo + 5].float().cpu()
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
             hist[i, t, tt.n_obs + 1] = lo + int(a[j])
@@ -621,7 +624,7 @@ def decode_actions(model, ids, valid, tt: TimestepTokenizer, at: int, greedy: bo
     ids, valid, out = torch.as_tensor(ids).clone().to(dev), torch.as_tensor(valid).to(dev), []
     for j, (lo, hi) in enumerate(act_token_ranges(tt)):
         with torch.no_grad():
-            h = model.hidden(ids[:, : at + j + 1], valid[:, : at + j + 1])[:, -1]
+            h = model.hidden(ids[:, : at + j + 1], valid[:, : at + j + 1], at=at + j)
             logits = model.head(h)[:, lo:hi].float()
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         ids[:, at + j + 1] = lo + a

@@ -54,8 +54,8 @@ class GatoConfig:
     text_vocab: int = 0  # ids below this are text (TokenLayout.text_vocab): what `film` reads
     film: bool = False  # FiLM: scale and shift every token of a timestep by the mean embedding of its text tokens
     film_order: bool = False  # with film: the mean of a GELU layer over each word plus its place (word order counts)
-    packed: bool = False  # run the trunk on the valid tokens only (`GatoPolicy.hidden`): the same sums in another
-    # order, faster where much is padding; off by default so that runs stored on the dense trunk rerun to the bit
+    packed: bool = False  # run the trunk on the valid tokens only (`GatoPolicy.hidden`), FiLM broadcast per timestep:
+    # the same sums in another order, faster where much is padding; off by default so that stored dense runs rerun
 
     @property
     def n_slots(self) -> int:
@@ -140,17 +140,26 @@ class GatoPolicy(nn.Module):
         "Number of parameters (the tied head counted once)."
         return sum(p.numel() for p in self.parameters())
 
-    def hidden(self, ids, valid, patches=None, packed: bool | None = None):
-        """Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens. A valid token
-        attends to the valid tokens up to it. `packed` (default: `cfg.packed`) runs the trunk on the valid tokens
-        alone, rows grouped by their pattern of valid tokens, under plain causal attention, and leaves 0 at invalid
-        positions; `packed=False` runs every position under a dense (b, L, L) mask, where an invalid token attends to
-        itself. The two agree at every valid position (the same sums, in another order)."""
+    def hidden(self, ids, valid, patches=None, packed: bool | None = None, at: int | None = None):
+        """Final hidden states (b, L, d) of token ids (b, L) with `valid` (b, L) marking real tokens; with `at`, those
+        at position `at` alone (b, d), as a decoder reads them. A valid token attends to the valid tokens up to it.
+        `packed` (default: `cfg.packed`) runs the trunk on the valid tokens alone, rows grouped by their pattern of
+        valid tokens, under plain causal attention (with `at`, the last block at that position only), and leaves 0 at
+        invalid positions; `packed=False` runs every position under a dense (b, L, L) mask, where an invalid token
+        attends to itself. The two agree at every valid position (the same sums, in another order)."""
         x = self._embed(ids, valid, patches)
         if self.cfg.packed if packed is None else packed:
-            out = x.new_zeros(x.shape)
-            for rows, cols, h in self._groups(x, valid.bool()):
-                out[rows[:, None], cols[None]] = h
+            valid = valid.bool()
+            if at is None:
+                out = x.new_zeros(x.shape)
+                for rows, cols, h in self._groups(x, valid):
+                    out[rows[:, None], cols[None]] = h
+                return out
+            need = torch.zeros_like(valid)
+            need[:, at] = valid[:, at]
+            out = x.new_zeros(x.shape[0], x.shape[2])
+            for rows, _, h in self._groups(x, valid, need):
+                out[rows] = h[:, 0]
             return out
         L = ids.shape[1]
         pos = torch.arange(L, device=ids.device)
@@ -159,7 +168,8 @@ class GatoPolicy(nn.Module):
         causal = torch.ones(L, L, dtype=torch.bool, device=ids.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=ids.device)
         mask = (causal & (valid[:, None, :] | eye))[:, None]  # (b, 1, L, L): causal, padding slots skipped
-        return self.trunk(x, mask)[0]
+        h = self.trunk(x, mask)[0]
+        return h if at is None else h[:, at]
 
     def _place(self, pos):
         "Embedding of positions `pos`: the place inside the timestep plus the timestep's slot."
@@ -180,22 +190,30 @@ class GatoPolicy(nn.Module):
             x = self._film(x, ids, torch.arange(L, device=ids.device))
         return x
 
-    def _groups(self, x, valid):
+    def _groups(self, x, valid, need=None):
         """The trunk over the valid tokens of `x` (b, L, d) alone, as (rows, cols, hidden (rows, cols, d)) per group:
         rows with the same `valid` pattern run together, their valid columns in order under causal attention (no
-        mask: the fused kernel)."""
+        mask: the fused kernel). With `need` (b, L), the positions whose hidden states are wanted (valid ones), `cols`
+        are the columns some row of the group needs, and the trunk's last block computes those alone (`Trunk`'s
+        `query`); a group that needs none is skipped."""
         L = x.shape[1]
         if bool(valid.all()):
             cols = torch.arange(L, device=x.device)
-            yield torch.arange(len(x), device=x.device), cols, self.trunk(x + self._place(cols))[0]
+            q = None if need is None else need.any(0).nonzero()[:, 0]
+            if q is None or len(q):
+                h = self.trunk(x + self._place(cols), query=q)[0]
+                yield torch.arange(len(x), device=x.device), cols if q is None else q, h
             return
         pats, inv = torch.unique(valid.to(torch.uint8), dim=0, return_inverse=True)
         for g, pat in enumerate(pats.bool()):
             cols = pat.nonzero()[:, 0]
             if len(cols):
                 rows = (inv == g).nonzero()[:, 0]
+                q = None if need is None else need[rows][:, cols].any(0).nonzero()[:, 0]  # places in `cols`
+                if q is not None and not len(q):
+                    continue
                 xg = x.index_select(0, rows).index_select(1, cols)  # (rows, cols, d); its backward is index_add
-                yield rows, cols, self.trunk(xg + self._place(cols))[0]
+                yield rows, cols if q is None else cols[q], self.trunk(xg + self._place(cols), query=q)[0]
 
     def _film(self, x, ids, pos):
         """Each timestep's token embeddings `x` (b, L, d) at positions `pos` (L,) times (1 + gamma) plus beta, from the
@@ -207,13 +225,18 @@ class GatoPolicy(nn.Module):
         txt = ((ids >= 0) & (ids < self.cfg.text_vocab)).to(x.dtype)  # (b, L)
         words = x if self.film_words is None else self.film_words(x + self.local(pos % T))
         mean = torch.einsum('bl,ls,bld->bsd', txt, one, words) / (txt @ one).clamp(min=1)[..., None]  # (b, S, d)
+        if self.cfg.packed:  # broadcast over each timestep's tokens: no (b, L, 2d) gather, whose backward is slow
+            S, (b, L, d) = mean.shape[1], x.shape
+            gamma, beta = self.film(mean)[:, :, None].chunk(2, -1)  # (b, S, 1, d) each
+            xs = (x if L == S * T else F.pad(x, (0, 0, 0, S * T - L))).view(b, S, T, d)  # `pos` is 0..L-1 (`_embed`)
+            return (xs * (1 + gamma) + beta).view(b, S * T, d)[:, :L]
         gamma, beta = self.film(mean)[:, slot].chunk(2, -1)  # (b, L, d) each
         return x * (1 + gamma) + beta
 
     def forward(self, ids, valid, patches=None, loss_mask=None):
         """Logits for every position; with `loss_mask` (b, L) on action tokens, the logits predicting them (row by row,
-        in order) and the loss. Packed (`cfg.packed`): the head reads each group's hidden states where they predict a
-        masked token."""
+        in order) and the loss. Packed (`cfg.packed`): each group's trunk computes its last block only where it
+        predicts a masked token, and the head reads those hidden states."""
         if loss_mask is None:
             return self.head(self.hidden(ids, valid, patches)), None
         sel = loss_mask[:, 1:]  # token i+1 is predicted at position i
@@ -223,9 +246,9 @@ class GatoPolicy(nn.Module):
             logits = self.head(h[:, :-1][sel])  # (n_act, V)
             return logits, F.cross_entropy(logits, ids[:, 1:][sel])
         L, hs, keys = ids.shape[1], [], []
-        for rows, cols, h in self._groups(self._embed(ids, valid, patches), valid.bool()):
-            nxt = (cols + 1).clamp(max=L - 1)
-            s = loss_mask[rows[:, None], nxt] & (cols < L - 1)  # (rows, cols): this position predicts a masked token
+        need = torch.cat([sel, sel[:, :1] & False], 1)  # (b, L): the positions that predict a masked token
+        for rows, cols, h in self._groups(self._embed(ids, valid, patches), valid.bool(), need):
+            s = need[rows[:, None], cols]  # (rows, cols): this row predicts a masked token here
             hs.append(h[s])
             keys.append((rows[:, None] * L + cols)[s])
         order = torch.cat(keys).argsort()  # back to row-major order, as the dense path gives them
@@ -535,7 +558,7 @@ def rollout_policy(
         dev = next(model.parameters()).device
         ids, valid = torch.from_numpy(ids.reshape(len(live), -1)), torch.from_numpy(np.repeat(val, n, 1))
         with torch.no_grad():
-            h = model.hidden(ids.to(dev), valid.to(dev))[:, model.cfg.block_size - n + tt.n_obs]  # at the separator
+            h = model.hidden(ids.to(dev), valid.to(dev), at=model.cfg.block_size - n + tt.n_obs)  # at the separator
             logits = model.head(h)[:, lo : lo + n_act].float().cpu()  # (b, n_actions)
         a = logits.argmax(-1) if greedy else torch.multinomial(F.softmax(logits / temperature, -1), 1)[:, 0]
         for j, i in enumerate(live):
