@@ -101,7 +101,7 @@ RUN_PRESETS = {
             random_starts=2,
             random_start_texts=True,
         ),
-        eval=dict(n_prompts=200, threads=1, temperature=0.75),
+        eval=dict(n_prompts=200, threads=0, temperature=0.75),  # threads 0: every core (1 gave the same eval.json)
     ),
     'paper': dict(
         archive=dict(pop=50, generations=1000, threshold=8.0, ckpt_every=50),

@@ -325,6 +325,14 @@ def _flat(d: dict, pre: str = '') -> dict:
     return out
 
 
+def _same_but(old, new, ignore) -> bool:
+    "Whether settings `old` and `new` are equal once the dotted keys `ignore` are left out of both."
+    if not ignore or not isinstance(old, dict) or not isinstance(new, dict):
+        return False
+    drop = lambda d: {k: v for k, v in _flat(d).items() if k not in ignore}
+    return drop(old) == drop(new)
+
+
 def _config_diff(old: dict, new: dict) -> str:
     if not isinstance(old, dict) or not isinstance(new, dict):
         return f"{old!r} (recorded) vs {new!r} (now)"
@@ -390,7 +398,12 @@ def mark_done(self: RunDir, stage: str, inputs=(), outputs=(), config=None, **in
 
 
 @patch
-def check(self: RunDir, stage: str, config=None) -> tuple | None:
+def check(
+    self: RunDir,
+    stage: str,
+    config=None,
+    ignore=(),  # dotted keys of `config` that may differ from the recorded ones: settings of speed, e.g. 'eval.threads'
+) -> tuple | None:
     "`None` if `stage` is done and still valid, else `(kind, reason)`; `config`, if given, must be the one recorded."
     m = self._marker(stage)
     if not m.exists():
@@ -408,7 +421,7 @@ def check(self: RunDir, stage: str, config=None) -> tuple | None:
             return 'input changed', f"stage {stage!r}: its input {n} {how} since the stage ran"
     if config is not None:
         config = asdict(config) if is_dataclass(config) else config
-        if config_hash(config) != h['config_hash']:
+        if config_hash(config) != h['config_hash'] and not _same_but(h['config'], config, ignore):
             diff = _config_diff(h['config'], config)
             return 'config changed', f"stage {stage!r} was made with other settings: {diff}"
     for n, old in h['outputs'].items():

@@ -15,7 +15,7 @@ from .core import RunDir, atomic_write_text, cfg_to_dict
 from .checkpoint import clean_orphans
 
 # %% auto #0
-__all__ = ['STAGES', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'run_pipeline', 'write_status_report']
+__all__ = ['STAGES', 'SPEED_ONLY', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'run_pipeline', 'write_status_report']
 
 # %% ../nbs/api/30_pipeline.ipynb #53cb6b1e
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ def mark_stage(run, name: str, config=None, **info):
 
 # %% ../nbs/api/30_pipeline.ipynb #9345857f
 _RERUN = ('not run', 'unhashed', 'output missing', 'input changed')
+SPEED_ONLY = ('eval.threads',)  # settings of how fast, not what: a stage done with other values of them stays done
 
 
 def _load():
@@ -193,7 +194,7 @@ def _check_refusals(run, todo, cfg):
     for st in todo:
         if _resolve(st.target) is None:
             continue
-        why = run.check(st.name, stage_settings(st.name, cfg))
+        why = run.check(st.name, stage_settings(st.name, cfg), SPEED_ONLY)
         if why is not None and why[0] not in _RERUN:
             raise _refuse(run, *why)
 
@@ -234,7 +235,7 @@ def run_pipeline(
             log(f"[{st.name}] not built yet: skipped ({st.what})")
             continue
         settings = stage_settings(st.name, cfg)
-        why = None if force else run.check(st.name, settings)
+        why = None if force else run.check(st.name, settings, SPEED_ONLY)
         if not force and why is None:
             status[st.name] = dict(status='done earlier', **run.stage_info(st.name))
             log(f"[{st.name}] already done in {run.path}: skipped")

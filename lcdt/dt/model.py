@@ -536,8 +536,38 @@ def encode_prompt(self: LCDT, batch: dict) -> dict:
 
 @patch
 @torch.no_grad()
-def act_cached(self: LCDT, prompt: dict, batch: dict, generator=None, temperature: float = 1.0) -> torch.Tensor:
+def act_cached(
+    self: LCDT,
+    prompt: dict,
+    batch: dict,
+    generator=None,
+    temperature: float = 1.0,
+    chunk: int = 128,  # robots run through the blocks at once: a chunk's activations stay in the CPU's cache
+) -> torch.Tensor:
     "Like `act`, with the prompt's keys/values from `encode_prompt` (batch needs only the step keys)."
+    if not (isinstance(chunk, int) and chunk >= 1):
+        raise ValueError(f"chunk must be a whole number of robots >= 1, got {chunk!r}")
+    B = prompt['keys'].shape[0]
+    h = torch.cat(
+        [
+            _hidden_cached(self, _rows(prompt, s, chunk, B), _rows(batch, s, chunk, B))
+            for s in range(0, max(B, 1), chunk)
+        ]
+    )  # (b, d); one draw for all, so the actions do not depend on `chunk`
+    return self.head.sample(h, generator, temperature)
+
+
+def _rows(d, s: int, n: int, B: int):
+    "Rows s..s+n of every tensor in `d` (nested in lists and pairs, as a prompt's keys/values) whose first axis is B."
+    if isinstance(d, dict):
+        return {k: _rows(v, s, n, B) for k, v in d.items()}
+    if isinstance(d, (list, tuple)):
+        return type(d)(_rows(v, s, n, B) for v in d)
+    return d[s : s + n] if isinstance(d, torch.Tensor) and d.ndim and d.shape[0] == B else d
+
+
+def _hidden_cached(self, prompt: dict, batch: dict) -> torch.Tensor:
+    "The final hidden state (b, d) at the last observation token, the prompt's keys/values given."
     x, sk = _embed_steps(self, batch)  # (b, 3K, d), (b, 3K)
     B, S3, _ = x.shape
     pk = prompt['keys']  # (b, P)
@@ -545,8 +575,7 @@ def act_cached(self: LCDT, prompt: dict, batch: dict, generator=None, temperatur
     mask = torch.cat([pk[:, None, :].expand(B, S3, -1), causal], 2)[:, None]  # (b, 1, 3K, P+3K)
     for blk, kv in zip(self.blocks[:-1], prompt['kv'][:-1]):
         x, _ = blk(x, mask, kv)
-    h = self.ln_f(_last_block_at(self.blocks[-1], x, mask, prompt['kv'][-1], -2))  # (b, d)
-    return self.head.sample(h, generator, temperature)
+    return self.ln_f(_last_block_at(self.blocks[-1], x, mask, prompt['kv'][-1], -2))  # (b, d)
 
 
 def _last_block_at(blk, x, mask, past, i):
