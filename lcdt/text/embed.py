@@ -87,7 +87,7 @@ class SentenceEncoder(TextEncoder):
         "One float32 vector per text, [N, d] (each distinct text encoded once, then cached)."
         texts = _check_texts(texts)
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        todo.sort(key=len)  # batches of like length: little padding (2.2x faster on the `small` run's texts)
+        todo.sort(key=len)  # batches of like length: little padding (1.9x faster on 2,000 of a `small` run's texts)
         for i in range(0, len(todo), self.batch_size):
             chunk = todo[i : i + self.batch_size]
             v = torch.as_tensor(np.asarray(self._encode(chunk), dtype=np.float32))
