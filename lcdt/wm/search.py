@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from ..core import rng
 from .model import WorldModel, WMConfig, _optimizer, WMTrainConfig, check_episodes
 from .tabular import TabularWorld
 
 # %% auto #0
-__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'value_plan',
+__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'value_plan', 'PriorModel',
            'ExploreConfig', 'explore', 'salient_events', 'surprise']
 
 # %% ../../nbs/api/83_wm_search.ipynb #f485eb7f
@@ -102,6 +103,30 @@ def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple
         V = Q.max(1).values
     return int(Q[start].argmax()), float(Q[start].max())
 
+# %% ../../nbs/api/83_wm_search.ipynb #prior001
+class PriorModel(nn.Module):
+    "An ensemble member with a random prior: a `WorldModel`'s logits plus `scale` times a frozen random model's."
+
+    def __init__(self, cfg: WMConfig, scale: float = 1.0):
+        super().__init__()
+        self.cfg, self.scale = cfg, float(scale)
+        self.net, self.prior = WorldModel(cfg), WorldModel(cfg)  # the prior is drawn after the trained model
+        nn.init.normal_(self.prior.tok_head.weight, 0.0, cfg.n_embd**-0.5)  # its logits spread about 1, not 0.1
+        self.prior.requires_grad_(False)
+
+    def forward(self, tokens, actions, targets=None):
+        "As `WorldModel.forward`; the loss is the next-token cross-entropy alone (reward and done are not predicted)."
+        out, _ = self.net(tokens, actions)
+        with torch.no_grad():
+            pri = self.prior.eval()(tokens, actions)[0]['logits']
+        out['logits'] = out['logits'] + self.scale * pri
+        if targets is None:
+            return out, None
+        tgt = self.net.token_targets(self.net.check(tokens, actions)[0])
+        return out, F.cross_entropy(out['logits'].flatten(0, 1), tgt.flatten(), ignore_index=-1)
+
+    next_probs = WorldModel.next_probs
+
 # %% ../../nbs/api/83_wm_search.ipynb #3bf3cb8c
 @dataclass
 class ExploreConfig:
@@ -120,6 +145,7 @@ class ExploreConfig:
     gamma: float = 0.9  # value_plan's discount
     bootstrap: bool = True  # each model on its own Poisson(1) bootstrap of the transitions (False: all on all)
     count_scale: bool = False  # divide the entropy or BALD score of a pair by sqrt(1 + its visit count)
+    prior: float = 0.0  # each model adds this times a frozen random model's logits (PriorModel); 0: plain models
 
 
 def _fit(models, opts, s, a, s2, boot, cfg, g):
@@ -141,6 +167,8 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
     "Explore `world` for `cfg.budget` steps with score `kind`: states covered over time and noisy-TV steps."
     if kind not in SCORES:
         raise ValueError(f"kind must be one of {SCORES}, got {kind!r}")
+    if not cfg.prior >= 0:
+        raise ValueError(f"prior must be >= 0 (0: no prior), got {cfg.prior!r}")
     if cfg.planner not in ('beam', 'value'):
         raise ValueError(f"planner must be 'beam' or 'value', got {cfg.planner!r}")
     torch.manual_seed(cfg.seed)
@@ -156,11 +184,11 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         reward_weight=0.0,
         done_weight=0.0,
     )
-    models = [WorldModel(wc).eval() for _ in range(cfg.n_models)]
-    opts = [_optimizer(m, WMTrainConfig(lr=cfg.lr)) for m in models]
+    models = [(PriorModel(wc, cfg.prior) if cfg.prior else WorldModel(wc)).eval() for _ in range(cfg.n_models)]
+    opts = [_optimizer(getattr(m, 'net', m), WMTrainConfig(lr=cfg.lr)) for m in models]  # a prior is not trained
     visits, pairs = np.zeros(world.n_states), np.zeros((world.n_states, world.n_actions))
     S, A, S2, boot = [], [], [], [[] for _ in models]
-    s, covered, noisy, plan = start, [], 0, None  # plan: pair_scores' (u, P, ps), kept until the next refit
+    s, covered, noisy, plan = start, [], [], None  # plan: pair_scores' (u, P, ps), kept until the next refit
     visits[s] += 1
     for t in range(cfg.budget):
         if kind == 'random' or t < cfg.refit:
@@ -173,7 +201,7 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs, cfg.count_scale)[0]
         s2 = int(world.step(np.array([s]), np.array([a]), g)[0])
-        noisy += bool(world.noisy[s])
+        noisy.append(bool(world.noisy[s]))
         S.append(s)
         A.append(a)
         S2.append(s2)
@@ -190,7 +218,8 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         kind=kind,
         covered=np.array(covered),
         states=int((visits > 0).sum()),
-        noisy_frac=noisy / cfg.budget,
+        noisy_frac=sum(noisy) / cfg.budget,
+        noisy_steps=np.cumsum(noisy),
         pairs=int((pairs > 0).sum()),
         visits=visits,
         pair_visits=pairs,

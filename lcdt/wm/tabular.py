@@ -30,6 +30,7 @@ class TabularWorld:
         seed: int = 0,
         rooms: int = 0,
         doors: int = 1,
+        clear_doors: bool = False,
     ):
         for k, v in dict(n_states=n_states, n_actions=n_actions, m=m).items():
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -46,8 +47,11 @@ class TabularWorld:
             raise ValueError(f"rooms ({rooms}) must leave >= m ({m}) states a room, got {n_states // rooms}")
         if not isinstance(doors, (int, np.integer)) or isinstance(doors, bool) or doors < 1:
             raise ValueError(f"doors must be an int >= 1, got {doors!r}")
+        if clear_doors and not rooms:
+            raise ValueError("clear_doors=True needs rooms >= 2: doors are the ways between rooms")
         self.n_states, self.n_actions, self.noisy_frac = n_states, n_actions, noisy_frac
         self.alias, self.m, self.seed, self.rooms, self.doors = alias, m, seed, rooms, doors
+        self.clear_doors = bool(clear_doors)
         g = rng(seed)
         self.table = g.integers(0, n_states, (n_states, n_actions))  # (S, A) deterministic successor
         if alias:
@@ -65,7 +69,8 @@ class TabularWorld:
         return (
             f"TabularWorld(n_states={self.n_states}, n_actions={self.n_actions}, noisy={int(self.noisy.sum())}, "
             f"alias={self.alias}, m={self.m}, seed={self.seed}"
-            + (f", rooms={self.rooms}, doors={self.doors})" if self.rooms else ")")
+            + (f", rooms={self.rooms}, doors={self.doors}" if self.rooms else "")
+            + (", clear_doors=True)" if self.clear_doors else ")")
         )
 
     def _build_rooms(self, g):
@@ -77,19 +82,62 @@ class TabularWorld:
         n = (hi - lo)[self.room][:, None]  # (S, 1) size of each state's room
         self.table = lo[self.room][:, None] + g.integers(0, n, (S, A))  # successors inside the room
         self.succ = lo[self.room][:, None] + np.stack([g.choice(k, self.m, replace=False) for k in n[:, 0]])
-        pairs = []
+        pairs, entries = [], np.array([0])  # clear_doors: where the agent comes into room 0 (explore's start)
         for r in range(self.rooms):
-            cand = np.flatnonzero((self.room == r) & ~self.noisy)  # a door from a noisy state would never open
-            if len(cand) * free < self.doors:
-                raise ValueError(f"room {r} has {len(cand) * free} pairs for doors, fewer than doors={self.doors}")
-            k = g.choice(len(cand) * free, self.doors, replace=False)
-            s, a = cand[k // free], k % free
             nxt = (r + 1) % self.rooms
-            self.table[s, a] = g.integers(lo[nxt], hi[nxt], self.doors)
+            if self.clear_doors:  # one door at a time: a door placed can cut a path to the next
+                s, a = np.zeros(self.doors, np.int64), np.zeros(self.doors, np.int64)
+                pool = np.flatnonzero((self.room == nxt) & ~self.noisy)  # no door opens onto a noisy TV
+                for j in range(self.doors):
+                    clear = self._clear_from(entries, free)  # where the agent can walk from its entry
+                    reach = [set(self._clear_from(np.array([x]), free)) for x in clear]
+                    cand = [y for y in clear if all(y in rx for rx in reach)]  # ...and walk back to from there
+                    taken = set(zip(s[:j].tolist(), a[:j].tolist()))
+                    ok = [(x, b) for x in cand for b in range(free) if (x, b) not in taken]
+                    if not ok or not len(pool):
+                        raise ValueError(
+                            f"room {r}: no state can be walked to without a noisy TV from every state its entry "
+                            f"leads to, so no clear door; draw the world with another seed"
+                        )
+                    s[j], a[j] = ok[g.integers(len(ok))]
+                    self.table[s[j], a[j]] = pool[g.integers(len(pool))]
+                entries = self.table[s, a]
+            else:
+                cand = np.flatnonzero((self.room == r) & ~self.noisy)  # a door from a noisy state would never open
+                if len(cand) * free < self.doors:
+                    raise ValueError(f"room {r} has {len(cand) * free} pairs for doors, fewer than doors={self.doors}")
+                k = g.choice(len(cand) * free, self.doors, replace=False)
+                s, a = cand[k // free], k % free
+                self.table[s, a] = g.integers(lo[nxt], hi[nxt], self.doors)
             pairs.append(np.stack([s, a], 1))
         if self.alias:
             self.table[:, A - self.alias :] = self.table[:, : self.alias]
         self.door_pairs = np.concatenate(pairs)
+
+# %% ../../nbs/api/80_wm_tabular.ipynb #rooms003
+@patch
+def _clear_from(self: TabularWorld, entries, free: int | None = None) -> list:
+    "Sorted states of the entries' room that deterministic moves reach from `entries` without a noisy TV."
+    free = self.n_actions - self.alias if free is None else free  # the aliased actions repeat the first ones
+    r = self.room[entries[0]]
+    start = [int(x) for x in entries if not self.noisy[x]]  # a noisy entry: its successors, the one TV step
+    start += [int(y) for x in entries if self.noisy[x] for y in self.succ[x] if not self.noisy[y]]
+    seen, todo = set(start), list(start)
+    while todo:
+        for y in self.table[todo.pop(), :free].tolist():
+            if self.room[y] == r and not self.noisy[y] and y not in seen:
+                seen.add(y)
+                todo.append(y)
+    return sorted(seen)
+
+
+@patch
+def hidden_doors(self: TabularWorld) -> list:
+    "Rooms whose door is behind a noisy TV: not walkable to from the room's entry, or from a state that entry reaches."
+    dp = self.door_pairs.reshape(self.rooms, self.doors, 2)
+    ent = [np.array([0])] + [self.table[dp[r - 1, :, 0], dp[r - 1, :, 1]] for r in range(1, self.rooms)]  # landings
+    walks = [[set(self._clear_from(np.array([x]))) for x in self._clear_from(e)] for e in ent]
+    return [r for r in range(self.rooms) if not all(int(d) in w for d in dp[r, :, 0] for w in walks[r])]
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a45210c9
 def _check_ints(x, n_max, what):
