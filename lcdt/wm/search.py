@@ -109,6 +109,11 @@ class PriorModel(nn.Module):
 
     def __init__(self, cfg: WMConfig, scale: float = 1.0):
         super().__init__()
+        if cfg.reward_weight or cfg.done_weight:
+            raise ValueError(
+                f"PriorModel predicts next tokens only: cfg.reward_weight and cfg.done_weight must be 0, got "
+                f"{cfg.reward_weight} and {cfg.done_weight}"
+            )
         self.cfg, self.scale = cfg, float(scale)
         self.net, self.prior = WorldModel(cfg), WorldModel(cfg)  # the prior is drawn after the trained model
         nn.init.normal_(self.prior.tok_head.weight, 0.0, cfg.n_embd**-0.5)  # its logits spread about 1, not 0.1

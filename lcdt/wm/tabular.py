@@ -134,6 +134,8 @@ def _clear_from(self: TabularWorld, entries, free: int | None = None) -> list:
 @patch
 def hidden_doors(self: TabularWorld) -> list:
     "Rooms whose door is behind a noisy TV: not walkable to from the room's entry, or from a state that entry reaches."
+    if not self.rooms:
+        return []  # no rooms, no doors
     dp = self.door_pairs.reshape(self.rooms, self.doors, 2)
     ent = [np.array([0])] + [self.table[dp[r - 1, :, 0], dp[r - 1, :, 1]] for r in range(1, self.rooms)]  # landings
     walks = [[set(self._clear_from(np.array([x]))) for x in self._clear_from(e)] for e in ent]
