@@ -89,9 +89,7 @@ class TabularWorld:
                 s, a = np.zeros(self.doors, np.int64), np.zeros(self.doors, np.int64)
                 pool = np.flatnonzero((self.room == nxt) & ~self.noisy)  # no door opens onto a noisy TV
                 for j in range(self.doors):
-                    clear = self._clear_from(entries, free)  # where the agent can walk from its entry
-                    reach = [set(self._clear_from(np.array([x]), free)) for x in clear]
-                    cand = [y for y in clear if all(y in rx for rx in reach)]  # ...and walk back to from there
+                    cand = self._door_states(entries)
                     taken = set(zip(s[:j].tolist(), a[:j].tolist()))
                     ok = [(x, b) for x in cand for b in range(free) if (x, b) not in taken]
                     if not ok or not len(pool):
@@ -132,14 +130,21 @@ def _clear_from(self: TabularWorld, entries, free: int | None = None) -> list:
 
 
 @patch
+def _door_states(self: TabularWorld, entries) -> list:
+    "Where a door is clear: states walkable to, without a noisy TV, from `entries` and from every state they reach."
+    clear = self._clear_from(entries)
+    reach = [set(self._clear_from(np.array([x]))) for x in clear]
+    return [y for y in clear if all(y in rx for rx in reach)]
+
+
+@patch
 def hidden_doors(self: TabularWorld) -> list:
     "Rooms whose door is behind a noisy TV: not walkable to from the room's entry, or from a state that entry reaches."
     if not self.rooms:
         return []  # no rooms, no doors
     dp = self.door_pairs.reshape(self.rooms, self.doors, 2)
     ent = [np.array([0])] + [self.table[dp[r - 1, :, 0], dp[r - 1, :, 1]] for r in range(1, self.rooms)]  # landings
-    walks = [[set(self._clear_from(np.array([x]))) for x in self._clear_from(e)] for e in ent]
-    return [r for r in range(self.rooms) if not all(int(d) in w for d in dp[r, :, 0] for w in walks[r])]
+    return [r for r, e in enumerate(ent) if not set(dp[r, :, 0].tolist()) <= set(self._door_states(e))]
 
 # %% ../../nbs/api/80_wm_tabular.ipynb #a45210c9
 def _check_ints(x, n_max, what):
