@@ -9,7 +9,8 @@ dropout. The LCDT is timed as shipped (`small`: dropout 0.1 on the embeddings an
 `attn_dropout=0`), with `TrainConfig.fast_dropout` (`lcdt.nn.use_fast_dropout`: the same dropout from a cheaper
 mask), with `TrainConfig.length_buckets=2` (`LCDT.length_buckets`: the batch in two groups of windows of similar
 length, each cut to its longest, so most padding is not computed; tokens/s still counts every position), with both,
-and with dropout 0; `--compile` adds the preset under `torch.compile`. Every variant runs 3 rounds,
+with `TrainConfig.query_obs` (`LCDT.query_obs`: the last block only at the observation tokens the loss reads), and
+with dropout 0; `--compile` adds the preset under `torch.compile`. Every variant runs 3 rounds,
 interleaved so that load from other processes hits all alike; each figure is its fastest round (wall clock), with the
 process CPU time per step beside it (steadier on a shared machine). The last lines are the target's figures: the
 LCDT's ratio to the plain GPT with the same dropout (target >= 1.0). Also the design page's reference point
@@ -119,12 +120,15 @@ def main():
     shipped = f'LCDT, preset (dropout {mc.dropout}, attn {attn_dropout(mc)})'
     fast = 'LCDT, preset + fast_dropout'
     both = 'LCDT, preset + fast_dropout + buckets 2'
+    query = 'LCDT, preset + query_obs'
     variants = {shipped: m}
     if mc.dropout > 0:
         variants[fast] = LCDT(mc)
         use_fast_dropout(variants[fast])
     variants['LCDT, preset + length_buckets 2'] = LCDT(mc)
     variants['LCDT, preset + length_buckets 2'].length_buckets = 2
+    variants[query] = LCDT(mc)
+    variants[query].query_obs = True
     if mc.dropout > 0:
         variants[both] = LCDT(mc)
         use_fast_dropout(variants[both])
@@ -199,7 +203,7 @@ def main():
             f"  ratio to the fair plain GPT {wall[fair] / wall[k]:.2f} (cpu {cpu[fair] / cpu[k]:.2f})"
         )
     print()
-    for k in [shipped, fast, 'LCDT, preset + length_buckets 2', both] if mc.dropout > 0 else [shipped]:
+    for k in [shipped, query, fast, 'LCDT, preset + length_buckets 2', both] if mc.dropout > 0 else [shipped, query]:
         r = wall[fair] / wall[k]
         print(
             f"{a.preset}: {k} / {fair}: {r:.2f} (cpu {cpu[fair] / cpu[k]:.2f}; target >= 1.0: "

@@ -19,9 +19,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['TrunkConfig', 'attn_dropout', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk', 'fast_dropout',
-           'FastDropout', 'use_fast_dropout', 'warmup_cosine', 'dist_info', 'init_dist', 'wrap_ddp', 'mean_across',
-           'barrier', 'main_first', 'local_slice', 'torchrun']
+__all__ = ['TrunkConfig', 'attn_dropout', 'at_positions', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk',
+           'fast_dropout', 'FastDropout', 'use_fast_dropout', 'warmup_cosine', 'dist_info', 'init_dist', 'wrap_ddp',
+           'mean_across', 'barrier', 'main_first', 'local_slice', 'torchrun']
 
 # %% ../nbs/api/09_nn.ipynb #6105241d
 @dataclass
@@ -55,6 +55,11 @@ def _check_trunk(cfg):
         raise ValueError(f"attn_dropout must be None or in [0, 1), got {cfg.attn_dropout!r}")
 
 # %% ../nbs/api/09_nn.ipynb #a411d4b3
+def at_positions(x: torch.Tensor, pos: torch.Tensor) -> torch.Tensor:
+    "`x` (b, s, d) at positions `pos`: (q,), the same for every row, or (b, q), each row its own; (b, q, d)."
+    return x[:, pos] if pos.ndim == 1 else x.gather(1, pos[..., None].expand(*pos.shape, x.shape[-1]))
+
+
 def causal_mask(s: int, p: int = 0, device=None) -> torch.Tensor:
     "Boolean (s, p + s) mask: new token i may attend to the p cached tokens and to new tokens <= i."
     return torch.ones(s, p + s, dtype=torch.bool, device=device).tril(p)
@@ -72,7 +77,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, mask=None, past=None, query=None):
         """Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first.
-        `query` (q,): the output at those positions only, (b, q, d), every position's keys and values attended to."""
+        `query` (q,), or (b, q) for each row its own: the output at those positions only, (b, q, d), every position's
+        keys and values attended to."""
         if query is not None:
             return self._query(x, mask, query)
         B, S, C = x.shape  # (b, s, d)
@@ -91,19 +97,28 @@ class CausalSelfAttention(nn.Module):
         return self.resid_drop(self.c_proj(y)), kv
 
     def _query(self, x, mask, query):
-        "`forward` with queries at positions `query` (q,) only: keys and values from every position, no cache."
+        "`forward` with queries at `query` (q,) or (b, q) only: keys and values from every position, no cache."
         B, S, C = x.shape
         w, b = self.c_attn.weight, self.c_attn.bias
-        q = F.linear(x[:, query], w[:C], None if b is None else b[:C])  # (b, q, d): the other queries are not needed
+        Q = query.shape[-1]
+        q = F.linear(at_positions(x, query), w[:C], None if b is None else b[:C])  # (b, q, d): only these queries
         k, v = F.linear(x, w[C:], None if b is None else b[C:]).split(C, dim=2)  # 2 x (b, s, d)
         hd = C // self.n_head
-        q = q.view(B, len(query), self.n_head, hd).transpose(1, 2)  # (b, h, q, d/h)
+        q = q.view(B, Q, self.n_head, hd).transpose(1, 2)  # (b, h, q, d/h)
         k, v = (z.view(B, S, self.n_head, hd).transpose(1, 2) for z in (k, v))  # (b, h, s, d/h)
         # causal: query position i sees keys <= i; or the given mask's rows at `query`
-        m = torch.arange(S, device=x.device) <= query[:, None] if mask is None else mask[..., query, :]
+        if mask is None:
+            m = torch.arange(S, device=x.device) <= query[..., None]  # (q, s) or (b, q, s)
+            m = m if query.ndim == 1 else m[:, None]  # (b, 1, q, s)
+        elif query.ndim == 1:
+            m = mask[..., query, :]
+        else:  # each row's own rows of the mask (as SDPA reads it: (s, s), (h, s, s) or (b, h, s, s), 1s broadcast)
+            m = mask if mask.ndim == 4 else mask.reshape(1, -1, S, S)
+            m = m.expand(B, m.shape[1], S, S)
+            m = m.gather(2, query[:, None, :, None].expand(B, m.shape[1], Q, S))  # (b, h|1, q, s)
         drop = self.dropout if self.training else 0.0
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=m, dropout_p=drop)
-        y = y.transpose(1, 2).contiguous().view(B, len(query), C)  # (b, q, d)
+        y = y.transpose(1, 2).contiguous().view(B, Q, C)  # (b, q, d)
         return self.resid_drop(self.c_proj(y)), (k, v)
 
 # %% ../nbs/api/09_nn.ipynb #beb4b808
@@ -131,16 +146,18 @@ class Block(nn.Module):
     def forward(self, x, mask=None, past=None, query=None):
         "Output (b, s, d) and this call's keys/values; with `query` (q,), the output at those positions only (b, q, d)."
         a, kv = self.attn(self.ln_1(x), mask, past, query)
-        x = (x if query is None else x[:, query]) + a
+        x = (x if query is None else at_positions(x, query)) + a
         return x + self.mlp(self.ln_2(x)), kv
 
 # %% ../nbs/api/09_nn.ipynb #d9b7ccbb
-def _check_query(query, t, past):
+def _check_query(query, t, past, b=None):
     if past is not None:
         raise ValueError("query cannot be combined with past (a KV cache): pass one or the other")
-    if not isinstance(query, torch.Tensor) or query.ndim != 1 or query.dtype != torch.long:
-        raise ValueError(f"query must be a 1-D tensor of int64 positions, got {query!r}")
-    if len(query) and not (0 <= int(query.min()) and int(query.max()) < t):
+    if not isinstance(query, torch.Tensor) or query.ndim not in (1, 2) or query.dtype != torch.long:
+        raise ValueError(f"query must be a tensor of int64 positions, (q,) or (b, q), got {query!r}")
+    if query.ndim == 2 and b is not None and query.shape[0] != b:
+        raise ValueError(f"query of shape (b, q) must have a row per batch row ({b}), got {tuple(query.shape)}")
+    if query.numel() and not (0 <= int(query.min()) and int(query.max()) < t):
         raise ValueError(f"query positions must lie in [0, {t}), got {int(query.min())}..{int(query.max())}")
 
 
@@ -156,15 +173,16 @@ class Trunk(nn.Module):
 
     def forward(self, x, mask=None, past=None, query=None):
         """Hidden states (b, t, d) and a list of (k, v) per layer; `past` is such a list from an earlier call. With
-        `query`, positions (q,) in increasing order, the hidden states at those positions only, (b, q, d): the last
-        block computes its queries, attention output and MLP there alone (the others only give it keys and values),
-        for a loss or a decoder that reads a few positions. The same values as `forward(x, mask)[0][:, query]`."""
+        `query`, positions (q,) or, each row its own, (b, q), the hidden states at those positions only, (b, q, d): the
+        last block computes its queries, attention output and MLP there alone (the others only give it keys and
+        values), for a loss or a decoder that reads a few positions. The same values as `forward(x, mask)[0]` read at
+        `query` (`at_positions`)."""
         if x.ndim != 3 or x.shape[-1] != self.cfg.n_embd:
             raise ValueError(f"Trunk expects x of shape (b, t, {self.cfg.n_embd}), got {tuple(x.shape)}")
         if past is not None and len(past) != len(self.blocks):
             raise ValueError(f"past has {len(past)} layers, the trunk {len(self.blocks)}")
         if query is not None:
-            _check_query(query, x.shape[1], past)
+            _check_query(query, x.shape[1], past, x.shape[0])
         kvs, last = [], len(self.blocks) - 1
         for i, blk in enumerate(self.blocks):
             x, kv = blk(x, mask, None if past is None else past[i], query if i == last else None)

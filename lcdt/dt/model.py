@@ -325,6 +325,7 @@ class LCDT(nn.Module):
     "Language-conditioned decision transformer: GPT over [start, text, (bd, obs, act) x K]."
 
     length_buckets: int = 1  # `forward`: run a padded batch in this many groups of windows, each cut to its longest
+    query_obs: bool = False  # `forward`: the last block only at the observation tokens (the ones the loss reads)
 
     def __init__(self, cfg: DTConfig):
         super().__init__()
@@ -491,14 +492,32 @@ def _real_first(blocks, x, keys, buckets: int = 1):
             y, _ = blk(y)
     return torch.empty_like(y).scatter(1, idx, y)  # back in place; padding: undefined
 
+
+def _at_obs(blocks, x, keys, K: int):
+    "`blocks` over `x` (b, S, d) as `_real_first`, the last one only at the `K` observation tokens: (b, K, d)."
+    S = x.shape[1]
+    obs = torch.arange(S - 3 * K + 1, S, 3, device=x.device)  # (K,) in the window's own order
+    if bool(keys.all()):
+        y, q = x, obs
+    else:  # real tokens first, as `_real_first`; an obs token's place there is the number of real tokens before it
+        order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S)
+        y = x.gather(1, order[..., None].expand_as(x))
+        q = (keys.cumsum(1) - 1)[:, obs].clamp(min=0)  # (b, K); a padded step's row: a real token's (not read)
+    for blk in blocks[:-1]:
+        y, _ = blk(y)
+    return blocks[-1](y, query=q)[0]  # (b, K, d)
+
 # %% ../../nbs/api/10_dt_model.ipynb #b656e104
 @patch
 def forward(self: LCDT, batch: dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
     x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
-    x = _real_first(self.blocks, x, keys, self.length_buckets)  # (b, S, d)
     K = batch['obs'].shape[1]
-    h = self.ln_f(x[:, -3 * K :].reshape(x.shape[0], K, 3, -1)[:, :, 1])  # (b, K, d) at obs tokens
+    if self.query_obs and self.length_buckets == 1:
+        h = self.ln_f(_at_obs(self.blocks, x, keys, K))  # (b, K, d): the last block computes only these
+    else:
+        x = _real_first(self.blocks, x, keys, self.length_buckets)  # (b, S, d)
+        h = self.ln_f(x[:, -3 * K :].reshape(x.shape[0], K, 3, -1)[:, :, 1])  # (b, K, d) at obs tokens
     smask = batch['step_mask'].to(h.dtype)  # (b, K)
     if targets is None:
         return self.head(h)[0], None

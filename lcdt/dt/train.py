@@ -88,13 +88,14 @@ class TrainConfig:
     compile: bool = False  # torch.compile the model
     fast_dropout: bool = False  # CPU dropout masks from `lcdt.nn.fast_dropout` (faster; not torch's draws)
     length_buckets: int = 1  # run each batch in this many groups of similar-length windows (`LCDT.length_buckets`)
+    query_obs: bool = False  # the last block only at the observation tokens the loss reads (`LCDT.query_obs`)
     device: str = ''  # '' = best available (cuda > mps > cpu)
     threads: int = 0  # torch CPU threads (0 = torch's default; 1 is faster on a busy machine)
 
 
 # fields added after runs were made, with the value that keeps their old behaviour: `lcdt.pipeline.stage_settings`
 # leaves them out of a stage's recorded settings at that value, so those runs' train stage stays valid
-_ADDED_FIELDS = {'fast_dropout': False, 'length_buckets': 1}
+_ADDED_FIELDS = {'fast_dropout': False, 'length_buckets': 1, 'query_obs': False}
 
 # %% ../../nbs/api/11_dt_train.ipynb #911169cf
 def lr_at(step: int, tc: TrainConfig) -> float:
@@ -212,6 +213,7 @@ def train(
     if tc.length_buckets < 1:
         raise ValueError(f"length_buckets must be >= 1, got {tc.length_buckets}")
     model.length_buckets = tc.length_buckets  # the padding is not computed
+    model.query_obs = tc.query_obs  # nor the last block where the loss does not read it
     opt = model.configure_optimizers(tc.weight_decay, tc.lr, (tc.beta1, tc.beta2), dev_type)
     step, rows = 0, []
     if rank == 0:
