@@ -45,6 +45,7 @@ NOTEBOOKS = [
     'nbs/api/08_embed.ipynb',
     'nbs/api/09_nn.ipynb',
     'nbs/api/10_dt_model.ipynb',
+    'nbs/api/11_dt_train.ipynb',
     'nbs/api/20_gold_engine.ipynb',
     'nbs/api/20a_gold_render.ipynb',
     'nbs/api/21_gold_env.ipynb',
@@ -60,6 +61,7 @@ NOTEBOOKS = [
 # cells whose output measures the machine (speeds) or races a server: compared by the kinds of output only
 VOLATILE = {
     'nbs/api/06_describe.ipynb': ('21018004',),
+    'nbs/api/11_dt_train.ipynb': ('a22c38d6',),
     'nbs/api/20a_gold_render.ipynb': ('b096809f',),
     'nbs/api/21_gold_env.ipynb': ('77641859',),
 }
