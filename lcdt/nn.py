@@ -144,18 +144,18 @@ class Block(nn.Module):
         self.attn, self.mlp = CausalSelfAttention(cfg), MLP(cfg)
 
     def forward(self, x, mask=None, past=None, query=None):
-        "Output (b, s, d) and this call's keys/values; with `query` (q,), the output at those positions only (b, q, d)."
+        "Output (b, s, d) and this call's keys/values; with `query` (q,) or (b, q), the output there only (b, q, d)."
         a, kv = self.attn(self.ln_1(x), mask, past, query)
         x = (x if query is None else at_positions(x, query)) + a
         return x + self.mlp(self.ln_2(x)), kv
 
 # %% ../nbs/api/09_nn.ipynb #d9b7ccbb
-def _check_query(query, t, past, b=None):
+def _check_query(query, t, past, b):
     if past is not None:
         raise ValueError("query cannot be combined with past (a KV cache): pass one or the other")
     if not isinstance(query, torch.Tensor) or query.ndim not in (1, 2) or query.dtype != torch.long:
         raise ValueError(f"query must be a tensor of int64 positions, (q,) or (b, q), got {query!r}")
-    if query.ndim == 2 and b is not None and query.shape[0] != b:
+    if query.ndim == 2 and query.shape[0] != b:
         raise ValueError(f"query of shape (b, q) must have a row per batch row ({b}), got {tuple(query.shape)}")
     if query.numel() and not (0 <= int(query.min()) and int(query.max()) < t):
         raise ValueError(f"query positions must lie in [0, {t}), got {int(query.min())}..{int(query.max())}")

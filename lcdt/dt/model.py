@@ -325,7 +325,7 @@ class LCDT(nn.Module):
     "Language-conditioned decision transformer: GPT over [start, text, (bd, obs, act) x K]."
 
     length_buckets: int = 1  # `forward`: run a padded batch in this many groups of windows, each cut to its longest
-    query_obs: bool = False  # `forward`: the last block only at the observation tokens (the ones the loss reads)
+    query_obs: bool = False  # `forward`: the last block only at the observation tokens (not with length_buckets > 1)
 
     def __init__(self, cfg: DTConfig):
         super().__init__()
@@ -476,15 +476,20 @@ def _in_buckets(blocks, y, n, k: int):
     return out
 
 
+def _sort_real(x, keys):
+    "`x` (b, S, d) with each row's real tokens first, in order, and the index (b, S, d) that puts them back."
+    order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S) real tokens first, in order
+    idx = order[..., None].expand_as(x)  # (b, S, d)
+    return x.gather(1, idx), idx
+
+
 def _real_first(blocks, x, keys, buckets: int = 1):
     "Run `blocks` over `x` (b, S, d) as under the causal-and-real mask, with plain causal attention (fused kernel)."
     if bool(keys.all()):
         for blk in blocks:
             x, _ = blk(x)
         return x
-    order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S) real tokens first, in order
-    idx = order[..., None].expand_as(x)  # (b, S, d)
-    y = x.gather(1, idx)
+    y, idx = _sort_real(x, keys)
     if buckets > 1:  # padding behind the real tokens is never computed
         y = _in_buckets(blocks, y, keys.sum(1), buckets)
     else:
@@ -500,8 +505,7 @@ def _at_obs(blocks, x, keys, K: int):
     if bool(keys.all()):
         y, q = x, obs
     else:  # real tokens first, as `_real_first`; an obs token's place there is the number of real tokens before it
-        order = torch.sort((~keys).to(torch.uint8), dim=1, stable=True).indices  # (b, S)
-        y = x.gather(1, order[..., None].expand_as(x))
+        y = _sort_real(x, keys)[0]
         q = (keys.cumsum(1) - 1)[:, obs].clamp(min=0)  # (b, K); a padded step's row: a real token's (not read)
     for blk in blocks[:-1]:
         y, _ = blk(y)
@@ -513,7 +517,11 @@ def forward(self: LCDT, batch: dict, targets=None):
     "Predicted actions (b, K, a) at the observation tokens, and the loss against `targets` (b, K, a) if given."
     x, keys = _embed_keys(self, batch)  # (b, S, d), (b, S)
     K = batch['obs'].shape[1]
-    if self.query_obs and self.length_buckets == 1:
+    if self.query_obs:
+        if self.length_buckets > 1:  # the groups run every position of the last block
+            raise ValueError(
+                f"query_obs cannot be combined with length_buckets > 1 (got {self.length_buckets}): set one"
+            )
         h = self.ln_f(_at_obs(self.blocks, x, keys, K))  # (b, K, d): the last block computes only these
     else:
         x = _real_first(self.blocks, x, keys, self.length_buckets)  # (b, S, d)
