@@ -18,8 +18,8 @@ from .model import WorldModel, WMConfig, _optimizer, WMTrainConfig, check_episod
 from .tabular import TabularWorld
 
 # %% auto #0
-__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'value_plan', 'PriorModel',
-           'ExploreConfig', 'explore', 'salient_events', 'surprise']
+__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'state_noise', 'value_plan',
+           'PriorModel', 'ExploreConfig', 'explore', 'salient_events', 'surprise']
 
 # %% ../../nbs/api/83_wm_search.ipynb #f485eb7f
 def entropy(p, dim: int = -1) -> torch.Tensor:
@@ -93,6 +93,14 @@ def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
     return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S), ps
 
 
+def state_noise(ps, visits) -> torch.Tensor:
+    """Per state (S,), the most noise the ensemble predicts for any of its tried actions: the members' mean entropy
+    (nats) of the next state, from `ps` (M, S*A, S) and pair counts `visits` (S, A); 0 where no action was tried."""
+    n = torch.as_tensor(visits)
+    h = entropy(torch.as_tensor(ps)).mean(0).view(n.shape)  # (S, A): the aleatoric part of each pair's entropy
+    return torch.where(n > 0, h, torch.zeros_like(h)).amax(1)
+
+
 def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
     "Best first action from `start` and its value when score `u` (S, A) is a reward in the imagined MDP `P` (S, A, S)."
     if horizon < 1 or not 0 < gamma <= 1:
@@ -151,6 +159,7 @@ class ExploreConfig:
     bootstrap: bool = True  # each model on its own Poisson(1) bootstrap of the transitions (False: all on all)
     count_scale: bool = False  # divide the entropy or BALD score of a pair by sqrt(1 + its visit count)
     prior: float = 0.0  # each model adds this times a frozen random model's logits (PriorModel); 0: plain models
+    state_noise: float = 0.0  # value plan: a state's scores times exp(-this x the noise its tried actions showed)
 
 
 def _fit(models, opts, s, a, s2, boot, cfg, g):
@@ -176,6 +185,12 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
         raise ValueError(f"prior must be >= 0 (0: no prior), got {cfg.prior!r}")
     if cfg.planner not in ('beam', 'value'):
         raise ValueError(f"planner must be 'beam' or 'value', got {cfg.planner!r}")
+    if not cfg.state_noise >= 0:
+        raise ValueError(f"state_noise must be >= 0 (0: off), got {cfg.state_noise!r}")
+    if cfg.state_noise and cfg.planner != 'value':
+        raise ValueError(
+            f"state_noise needs planner='value' (it scales the planned-over pair scores), got {cfg.planner!r}"
+        )
     torch.manual_seed(cfg.seed)
     g = rng(cfg.seed)
     wc = WMConfig(
@@ -202,6 +217,8 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
             if plan is None or kind == 'count':  # the models' scores change at a refit, the counts every step
                 plan = pair_scores(models, kind, pairs, None if plan is None else plan[2])
             u = _per_visit(plan[0], pairs) if cfg.count_scale and kind != 'count' else plan[0]
+            if cfg.state_noise:
+                u = u * torch.exp(-cfg.state_noise * state_noise(plan[2], pairs))[:, None]
             a = value_plan(u, plan[1], s, cfg.horizon, cfg.gamma)[0]
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs, cfg.count_scale)[0]
