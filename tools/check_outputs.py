@@ -35,6 +35,7 @@ NOTEBOOKS = [
     'nbs/api/00_core.ipynb',
     'nbs/api/00a_validate.ipynb',
     'nbs/api/00b_checkpoint.ipynb',
+    'nbs/api/00d_config.ipynb',
     'nbs/api/01_scene.ipynb',
     'nbs/api/02_nav_env.ipynb',
     'nbs/api/03_policy.ipynb',
@@ -46,6 +47,8 @@ NOTEBOOKS = [
     'nbs/api/09_nn.ipynb',
     'nbs/api/10_dt_model.ipynb',
     'nbs/api/11_dt_train.ipynb',
+    'nbs/api/13_dt_goal.ipynb',
+    'nbs/api/14_dt_route.ipynb',
     'nbs/api/20_gold_engine.ipynb',
     'nbs/api/20a_gold_render.ipynb',
     'nbs/api/21_gold_env.ipynb',
@@ -56,7 +59,15 @@ NOTEBOOKS = [
     'nbs/api/60_control_tokenize.ipynb',
     'nbs/api/61_control_babyai.ipynb',
     'nbs/api/62_control_policy.ipynb',
+    'nbs/api/63_control_d4rl.ipynb',
+    'nbs/api/64_control_rcdt.ipynb',
+    'nbs/api/65_control_carracing.ipynb',
     'nbs/api/80_wm_tabular.ipynb',
+    'nbs/api/83_wm_search.ipynb',
+    'nbs/api/84_wm_run.ipynb',
+    'nbs/api/87_gc_subgoal.ipynb',
+    'nbs/api/88_gc_cli.ipynb',
+    'nbs/api/90_testing.ipynb',
 ]
 # cells whose output measures the machine (speeds) or races a server: compared by the kinds of output only
 VOLATILE = {

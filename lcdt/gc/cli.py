@@ -10,6 +10,7 @@ import json
 import time
 
 import numpy as np
+import torch
 from fastcore.script import call_parse
 
 from ..core import RunDir, atomic_write_json
@@ -134,6 +135,7 @@ def train_gc(
             out[part] = run.stage_info(stage)
             continue
         t0, path = time.time(), run / 'gc' / part
+        torch.manual_seed(seed)  # each part's weights start from `seed`, whichever parts ran before it
         if part == 'idm':
             model, m = fit_nav_idm(
                 raw_tr,
