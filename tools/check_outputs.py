@@ -11,7 +11,8 @@ warned about (it varies by thread timing or load, which is a flake to fix, not a
 
 The notebooks run as a reader runs them in Jupyter (`IN_TEST` unset, so `in_test()` cells take their full sizes),
 one torch thread each, offline. `--measure` runs notebooks twice and prints their times and whether the two runs
-agree: how `NOTEBOOKS` was chosen (deterministic, under 20 s each alone).
+agree: how `NOTEBOOKS` was chosen (deterministic, under 20 s each alone; the pipeline's two pages, about a minute
+each, are in too, since they document the main job).
 
     python tools/check_outputs.py                      # the NOTEBOOKS; exit 1 on a stale output (make test)
     python tools/check_outputs.py nbs/api/01_scene.ipynb --fix
@@ -30,7 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# fast (< 20 s alone), seeded notebooks whose text outputs are the same on every run (`--measure`)
+# fast (< 20 s alone; 30_pipeline and 31_stages about 60 s), seeded notebooks whose text outputs are the same on every
+# run (`--measure`)
 NOTEBOOKS = [
     'nbs/api/00_core.ipynb',
     'nbs/api/00a_validate.ipynb',
@@ -52,6 +54,8 @@ NOTEBOOKS = [
     'nbs/api/20_gold_engine.ipynb',
     'nbs/api/20a_gold_render.ipynb',
     'nbs/api/21_gold_env.ipynb',
+    'nbs/api/30_pipeline.ipynb',
+    'nbs/api/31_stages.ipynb',
     'nbs/api/41_docs.ipynb',
     'nbs/api/49_rl_common.ipynb',
     'nbs/api/50_rl_ppo.ipynb',
