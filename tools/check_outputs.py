@@ -11,8 +11,8 @@ warned about (it varies by thread timing or load, which is a flake to fix, not a
 
 The notebooks run as a reader runs them in Jupyter (`IN_TEST` unset, so `in_test()` cells take their full sizes),
 one torch thread each, offline. `--measure` runs notebooks twice and prints their times and whether the two runs
-agree: how `NOTEBOOKS` was chosen (deterministic, under 20 s each alone; the pipeline's two pages, about a minute
-each, are in too, since they document the main job).
+agree: how `NOTEBOOKS` was chosen (deterministic, under 20 s each alone; the pipeline's two pages and 85_gc_idm,
+about a minute each, are in too, for their figures).
 
     python tools/check_outputs.py                      # the NOTEBOOKS; exit 1 on a stale output (make test)
     python tools/check_outputs.py nbs/api/01_scene.ipynb --fix
@@ -31,8 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# fast (< 20 s alone; 30_pipeline and 31_stages about 60 s), seeded notebooks whose text outputs are the same on every
-# run (`--measure`)
+# fast (< 20 s alone; 30_pipeline, 31_stages and 85_gc_idm about 60 s), seeded notebooks whose text outputs are the
+# same on every run (`--measure`)
 NOTEBOOKS = [
     'nbs/api/00_core.ipynb',
     'nbs/api/00a_validate.ipynb',
@@ -69,6 +69,7 @@ NOTEBOOKS = [
     'nbs/api/80_wm_tabular.ipynb',
     'nbs/api/83_wm_search.ipynb',
     'nbs/api/84_wm_run.ipynb',
+    'nbs/api/85_gc_idm.ipynb',
     'nbs/api/87_gc_subgoal.ipynb',
     'nbs/api/88_gc_cli.ipynb',
     'nbs/api/90_testing.ipynb',
