@@ -18,8 +18,8 @@ from .model import WorldModel, WMConfig, _optimizer, WMTrainConfig, check_episod
 from .tabular import TabularWorld
 
 # %% auto #0
-__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'state_noise', 'value_plan',
-           'PriorModel', 'ExploreConfig', 'explore', 'salient_events', 'surprise']
+__all__ = ['SCORES', 'entropy', 'bald', 'curiosity', 'ensemble_probs', 'beam_search', 'pair_scores', 'pair_noise', 'state_noise',
+           'value_plan', 'PriorModel', 'ExploreConfig', 'explore', 'salient_events', 'surprise']
 
 # %% ../../nbs/api/83_wm_search.ipynb #f485eb7f
 def entropy(p, dim: int = -1) -> torch.Tensor:
@@ -93,12 +93,15 @@ def pair_scores(models, kind: str, visits=None, ps=None) -> tuple:
     return curiosity(kind, ps, cnt).view(S, A).float(), ps.mean(0).view(S, A, S), ps
 
 
-def state_noise(ps, visits) -> torch.Tensor:
-    """Per state (S,), the most noise the ensemble predicts for any of its tried actions: the members' mean entropy
-    (nats) of the next state, from `ps` (M, S*A, S) and pair counts `visits` (S, A); 0 where no action was tried."""
+def pair_noise(ps, shape) -> torch.Tensor:
+    "The members' mean entropy (nats) of each pair's next state, `shape` (S, A), from `ps` (M, S*A, S): its noise."
+    return entropy(torch.as_tensor(ps)).mean(0).view(shape)
+
+
+def state_noise(noise, visits) -> torch.Tensor:
+    "Per state (S,), the most `noise` (S, A) of any action tried in it (pair counts `visits` (S, A)); 0 if none was."
     n = torch.as_tensor(visits)
-    h = entropy(torch.as_tensor(ps)).mean(0).view(n.shape)  # (S, A): the aleatoric part of each pair's entropy
-    return torch.where(n > 0, h, torch.zeros_like(h)).amax(1)
+    return torch.where(n > 0, noise, torch.zeros_like(noise)).amax(1)
 
 
 def value_plan(u, P, start: int, horizon: int = 30, gamma: float = 0.9) -> tuple:
@@ -215,10 +218,13 @@ def explore(world: TabularWorld, kind: str, cfg: ExploreConfig = ExploreConfig()
             a = int(g.integers(world.n_actions))
         elif cfg.planner == 'value':
             if plan is None or kind == 'count':  # the models' scores change at a refit, the counts every step
-                plan = pair_scores(models, kind, pairs, None if plan is None else plan[2])
+                refit = plan is None
+                plan = pair_scores(models, kind, pairs, None if refit else plan[2])
+                if refit and cfg.state_noise:
+                    noise = pair_noise(plan[2], pairs.shape)  # (S, A), until the next refit
             u = _per_visit(plan[0], pairs) if cfg.count_scale and kind != 'count' else plan[0]
-            if cfg.state_noise:
-                u = u * torch.exp(-cfg.state_noise * state_noise(plan[2], pairs))[:, None]
+            if cfg.state_noise:  # the tried pairs change every step
+                u = u * torch.exp(-cfg.state_noise * state_noise(noise, pairs))[:, None]
             a = value_plan(u, plan[1], s, cfg.horizon, cfg.gamma)[0]
         else:
             a = beam_search(models, s, kind, cfg.depth, cfg.width, pairs, cfg.count_scale)[0]
