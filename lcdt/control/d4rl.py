@@ -22,10 +22,10 @@ from ..core import atomic_write_json, read_json, save_tensors, load_tensors
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'SAC_STATE', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score', 'have_mujoco',
-           'SquashedActor', 'save_actor', 'load_actor', 'from_sb3', 'run_episodes', 'train_sac', 'pick_levels',
-           'hopper_dataset_id', 'collect_dataset', 'load_hopper_dataset', 'combine_levels', 'dataset_arrays',
-           'dataset_stats', 'make_hopper_datasets']
+__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'SAC_STATE', 'MEDIUM_RULES', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score',
+           'have_mujoco', 'SquashedActor', 'save_actor', 'load_actor', 'from_sb3', 'run_episodes', 'train_sac',
+           'pick_levels', 'hopper_dataset_id', 'collect_dataset', 'load_hopper_dataset', 'combine_levels',
+           'dataset_arrays', 'dataset_stats', 'make_hopper_datasets']
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #8e1efd8e
 HOPPER_ID = 'Hopper-v5'
@@ -252,14 +252,23 @@ def train_sac(
     return rows
 
 
-def pick_levels(rows: list, medium_frac: float = 1 / 3) -> dict:
-    "The saved policies to use: `expert` the best return, `medium` the earlier one nearest `medium_frac` of it."
+MEDIUM_RULES = ('third', 'spread')  # pick_levels' ways to choose the medium actor
+
+
+def pick_levels(rows: list, medium_frac: float = 1 / 3, medium: str = 'third') -> dict:
+    """The saved policies to use: `expert` the best return; `medium` among the earlier ones, by rule `medium`:
+    'third', the one nearest `medium_frac` of the best (D4RL's); 'spread', the one whose evaluation returns spread
+    most."""
+    if medium not in MEDIUM_RULES:
+        raise ValueError(f"medium must be one of {', '.join(MEDIUM_RULES)}, got {medium!r}")
     if not rows:
         raise ValueError("no saved policies to pick from (train_sac wrote none)")
     best = max(rows, key=lambda r: r['return_mean'])
+    earlier = [r for r in rows if r['step'] < best['step']] or rows
+    if medium == 'spread':
+        return dict(medium=max(earlier, key=lambda r: r['return_std']), expert=best)
     want = medium_frac * best['return_mean']
-    med = min([r for r in rows if r['step'] < best['step']] or rows, key=lambda r: abs(r['return_mean'] - want))
-    return dict(medium=med, expert=best)
+    return dict(medium=min(earlier, key=lambda r: abs(r['return_mean'] - want)), expert=best)
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #e61df4b0
 def hopper_dataset_id(level: str) -> str:
@@ -414,6 +423,9 @@ D4RL_PRESETS = {  # make_hopper_datasets sizes: SAC training, saved actors, step
         noise=0.1,
     ),  # fmt: skip
 }
+# D4RL's size with a medium that keeps its gait in some episodes and not others (the Hopper tutorial's "mixed" run):
+# actors saved every 5k steps to 300k, the medium the one whose evaluation returns spread most before the best
+D4RL_PRESETS['full-mixed'] = D4RL_PRESETS['full'] | dict(sac_steps=300_000, sac_every=5_000, medium='spread')
 
 
 def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0, sets: dict | None = None, log=print):
@@ -432,7 +444,7 @@ def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0
             out / 'sac', P['sac_steps'], P['sac_every'], seed, P['sac_net'], learning_starts=P['sac_starts'],
             eval_episodes=P['sac_eval'], log=log,
         )  # fmt: skip
-    picked = pick_levels(read_json(out / 'sac' / 'policies.json'))
+    picked = pick_levels(read_json(out / 'sac' / 'policies.json'), medium=P.get('medium', 'third'))
     root, stats = out / 'minari', {}
     for level in ('random', 'medium', 'expert'):
         ds_dir = root / hopper_dataset_id(level)
