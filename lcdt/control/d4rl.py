@@ -255,12 +255,16 @@ def train_sac(
 MEDIUM_RULES = ('third', 'spread')  # pick_levels' ways to choose the medium actor
 
 
+def _check_medium(rule):
+    if rule not in MEDIUM_RULES:
+        raise ValueError(f"medium must be one of {', '.join(MEDIUM_RULES)}, got {rule!r}")
+
+
 def pick_levels(rows: list, medium_frac: float = 1 / 3, medium: str = 'third') -> dict:
     """The saved policies to use: `expert` the best return; `medium` among the earlier ones, by rule `medium`:
     'third', the one nearest `medium_frac` of the best (D4RL's); 'spread', the one whose evaluation returns spread
     most."""
-    if medium not in MEDIUM_RULES:
-        raise ValueError(f"medium must be one of {', '.join(MEDIUM_RULES)}, got {medium!r}")
+    _check_medium(medium)
     if not rows:
         raise ValueError("no saved policies to pick from (train_sac wrote none)")
     best = max(rows, key=lambda r: r['return_mean'])
@@ -433,6 +437,7 @@ def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0
     if preset not in D4RL_PRESETS:
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(D4RL_PRESETS)}")
     P, out = D4RL_PRESETS[preset] | (sets or {}), Path(out)
+    _check_medium(P.get('medium', 'third'))  # before an hour of SAC, not after it
     from lcdt.checkpoint import has_checkpoint
 
     t0, made, sac = time.time(), False, out / 'sac'
