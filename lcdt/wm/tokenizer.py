@@ -26,8 +26,8 @@ from ..gold.render import render_batch, COLOURS
 # %% auto #0
 __all__ = ['PALETTE', 'CLASS_WEIGHT', 'PALETTE16', 'TOKENIZER_PRESETS', 'ABLATION', 'SHARPNESS', 'gold_episodes',
            'TokenizerConfig', 'FrameTokenizer', 'check_frames', 'to_tensor', 'train_tokenizer', 'classify_pixels',
-           'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics', 'tokenizer_ablation', 'save_frame_tokenizer',
-           'load_frame_tokenizer']
+           'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics', 'tokenizer_ablation', 'PatchDictionary',
+           'save_frame_tokenizer', 'load_frame_tokenizer']
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #117b1300
 def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float = 0.5, bare: bool = False) -> dict:
@@ -390,6 +390,58 @@ def tokenizer_ablation(
         )
         models[name] = m
     return rows, models
+
+# %% ../../nbs/api/81_wm_tokenizer.ipynb #pdict002
+class PatchDictionary:
+    "Lossless tokens: each 8 x 8 patch's palette classes at `cell`-pixel blocks, numbered by first appearance."
+
+    def __init__(self, patterns, cell: int = 4, size: int = 64, patch: int = 8):
+        if cell not in (1, 2, 4, 8) or patch % cell:
+            raise ValueError(f"cell must be 1, 2, 4 or 8 pixels and divide patch={patch}, got {cell!r}")
+        if size % patch:
+            raise ValueError(f"size must be a multiple of patch={patch}, got {size}")
+        self.cell, self.size, self.patch, self.q = cell, size, patch, patch // cell
+        self.patterns = np.asarray(patterns, np.uint8).reshape(-1, self.q * self.q)  # (V, q*q) classes per id
+        self._ids = {p.tobytes(): i for i, p in enumerate(self.patterns)}
+
+    grid = property(lambda self: self.size // self.patch)  # tokens per frame side
+    unknown = property(lambda self: len(self.patterns))  # the id of a patch not seen in `fit`
+    vocab_size = property(lambda self: len(self.patterns) + 1)
+
+    def _patches(self, frames) -> np.ndarray:
+        "(N, grid*grid, q*q) block classes of uint8 frames (N, size, size, 3)."
+        f, g, q, c = check_frames(frames, self.size), self.grid, self.q, self.cell
+        k = classify_pixels(f).astype(np.uint8).reshape(len(f), g * q, c, g * q, c).max((2, 4))
+        return k.reshape(len(f), g, q, g, q).transpose(0, 1, 3, 2, 4).reshape(len(f), g * g, q * q)
+
+    @classmethod
+    def fit(cls, frames, cell: int = 4, size: int = 64, patch: int = 8, batch: int = 1024):
+        "The dictionary of every patch in `frames` (uint8 (N, size, size, 3)), ids in order of first appearance."
+        d = cls(np.zeros((0, (patch // cell) ** 2), np.uint8), cell, size, patch)
+        seen = {}
+        for s in range(0, len(frames), batch):
+            for p in d._patches(frames[s : s + batch]).reshape(-1, d.q * d.q):
+                seen.setdefault(p.tobytes(), p)
+        return cls(np.stack(list(seen.values())) if seen else d.patterns, cell, size, patch)
+
+    def encode(self, frames, batch: int = 1024) -> torch.Tensor:
+        "Token ids (N, grid*grid) of uint8 frames (N, size, size, 3); `unknown` where a patch was never seen."
+        out = []
+        for s in range(0, len(frames), batch):
+            p = self._patches(frames[s : s + batch])
+            out.append(np.array([self._ids.get(r.tobytes(), self.unknown) for r in p.reshape(-1, p.shape[-1])]))
+        ids = np.concatenate(out) if out else np.zeros(0, np.int64)
+        return torch.from_numpy(ids.astype(np.int64).reshape(len(frames), self.grid**2))
+
+    def decode(self, tokens) -> np.ndarray:
+        "uint8 frames (N, size, size, 3) of token ids (N, grid*grid) or (N, grid, grid); `unknown` is floor."
+        t = np.asarray(tokens, np.int64)
+        g, q, c = self.grid, self.q, self.cell
+        if t.size % (g * g) or t.min(initial=0) < 0 or t.max(initial=0) > self.unknown:
+            raise ValueError(f"tokens must be ids 0..{self.unknown} shaped (N, {g * g}), got {list(t.shape)}")
+        pats = np.concatenate([self.patterns, np.zeros((1, q * q), np.uint8)])
+        k = pats[t.reshape(-1, g, g)].reshape(-1, g, g, q, q).transpose(0, 1, 3, 2, 4).reshape(-1, g * q, g * q)
+        return _PAL[k.repeat(c, 1).repeat(c, 2)].astype(np.uint8)
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #420acfb0
 def save_frame_tokenizer(tok: FrameTokenizer, path) -> Path:
