@@ -22,10 +22,10 @@ from ..core import atomic_write_json, read_json, save_tensors, load_tensors
 from .babyai import finish_dataset, minari_root, new_dataset
 
 # %% auto #0
-__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'SAC_STATE', 'MEDIUM_RULES', 'D4RL_PRESETS', 'normalized_score', 'd4rl_score',
-           'have_mujoco', 'SquashedActor', 'save_actor', 'load_actor', 'from_sb3', 'run_episodes', 'train_sac',
-           'pick_levels', 'hopper_dataset_id', 'collect_dataset', 'load_hopper_dataset', 'combine_levels',
-           'dataset_arrays', 'dataset_stats', 'make_hopper_datasets']
+__all__ = ['HOPPER_ID', 'D4RL_REF', 'LEVELS', 'SAC_STATE', 'MEDIUM_RULES', 'EXPERT_RULES', 'D4RL_PRESETS', 'normalized_score',
+           'd4rl_score', 'have_mujoco', 'SquashedActor', 'save_actor', 'load_actor', 'from_sb3', 'run_episodes',
+           'train_sac', 'noisy_returns', 'evaluate_saves', 'pick_levels', 'hopper_dataset_id', 'collect_dataset',
+           'load_hopper_dataset', 'combine_levels', 'dataset_arrays', 'dataset_stats', 'make_hopper_datasets']
 
 # %% ../../nbs/api/63_control_d4rl.ipynb #8e1efd8e
 HOPPER_ID = 'Hopper-v5'
@@ -253,6 +253,7 @@ def train_sac(
 
 
 MEDIUM_RULES = ('third', 'spread')  # pick_levels' ways to choose the medium actor
+EXPERT_RULES = ('best', 'noisy')  # ... and the expert: the best return without noise, or under the recording's noise
 
 
 def _check_medium(rule):
@@ -260,14 +261,69 @@ def _check_medium(rule):
         raise ValueError(f"medium must be one of {', '.join(MEDIUM_RULES)}, got {rule!r}")
 
 
-def pick_levels(rows: list, medium_frac: float = 1 / 3, medium: str = 'third') -> dict:
-    """The saved policies to use: `expert` the best return; `medium` among the earlier ones, by rule `medium`:
-    'third', the one nearest `medium_frac` of the best (D4RL's); 'spread', the one whose evaluation returns spread
-    most."""
+def _check_expert(rule):
+    if rule not in EXPERT_RULES:
+        raise ValueError(f"expert must be one of {', '.join(EXPERT_RULES)}, got {rule!r}")
+
+
+def noisy_returns(actor_dir, noise: float, n: int = 10, seed: int = 10_000, env_id: str = HOPPER_ID) -> np.ndarray:
+    "Returns of `n` episodes of the actor saved in `actor_dir` with Gaussian action noise `noise`, as datasets add it."
+    actor, g = load_actor(actor_dir), np.random.default_rng(seed)
+
+    def make_act(env):
+        lo, hi = env.action_space.low, env.action_space.high
+        return lambda o: np.clip(actor.act(o) + noise * g.standard_normal(lo.shape), lo, hi).astype(np.float32)
+
+    return run_episodes(None, n, seed, env_id, make_act=make_act)
+
+
+def evaluate_saves(sac_dir, noise: float, episodes: int = 10, env_id: str = HOPPER_ID, log=print) -> list:
+    """Every actor `train_sac` saved in `sac_dir`, evaluated over `episodes` episodes with action noise `noise` (the
+    reset seeds of its evaluation without noise); rows like `policies.json`'s, kept in `sac_dir/noisy.json` as each
+    save is done, so a stopped call goes on where it was."""
+    sac_dir, path = Path(sac_dir), Path(sac_dir) / 'noisy.json'
+    if not (sac_dir / 'policies.json').exists():
+        raise FileNotFoundError(f"no {sac_dir / 'policies.json'}: train the actors with train_sac first")
+    want = dict(noise=noise, episodes=episodes)
+    done = read_json(path) if path.exists() else want | dict(rows=[])
+    if {k: done[k] for k in want} != want:
+        raise ValueError(f"{path} holds returns with { ({k: done[k] for k in want}) }, not {want}: delete it to redo")
+    have = {r['step'] for r in done['rows']}
+    for r in read_json(sac_dir / 'policies.json'):
+        if r['step'] not in have:
+            rets = noisy_returns(sac_dir / f"step-{r['step']:07d}", noise, episodes, 10_000, env_id)
+            row = dict(step=r['step'], return_mean=round(float(rets.mean()), 1), return_std=round(float(rets.std()), 1))
+            done['rows'].append(row)
+            atomic_write_json(path, done)
+            log(json.dumps(row | dict(noise=noise)))
+    return sorted(done['rows'], key=lambda r: r['step'])
+
+
+def pick_levels(
+    rows: list, medium_frac: float = 1 / 3, medium: str = 'third', expert: str = 'best', noisy: list | None = None
+) -> dict:
+    """The saved policies to use. `expert` by rule `expert`: 'best', the best evaluation return; 'noisy', the best
+    return under the recording's action noise (`noisy`: `evaluate_saves`' rows), which it keeps as
+    `noise_return_mean` and `noise_return_std`. `medium` among the saves before the expert, by rule `medium`:
+    'third', the one nearest `medium_frac` of the expert's return (D4RL's); 'spread', the one whose evaluation
+    returns spread most."""
     _check_medium(medium)
+    _check_expert(expert)
     if not rows:
         raise ValueError("no saved policies to pick from (train_sac wrote none)")
-    best = max(rows, key=lambda r: r['return_mean'])
+    if expert == 'noisy':
+        by = {r['step']: r for r in noisy or []}
+        if missing := [r['step'] for r in rows if r['step'] not in by]:
+            raise ValueError(
+                f"expert='noisy' needs every save's return under noise; none for steps {missing[:3]}"
+                f"{' ...' if len(missing) > 3 else ''} (make them with evaluate_saves)"
+            )
+        top = max(rows, key=lambda r: by[r['step']]['return_mean'])
+        best = top | dict(
+            noise_return_mean=by[top['step']]['return_mean'], noise_return_std=by[top['step']]['return_std']
+        )
+    else:
+        best = max(rows, key=lambda r: r['return_mean'])
     earlier = [r for r in rows if r['step'] < best['step']] or rows
     if medium == 'spread':
         return dict(medium=max(earlier, key=lambda r: r['return_std']), expert=best)
@@ -430,6 +486,8 @@ D4RL_PRESETS = {  # make_hopper_datasets sizes: SAC training, saved actors, step
 # D4RL's size with a medium that keeps its gait in some episodes and not others (the Hopper tutorial's "mixed" run):
 # actors saved every 5k steps to 300k, the medium the one whose evaluation returns spread most before the best
 D4RL_PRESETS['full-mixed'] = D4RL_PRESETS['full'] | dict(sac_steps=300_000, sac_every=5_000, medium='spread')
+# ... with the expert the save whose return holds best under the recording's noise (the tutorial's "robust" run)
+D4RL_PRESETS['full-robust'] = D4RL_PRESETS['full-mixed'] | dict(expert='noisy')
 
 
 def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0, sets: dict | None = None, log=print):
@@ -438,6 +496,7 @@ def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0
         raise ValueError(f"unknown preset {preset!r}: expected one of {', '.join(D4RL_PRESETS)}")
     P, out = D4RL_PRESETS[preset] | (sets or {}), Path(out)
     _check_medium(P.get('medium', 'third'))  # before an hour of SAC, not after it
+    _check_expert(P.get('expert', 'best'))
     from lcdt.checkpoint import has_checkpoint
 
     t0, made, sac = time.time(), False, out / 'sac'
@@ -449,7 +508,9 @@ def make_hopper_datasets(out='runs/hopper', preset: str = 'small', seed: int = 0
             out / 'sac', P['sac_steps'], P['sac_every'], seed, P['sac_net'], learning_starts=P['sac_starts'],
             eval_episodes=P['sac_eval'], log=log,
         )  # fmt: skip
-    picked = pick_levels(read_json(out / 'sac' / 'policies.json'), medium=P.get('medium', 'third'))
+    rule = P.get('expert', 'best')
+    noisy = evaluate_saves(sac, P['noise'], P['sac_eval'], log=log) if rule == 'noisy' else None
+    picked = pick_levels(read_json(sac / 'policies.json'), medium=P.get('medium', 'third'), expert=rule, noisy=noisy)
     root, stats = out / 'minari', {}
     for level in ('random', 'medium', 'expert'):
         ds_dir = root / hopper_dataset_id(level)
