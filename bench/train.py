@@ -10,14 +10,17 @@ dropout. The LCDT is timed as shipped (`small`: dropout 0.1 on the embeddings an
 mask), with `TrainConfig.length_buckets=2` (`LCDT.length_buckets`: the batch in two groups of windows of similar
 length, each cut to its longest, so most padding is not computed; tokens/s still counts every position), with both,
 with `TrainConfig.query_obs` (`LCDT.query_obs`: the last block only at the observation tokens the loss reads), and
-with dropout 0; `--compile` adds the preset under `torch.compile`. Every variant runs 3 rounds,
+with dropout 0; `--compile` adds the preset under `torch.compile`; `--bf16` adds the preset and the fair plain GPT
+under CPU autocast to bfloat16 (`torch.autocast('cpu', torch.bfloat16)` around the forward and loss; the weights and
+AdamW stay float32), which pays only on CPUs with bfloat16 matrix instructions (`avx512_bf16` or AMX in
+/proc/cpuinfo, printed below). Every variant runs 3 rounds,
 interleaved so that load from other processes hits all alike; each figure is its fastest round (wall clock), with the
 process CPU time per step beside it (steadier on a shared machine). The last lines are the target's figures: the
 LCDT's ratio to the plain GPT with the same dropout (target >= 1.0). Also the design page's reference point
 (nbs/explanations/design.ipynb): nanoGPT at 4 layers, 128 dims, T = 256, batch 16 (about 14,000 tokens/s on these 2
 CPU cores).
 
-Usage: .venv/bin/python bench/train.py [--steps N] [--threads T] [--preset small|tiny] [--compile] [--profile]
+Usage: .venv/bin/python bench/train.py [--steps N] [--threads T] [--preset small|tiny] [--compile] [--bf16] [--profile]
 """
 
 import argparse, os, platform, time
@@ -85,6 +88,7 @@ def main():
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--preset', default='small', choices=['small', 'tiny'])
     ap.add_argument('--compile', action='store_true', help='also time the preset under torch.compile')
+    ap.add_argument('--bf16', action='store_true', help='also time the preset and fair plain GPT under bf16 autocast')
     ap.add_argument(
         '--profile', action='store_true', help='print the top ops by self CPU time instead (torch.profiler)'
     )
@@ -95,6 +99,8 @@ def main():
         (l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor()
     )
     print(f"machine: nproc={os.cpu_count()} cpu={cpu!r} torch_threads={torch.get_num_threads()}")
+    flags = next((l.split(':', 1)[1].split() for l in open('/proc/cpuinfo') if l.startswith('flags')), [])
+    print(f"bfloat16 matrix instructions: {[f for f in flags if f in ('avx512_bf16', 'amx_bf16')] or 'none'}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
     print(f"load average at start: {os.getloadavg()}")
 
@@ -105,11 +111,12 @@ def main():
     m = LCDT(mc)
     batch = random_batch(mc, B, seed=0)
 
-    def stepper(model):
+    def stepper(model, bf16=False):
         o = model.configure_optimizers(tc.weight_decay, tc.lr)
 
         def step():
-            _, loss = model(batch, batch['act'])
+            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+                _, loss = model(batch, batch['act'])
             o.zero_grad()
             loss.backward()
             o.step()
@@ -145,14 +152,15 @@ def main():
     idx = torch.randint(0, mc.vocab_size, (B, S))
     tgt = torch.randint(0, mc.vocab_size, (B, S))
 
-    def gpt_stepper(dropout, fast=False):
+    def gpt_stepper(dropout, fast=False, bf16=False):
         g = PlainGPT(mc.vocab_size, S, mc.n_embd, mc.n_head, mc.n_layer, dropout)
         if fast:
             use_fast_dropout(g)
         gopt = torch.optim.AdamW(g.parameters(), lr=1e-3)
 
         def gpt_step():
-            loss = g(idx, tgt)
+            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+                loss = g(idx, tgt)
             gopt.zero_grad()
             loss.backward()
             gopt.step()
@@ -164,6 +172,9 @@ def main():
     if mc.dropout > 0:
         gpts[f'plain GPT, dropout {mc.dropout}, FastDropout'] = gpt_stepper(mc.dropout, True)
         gpts['plain GPT, dropout 0'] = gpt_stepper(0.0)
+    if a.bf16:  # the same two under CPU autocast: bf16 matmuls where the CPU has them
+        gpts[f'plain GPT, dropout {mc.dropout}, bf16 autocast'] = gpt_stepper(mc.dropout, bf16=True)
+        steps['LCDT, preset, bf16 autocast'] = stepper(LCDT(mc), bf16=True)
     allsteps = {**{k: v[0] for k, v in gpts.items()}, **steps}
 
     if a.profile:  # where a step's time goes: the preset, with fast_dropout, and the fair plain GPT
@@ -209,6 +220,10 @@ def main():
             f"{a.preset}: {k} / {fair}: {r:.2f} (cpu {cpu[fair] / cpu[k]:.2f}; target >= 1.0: "
             f"{'met' if r >= 1.0 else 'missed'})"
         )
+    if a.bf16:
+        b16, g16 = 'LCDT, preset, bf16 autocast', f'plain GPT, dropout {mc.dropout}, bf16 autocast'
+        print(f"{a.preset}: bf16 autocast / float32: LCDT {wall[shipped] / wall[b16]:.2f}, plain GPT "
+              f"{wall[fair] / wall[g16]:.2f}; {b16} / {fair}: {wall[fair] / wall[b16]:.2f}")  # fmt: skip
     if mc.dropout > 0:
         nod = 'plain GPT, dropout 0'
         for k in (fast, both):
