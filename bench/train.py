@@ -95,11 +95,10 @@ def main():
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
-    cpu = next(
-        (l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor()
-    )
+    info = open('/proc/cpuinfo').read().splitlines()  # read once: the model name and the instruction flags
+    cpu = next((l.split(':', 1)[1].strip() for l in info if l.startswith('model name')), platform.processor())
     print(f"machine: nproc={os.cpu_count()} cpu={cpu!r} torch_threads={torch.get_num_threads()}")
-    flags = next((l.split(':', 1)[1].split() for l in open('/proc/cpuinfo') if l.startswith('flags')), [])
+    flags = next((l.split(':', 1)[1].split() for l in info if l.startswith('flags')), [])
     print(f"bfloat16 matrix instructions: {[f for f in flags if f in ('avx512_bf16', 'amx_bf16')] or 'none'}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
     print(f"load average at start: {os.getloadavg()}")
@@ -172,9 +171,10 @@ def main():
     if mc.dropout > 0:
         gpts[f'plain GPT, dropout {mc.dropout}, FastDropout'] = gpt_stepper(mc.dropout, True)
         gpts['plain GPT, dropout 0'] = gpt_stepper(0.0)
+    b16, g16 = 'LCDT, preset, bf16 autocast', f'plain GPT, dropout {mc.dropout}, bf16 autocast'
     if a.bf16:  # the same two under CPU autocast: bf16 matmuls where the CPU has them
-        gpts[f'plain GPT, dropout {mc.dropout}, bf16 autocast'] = gpt_stepper(mc.dropout, bf16=True)
-        steps['LCDT, preset, bf16 autocast'] = stepper(LCDT(mc), bf16=True)
+        gpts[g16] = gpt_stepper(mc.dropout, bf16=True)
+        steps[b16] = stepper(LCDT(mc), bf16=True)
     allsteps = {**{k: v[0] for k, v in gpts.items()}, **steps}
 
     if a.profile:  # where a step's time goes: the preset, with fast_dropout, and the fair plain GPT
@@ -221,7 +221,6 @@ def main():
             f"{'met' if r >= 1.0 else 'missed'})"
         )
     if a.bf16:
-        b16, g16 = 'LCDT, preset, bf16 autocast', f'plain GPT, dropout {mc.dropout}, bf16 autocast'
         print(f"{a.preset}: bf16 autocast / float32: LCDT {wall[shipped] / wall[b16]:.2f}, plain GPT "
               f"{wall[fair] / wall[g16]:.2f}; {b16} / {fair}: {wall[fair] / wall[b16]:.2f}")  # fmt: skip
     if mc.dropout > 0:
