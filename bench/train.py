@@ -5,12 +5,13 @@ step. The baseline is a plain GPT of the same depth, width and heads, over the s
 vocabulary-sized LM head and `is_causal=True` attention (no padding mask). It is timed with the preset's dropout
 setting (the fair baseline: dropout on the embeddings and on both residual branches of every block, none on the
 attention weights; nanoGPT's places, and the LCDT's), with that dropout drawn by `lcdt.nn.FastDropout`, and with no
-dropout. The LCDT is timed as shipped (`small`: dropout 0.1 on the embeddings and residual branches,
-`attn_dropout=0`), with `TrainConfig.fast_dropout` (`lcdt.nn.use_fast_dropout`: the same dropout from a cheaper
-mask), with `TrainConfig.length_buckets=2` (`LCDT.length_buckets`: the batch in two groups of windows of similar
-length, each cut to its longest, so most padding is not computed; tokens/s still counts every position), with both,
-with `TrainConfig.query_obs` (`LCDT.query_obs`: the last block only at the observation tokens the loss reads), and
-with dropout 0; `--compile` adds the preset under `torch.compile`; `--bf16` adds the preset and the fair plain GPT
+dropout. The LCDT is timed as the trainer builds it from the preset (`small`: dropout 0.1 on the embeddings and
+residual branches, `attn_dropout=0`, and `TrainConfig.query_obs`: `LCDT.query_obs`, the last block only at the
+observation tokens the loss reads), with the other setting of `query_obs`, with `TrainConfig.fast_dropout`
+(`lcdt.nn.use_fast_dropout`: the same dropout from a cheaper mask), with `TrainConfig.length_buckets=2`
+(`LCDT.length_buckets`: the batch in two groups of windows of similar length, each cut to its longest, so most padding
+is not computed; tokens/s still counts every position; it cannot be combined with `query_obs`), with both, and with
+dropout 0; `--compile` adds the preset under `torch.compile`; `--bf16` adds the preset and the fair plain GPT
 under CPU autocast to bfloat16 (`torch.autocast('cpu', torch.bfloat16)` around the forward and loss; the weights and
 AdamW stay float32), which pays only on CPUs with bfloat16 matrix instructions (`avx512_bf16` or AMX in
 /proc/cpuinfo, printed below). Every variant runs 3 rounds,
@@ -106,8 +107,13 @@ def main():
     torch.manual_seed(0)
     preset = run_config(a.preset)
     mc, tc = replace(preset.dt, vocab_size=512), preset.train
+
+    def as_trained(model):  # what `lcdt.dt.train` sets from the preset's TrainConfig
+        model.query_obs = tc.query_obs
+        return model
+
     B, S = tc.batch_size, mc.block_size
-    m = LCDT(mc)
+    m = as_trained(LCDT(mc))
     batch = random_batch(mc, B, seed=0)
 
     def stepper(model, bf16=False):
@@ -122,19 +128,21 @@ def main():
 
         return step
 
-    # the preset as shipped, then with the trainer's fast_dropout and length_buckets options, then with no dropout
-    shipped = f'LCDT, preset (dropout {mc.dropout}, attn {attn_dropout(mc)})'
+    # the preset as shipped (as the trainer builds it), then with the trainer's other options, then with no dropout;
+    # length_buckets cannot be combined with query_obs, so its variants are the preset without query_obs
+    shipped = f'LCDT, preset (dropout {mc.dropout}, attn {attn_dropout(mc)}, query_obs {tc.query_obs})'
     fast = 'LCDT, preset + fast_dropout'
-    both = 'LCDT, preset + fast_dropout + buckets 2'
-    query = 'LCDT, preset + query_obs'
+    both = 'LCDT, no query_obs + fast_dropout + buckets 2'
+    buckets = 'LCDT, no query_obs + length_buckets 2'
+    query = 'LCDT, preset without query_obs' if tc.query_obs else 'LCDT, preset + query_obs'
     variants = {shipped: m}
     if mc.dropout > 0:
-        variants[fast] = LCDT(mc)
+        variants[fast] = as_trained(LCDT(mc))
         use_fast_dropout(variants[fast])
-    variants['LCDT, preset + length_buckets 2'] = LCDT(mc)
-    variants['LCDT, preset + length_buckets 2'].length_buckets = 2
+    variants[buckets] = LCDT(mc)
+    variants[buckets].length_buckets = 2
     variants[query] = LCDT(mc)
-    variants[query].query_obs = True
+    variants[query].query_obs = not tc.query_obs
     if mc.dropout > 0:
         variants[both] = LCDT(mc)
         use_fast_dropout(variants[both])
@@ -143,7 +151,7 @@ def main():
     steps = {k: stepper(v) for k, v in variants.items()}
     if a.compile:
         t0 = time.perf_counter()
-        steps['LCDT, preset, torch.compile'] = stepper(torch.compile(LCDT(mc)))
+        steps['LCDT, preset, torch.compile'] = stepper(torch.compile(as_trained(LCDT(mc))))
         steps['LCDT, preset, torch.compile']()
         print(f"torch.compile: first step {time.perf_counter() - t0:.1f} s")
 
@@ -174,7 +182,7 @@ def main():
     b16, g16 = 'LCDT, preset, bf16 autocast', f'plain GPT, dropout {mc.dropout}, bf16 autocast'
     if a.bf16:  # the same two under CPU autocast: bf16 matmuls where the CPU has them
         gpts[g16] = gpt_stepper(mc.dropout, bf16=True)
-        steps[b16] = stepper(LCDT(mc), bf16=True)
+        steps[b16] = stepper(as_trained(LCDT(mc)), bf16=True)
     allsteps = {**{k: v[0] for k, v in gpts.items()}, **steps}
 
     if a.profile:  # where a step's time goes: the preset, with fast_dropout, and the fair plain GPT
@@ -214,7 +222,7 @@ def main():
             f"  ratio to the fair plain GPT {wall[fair] / wall[k]:.2f} (cpu {cpu[fair] / cpu[k]:.2f})"
         )
     print()
-    for k in [shipped, query, fast, 'LCDT, preset + length_buckets 2', both] if mc.dropout > 0 else [shipped, query]:
+    for k in [shipped, query, fast, buckets, both] if mc.dropout > 0 else [shipped, query]:
         r = wall[fair] / wall[k]
         print(
             f"{a.preset}: {k} / {fair}: {r:.2f} (cpu {cpu[fair] / cpu[k]:.2f}; target >= 1.0: "

@@ -408,9 +408,12 @@ def lcdt_pipeline(
     out = out or default_out(cfg.preset)
     only_ = [s for s in only.split(',') if s] or None
     status = run_pipeline(cfg, out, only=only_, force=force, command=command_line('lcdt-pipeline'))
-    built = [n for n, s in status.items() if s['status'] != 'not built']
+    built = [n for n, s in status.items() if s['status'] not in ('not built', 'off')]
     missing = [n for n, s in status.items() if s['status'] == 'not built']
+    off = [f"{n} (--set {s['when']}=true)" for n, s in status.items() if s['status'] == 'off']
     print(f"\nRun directory: {out}\nStages run or done: {', '.join(built) or 'none'}")
+    if off:
+        print(f"Off in these settings: {', '.join(off)}")
     if missing:
         print(f"Not built yet (skipped, nothing claimed): {', '.join(missing)}")
     print(f"Report: {Path(out) / 'report.md'}")
@@ -546,13 +549,17 @@ def lcdt_eval(
     set: str = None,  # settings to change, e.g. eval.n_prompts=100 eval.temperature=0 (listed below)
     no_report: bool = False,  # skip writing report.md / report.html
 ):
-    "Evaluate a trained LCDT (metrics and baselines into eval.json) and write the report."
-    from lcdt.stages import stage_evaluate, stage_report
+    "Evaluate a trained LCDT (eval.json; with eval.words also the words-alone rows) and write the report."
+    from lcdt.dt.evaluate import read_eval
+    from lcdt.stages import stage_evaluate, stage_report, stage_words
 
     run, cfg = run_and_config(preset, out, set)
     _provenance(run, cfg, 'lcdt-eval')
     figs = stage_evaluate(run, cfg)
-    r = json.loads((run / 'eval.json').read_text())
+    _mark(run, 'evaluate', cfg, figs)
+    if cfg.eval.words:  # the words-alone and route rows (the pipeline's `words` stage)
+        _mark(run, 'words', cfg, stage_words(run, cfg))
+    r = read_eval(run)
     keys = (
         'table',
         'judge_gain',
@@ -566,7 +573,6 @@ def lcdt_eval(
         'n_prompts',
     )
     print(json.dumps({k: r[k] for k in keys if k in r}, indent=1))
-    _mark(run, 'evaluate', cfg, figs)
     if no_report:
         return
     rep = stage_report(run, cfg)

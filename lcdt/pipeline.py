@@ -15,7 +15,8 @@ from .core import RunDir, atomic_write_text, cfg_to_dict
 from .checkpoint import clean_orphans
 
 # %% auto #0
-__all__ = ['STAGES', 'SPEED_ONLY', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'run_pipeline', 'write_status_report']
+__all__ = ['WORDS_SETTINGS', 'STAGES', 'SPEED_ONLY', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'stage_on',
+           'run_pipeline', 'write_status_report']
 
 # %% ../nbs/api/30_pipeline.ipynb #53cb6b1e
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Stage:
     inputs: tuple = ()  # files / directories of the run it reads
     outputs: tuple = ()  # files / directories of the run it makes
     sections: tuple = ()  # the RunConfig sections it runs with (what its marker's settings hash covers)
+    ignore: tuple = ()  # dotted settings of those sections that other stages read, not this one: a change keeps it done
+    when: str | None = None  # a dotted boolean setting: the stage runs only when it is true (an opt-in stage)
+
+
+WORDS_SETTINGS = ('eval.words', 'eval.index_texts', 'eval.routes', 'eval.route_steps')  # the words stage's alone
 
 
 STAGES = [
@@ -100,12 +106,31 @@ STAGES = [
         ),
         ('eval.json', 'eval_rollouts.npz'),
         ('eval',),
+        ignore=WORDS_SETTINGS,
+    ),
+    Stage(
+        'words',
+        'lcdt.stages:stage_words',
+        'words alone: text retrieval, the goal head, held-out phrasing, the route reading',
+        (
+            'model/model.safetensors',
+            'model/config.json',
+            'model/tokenizer.json',
+            'dataset',
+            'tokenizer.json',
+            'archive.npz',
+            'eval.json',
+            'eval_rollouts.npz',
+        ),
+        ('eval_words.json', 'eval_words_rollouts.npz'),
+        ('eval',),
+        when='eval.words',
     ),
     Stage(
         'report',
         'lcdt.stages:stage_report',
         'the Markdown/HTML report',
-        ('eval.json', 'eval_rollouts.npz', 'metrics.jsonl', 'model'),
+        ('eval.json', 'eval_rollouts.npz', 'eval_words.json', 'eval_words_rollouts.npz', 'metrics.jsonl', 'model'),
         ('report.md', 'report.html'),
     ),
 ]
@@ -158,6 +183,14 @@ _RERUN = ('not run', 'unhashed', 'output missing', 'input changed')
 SPEED_ONLY = ('eval.threads',)  # settings of how fast, not what: a stage done with other values of them stays done
 
 
+def stage_on(st: Stage, cfg) -> bool:
+    "Whether stage `st` runs with settings `cfg` (a `RunConfig`): always, or when its `when` setting is true."
+    if st.when is None:
+        return True
+    section, name = st.when.split('.')
+    return bool(getattr(getattr(cfg, section), name))
+
+
 def _load():
     "The 1-minute load average (None where the system has none)."
     try:
@@ -194,7 +227,9 @@ def _check_refusals(run, todo, cfg):
     for st in todo:
         if _resolve(st.target) is None:
             continue
-        why = run.check(st.name, stage_settings(st.name, cfg), SPEED_ONLY)
+        if not stage_on(st, cfg):
+            continue
+        why = run.check(st.name, stage_settings(st.name, cfg), SPEED_ONLY + st.ignore)
         if why is not None and why[0] not in _RERUN:
             raise _refuse(run, *why)
 
@@ -218,6 +253,12 @@ def run_pipeline(
     if bad:
         raise ValueError(f"unknown stage(s) {bad}: expected some of {names}")
     todo = [s for s in STAGES if not only or s.name in only]
+    off = [s.name for s in todo if only and not stage_on(s, cfg)]
+    if off:
+        raise ValueError(
+            f"stage {off[0]!r} is off in these settings ({get_stage(off[0]).when} is false): "
+            f"add --set {get_stage(off[0]).when}=true to run it"
+        )
     run, status = RunDir(out or f'runs/{cfg.preset}'), {}
     clean_orphans(run.path)  # temp files of writes a kill interrupted
     if not force:
@@ -229,13 +270,17 @@ def run_pipeline(
         )
     write_provenance(run, cfg, command)
     for st in todo:
+        if not stage_on(st, cfg):
+            status[st.name] = dict(status='off', what=st.what, when=st.when)
+            log(f"[{st.name}] off ({st.when} is false; --set {st.when}=true runs it): {st.what}")
+            continue
         fn = _resolve(st.target)
         if fn is None:
             status[st.name] = dict(status='not built', what=st.what)
             log(f"[{st.name}] not built yet: skipped ({st.what})")
             continue
         settings = stage_settings(st.name, cfg)
-        why = None if force else run.check(st.name, settings, SPEED_ONLY)
+        why = None if force else run.check(st.name, settings, SPEED_ONLY + st.ignore)
         if not force and why is None:
             status[st.name] = dict(status='done earlier', **run.stage_info(st.name))
             log(f"[{st.name}] already done in {run.path}: skipped")

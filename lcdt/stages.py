@@ -19,7 +19,8 @@ from .config import RunConfig, config_to_dict, run_config, apply_sets, seeded, s
 
 # %% auto #0
 __all__ = ['as_run_config', 'stage_archive', 'stage_verify', 'stage_annotate', 'stage_describe', 'stage_dataset',
-           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_report', 'learning_curve', 'write_provenance']
+           'stage_tokenizer', 'stage_train', 'stage_evaluate', 'stage_words', 'stage_report', 'learning_curve',
+           'write_provenance']
 
 # %% ../nbs/api/31_stages.ipynb #0e59c9af
 def as_run_config(cfg='tiny', sets=()) -> RunConfig:
@@ -228,16 +229,32 @@ def stage_evaluate(run: RunDir, cfg: RunConfig | str) -> dict:
 
     cfg = seeded(as_run_config(cfg))
     nav = _nav_kw(evaluate_run, cfg.nav)  # the rollouts run in the run's room, with its robot
-    r = evaluate_run(run, cfg.eval, **nav)
+    r = evaluate_run(run, cfg.eval, words=False, **nav)  # the words-alone rows: the `words` stage's
     fig = {
         f"{k}_{m}": v
         for k, t in r['table'].items()
         for m, v in t.items()
-        if k
-        in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive', 'text_retrieval', 'lcdt_goal', 'heldout_lcdt_goal')
+        if k in ('lcdt', 'lcdt_bd_only', 'random', 'nearest_archive')
     }
     fig.update({f"{k}_end_rate": v['end_rate'] for k, v in r['human'].items()})
     return dict(n_prompts=r['n_prompts'], obs_mode=r['obs_mode'], **fig)
+
+
+def stage_words(run: RunDir, cfg: RunConfig | str) -> dict:
+    "The words-alone and route rows on the evaluation's prompts (`evaluate_words`); write `eval_words.json`."
+    from lcdt.dt.evaluate import evaluate_words
+
+    cfg = seeded(as_run_config(cfg))
+    r = evaluate_words(run, cfg.eval, **_nav_kw(evaluate_words, cfg.nav))
+    if r.get('skipped'):
+        return dict(skipped=True)
+    fig = {
+        f"{k}_{m}": v
+        for k, t in r['table'].items()
+        for m, v in t.items()
+        if k in ('text_retrieval', 'lcdt_goal', 'heldout_lcdt_goal', 'route_gc')
+    }
+    return dict(index_texts=r['words']['index_texts'], **fig)
 
 
 def stage_report(run: RunDir, cfg: RunConfig | str) -> dict:

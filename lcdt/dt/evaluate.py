@@ -6,6 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/dt_evaluate.html.md"""
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #2573f31c
 from __future__ import annotations
+import dataclasses
 import io
 import json
 import time
@@ -21,10 +22,10 @@ from .model import POSE_FEATURES, check_tokenizer, load_model, pose_features, ro
 from ..text.tokenizer import tokenizer_from_file
 
 # %% auto #0
-__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'TEXT_INDEX', 'GOAL_DIR', 'LCDTPolicy',
-           'load_run_model', 'follow', 'score_rollouts', 'summarise_scores', 'paired_gain', 'gain_by_length',
-           'load_instructions', 'object_centre', 'instruction_scores', 'training_texts', 'TextGoals', 'EvalConfig',
-           'evaluate_run']
+__all__ = ['SUCCESS_PX', 'LENGTH_BINS', 'HUMAN_INSTRUCTIONS', 'INSTRUCTION_STYLES', 'TEXT_INDEX', 'GOAL_DIR', 'WORDS_EVAL',
+           'WORDS_ROLLOUTS', 'LCDTPolicy', 'load_run_model', 'follow', 'score_rollouts', 'summarise_scores',
+           'paired_gain', 'gain_by_length', 'load_instructions', 'object_centre', 'instruction_scores',
+           'training_texts', 'TextGoals', 'EvalConfig', 'evaluate_run', 'evaluate_words', 'read_eval', 'read_rollouts']
 
 # %% ../../nbs/api/12_dt_evaluate.ipynb #01b1f992
 class LCDTPolicy:
@@ -431,14 +432,14 @@ class EvalConfig:
     temperature: float = 1.0  # the LCDT's action sampling temperature (0 = argmax)
     threads: int = 0  # torch CPU threads while evaluating (0 = torch's default)
     seed: int = 0  # seed of the prompt choice, the random baseline and the action sampling
-    words: bool = True  # also the words-alone rows (text retrieval, LCDT + retrieved BD / goal head, held-out phrasing)
+    words: bool = True  # also the words-alone rows (`evaluate_words`; the pipeline's `words` stage)
     index_texts: int = 1  # training texts per route MiniLM embeds for retrieval and the goal head (0: all of them)
     routes: bool = True  # with the words rows, also the route reading's (`lcdt.dt.route`: words -> waypoints -> MLP)
     route_steps: int = 6000  # training steps of the route reading's goal-conditioned MLP (kept in the run)
 
 
 def _route_rows(run, cfg, nav, human: bool, log) -> dict:
-    "The route reading's rows for `eval.json` (`lcdt.dt.route.evaluate_routes`, the goal-conditioned MLP driving)."
+    "The route reading's rows for `eval_words.json` (`lcdt.dt.route.evaluate_routes`: the goal-conditioned MLP)."
     from lcdt.dt.route import evaluate_routes
 
     r = evaluate_routes(
@@ -550,8 +551,10 @@ def evaluate_run(
     device: str | None = None,
     log=print,
     nav=None,  # the room (a `NavConfig`) the model was trained in; None = the default one
+    words: bool | None = None,  # also `evaluate_words` (None: `cfg.words`); the pipeline runs it as its own stage
 ) -> dict:
-    "Evaluate `run/model` on test prompts, baselines and human instructions; write `eval.json`, `eval_rollouts.npz`."
+    """Evaluate `run/model` on test prompts, baselines and human instructions; write `eval.json`, `eval_rollouts.npz`.
+    With `words`, also the words-alone and route rows (`evaluate_words`); the result is `read_eval(run)`."""
     from lcdt.nav.env import BatchNav, NavConfig
     from lcdt.nav.policy import policy_fn_from_params, init_params, mlp_widths
     from lcdt.nav.scene import default_scene
@@ -611,32 +614,12 @@ def evaluate_run(
     human = {}
     if H:
         _score_human(parts, ['human_text', 'human_text_bd', 'human_bd_only'], rows, scene, human, per)
-    words = (
-        _words_alone(run, cfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, roll.pos.shape[1], log)
-        if cfg.words
-        else None
-    )
-    if words:
-        table.update(words['table'])
-        human.update(words['human'])
-        per.update(words['per'])
-        parts.update(words['parts'])
     gains = {
         b: paired_gain(per['lcdt']['judge'], per[b]['judge'])
-        for b in ('lcdt_bd_only', 'nearest_archive', 'random', 'text_retrieval')
+        for b in ('lcdt_bd_only', 'nearest_archive', 'random')
         if N > 1 and b in per
     }
     by_len = gain_by_length(texts, per['lcdt']['judge'], per['lcdt_bd_only']['judge']) if N > 1 else []
-    text_gain, text_by_len = {}, []
-    if words and N > 1:  # the text-only mode (LCDT + goal head) against the other ways to act on words alone
-        text_gain = {
-            a: {b: paired_gain(per[a]['judge'], per[b]['judge']) for b in against}
-            for a, against in (
-                ('lcdt_goal', ('text_retrieval', 'lcdt_text_only', 'lcdt_retrieved_bd')),
-                ('heldout_lcdt_goal', ('heldout_text_retrieval', 'heldout_lcdt_text_only', 'lcdt_goal')),
-            )
-        }
-        text_by_len = gain_by_length(texts, per['lcdt_goal']['judge'], per['text_retrieval']['judge'])
     res = dict(
         preset=preset,
         obs_mode=model.cfg.obs_mode,
@@ -649,9 +632,9 @@ def evaluate_run(
         table=table,
         judge_gain=gains,
         judge_gain_by_length=by_len,
-        text_only_gain=text_gain,
-        text_only_gain_by_length=text_by_len,
-        words=words['info'] if words else None,
+        text_only_gain={},  # these three: `evaluate_words`'s, in `eval_words.json` (`read_eval` merges them)
+        text_only_gain_by_length=[],
+        words=None,
         human=human,
         prompts=[
             dict(
@@ -660,7 +643,6 @@ def evaluate_run(
                 bd=[round(float(x), 1) for x in b],
                 lcdt_judge=None if np.isnan(per['lcdt']['judge'][j]) else round(float(per['lcdt']['judge'][j]), 3),
                 lcdt_dist=round(float(per['lcdt']['dist'][j]), 1),
-                **(dict(heldout_text=words['ptexts'][j]) if words else {}),
             )
             for j, (i, t, b) in enumerate(zip(idx, texts, bds))
         ],
@@ -669,14 +651,154 @@ def evaluate_run(
     )
     atomic_write_json(run / 'eval.json', res)
     buf = io.BytesIO()
-    extra = {f'{k}_bds': v for k, v in words['bds'].items()} if words else {}
-    np.savez(buf, bds=bds, hbds=hbds, **extra, **{k: v.astype(np.float32) for k, v in parts.items()})
+    np.savez(buf, bds=bds, hbds=hbds, **{k: v.astype(np.float32) for k, v in parts.items()})
     atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
-    if words and cfg.routes:  # read from eval.json and the rollouts just written, then added to them
-        rt = _route_rows(run, cfg, nav, H > 0, log)
+    if cfg.words if words is None else words:
+        evaluate_words(run, cfg, instructions, device, log, nav)
+        return read_eval(run)
+    return res
+
+
+WORDS_EVAL = 'eval_words.json'  # `evaluate_words`' rows, beside eval.json (the pipeline's `words` stage)
+WORDS_ROLLOUTS = 'eval_words_rollouts.npz'  # their rollouts, beside eval_rollouts.npz
+
+
+def _eval_key(run) -> str | None:
+    "The sha256 of `run`'s eval.json: `eval_words.json` records the one it extends."
+    from lcdt.core import hash_path
+
+    return hash_path(run / 'eval.json')
+
+
+def evaluate_words(
+    run,
+    cfg: EvalConfig | None = None,  # `index_texts`, `routes`, `route_steps` (the prompts are eval.json's)
+    instructions=None,  # as `evaluate_run`'s
+    device: str | None = None,
+    log=print,
+    nav=None,  # the room (a `NavConfig`) the model was trained in; None = the default one
+) -> dict:
+    """The words-alone rows (and with `cfg.routes` the route reading's) on the prompts of `run`'s eval.json, paired
+    with its LCDT rollouts; write `eval_words.json` and `eval_words_rollouts.npz`. `read_eval` merges them."""
+    from lcdt.nav.scene import default_scene
+
+    cfg = validate_cfg(EvalConfig() if cfg is None else cfg)
+    run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    if not (run / 'eval.json').exists() or not (run / 'eval_rollouts.npz').exists():
+        raise FileNotFoundError(f"{run.path} has no eval.json and eval_rollouts.npz: run the evaluate stage first")
+    t0, scene, ev = time.time(), default_scene(), read_json(run / 'eval.json')
+    key, seed, temp = _eval_key(run), int(ev['seed']), float(ev['temperature'])
+    ecfg = dataclasses.replace(cfg, seed=seed, temperature=temp)  # the evaluation's draws, whatever `cfg` says
+    if cfg.threads:
+        import torch
+
+        torch.set_num_threads(cfg.threads)
+    test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
+    where = {int(i): j for j, i in enumerate(test['id'])}
+    missing = [p['id'] for p in ev['prompts'] if int(p['id']) not in where]
+    if missing:
+        raise ValueError(f"eval.json's prompts {missing[:5]} are not test entries of {run.path}'s dataset")
+    idx = np.array([where[int(p['id'])] for p in ev['prompts']], np.int64)
+    texts, bds = [p['text'] for p in ev['prompts']], test['bd'][idx].astype(np.float32)
+    rows = load_instructions(instructions) if instructions is not False else []
+    if len(rows) != ev['n_human']:
+        raise ValueError(
+            f"{len(rows)} instructions given, but eval.json was made with {ev['n_human']}: give the same set"
+        )
+    with np.load(run / 'eval_rollouts.npz') as z:
+        saved = {k: z[k] for k in ('lcdt', 'lcdt_text_only') if k in z}
+    model, tok = load_run_model(run.path, device)
+    words = _words_alone(
+        run, ecfg, model, tok, train, test, idx, texts, bds, rows, scene, nav, saved['lcdt'].shape[1], log
+    )
+    if words is None:  # no MiniLM or no events: say why in the file, so the stage is done and the report says so
+        res = dict(of_eval=key, skipped=True, seconds=round(time.time() - t0, 2))
+        atomic_write_json(run / WORDS_EVAL, res)
+        atomic_write_bytes(run / WORDS_ROLLOUTS, _npz({}))
+        return res
+    per, N = words['per'], len(texts)
+    for k, p in saved.items():  # the evaluation's own rollouts, scored again to pair with
+        per[k] = score_rollouts(p, texts, bds, scene)
+    text_gain, text_by_len, gains = {}, [], {}
+    if N > 1:  # the text-only mode (LCDT + goal head) against the other ways to act on words alone
+        gains['text_retrieval'] = paired_gain(per['lcdt']['judge'], per['text_retrieval']['judge'])
+        text_gain = {
+            a: {b: paired_gain(per[a]['judge'], per[b]['judge']) for b in against}
+            for a, against in (
+                ('lcdt_goal', ('text_retrieval', 'lcdt_text_only', 'lcdt_retrieved_bd')),
+                ('heldout_lcdt_goal', ('heldout_text_retrieval', 'heldout_lcdt_text_only', 'lcdt_goal')),
+            )
+        }
+        text_by_len = gain_by_length(texts, per['lcdt_goal']['judge'], per['text_retrieval']['judge'])
+    res = dict(
+        of_eval=key,  # the eval.json these rows pair with
+        table=words['table'],
+        human=words['human'],
+        judge_gain=gains,
+        text_only_gain=text_gain,
+        text_only_gain_by_length=text_by_len,
+        words=words['info'],
+        heldout_text=words['ptexts'],  # per prompt of eval.json, in its order
+        human_rows_end={m: [bool(x) for x in per[m]['end']] for m in words['human']},
+        seconds=round(time.time() - t0, 2),
+    )
+    atomic_write_json(run / WORDS_EVAL, res)
+    extra = {f'{k}_bds': v for k, v in words['bds'].items()}
+    atomic_write_bytes(run / WORDS_ROLLOUTS, _npz(dict(extra, **words['parts'])))
+    if cfg.routes:  # read from eval_words.json and the rollouts just written, then added to them
+        rt = _route_rows(run, cfg, nav, ev['n_human'] > 0, log)
         res['table'].update(rt['table'])
         res['human'].update(rt['human'])
         res['routes'] = rt['info']
         res['seconds'] = round(time.time() - t0, 2)
-        atomic_write_json(run / 'eval.json', res)
+        atomic_write_json(run / WORDS_EVAL, res)
     return res
+
+
+def _npz(arrays: dict) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
+    return buf.getvalue()
+
+
+def _fresh_words(run) -> dict | None:
+    "`run`'s eval_words.json if it was made from its eval.json as it is now (else None: stale, skipped or absent)."
+    p = run / WORDS_EVAL
+    if not p.exists():
+        return None
+    w = read_json(p)
+    return w if w.get('of_eval') == _eval_key(run) and not w.get('skipped') else None
+
+
+def read_eval(run) -> dict:
+    """`run`'s eval.json with the rows of its eval_words.json merged in (when that was made from this eval.json):
+    the words-alone and route rows in `table` and `human`, their gains, `words`, `routes`, each prompt's
+    `heldout_text`."""
+    run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    if not (run / 'eval.json').exists():
+        raise FileNotFoundError(f"{run.path} has no eval.json: run the evaluate stage first")
+    ev, w = read_json(run / 'eval.json'), _fresh_words(run)
+    if w is None:
+        return ev
+    ev['table'].update(w['table'])
+    ev['human'].update(w['human'])
+    ev['judge_gain'].update(w['judge_gain'])
+    for k in ('text_only_gain', 'text_only_gain_by_length', 'words', 'routes'):
+        if k in w:
+            ev[k] = w[k]
+    for p, h in zip(ev['prompts'], w['heldout_text']):
+        p['heldout_text'] = h
+    for j, r in enumerate(ev['human_rows']):
+        r.update({f"{m}_end": e[j] for m, e in w['human_rows_end'].items()})
+    return ev
+
+
+def read_rollouts(run) -> dict:
+    "`run`'s saved rollouts (eval_rollouts.npz), with eval_words_rollouts.npz's when eval_words.json is current."
+    run = run if isinstance(run, RunDir) else RunDir(run, create=False)
+    with np.load(run / 'eval_rollouts.npz') as z:
+        out = {k: z[k] for k in z.files}
+    if _fresh_words(run) is not None and (run / WORDS_ROLLOUTS).exists():
+        with np.load(run / WORDS_ROLLOUTS) as z:
+            out.update({k: z[k] for k in z.files})
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core import RunDir, atomic_write_text, read_json
-from .evaluate import SUCCESS_PX
+from .evaluate import SUCCESS_PX, read_eval
 from .train import read_metrics, read_checkpoint_state
 from ..nav.scene import default_scene
 from ..text.describe import mentions
@@ -290,6 +290,15 @@ def _archive_md(run):
 def _words_md(ev) -> list:
     "The report's words-alone section: the text-only mode against the other ways to act on words, and phrasing."
     g, w = ev.get('text_only_gain') or {}, ev.get('words') or {}
+    if not w:
+        return [
+            "## Words alone",
+            "",
+            "Not run for this report: the words-alone rows (text retrieval, the goal head, held-out phrasing, the "
+            "route reading) are the `words` stage's, which runs with `--set eval.words=true` (a few minutes on the "
+            "small preset).",
+            "",
+        ]
     if not g:
         return []
     md = [
@@ -359,7 +368,7 @@ def _routes_md(ev) -> list:
 def write_report(run, preset: str | None = None, n_show: int = 6) -> Path:
     "Write `report.md`, `report.html` and their PNG figures in `run` from `eval.json`, `metrics.jsonl`, the rollouts."
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
-    ev = read_json(run / 'eval.json')
+    ev = read_eval(run)  # eval.json, with the words stage's rows when it ran on this evaluation
     preset = _run_preset(run, ev) if preset is None else preset
     rows = read_metrics(run / 'metrics.jsonl')
     ro = np.load(run / 'eval_rollouts.npz', allow_pickle=False)

@@ -553,6 +553,8 @@ def evaluate_routes(
     from lcdt.core import RunDir, atomic_write_json, read_json
     from lcdt.dt.evaluate import (
         TextGoals,
+        read_eval,
+        read_rollouts,
         gain_by_length,
         instruction_scores,
         load_instructions,
@@ -567,10 +569,13 @@ def evaluate_routes(
         raise ValueError("seeds must name at least one training seed, e.g. (0,) or (0, 1, 2)")
     if not (run / 'eval.json').exists():
         raise FileNotFoundError(f"{run.path} has no eval.json: run the evaluate stage first")
-    ev, t0 = read_json(run / 'eval.json'), time.time()
+    ev, t0 = read_eval(run), time.time()  # with the words-alone rows of eval_words.json
     P = [p for p in ev['prompts'] if p['text']]
     if not P or 'heldout_text' not in P[0]:
-        raise ValueError(f"{run / 'eval.json'} has no words-alone rows (evaluate with eval.words=True)")
+        raise ValueError(
+            f"{run.path} has no words-alone rows to pair with: run the words stage first "
+            "(lcdt-pipeline --only words --set eval.words=true, or lcdt.dt.evaluate.evaluate_words)"
+        )
     texts, held = [p['text'] for p in P], [p['heldout_text'] for p in P]
     bds = np.array([p['bd'] for p in P], np.float32)
     rows = load_instructions() if human else []
@@ -601,7 +606,7 @@ def evaluate_routes(
                     tr.follow(allt[2 * N :], 'gc', cues=False, seed=seed, nav=nav).pos,
                 ]
             )
-    saved = dict(np.load(run / 'eval_rollouts.npz')) if (run / 'eval_rollouts.npz').exists() else {}
+    saved = read_rollouts(run)
     keep = [i for i, p in enumerate(ev['prompts']) if p['text']]
     per, hum, halves = {}, {}, {}
     for k, p in pos.items():
