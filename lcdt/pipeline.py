@@ -15,8 +15,8 @@ from .core import RunDir, atomic_write_text, cfg_to_dict
 from .checkpoint import clean_orphans
 
 # %% auto #0
-__all__ = ['WORDS_SETTINGS', 'STAGES', 'SPEED_ONLY', 'Stage', 'get_stage', 'stage_settings', 'mark_stage', 'stage_on',
-           'run_pipeline', 'write_status_report']
+__all__ = ['MODEL_INPUTS', 'WORDS_SETTINGS', 'STAGES', 'SPEED_ONLY', 'Stage', 'get_stage', 'stage_settings', 'mark_stage',
+           'stage_on', 'run_pipeline', 'write_status_report']
 
 # %% ../nbs/api/30_pipeline.ipynb #53cb6b1e
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class Stage:
     when: str | None = None  # a dotted boolean setting: the stage runs only when it is true (an opt-in stage)
 
 
+MODEL_INPUTS = (  # what a stage that rolls out the trained model reads
+    'model/model.safetensors',
+    'model/config.json',
+    'model/tokenizer.json',
+    'dataset',
+    'tokenizer.json',
+    'archive.npz',
+)
 WORDS_SETTINGS = ('eval.words', 'eval.index_texts', 'eval.routes', 'eval.route_steps')  # the words stage's alone
 
 
@@ -96,14 +104,7 @@ STAGES = [
         'evaluate',
         'lcdt.stages:stage_evaluate',
         'conditioned rollouts, metrics and baselines',
-        (
-            'model/model.safetensors',
-            'model/config.json',
-            'model/tokenizer.json',
-            'dataset',
-            'tokenizer.json',
-            'archive.npz',
-        ),
+        MODEL_INPUTS,
         ('eval.json', 'eval_rollouts.npz'),
         ('eval',),
         ignore=WORDS_SETTINGS,
@@ -112,16 +113,7 @@ STAGES = [
         'words',
         'lcdt.stages:stage_words',
         'words alone: text retrieval, the goal head, held-out phrasing, the route reading',
-        (
-            'model/model.safetensors',
-            'model/config.json',
-            'model/tokenizer.json',
-            'dataset',
-            'tokenizer.json',
-            'archive.npz',
-            'eval.json',
-            'eval_rollouts.npz',
-        ),
+        (*MODEL_INPUTS, 'eval.json', 'eval_rollouts.npz'),
         ('eval_words.json', 'eval_words_rollouts.npz'),
         ('eval',),
         when='eval.words',
