@@ -100,7 +100,7 @@ RUN_PRESETS = {
             bd_dropout=0.4,
             random_starts=2,
             random_start_texts=True,
-            query_obs=True,  # the last block only where the loss reads: the same loss, 1.3x the tokens/s (issue 24)
+            query_obs=True,  # the last block only where the loss reads: the same loss, 1.24x the tokens/s (bench)
         ),
         # threads 0: every core (1 gave the same eval.json); the words stage (words-alone and route rows, about 5
         # of the pipeline's 13 minutes) is opt-in here: --set eval.words=true

@@ -462,6 +462,14 @@ def _route_rows(run, cfg, nav, human: bool, log) -> dict:
     )
 
 
+def _set_threads(cfg):
+    "torch's CPU threads for an evaluation: `cfg.threads` (0 leaves torch's default)."
+    if cfg.threads:
+        import torch
+
+        torch.set_num_threads(cfg.threads)
+
+
 def _score_human(parts, names, rows, scene, human: dict, per: dict):
     "Score the human-phrased rollouts `parts[name]`: end/follow rates into `human`, scores per instruction into `per`."
     for name in names:
@@ -568,10 +576,7 @@ def evaluate_run(
     run = run if isinstance(run, RunDir) else RunDir(run, create=False)
     seed, n_prompts, temp = cfg.seed, cfg.n_prompts, float(cfg.temperature)
     t0, scene, g = time.time(), default_scene(), rng(seed)
-    if cfg.threads:
-        import torch
-
-        torch.set_num_threads(cfg.threads)
+    _set_threads(cfg)
     cfg_file = run / 'config.json'  # the run's config (the pipeline writes it first) names its preset
     preset = read_json(cfg_file).get('preset') if Path(cfg_file).is_file() else None
     test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
@@ -650,9 +655,7 @@ def evaluate_run(
         seconds=round(time.time() - t0, 2),
     )
     atomic_write_json(run / 'eval.json', res)
-    buf = io.BytesIO()
-    np.savez(buf, bds=bds, hbds=hbds, **{k: v.astype(np.float32) for k, v in parts.items()})
-    atomic_write_bytes(run / 'eval_rollouts.npz', buf.getvalue())
+    atomic_write_bytes(run / 'eval_rollouts.npz', _npz(dict(parts, bds=bds, hbds=hbds)))
     if cfg.words if words is None else words:
         evaluate_words(run, cfg, instructions, device, log, nav)
         return read_eval(run)
@@ -689,10 +692,7 @@ def evaluate_words(
     t0, scene, ev = time.time(), default_scene(), read_json(run / 'eval.json')
     key, seed, temp = _eval_key(run), int(ev['seed']), float(ev['temperature'])
     ecfg = dataclasses.replace(cfg, seed=seed, temperature=temp)  # the evaluation's draws, whatever `cfg` says
-    if cfg.threads:
-        import torch
-
-        torch.set_num_threads(cfg.threads)
+    _set_threads(cfg)
     test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
     where = {int(i): j for j, i in enumerate(test['id'])}
     missing = [p['id'] for p in ev['prompts'] if int(p['id']) not in where]
@@ -756,6 +756,7 @@ def evaluate_words(
 
 
 def _npz(arrays: dict) -> bytes:
+    "The bytes of an `.npz` of `arrays`, each as float32 (the saved rollouts and their BDs)."
     buf = io.BytesIO()
     np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
     return buf.getvalue()

@@ -294,9 +294,9 @@ def _words_md(ev) -> list:
         return [
             "## Words alone",
             "",
-            "Not run for this report: the words-alone rows (text retrieval, the goal head, held-out phrasing, the "
-            "route reading) are the `words` stage's, which runs with `--set eval.words=true` (a few minutes on the "
-            "small preset).",
+            "Not in this report: the words-alone rows (text retrieval, the goal head, held-out phrasing, the route "
+            "reading) are the `words` stage's, which runs with `--set eval.words=true` (a few minutes on the small "
+            "preset) and needs the MiniLM package (`lcdt[minilm]`; without it the stage logs that it skipped them).",
             "",
         ]
     if not g:
