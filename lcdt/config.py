@@ -71,7 +71,8 @@ RUN_PRESETS = {
         eval=dict(n_prompts=24, threads=1, temperature=1.0, route_steps=300),
     ),
     'small': dict(
-        archive=dict(pop=250, generations=160, threshold=4.0, ckpt_every=20),
+        # ckpt_every 40: each checkpoint rewrites the archive so far (240 MB by the end)
+        archive=dict(pop=250, generations=160, threshold=4.0, ckpt_every=40),
         describe=dict(n_paraphrases=4),
         tokenizer=dict(vocab_size=900),
         dt=dict(

@@ -282,20 +282,41 @@ def cfg_override(cfg, overrides):
 
 # %% ../nbs/api/00_core.ipynb #4433c188
 import hashlib
+import time
 
 _STAGE_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 _UNHASHED = ('.', 'cache-')  # temp files of atomic writes; Hugging Face `datasets` cache files
+
+
+_HASHED: dict = {}  # file -> (its stat when hashed, sha256): the stages' checks read the same files again and again
+_SETTLED_S = 3.0  # a file changed this recently is hashed every time (it may change again within a timestamp's tick)
+
+
+def _file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, remembered in this process while the file's device, inode, size, modification and
+    change times stay the same (git's index works so); a write or a rename changes the change time, which no one can
+    set back. A file younger than `_SETTLED_S` is read every time, as git re-reads a "racily clean" one."""
+    st, key = path.stat(), os.path.abspath(path)
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    hit = _HASHED.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLED_S * 1e9:
+        if len(_HASHED) >= 10_000:
+            _HASHED.clear()
+        _HASHED[key] = (stamp, h.hexdigest())
+    return h.hexdigest()
 
 
 def hash_path(path) -> str | None:
     "sha256 of a file's bytes, or of a directory's sorted file names and their hashes; `None` if absent."
     path = Path(path)
     if path.is_file():
-        h = hashlib.sha256()
-        with open(path, 'rb') as f:
-            for block in iter(lambda: f.read(1 << 20), b''):
-                h.update(block)
-        return h.hexdigest()
+        return _file_hash(path)
     if not path.is_dir():
         return None
     h = hashlib.sha256()

@@ -183,7 +183,8 @@ def dataset_card(ds, info: dict | None = None) -> str:
     (T, K), P = ds.features['obs'].shape, ds.features['params'].length
     widths = '-'.join(str(w) for w in mlp_widths(K))
     obs_doc = f"observation each action was taken on: {K - 2} laser readings (in [0, 1]) and 2 bumpers"
-    counts = {s: int(sum(1 for x in ds['split'] if x == s)) for s in SPLITS}
+    split = ds.select_columns(['split']).with_format(None)[:]['split']  # one read (`ds['split']` reads row by row)
+    counts = {s: split.count(s) for s in SPLITS}
     figs = '\n'.join(f"| {k} | {v} |" for k, v in info.items())
     return f"""---
 license: apache-2.0
@@ -330,14 +331,16 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
             problems.append(f"act outside [-1, 1] in rows {rows[:max_report].tolist()}")
     if not np.array_equal(x['id'], np.arange(n)):
         problems.append("id: ids are not 0..N-1 in order")
-    bad_split = sorted(set(ds['split']) - set(SPLITS))
+    split = ds.select_columns(['split']).with_format(None)[:]['split']  # one read (`ds['split']` reads row by row)
+    bad_split = sorted(set(split) - set(SPLITS))
     if bad_split:
         problems.append(f"split: unknown split name(s) {bad_split}, expected {list(SPLITS)}")
     n_checked = 0
     if check_events and not problems:
         from lcdt.nav.scene import annotate_batch, default_scene
 
-        stored = [[(e['t'], e['relation'], e['obj'], e['tile']) for e in row] for row in ds['events']]
+        events = ds.select_columns(['events']).with_format(None)[:]['events']
+        stored = [[(e['t'], e['relation'], e['obj'], e['tile']) for e in row] for row in events]
         fresh = [[tuple(e) for e in events_to_json(r)] for r in annotate_batch(x['pos'], default_scene())]
         rows = [i for i, (a, b) in enumerate(zip(stored, fresh)) if a != b]
         if rows:
@@ -349,5 +352,5 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
         rows=n,
         steps=T,
         events_checked=n_checked,
-        splits={s: int(sum(1 for v in ds['split'] if v == s)) for s in SPLITS},
+        splits={s: split.count(s) for s in SPLITS},
     )

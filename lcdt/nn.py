@@ -13,15 +13,16 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['TrunkConfig', 'attn_dropout', 'at_positions', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'Trunk',
-           'fast_dropout', 'FastDropout', 'use_fast_dropout', 'warmup_cosine', 'dist_info', 'init_dist', 'wrap_ddp',
-           'mean_across', 'barrier', 'main_first', 'local_slice', 'torchrun']
+__all__ = ['TrunkConfig', 'attn_dropout', 'at_positions', 'causal_mask', 'KVBuffer', 'with_past', 'CausalSelfAttention', 'MLP',
+           'Block', 'Trunk', 'fast_dropout', 'FastDropout', 'use_fast_dropout', 'warmup_cosine', 'dist_info',
+           'init_dist', 'wrap_ddp', 'mean_across', 'barrier', 'main_first', 'local_slice', 'torchrun']
 
 # %% ../nbs/api/09_nn.ipynb #6105241d
 @dataclass
@@ -65,6 +66,32 @@ def causal_mask(s: int, p: int = 0, device=None) -> torch.Tensor:
     return torch.ones(s, p + s, dtype=torch.bool, device=device).tril(p)
 
 
+class KVBuffer(NamedTuple):
+    """A cache's keys and values (b, h, n, d/h) whose first `p` positions are the past; a call writes its own keys and
+    values after them, in place, and attends to the first p + s: no copy of the p (a `torch.cat` would copy them at
+    every call). For a fixed past, such as a prompt, read again with new tokens after it at each step."""
+
+    k: torch.Tensor
+    v: torch.Tensor
+    p: int
+
+    @classmethod
+    def of(cls, k: torch.Tensor, v: torch.Tensor, room: int) -> KVBuffer:
+        "The past `k`, `v` (b, h, p, d/h) with room for `room` more positions."
+        return cls(*(torch.cat([z, z.new_zeros(*z.shape[:2], room, z.shape[3])], 2) for z in (k, v)), k.shape[2])
+
+
+def with_past(past, k: torch.Tensor, v: torch.Tensor) -> tuple:
+    "Keys and values (b, h, p + s, d/h), `past` (a (k, v) pair or a `KVBuffer`) first, and p."
+    if not isinstance(past, KVBuffer):
+        return torch.cat([past[0], k], 2), torch.cat([past[1], v], 2), past[0].shape[2]
+    p, e = past.p, past.p + k.shape[2]
+    if e > past.k.shape[2]:
+        raise ValueError(f"{k.shape[2]} new positions do not fit the KVBuffer's {past.k.shape[2] - p} after its past")
+    past.k[:, :, p:e], past.v[:, :, p:e] = k, v
+    return past.k[:, :, :e], past.v[:, :, :e], p
+
+
 class CausalSelfAttention(nn.Module):
     "Multi-head self-attention, causal unless a boolean mask says otherwise, with an optional KV cache."
 
@@ -76,7 +103,8 @@ class CausalSelfAttention(nn.Module):
         self.n_head, self.dropout = cfg.n_head, attn_dropout(cfg)
 
     def forward(self, x, mask=None, past=None, query=None):
-        """Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h) are attended to first.
+        """Output (b, s, d) and this call's keys/values; `past` keys/values (b, h, p, d/h), a pair or a `KVBuffer`, are
+        attended to first.
         `query` (q,), or (b, q) for each row its own: the output at those positions only, (b, q, d), every position's
         keys and values attended to."""
         if query is not None:
@@ -85,9 +113,9 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (b, s, d)
         q, k, v = (z.view(B, S, self.n_head, C // self.n_head).transpose(1, 2) for z in (q, k, v))  # (b, h, s, d/h)
         kv = (k, v)
-        p = 0 if past is None else past[0].shape[2]
+        p = 0
         if past is not None:
-            k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
+            k, v, p = with_past(past, k, v)  # (b, h, p+s, d/h)
         causal = mask is None and p == 0
         if mask is None and p and S > 1:
             mask = causal_mask(S, p, x.device)
@@ -161,6 +189,13 @@ def _check_query(query, t, past, b):
         raise ValueError(f"query positions must lie in [0, {t}), got {int(query.min())}..{int(query.max())}")
 
 
+def _grown(past, kv):
+    "The cache after a call: a pair, `past` and `kv` joined; a `KVBuffer`, its past now ending after `kv`."
+    if isinstance(past, KVBuffer):
+        return KVBuffer(past.k, past.v, past.p + kv[0].shape[2])
+    return tuple(torch.cat([p, n], 2) for p, n in zip(past, kv))
+
+
 class Trunk(nn.Module):
     "A stack of pre-norm blocks and a final layer norm: (b, t, d) in, (b, t, d) out, optional KV cache."
 
@@ -172,7 +207,8 @@ class Trunk(nn.Module):
         self.ln_f = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
 
     def forward(self, x, mask=None, past=None, query=None):
-        """Hidden states (b, t, d) and a list of (k, v) per layer; `past` is such a list from an earlier call. With
+        """Hidden states (b, t, d) and a list of (k, v) per layer; `past` is such a list from an earlier call (or of
+        `KVBuffer`s: filled in place, the list returned says where their past now ends). With
         `query`, positions (q,) or, each row its own, (b, q), the hidden states at those positions only, (b, q, d): the
         last block computes its queries, attention output and MLP there alone (the others only give it keys and
         values), for a loss or a decoder that reads a few positions. The same values as `forward(x, mask)[0]` read at
@@ -186,7 +222,7 @@ class Trunk(nn.Module):
         kvs, last = [], len(self.blocks) - 1
         for i, blk in enumerate(self.blocks):
             x, kv = blk(x, mask, None if past is None else past[i], query if i == last else None)
-            kvs.append(kv if past is None else tuple(torch.cat([p, n], 2) for p, n in zip(past[i], kv)))
+            kvs.append(kv if past is None else _grown(past[i], kv))
         return self.ln_f(x), kvs
 
     def n_params(self) -> int:

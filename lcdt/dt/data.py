@@ -19,7 +19,8 @@ from .model import DTConfig, MEMORY_FLAGS, pose_before
 
 # %% auto #0
 __all__ = ['make_batch', 'random_batch', 'Windows', 'toy_trajectories', 'random_start_trajectories', 'random_start_texts',
-           'encode_texts', 'encode_text_lists', 'text_encoder', 'load_split', 'heading_from_pos', 'toy_run']
+           'encode_texts', 'TextIds', 'encode_text_lists', 'text_encoder', 'load_split', 'load_splits',
+           'heading_from_pos', 'toy_run']
 
 # %% ../../nbs/api/10a_dt_data.ipynb #4e98c47a
 def _tensor(v, device):
@@ -259,15 +260,27 @@ def random_start_trajectories(
     )
 
 
-def random_start_texts(pos, seed: int = 0, n_paraphrases: int = 4) -> list:
+def random_start_texts(
+    pos,  # [N, T, 2]: the trajectories' positions
+    seed: int = 0,  # seeds the wording (each trajectory's own: the same texts in any chunks)
+    n_paraphrases: int = 4,  # descriptions, and as many instructions, per trajectory
+    on_chunk=None,  # called with each chunk's lists of texts as it is worded (e.g. `TextIds.add`)
+    chunk: int = 2048,  # trajectories worded at a time
+) -> list:
     "Template descriptions and instructions of trajectories `pos [N, T, 2]` (their events, worded as `describe` does)."
     from lcdt.nav.scene import annotate_batch
     from lcdt.text.describe import TemplateDescriber
 
-    outs = TemplateDescriber(n_paraphrases, seed).describe_batch(
-        annotate_batch(pos), [f'start/{seed}/{i}' for i in range(len(pos))]
-    )
-    return [o['descriptions'] + o['instructions'] for o in outs]
+    if not (isinstance(chunk, int) and chunk >= 1):
+        raise ValueError(f"chunk must be a whole number of trajectories >= 1, got {chunk!r}")
+    events, words, out = annotate_batch(pos), TemplateDescriber(n_paraphrases, seed), []
+    for s in range(0, len(events), chunk):
+        keys = [f'start/{seed}/{i}' for i in range(s, min(s + chunk, len(events)))]
+        outs = words.describe_batch(events[s : s + chunk], keys)
+        out += (part := [o['descriptions'] + o['instructions'] for o in outs])
+        if on_chunk is not None:
+            on_chunk(part)
+    return out
 
 # %% ../../nbs/api/10a_dt_data.ipynb #06a71585
 def encode_texts(tok, texts: list, max_len: int) -> list:
@@ -275,21 +288,51 @@ def encode_texts(tok, texts: list, max_len: int) -> list:
     tok = getattr(tok, 'tok', tok)
     if not len(texts):
         return []
-    enc = tok.encode_batch(list(texts))
+    enc = tok.encode_batch_fast(list(texts))  # no character offsets (unused): a quarter less time
     if getattr(tok, 'padding', None) is None:  # nothing padded (the attention mask is all ones)
         return [e.ids[:max_len] for e in enc]
     return [[i for i, m in zip(e.ids, e.attention_mask) if m][:max_len] for e in enc]
 
 
+class TextIds:
+    """`encode_texts` of lists of texts, each distinct text encoded once: `add` starts encoding in a background thread
+    (the tokenizer's Rust code runs without the GIL), so the caller can word more texts meanwhile; `lists` waits."""
+
+    def __init__(self, tok, max_len: int):
+        tk = getattr(tok, 'tok', tok)
+        if getattr(tk, 'padding', None):  # in one batch a padded tokenizer pads every text to the longest of them all
+            tk = type(tk).from_str(tk.to_str())
+            tk.no_padding()  # the padding is dropped anyway; truncation stays as it was
+        self.tok, self.max_len, self._ids, self._asked, self._jobs, self._pool = tk, max_len, {}, set(), [], None
+
+    def add(self, lists: list) -> TextIds:
+        "Start encoding the texts of `lists` not asked for before."
+        from concurrent.futures import ThreadPoolExecutor
+
+        new = [t for t in dict.fromkeys(t for ts in lists for t in ts) if t not in self._asked]
+        if new:  # entries share many texts (about a third repeat)
+            self._asked.update(new)
+            self._pool = self._pool or ThreadPoolExecutor(1, thread_name_prefix='TextIds')
+            self._jobs.append(self._pool.submit(lambda: dict(zip(new, encode_texts(self.tok, new, self.max_len)))))
+        return self
+
+    def lists(self, lists: list) -> list:
+        "The token ids of each list of texts in `lists` (encoding any not added yet)."
+        self.add(lists)
+        try:
+            for j in self._jobs:
+                self._ids.update(j.result())
+        finally:
+            self._jobs = []
+            pool, self._pool = self._pool, None
+            if pool is not None:  # no idle thread left behind; a later `add` starts another
+                pool.shutdown(wait=True, cancel_futures=True)
+        return [[self._ids[t] for t in ts] for ts in lists]
+
+
 def encode_text_lists(tok, lists: list, max_len: int) -> list:
     "`encode_texts` of each list of texts in `lists`, each distinct text encoded once (in one batch)."
-    uniq = list(dict.fromkeys(t for ts in lists for t in ts))  # entries share many texts (about a third repeat)
-    tk = getattr(tok, 'tok', tok)
-    if getattr(tk, 'padding', None):  # in one batch a padded tokenizer pads every text to the longest of them all
-        tk = type(tk).from_str(tk.to_str())
-        tk.no_padding()  # the padding is dropped anyway; truncation stays as it was
-    ids = dict(zip(uniq, encode_texts(tk, uniq, max_len)))
-    return [[ids[t] for t in ts] for ts in lists]
+    return TextIds(tok, max_len).lists(lists)
 
 
 def text_encoder(spec: str):
@@ -301,7 +344,15 @@ def text_encoder(spec: str):
 
 def load_split(run, split: str = 'train') -> dict:
     "One split of `run/dataset`: arrays `id`, `bd`, `obs`, `act` (`params`, `pos`, `heading`), lists `texts`, `events`."
+    return load_splits(run, (split,))[0]
+
+
+def load_splits(run, splits=('train', 'val')) -> list:
+    "`load_split` of each of `splits`, the dataset (and the archive's headings) read once for them all."
     import datasets
+
+    if isinstance(splits, str):
+        raise TypeError(f"splits must be a list of split names, got the string {splits!r} (load_split reads one)")
 
     path = Path(run) / 'dataset'
     if not path.exists():
@@ -317,14 +368,21 @@ def load_split(run, split: str = 'train') -> dict:
     # whole columns in one read (`ds[:]`), then the split by a mask: `ds[c]` of datasets 5 is a lazy column that
     # np.asarray reads row by row (45 s of the `small` preset's training set-up)
     x = ds.select_columns([*cols, 'split']).with_format('numpy')[:]
-    keep = np.flatnonzero(np.asarray(x['split']) == split)
-    out = {c: np.asarray(x[c])[keep] for c in cols}
+    col = np.asarray(x['split'])
+    keeps = [np.flatnonzero(col == s) for s in splits]
+    keep = np.concatenate(keeps)  # every split's rows, split by split
+    every = {c: np.asarray(x[c])[keep] for c in cols}
+    if 'pos' in every:
+        every['heading'] = _archive_heading(Path(run), every['id'], every['pos'])
     lists = ds.select_columns(['descriptions', 'instructions'] + ['events'] * ('events' in ds.column_names))[:]
-    out['texts'] = [list(lists['descriptions'][i]) + list(lists['instructions'][i]) for i in keep]
-    out['events'] = [lists['events'][i] for i in keep] if 'events' in lists else None
-    if 'pos' in out:
-        out['heading'] = _archive_heading(Path(run), out['id'], out['pos'])
-    return out
+    outs, at = [], 0
+    for k in keeps:
+        out = {c: v[at : at + len(k)] for c, v in every.items()}
+        out['texts'] = [list(lists['descriptions'][i]) + list(lists['instructions'][i]) for i in k]
+        out['events'] = [lists['events'][i] for i in k] if 'events' in lists else None
+        outs.append(out)
+        at += len(k)
+    return outs
 
 
 def heading_from_pos(pos, start=START_POSE) -> np.ndarray:

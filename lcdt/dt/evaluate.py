@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core import RunDir, atomic_write_bytes, atomic_write_json, get_device, read_json, rng
 from ..validate import validate_cfg
-from .data import encode_texts, load_split, make_batch, text_encoder
+from .data import encode_texts, load_split, load_splits, make_batch, text_encoder
 from .model import POSE_FEATURES, check_tokenizer, load_model, pose_features, route_memory
 from ..text.tokenizer import tokenizer_from_file
 
@@ -579,7 +579,7 @@ def evaluate_run(
     _set_threads(cfg)
     cfg_file = run / 'config.json'  # the run's config (the pipeline writes it first) names its preset
     preset = read_json(cfg_file).get('preset') if Path(cfg_file).is_file() else None
-    test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
+    test, train = load_splits(run.path, ('test', 'train'))
     if len(test['bd']) == 0:
         raise ValueError(f"the dataset in {run.path} has no 'test' entries to prompt with")
     idx = np.sort(g.choice(len(test['bd']), min(n_prompts, len(test['bd'])), replace=False))
@@ -693,7 +693,7 @@ def evaluate_words(
     key, seed, temp = _eval_key(run), int(ev['seed']), float(ev['temperature'])
     ecfg = dataclasses.replace(cfg, seed=seed, temperature=temp)  # the evaluation's draws, whatever `cfg` says
     _set_threads(cfg)
-    test, train = load_split(run.path, 'test'), load_split(run.path, 'train')
+    test, train = load_splits(run.path, ('test', 'train'))
     where = {int(i): j for j, i in enumerate(test['id'])}
     missing = [p['id'] for p in ev['prompts'] if int(p['id']) not in where]
     if missing:

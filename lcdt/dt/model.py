@@ -170,7 +170,7 @@ def memory_flags(mem) -> torch.Tensor:
     return ((mem[..., None] >> torch.arange(MEMORY_FLAGS, device=mem.device)) & 1).float()
 
 # %% ../../nbs/api/10_dt_model.ipynb #f43115e9
-from ..nn import CausalSelfAttention, MLP, Block  # the lab's one trunk
+from ..nn import CausalSelfAttention, MLP, Block, KVBuffer, with_past  # the lab's one trunk
 
 # %% ../../nbs/api/10_dt_model.ipynb #461e728b
 def kmeans_1d(x, k: int, iters: int = 50, seed: int = 0) -> np.ndarray:
@@ -180,8 +180,12 @@ def kmeans_1d(x, k: int, iters: int = 50, seed: int = 0) -> np.ndarray:
         raise ValueError(f"kmeans_1d needs at least k={k} samples, got {x.size}")
     c = np.quantile(x, (np.arange(k) + 0.5) / k)
     c = c + np.random.default_rng(seed).normal(0, 1e-6, k)  # split ties between equal quantiles
+    prev = None
     for _ in range(iters):
         lab = np.abs(x[:, None] - c[None]).argmin(1)  # (n,)
+        if prev is not None and np.array_equal(lab, prev):
+            break  # the same clusters give the same means: the iterations left would change nothing
+        prev = lab
         for j in range(k):
             if (lab == j).any():
                 c[j] = x[lab == j].mean()
@@ -206,8 +210,12 @@ def kmeans(x, k: int, iters: int = 30, seed: int = 0) -> np.ndarray:
         c.append(x[g.choice(len(x), p=d2 / d2.sum())] if d2.sum() > 0 else x[g.integers(len(x))])
         d2 = np.minimum(d2, ((x - c[-1]) ** 2).sum(1))
     c = np.stack(c)  # (k, d)
+    prev = None
     for _ in range(iters):
         lab = ((x[:, None] - c[None]) ** 2).sum(-1).argmin(1)  # (n,)
+        if prev is not None and np.array_equal(lab, prev):
+            break  # converged: the same clusters, the same means
+        prev = lab
         for j in range(k):
             if (lab == j).any():
                 c[j] = x[lab == j].mean(0)
@@ -550,15 +558,19 @@ def act(self: LCDT, batch: dict, generator=None, temperature: float = 1.0) -> to
 @patch
 @torch.no_grad()
 def encode_prompt(self: LCDT, batch: dict) -> dict:
-    "Per-layer keys/values of the start and text tokens of `batch`, and their key mask, for `act_cached`."
+    """Per-layer keys/values of the start and text tokens of `batch` (`KVBuffer`s with room for a window's step tokens),
+    and their key mask, for `act_cached`: the rows sorted by the prompt positions they need (`order`, `need`), so
+    that a chunk of robots attends to its own longest prompt only (a BD-only robot's is the start token alone)."""
     x, keys = _embed_prompt(self, batch)  # (b, P, d), (b, P)
     P = x.shape[1]
     mask = (torch.ones(P, P, dtype=torch.bool, device=x.device).tril() & keys[:, None, :])[:, None]  # (b, 1, P, P)
+    need = P - keys.flip(1).int().argmax(1)  # (b,): up to the last real position (the start token always is)
+    order = torch.argsort(need, stable=True)
     kvs = []
     for blk in self.blocks:
         x, kv = blk(x, mask)
-        kvs.append(kv)
-    return dict(kv=kvs, keys=keys)
+        kvs.append(KVBuffer.of(*(z[order] for z in kv), room=3 * self.cfg.context))  # the window goes after it
+    return dict(kv=kvs, keys=keys[order], order=order, need=need[order])
 
 
 @patch
@@ -575,22 +587,41 @@ def act_cached(
     if not (isinstance(chunk, int) and chunk >= 1):
         raise ValueError(f"chunk must be a whole number of robots >= 1, got {chunk!r}")
     B = prompt['keys'].shape[0]
+    order = prompt.get('order')
+    if order is not None:  # the prompt's rows are sorted by the positions they need: the robots' rows likewise
+        batch = _rows(batch, order, B)
     h = torch.cat(
         [
-            _hidden_cached(self, _rows(prompt, s, chunk, B), _rows(batch, s, chunk, B))
+            _hidden_cached(self, _prompt_rows(prompt, slice(s, s + chunk)), _rows(batch, slice(s, s + chunk), B))
             for s in range(0, max(B, 1), chunk)
         ]
     )  # (b, d); one draw for all, so the actions do not depend on `chunk`
+    if order is not None:
+        h = h[torch.argsort(order)]  # back to the robots' order
     return self.head.sample(h, generator, temperature)
 
 
-def _rows(d, s: int, n: int, B: int):
-    "Rows s..s+n of every tensor in `d` (nested in lists and pairs, as a prompt's keys/values) whose first axis is B."
+def _rows(d, rows, B: int):
+    "`d[rows]` (a slice or indices) of every tensor in `d` (nested in lists and pairs) whose first axis is B."
     if isinstance(d, dict):
-        return {k: _rows(v, s, n, B) for k, v in d.items()}
+        return {k: _rows(v, rows, B) for k, v in d.items()}
     if isinstance(d, (list, tuple)):
-        return type(d)(_rows(v, s, n, B) for v in d)
-    return d[s : s + n] if isinstance(d, torch.Tensor) and d.ndim and d.shape[0] == B else d
+        return type(d)(_rows(v, rows, B) for v in d)
+    return d[rows] if isinstance(d, torch.Tensor) and d.ndim and d.shape[0] == B else d
+
+
+def _prompt_rows(prompt: dict, rows: slice) -> dict:
+    """Rows `rows` of a prompt, cut to the positions the longest of them needs (those after are padding for all of
+    them): views of its `KVBuffer`s, whose step tokens go right after the cut (over that padding)."""
+    need = prompt.get('need')
+    p = prompt['keys'].shape[1] if need is None or not len(need[rows]) else int(need[rows].max())
+    kv = [
+        KVBuffer(b.k[rows, :, : p + b.k.shape[2] - b.p], b.v[rows, :, : p + b.v.shape[2] - b.p], p)
+        if isinstance(b, KVBuffer)
+        else tuple(z[rows, :, :p] for z in b)
+        for b in prompt['kv']
+    ]
+    return dict(kv=kv, keys=prompt['keys'][rows, :p])
 
 
 def _hidden_cached(self, prompt: dict, batch: dict) -> torch.Tensor:
@@ -612,7 +643,7 @@ def _last_block_at(blk, x, mask, past, i):
     q = q[:, i : i + 1 if i != -1 else None]  # (b, 1, d)
     q = q.view(B, 1, a.n_head, C // a.n_head).transpose(1, 2)  # (b, h, 1, d/h)
     k, v = (z.view(B, S, a.n_head, C // a.n_head).transpose(1, 2) for z in (k, v))
-    k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)  # (b, h, p+s, d/h)
+    k, v, _ = with_past(past, k, v)  # (b, h, p+s, d/h)
     m = mask[:, :, i : i + 1 if i != -1 else None]  # (b, 1, 1, p+s)
     y = F.scaled_dot_product_attention(q, k, v, attn_mask=m).transpose(1, 2).reshape(B, 1, C)
     z = x[:, i : i + 1 if i != -1 else None] + a.c_proj(y)  # (b, 1, d)

@@ -44,8 +44,8 @@ from lcdt.dt.model import (
 )
 from lcdt.dt.data import (
     Windows,
-    encode_text_lists,
-    load_split,
+    TextIds,
+    load_splits,
     random_start_trajectories,
     random_start_texts,
     text_encoder,
@@ -106,19 +106,20 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     return tc.min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (tc.lr - tc.min_lr)
 
 # %% ../../nbs/api/11_dt_train.ipynb #fb941539
-def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig, nav=None) -> dict:
-    "The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (room `nav`)."
+def _with_random_starts(tr: dict, mc: DTConfig, tc: TrainConfig, nav=None, on_texts=None) -> dict:
+    """The training split `tr` with `tc.random_starts` random-start trajectories per entry appended (room `nav`);
+    `on_texts` is handed their texts a chunk at a time, as they are worded (`TextIds.add`)."""
     if 'params' not in tr:
         raise ValueError("random_starts needs the controllers' `params` in the dataset")
     n = tr['obs'].shape[1]
     a = random_start_trajectories(tr['params'], tc.random_starts, seed=tc.seed + 1, n_steps=n, nav=nav)
+    texts = random_start_texts(a['pos'], tc.seed, on_chunk=on_texts) if tc.random_start_texts else [[] for _ in a['bd']]
     out = dict(
         tr,
         obs=np.concatenate([tr['obs'], model_obs(mc, a['obs'], a['pos'], a['heading'], a['start'])]),
         act=np.concatenate([tr['act'], a['act']]),
         bd=np.concatenate([tr['bd'], a['bd']]),
-        texts=list(tr['texts'])
-        + (random_start_texts(a['pos'], tc.seed) if tc.random_start_texts else [[] for _ in a['bd']]),
+        texts=list(tr['texts']) + texts,
     )
     out['pose'] = None if tr.get('pose') is None else np.concatenate([tr['pose'], a['pose']])
     out['memory'] = (
@@ -346,7 +347,7 @@ def train_run(
     mc = replace(
         mc, vocab_size=tok.get_vocab_size(), tokenizer_hash=tokenizer_hash(tok)
     )  # load_model refuses another tokenizer
-    tr, va = load_split(run.path, 'train'), load_split(run.path, 'val')
+    tr, va = load_splits(run.path, ('train', 'val'))
     if len(tr['bd']) == 0:
         raise ValueError(f"the dataset in {run.path} has no 'train' entries")
     for need, why in (
@@ -368,14 +369,17 @@ def train_run(
             f"obs_dim={mc.obs_dim} does not fit the dataset of {run.path}: its observations are {width} wide "
             f"with obs_mode {mc.obs_mode!r} (run_config sets dt.obs_dim from nav.laser_angles)"
         )
+    # the learned encoder's token ids: the dataset's texts are encoded in a background thread while the random starts
+    # roll out, and theirs a chunk at a time while the next chunk is worded (the small preset's set-up: 28 s -> 21 s)
+    ids = TextIds(tok, mc.max_text_len + 1).add(tr['texts']).add(va['texts']) if mc.text_encoder == 'learned' else None
     if tc.random_starts:
-        tr = _with_random_starts(tr, mc, tc, nav)
+        tr = _with_random_starts(tr, mc, tc, nav, on_texts=ids and ids.add)
     if mc.text_encoder == 'learned':
         mk = lambda d: Windows(
             d['obs'],
             d['act'],
             d['bd'],
-            encode_text_lists(tok, d['texts'], mc.max_text_len + 1),
+            ids.lists(d['texts']),
             mc.context,
             mc.max_text_len,
             pose=d['pose'],

@@ -475,8 +475,11 @@ class RuleJudge:
 
     def details(self, text: str, events) -> dict:
         "Precision, recall, end and score of `text` against `events`."
-        ev, m = as_events(events), mentions(text)
-        key = key_mentions(summarise(ev, self.max_steps))
+        ev = as_events(events)
+        return self._details(text, ev, key_mentions(summarise(ev, self.max_steps)))
+
+    def _details(self, text, ev, key):
+        m = mentions(text)
         p = _in_order(m, ev) / len(m) if m else 0.0
         rc = len(set(key) & set(m)) / len(set(key))
         end = bool(m) and m[-1] in ev[-1][2:]
@@ -486,6 +489,12 @@ class RuleJudge:
     def score(self, text: str, events) -> float:
         "A score in [0, 1]: 1 when the text names the route's steps, only true ones, in order, ending where it ends."
         return self.details(text, events)['score']
+
+    def scores(self, texts, events) -> list:
+        "`score` of each of `texts` against one route's `events` (checked and summarised once for them all)."
+        ev = as_events(events)
+        key = key_mentions(summarise(ev, self.max_steps))
+        return [self._details(t, ev, key)['score'] for t in texts]
 
     def score_batch(self, texts, events_list) -> list:
         "Scores for pairs (text, events)."
@@ -817,7 +826,7 @@ def describe_run(
     lines = [json.dumps(dict(id=i, **o), ensure_ascii=False) for i, o in zip(ids, outs)]
     atomic_write_text(run / 'descriptions.jsonl', '\n'.join(lines) + '\n')
     rj = RuleJudge()
-    scores = [rj.score(t, e) for o, e in zip(outs, evs) for t in o['descriptions'] + o['instructions']]
+    scores = [s for o, e in zip(outs, evs) for s in rj.scores(o['descriptions'] + o['instructions'], e)]
     texts = [t for o in outs for t in o['descriptions'] + o['instructions']]
     return dict(
         describer=desc.name,
