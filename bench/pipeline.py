@@ -3,7 +3,7 @@ load average around it, as the stage markers record them (`run/stages/<stage>.js
 tokens/s and the LCDT's BD success and judge score from `eval.json`.
 
 By default it runs the `tiny` preset into a temporary directory (a minute or two) and prints its stages; `--preset
-small --out DIR` runs the laptop experiment (about 6.5 minutes on 2 cores), `--set KEY=VALUE` passes overrides as
+small --out DIR` runs the laptop experiment (about 6 minutes on 2 cores), `--set KEY=VALUE` passes overrides as
 `lcdt-pipeline` does (e.g. `--set train.fast_dropout=true --set eval.words=true`), and `--read DIR` prints the
 stages recorded in an existing run directory without running anything. Threads: as the environment and the preset say
 (`OMP_NUM_THREADS=1` on a shared machine).
