@@ -174,6 +174,11 @@ def save_parquet(ds, path) -> Path:
     return path
 
 # %% ../nbs/api/05_data.ipynb #b0aea234
+def _column(ds, name: str) -> list:
+    "Column `name` of `ds` as a list, in one read (iterating `ds[name]` reads row by row)."
+    return ds.select_columns([name]).with_format(None)[:][name]
+
+
 def dataset_card(ds, info: dict | None = None) -> str:
     "A Markdown dataset card (README.md) for the trajectory dataset `ds`; `info` adds generation figures."
     from lcdt.nav.policy import mlp_widths
@@ -183,7 +188,7 @@ def dataset_card(ds, info: dict | None = None) -> str:
     (T, K), P = ds.features['obs'].shape, ds.features['params'].length
     widths = '-'.join(str(w) for w in mlp_widths(K))
     obs_doc = f"observation each action was taken on: {K - 2} laser readings (in [0, 1]) and 2 bumpers"
-    split = ds.select_columns(['split']).with_format(None)[:]['split']  # one read (`ds['split']` reads row by row)
+    split = _column(ds, 'split')
     counts = {s: split.count(s) for s in SPLITS}
     figs = '\n'.join(f"| {k} | {v} |" for k, v in info.items())
     return f"""---
@@ -331,7 +336,7 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
             problems.append(f"act outside [-1, 1] in rows {rows[:max_report].tolist()}")
     if not np.array_equal(x['id'], np.arange(n)):
         problems.append("id: ids are not 0..N-1 in order")
-    split = ds.select_columns(['split']).with_format(None)[:]['split']  # one read (`ds['split']` reads row by row)
+    split = _column(ds, 'split')
     bad_split = sorted(set(split) - set(SPLITS))
     if bad_split:
         problems.append(f"split: unknown split name(s) {bad_split}, expected {list(SPLITS)}")
@@ -339,8 +344,7 @@ def verify_dataset(ds, check_events: bool = True, max_report: int = 5) -> dict:
     if check_events and not problems:
         from lcdt.nav.scene import annotate_batch, default_scene
 
-        events = ds.select_columns(['events']).with_format(None)[:]['events']
-        stored = [[(e['t'], e['relation'], e['obj'], e['tile']) for e in row] for row in events]
+        stored = [[(e['t'], e['relation'], e['obj'], e['tile']) for e in row] for row in _column(ds, 'events')]
         fresh = [[tuple(e) for e in events_to_json(r)] for r in annotate_batch(x['pos'], default_scene())]
         rows = [i for i, (a, b) in enumerate(zip(stored, fresh)) if a != b]
         if rows:

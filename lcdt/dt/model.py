@@ -560,7 +560,8 @@ def act(self: LCDT, batch: dict, generator=None, temperature: float = 1.0) -> to
 def encode_prompt(self: LCDT, batch: dict) -> dict:
     """Per-layer keys/values of the start and text tokens of `batch` (`KVBuffer`s with room for a window's step tokens),
     and their key mask, for `act_cached`: the rows sorted by the prompt positions they need (`order`, `need`), so
-    that a chunk of robots attends to its own longest prompt only (a BD-only robot's is the start token alone)."""
+    that a chunk of robots attends to its own longest prompt only (a BD-only robot's is the start token alone); `back`
+    undoes `order`."""
     x, keys = _embed_prompt(self, batch)  # (b, P, d), (b, P)
     P = x.shape[1]
     mask = (torch.ones(P, P, dtype=torch.bool, device=x.device).tril() & keys[:, None, :])[:, None]  # (b, 1, P, P)
@@ -570,7 +571,7 @@ def encode_prompt(self: LCDT, batch: dict) -> dict:
     for blk in self.blocks:
         x, kv = blk(x, mask)
         kvs.append(KVBuffer.of(*(z[order] for z in kv), room=3 * self.cfg.context))  # the window goes after it
-    return dict(kv=kvs, keys=keys[order], order=order, need=need[order])
+    return dict(kv=kvs, keys=keys[order], order=order, back=torch.argsort(order), need=need[order])
 
 
 @patch
@@ -587,17 +588,13 @@ def act_cached(
     if not (isinstance(chunk, int) and chunk >= 1):
         raise ValueError(f"chunk must be a whole number of robots >= 1, got {chunk!r}")
     B = prompt['keys'].shape[0]
-    order = prompt.get('order')
-    if order is not None:  # the prompt's rows are sorted by the positions they need: the robots' rows likewise
-        batch = _rows(batch, order, B)
+    batch = _rows(batch, prompt['order'], B)  # the prompt's rows are sorted by the positions they need: these too
     h = torch.cat(
         [
             _hidden_cached(self, _prompt_rows(prompt, slice(s, s + chunk)), _rows(batch, slice(s, s + chunk), B))
             for s in range(0, max(B, 1), chunk)
         ]
-    )  # (b, d); one draw for all, so the actions do not depend on `chunk`
-    if order is not None:
-        h = h[torch.argsort(order)]  # back to the robots' order
+    )[prompt['back']]  # (b, d) in the robots' order; one draw for all, so the actions do not depend on `chunk`
     return self.head.sample(h, generator, temperature)
 
 
@@ -613,12 +610,10 @@ def _rows(d, rows, B: int):
 def _prompt_rows(prompt: dict, rows: slice) -> dict:
     """Rows `rows` of a prompt, cut to the positions the longest of them needs (those after are padding for all of
     them): views of its `KVBuffer`s, whose step tokens go right after the cut (over that padding)."""
-    need = prompt.get('need')
-    p = prompt['keys'].shape[1] if need is None or not len(need[rows]) else int(need[rows].max())
+    need = prompt['need'][rows]
+    p = int(need.max()) if len(need) else prompt['keys'].shape[1]  # no rows (no robots): the whole prompt
     kv = [
         KVBuffer(b.k[rows, :, : p + b.k.shape[2] - b.p], b.v[rows, :, : p + b.v.shape[2] - b.p], p)
-        if isinstance(b, KVBuffer)
-        else tuple(z[rows, :, :p] for z in b)
         for b in prompt['kv']
     ]
     return dict(kv=kv, keys=prompt['keys'][rows, :p])

@@ -475,8 +475,12 @@ class RuleJudge:
 
     def details(self, text: str, events) -> dict:
         "Precision, recall, end and score of `text` against `events`."
+        return self._details(text, *self._route(events))
+
+    def _route(self, events):
+        "The route's events, checked, and the mentions its summary holds (what a text is scored against)."
         ev = as_events(events)
-        return self._details(text, ev, key_mentions(summarise(ev, self.max_steps)))
+        return ev, key_mentions(summarise(ev, self.max_steps))
 
     def _details(self, text, ev, key):
         m = mentions(text)
@@ -492,9 +496,8 @@ class RuleJudge:
 
     def scores(self, texts, events) -> list:
         "`score` of each of `texts` against one route's `events` (checked and summarised once for them all)."
-        ev = as_events(events)
-        key = key_mentions(summarise(ev, self.max_steps))
-        return [self._details(t, ev, key)['score'] for t in texts]
+        route = self._route(events)
+        return [self._details(t, *route)['score'] for t in texts]
 
     def score_batch(self, texts, events_list) -> list:
         "Scores for pairs (text, events)."
@@ -826,8 +829,9 @@ def describe_run(
     lines = [json.dumps(dict(id=i, **o), ensure_ascii=False) for i, o in zip(ids, outs)]
     atomic_write_text(run / 'descriptions.jsonl', '\n'.join(lines) + '\n')
     rj = RuleJudge()
-    scores = [s for o, e in zip(outs, evs) for s in rj.scores(o['descriptions'] + o['instructions'], e)]
-    texts = [t for o in outs for t in o['descriptions'] + o['instructions']]
+    per = [o['descriptions'] + o['instructions'] for o in outs]  # each route's texts
+    scores = [s for ts, e in zip(per, evs) for s in rj.scores(ts, e)]
+    texts = [t for ts in per for t in ts]
     return dict(
         describer=desc.name,
         n_routes=len(ids),
