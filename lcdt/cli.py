@@ -23,12 +23,12 @@ from fastcore.script import anno_parser, call_parse
 from .validate import Rule, validate_args
 
 # %% auto #0
-__all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS', 'pipeline_main',
-           'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main', 'train_main', 'eval_main',
-           'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main', 'carracing_dt_main', 'gold_data_main',
-           'command', 'default_out', 'run_and_config', 'command_line', 'UsageError', 'maker', 'check_inputs', 'run_cli',
-           'lcdt_pipeline', 'lcdt_archive', 'lcdt_verify', 'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer',
-           'lcdt_train', 'lcdt_eval']
+__all__ = ['COMMANDS', 'NAV_SECTIONS', 'PRESETS_OF', 'SETTINGS_CHECK', 'NEEDS', 'NPZ_KEYS', 'ARG_RULES', 'USER_ERRORS',
+           'pipeline_main', 'archive_main', 'verify_main', 'dataset_main', 'describe_main', 'tokenizer_main',
+           'train_main', 'eval_main', 'babyai_data_main', 'wm_main', 'gc_main', 'runs_main', 'rcdt_main',
+           'carracing_dt_main', 'gold_data_main', 'command', 'default_out', 'run_and_config', 'command_line',
+           'UsageError', 'maker', 'check_inputs', 'run_cli', 'lcdt_pipeline', 'lcdt_archive', 'lcdt_verify',
+           'lcdt_dataset', 'lcdt_describe', 'lcdt_tokenizer', 'lcdt_train', 'lcdt_eval']
 
 # %% ../nbs/api/00c_cli.ipynb #eae8d7af
 COMMANDS = {  # console script -> the @call_parse function it runs
@@ -67,6 +67,10 @@ PRESETS_OF = {  # another line's command -> its presets (name -> settings; --set
     'lcdt-gold-data': 'lcdt.control.multitask:GOLD_DATA_PRESETS',
     'lcdt-rcdt': 'lcdt.control.rcdt:RCDT_RUN_PRESETS',
     'lcdt-carracing-dt': 'lcdt.control.carracing:CAR_PRESETS',
+}
+
+SETTINGS_CHECK = {  # another line's command -> the check of its settings beyond their names and types
+    'lcdt-wm': 'lcdt.wm.run:check_settings',
 }
 
 NEEDS = {  # command -> (its run-directory argument, the files of the run it cannot start without)
@@ -303,6 +307,8 @@ def _preflight(name, args):
         run_and_config(args.get('preset'), args.get('out'), args.get('set'), create=False)
     if name in PRESETS_OF:
         settings = _line_settings(name, args.get('preset'), args.get('set'))
+        if name in SETTINGS_CHECK:
+            _target(SETTINGS_CHECK[name])(settings)
     if name == 'lcdt-babyai-data':
         given = args.get('levels') is not None
         _check_levels(args['levels'] if given else settings['levels'], '--levels' if given else '--set levels')

@@ -8,6 +8,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_run.html.md"""
 from __future__ import annotations
 import io
 import time
+from dataclasses import asdict
 
 import numpy as np
 import torch
@@ -17,6 +18,8 @@ from ..core import RunDir, atomic_write_bytes
 from ..config import apply_sets
 from lcdt.wm.tokenizer import (
     TokenizerConfig,
+    PatchConfig,
+    PatchDictionary,
     gold_episodes,
     train_tokenizer,
     tokenizer_metrics,
@@ -30,11 +33,12 @@ from .model import WMConfig, WMTrainConfig, train_wm, load_wm, teacher_forced_ac
 from ..gold.engine import ACTIONS
 
 # %% auto #0
-__all__ = ['RUN_PRESETS', 'open_loop_error', 'run_episodes', 'wm_run', 'ablation_run', 'lcdt_wm']
+__all__ = ['RUN_PRESETS', 'check_settings', 'open_loop_error', 'run_episodes', 'wm_run', 'ablation_run', 'lcdt_wm']
 
 # %% ../../nbs/api/84_wm_run.ipynb #ccac2777
 RUN_PRESETS = {
     'tiny': dict(
+        tokenizer='learned',
         games=24,
         test_games=8,
         steps=24,
@@ -46,6 +50,7 @@ RUN_PRESETS = {
         wm_train=dict(steps=30, batch=8, every=10),
     ),
     'small': dict(
+        tokenizer='learned',
         games=256,
         test_games=32,
         steps=32,
@@ -57,6 +62,7 @@ RUN_PRESETS = {
         wm_train=dict(steps=800, batch=16, lr=2e-3, every=100),
     ),
     'gpu': dict(
+        tokenizer='learned',
         games=2048,
         test_games=128,
         steps=48,
@@ -68,6 +74,7 @@ RUN_PRESETS = {
         wm_train=dict(steps=20000, batch=64, lr=1e-3, every=1000),
     ),
     'small-palette': dict(  # the palette tokenizer (8 x 8 grid), a world model with the copy hint
+        tokenizer='learned',
         games=128,
         test_games=32,
         steps=32,
@@ -79,12 +86,47 @@ RUN_PRESETS = {
         wm_train=dict(steps=600, batch=16, lr=2e-3, every=100),
     ),
 }
+_DICT = dict(tokenizer='patch', tok=dict(cell=4))  # the patch dictionary at 4-pixel blocks: nothing to train
+_DICT_WM = dict(copy_hint=True, change_weight=5.0, context=8)  # the tutorial's best world model so far
+RUN_PRESETS |= {
+    'tiny-dict': RUN_PRESETS['tiny'] | _DICT,
+    'small-dict': dict(  # the tutorial's `dict2run` context-8 model: 2,048 games of 16 steps, 4,800 steps
+        games=2048,
+        test_games=32,
+        steps=16,
+        test_steps=32,
+        **_DICT,
+        wm=dict(n_layer=2, n_head=2, n_embd=64, **_DICT_WM),
+        wm_train=dict(steps=4800, batch=16, lr=2e-3, every=600),
+    ),
+    'gpu-dict': dict(  # the same line scaled up: 8,192 games, a 6-layer 256-wide world model (not run yet)
+        games=8192,
+        test_games=128,
+        steps=16,
+        test_steps=48,
+        **_DICT,
+        wm=dict(n_layer=6, n_head=8, n_embd=256, **_DICT_WM),
+        wm_train=dict(steps=20000, batch=64, lr=1e-3, every=1000),
+    ),
+}
+_TOKENIZERS = {'learned': TokenizerConfig, 'patch': PatchConfig}  # a preset's `tokenizer`: how `tok` is read
 
 
 def _preset(preset):
     if preset not in RUN_PRESETS:
         raise ValueError(f"preset must be one of {list(RUN_PRESETS)}, got {preset!r}")
     return RUN_PRESETS[preset]
+
+
+def check_settings(p: dict) -> TokenizerConfig | PatchConfig:
+    "The tokenizer config of preset dict `p` (its `tok` settings read as its `tokenizer` says), or the error."
+    kind = p.get('tokenizer', 'learned')
+    if kind not in _TOKENIZERS:
+        raise ValueError(f"tokenizer must be one of {list(_TOKENIZERS)}, got {kind!r}")
+    try:
+        return _TOKENIZERS[kind](**p['tok'])
+    except TypeError as e:
+        raise TypeError(f"tok: {e} (the settings of a {kind!r} tokenizer, {_TOKENIZERS[kind].__name__})") from None
 
 # %% ../../nbs/api/84_wm_run.ipynb #242eb014
 @torch.no_grad()
@@ -130,16 +172,19 @@ def _save_npz(path, **arrays):
 
 def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print, sets=None) -> dict:
     "Train and measure the tokenizer and the world model into run directory `out`; the figures of every stage."
-    p, run = apply_sets(_preset(preset), sets), RunDir(out)  # sets: `key=value` changes, e.g. 'wm.n_layer=2'
+    p = apply_sets(_preset(preset), sets)  # sets: `key=value` changes, e.g. 'wm.n_layer=2'
+    tcfg, run = check_settings(p), RunDir(out)  # a bad preset or setting: nothing written
 
     if not resume:
         for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'):
             run.clear(s)
     tr, te = run_episodes(p, 'train'), run_episodes(p, 'test')
-    tcfg = TokenizerConfig(**p['tok'])
     if not run.is_done('tokenizer'):
-        t0 = time.time()
-        tok, _ = train_tokenizer(tcfg, tr['frames'].reshape(-1, 64, 64, 3), p['tok_steps'], p['tok_batch'], log=log)
+        t0, frames = time.time(), tr['frames'].reshape(-1, 64, 64, 3)
+        if isinstance(tcfg, PatchConfig):  # nothing to train: the training frames' patches
+            tok = PatchDictionary.fit(frames, **asdict(tcfg))
+        else:
+            tok, _ = train_tokenizer(tcfg, frames, p['tok_steps'], p['tok_batch'], log=log)
         save_frame_tokenizer(tok, run / 'tokenizer')
         figures = tokenizer_metrics(tok, te['frames'].reshape(-1, 64, 64, 3))
         run.mark_done('tokenizer', seconds=round(time.time() - t0, 1), **figures)
@@ -194,7 +239,7 @@ def ablation_run(
 # %% ../../nbs/api/84_wm_run.ipynb #d37b35d9
 @call_parse
 def lcdt_wm(
-    preset: str = 'tiny',  # tiny | small | gpu | small-palette
+    preset: str = 'tiny',  # tiny | small | gpu | small-palette | tiny-dict | small-dict | gpu-dict
     out: str = None,  # run directory (default: runs/wm-<preset>)
     set: str = None,  # settings to change: key=value, several allowed, e.g. wm.n_layer=2 (listed below)
     fresh: bool = False,  # redo every stage instead of resuming
@@ -206,6 +251,7 @@ def lcdt_wm(
 
     out = out or default_out(preset, 'wm')
     config = dict(preset=preset, **apply_sets(_preset(preset), set))  # a bad preset or --set: nothing written
+    check_settings(config)
     seeds = dict(train_episodes=0, test_episodes=1)  # the seeds of the gold games (`run_episodes`)
     write_provenance(out, config, command_line('lcdt-wm'), kind='wm', seeds=seeds, save_config=True)
     r = wm_run(out, preset, resume=not fresh, sets=set)

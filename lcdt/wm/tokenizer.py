@@ -8,7 +8,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_tokenizer.html.md"""
 from __future__ import annotations
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +18,16 @@ import torch.nn.functional as F
 from vector_quantize_pytorch import VectorQuantize, FSQ
 from fastcore.basics import patch
 
-from ..core import rng, cfg_to_dict, cfg_from_dict, read_json, get_device
-from ..checkpoint import save_checkpoint, load_checkpoint, verify_checkpoint, has_checkpoint
+from ..core import rng, cfg_to_dict, cfg_from_dict, read_json, get_device, tensors_bytes, load_tensors
+from ..checkpoint import save_checkpoint, load_checkpoint, read_state, has_checkpoint
 from ..gold.engine import random_games, rollout, solver, GameState, ACTIONS, MAX_GOLD
 from ..gold.render import render_batch, COLOURS
 
 # %% auto #0
 __all__ = ['PALETTE', 'CLASS_WEIGHT', 'PALETTE16', 'TOKENIZER_PRESETS', 'ABLATION', 'SHARPNESS', 'gold_episodes',
            'TokenizerConfig', 'FrameTokenizer', 'check_frames', 'to_tensor', 'train_tokenizer', 'classify_pixels',
-           'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics', 'tokenizer_ablation', 'PatchDictionary',
-           'save_frame_tokenizer', 'load_frame_tokenizer']
+           'agent_xy', 'position_error', 'psnr', 'tokenizer_metrics', 'tokenizer_ablation', 'PatchConfig',
+           'PatchDictionary', 'save_frame_tokenizer', 'load_frame_tokenizer']
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #117b1300
 def gold_episodes(n_games: int, steps: int, seed=0, size: int = 64, eps: float = 0.5, bare: bool = False) -> dict:
@@ -392,6 +392,15 @@ def tokenizer_ablation(
     return rows, models
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #pdict002
+@dataclass(frozen=True)
+class PatchConfig:
+    "The settings of a `PatchDictionary`: blocks of `cell` pixels, in tokens of `patch` pixels, of `size`-pixel frames."
+
+    cell: int = 4  # 1 (lossless), 2, 4 or 8: each block keeps its highest palette class
+    size: int = 64  # frame side in pixels
+    patch: int = 8  # token side in pixels: a frame is (size // patch)**2 tokens
+
+
 class PatchDictionary:
     "Lossless tokens: each 8 x 8 patch's palette classes at `cell`-pixel blocks, numbered by first appearance."
 
@@ -407,6 +416,8 @@ class PatchDictionary:
     grid = property(lambda self: self.size // self.patch)  # tokens per frame side
     unknown = property(lambda self: len(self.patterns))  # the id of a patch not seen in `fit`
     vocab_size = property(lambda self: len(self.patterns) + 1)
+    n_codes = vocab_size  # as a `FrameTokenizer` names its vocabulary, so `lcdt.wm.run` takes either
+    cfg = property(lambda self: PatchConfig(self.cell, self.size, self.patch))
 
     def _patches(self, frames) -> np.ndarray:
         "(N, grid*grid, q*q) block classes of uint8 frames (N, size, size, 3)."
@@ -444,12 +455,19 @@ class PatchDictionary:
         return _PAL[k.repeat(c, 1).repeat(c, 2)].astype(np.uint8)
 
 # %% ../../nbs/api/81_wm_tokenizer.ipynb #420acfb0
-def save_frame_tokenizer(tok: FrameTokenizer, path) -> Path:
-    "Save frame tokenizer `tok` at `path` as one atomic checkpoint (`model.safetensors`, `config.json`)."
+_PATCHES = 'lcdt.wm.patch_dictionary'  # `state.json`'s format of a saved `PatchDictionary`
+
+
+def save_frame_tokenizer(tok: FrameTokenizer | PatchDictionary, path) -> Path:
+    "Save `tok` at `path` as one atomic checkpoint: `config.json` and the weights (or a dictionary's patches)."
+    if isinstance(tok, PatchDictionary):
+        pats = tensors_bytes({'patterns': torch.from_numpy(tok.patterns)})
+        files = {'patterns.safetensors': pats}
+        return save_checkpoint(path, config=asdict(tok.cfg), state={'format': _PATCHES}, files=files, rng=False)
     return save_checkpoint(path, tok, config=cfg_to_dict(tok.cfg), metadata={'format': 'lcdt.wm.tokenizer'}, rng=False)
 
 
-def load_frame_tokenizer(path, expect: TokenizerConfig | None = None) -> FrameTokenizer:
+def load_frame_tokenizer(path, expect: TokenizerConfig | PatchConfig | None = None) -> FrameTokenizer | PatchDictionary:
     "The frame tokenizer saved at `path`, its files verified; a `ValueError` if its config differs from `expect`."
     path = Path(path)
     if not has_checkpoint(path):
@@ -458,14 +476,19 @@ def load_frame_tokenizer(path, expect: TokenizerConfig | None = None) -> FrameTo
                 f"{path} holds a frame tokenizer in the old two-file format; delete it and run `lcdt-wm --fresh`"
             )
         raise FileNotFoundError(f"no frame-tokenizer checkpoint at {path} (save one with save_frame_tokenizer)")
-    verify_checkpoint(path)  # every file against the manifest (size, sha256) before the config is read
+    kind = PatchConfig if read_state(path).get('format') == _PATCHES else TokenizerConfig  # files verified
+    if expect is not None and type(expect) is not kind:
+        names = {PatchConfig: 'a patch dictionary', TokenizerConfig: 'a learned tokenizer'}
+        raise ValueError(f"{path} holds {names[kind]}, expected {names[type(expect)]} ({expect})")
     try:
-        cfg = cfg_from_dict(TokenizerConfig, read_json(path / 'config.json'))
+        cfg = cfg_from_dict(kind, read_json(path / 'config.json'))
     except (TypeError, ValueError) as e:
         raise type(e)(f"{path / 'config.json'}: {e}") from None
     if expect is not None and cfg != expect:
         diff = {k: (v, getattr(expect, k)) for k, v in cfg_to_dict(cfg).items() if v != getattr(expect, k)}
         raise ValueError(f"tokenizer checkpoint {path} was made with another config; (saved, expected): {diff}")
+    if kind is PatchConfig:
+        return PatchDictionary(load_tensors(path / 'patterns.safetensors')['patterns'].numpy(), **asdict(cfg))
     tok = FrameTokenizer(cfg)
     load_checkpoint(path, tok, restore_rng=False)
     return tok.eval()
