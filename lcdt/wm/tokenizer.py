@@ -400,15 +400,18 @@ class PatchConfig:
     size: int = 64  # frame side in pixels
     patch: int = 8  # token side in pixels: a frame is (size // patch)**2 tokens
 
+    def __post_init__(self):
+        if self.cell not in (1, 2, 4, 8) or self.patch % self.cell:
+            raise ValueError(f"cell must be 1, 2, 4 or 8 pixels and divide patch={self.patch}, got {self.cell!r}")
+        if self.size % self.patch:
+            raise ValueError(f"size must be a multiple of patch={self.patch}, got {self.size}")
+
 
 class PatchDictionary:
     "Lossless tokens: each 8 x 8 patch's palette classes at `cell`-pixel blocks, numbered by first appearance."
 
     def __init__(self, patterns, cell: int = 4, size: int = 64, patch: int = 8):
-        if cell not in (1, 2, 4, 8) or patch % cell:
-            raise ValueError(f"cell must be 1, 2, 4 or 8 pixels and divide patch={patch}, got {cell!r}")
-        if size % patch:
-            raise ValueError(f"size must be a multiple of patch={patch}, got {size}")
+        PatchConfig(cell, size, patch)  # checks them
         self.cell, self.size, self.patch, self.q = cell, size, patch, patch // cell
         self.patterns = np.asarray(patterns, np.uint8).reshape(-1, self.q * self.q)  # (V, q*q) classes per id
         self._ids = {p.tobytes(): i for i, p in enumerate(self.patterns)}
