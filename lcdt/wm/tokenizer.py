@@ -482,7 +482,8 @@ def load_frame_tokenizer(path, expect: TokenizerConfig | PatchConfig | None = No
     kind = PatchConfig if read_state(path).get('format') == _PATCHES else TokenizerConfig  # files verified
     if expect is not None and type(expect) is not kind:
         names = {PatchConfig: 'a patch dictionary', TokenizerConfig: 'a learned tokenizer'}
-        raise ValueError(f"{path} holds {names[kind]}, expected {names[type(expect)]} ({expect})")
+        want = names.get(type(expect), f"a {type(expect).__name__}")
+        raise ValueError(f"{path} holds {names[kind]}, expected {want} ({expect})")
     try:
         cfg = cfg_from_dict(kind, read_json(path / 'config.json'))
     except (TypeError, ValueError) as e:
