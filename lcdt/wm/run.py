@@ -89,7 +89,7 @@ RUN_PRESETS = {
 _DICT = dict(tokenizer='patch', tok=dict(cell=4))  # the patch dictionary at 4-pixel blocks: nothing to train
 _DICT_WM = dict(copy_hint=True, change_weight=5.0, context=8)  # the tutorial's best world model so far
 RUN_PRESETS |= {
-    'tiny-dict': RUN_PRESETS['tiny'] | _DICT,
+    'tiny-dict': {k: v for k, v in RUN_PRESETS['tiny'].items() if not k.startswith('tok_')} | _DICT,  # no training
     'small-dict': dict(  # the tutorial's `dict2run` context-8 model: 2,048 games of 16 steps, 4,800 steps
         games=2048,
         test_games=32,

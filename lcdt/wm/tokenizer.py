@@ -411,7 +411,7 @@ class PatchDictionary:
     "Lossless tokens: each 8 x 8 patch's palette classes at `cell`-pixel blocks, numbered by first appearance."
 
     def __init__(self, patterns, cell: int = 4, size: int = 64, patch: int = 8):
-        PatchConfig(cell, size, patch)  # checks them
+        self.cfg = PatchConfig(cell, size, patch)  # checks them
         self.cell, self.size, self.patch, self.q = cell, size, patch, patch // cell
         self.patterns = np.asarray(patterns, np.uint8).reshape(-1, self.q * self.q)  # (V, q*q) classes per id
         self._ids = {p.tobytes(): i for i, p in enumerate(self.patterns)}
@@ -420,7 +420,6 @@ class PatchDictionary:
     unknown = property(lambda self: len(self.patterns))  # the id of a patch not seen in `fit`
     vocab_size = property(lambda self: len(self.patterns) + 1)
     n_codes = vocab_size  # as a `FrameTokenizer` names its vocabulary, so `lcdt.wm.run` takes either
-    cfg = property(lambda self: PatchConfig(self.cell, self.size, self.patch))
 
     def _patches(self, frames) -> np.ndarray:
         "(N, grid*grid, q*q) block classes of uint8 frames (N, size, size, 3)."
