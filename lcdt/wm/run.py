@@ -99,8 +99,8 @@ RUN_PRESETS |= {
         wm=dict(n_layer=2, n_head=2, n_embd=64, **_DICT_WM),
         wm_train=dict(steps=4800, batch=16, lr=2e-3, every=600),
     ),
-    'gpu-dict': dict(  # the same line scaled up: 8,192 games, a 6-layer 256-wide world model (not run yet)
-        games=8192,
+    'gpu-dict': dict(  # the same line scaled up: 32,768 games, a 6-layer 256-wide world model (not run yet)
+        games=32768,
         test_games=128,
         steps=16,
         test_steps=48,
