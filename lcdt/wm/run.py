@@ -6,6 +6,7 @@ Docs: https://lcdt-lab.github.io/lcdt/api/wm_run.html.md"""
 
 # %% ../../nbs/api/84_wm_run.ipynb #5e939966
 from __future__ import annotations
+import functools
 import io
 import time
 from dataclasses import asdict
@@ -178,37 +179,37 @@ def wm_run(out, preset: str = 'tiny', resume: bool = True, log=print, sets=None)
     if not resume:
         for s in ('tokenizer', 'tokens', 'world_model', 'evaluate'):
             run.clear(s)
-    tr, te = run_episodes(p, 'train'), run_episodes(p, 'test')
+    ep = functools.cache(lambda split: run_episodes(p, split))  # played when a stage needs them, not to read back
     if not run.is_done('tokenizer'):
-        t0, frames = time.time(), tr['frames'].reshape(-1, 64, 64, 3)
+        t0, frames = time.time(), ep('train')['frames'].reshape(-1, 64, 64, 3)
         if isinstance(tcfg, PatchConfig):  # nothing to train: the training frames' patches
             tok = PatchDictionary.fit(frames, **asdict(tcfg))
         else:
             tok, _ = train_tokenizer(tcfg, frames, p['tok_steps'], p['tok_batch'], log=log)
         save_frame_tokenizer(tok, run / 'tokenizer')
-        figures = tokenizer_metrics(tok, te['frames'].reshape(-1, 64, 64, 3))
+        figures = tokenizer_metrics(tok, ep('test')['frames'].reshape(-1, 64, 64, 3))
         run.mark_done('tokenizer', seconds=round(time.time() - t0, 1), **figures)
     tok = load_frame_tokenizer(run / 'tokenizer', expect=tcfg)
     if not run.is_done('tokens'):
-        _save_npz(run / 'tokens.npz', train=_tokens(tok, tr).numpy(), test=_tokens(tok, te).numpy())
+        _save_npz(run / 'tokens.npz', train=_tokens(tok, ep('train')).numpy(), test=_tokens(tok, ep('test')).numpy())
         run.mark_done('tokens')
     with np.load(run / 'tokens.npz', allow_pickle=False) as z:
         ttr, tte = torch.from_numpy(z['train']), torch.from_numpy(z['test'])
     wcfg = WMConfig(vocab_size=tok.n_codes, n_tokens=tok.grid**2, n_actions=len(ACTIONS), **p['wm'])
     tc = WMTrainConfig(**p['wm_train'])
-    data = lambda ep, t: dict(tokens=t, action=ep['action'], reward=ep['reward'], done=ep['done'])
+    data = lambda e, t: dict(tokens=t, action=e['action'], reward=e['reward'], done=e['done'])
     if not run.is_done('world_model'):
         t0 = time.time()
-        train_wm(wcfg, data(tr, ttr), tc, out=run / 'wm', log=log)
+        train_wm(wcfg, data(ep('train'), ttr), tc, out=run / 'wm', log=log)
         run.mark_done('world_model', seconds=round(time.time() - t0, 1))
     wm = load_wm(run / 'wm', expect=wcfg)
     if not run.is_done('evaluate'):
         t0 = time.time()
         run.mark_done(
             'evaluate',
-            teacher_forced=teacher_forced_accuracy(wm, data(te, tte)),
+            teacher_forced=teacher_forced_accuracy(wm, data(ep('test'), tte)),
             open_loop=open_loop_error(
-                tok, wm, te, tte, ks=[k for k in (1, 5, 10, 20) if k + wcfg.context <= p['test_steps'] + 1]
+                tok, wm, ep('test'), tte, ks=[k for k in (1, 5, 10, 20) if k + wcfg.context <= p['test_steps'] + 1]
             ),
             seconds=round(time.time() - t0, 1),
         )
